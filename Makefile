@@ -1,0 +1,35 @@
+# tracktwo: the commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test run airflow bench clean constraints
+
+install: $(STAMP)
+
+# Re-installs only when the dependency set changes; `pip install -c` pins everything.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/tracktwo demo
+
+test: install
+	$(BIN)/python -m pytest -q
+
+run: install
+	$(BIN)/tracktwo ingest
+
+bench: install
+	$(BIN)/python -m bench.run
+
+# Regenerate the pinned constraints from the current venv (after changing dependencies).
+constraints:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^tracktwo' > constraints.txt
+
+clean:
+	rm -rf $(VENV) data/demo .pytest_cache

@@ -1,0 +1,1 @@
+"""Extractors: HTTP and parsing. They write landing files and never open DuckDB."""

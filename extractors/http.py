@@ -1,0 +1,157 @@
+"""The one HTTP client setup: timeouts, User-Agent, retries, size cap.
+
+Every source goes through `fetch`, so politeness (backoff, Retry-After,
+conditional GET) and safety (body cap) are decided in one place.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import requests
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+from tracktwo.config import HttpSettings
+
+
+class FetchError(Exception):
+    """A fetch failed for good (after retries): carries the HTTP status if any."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, status: int | None = None, wait: float | None = None):
+        super().__init__(message)
+        self.status = status
+        self.wait = wait
+
+
+@dataclass
+class HttpResult:
+    url: str
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    attempts: int = 1
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now_ts = now if now is not None else time.time()
+    return max(0.0, when.timestamp() - now_ts)
+
+
+def session(http: HttpSettings) -> requests.Session:
+    s = requests.Session()
+    s.headers["User-Agent"] = http.user_agent
+    s.headers["Accept-Encoding"] = "gzip, deflate"
+    return s
+
+
+def _read_capped(resp: requests.Response, max_bytes: int) -> bytes:
+    declared = resp.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(f"body too large: Content-Length {declared} > limit {max_bytes} bytes", resp.status_code)
+    chunks: list[bytes] = []
+    total = 0
+    for chunk in resp.iter_content(64 * 1024):
+        total += len(chunk)
+        if total > max_bytes:
+            raise FetchError(f"body too large: more than {max_bytes} bytes", resp.status_code)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def fetch(
+    url: str,
+    http: HttpSettings,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    accept: str | None = None,
+    sess: requests.Session | None = None,
+    sleep=time.sleep,
+) -> HttpResult:
+    """GET with conditional headers; retries timeouts, connection errors, 5xx and 429."""
+    own = sess is None
+    sess = sess or session(http)
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    if accept:
+        headers["Accept"] = accept
+    attempts = 0
+
+    def once() -> HttpResult:
+        nonlocal attempts
+        attempts += 1
+        try:
+            with sess.get(url, headers=headers, timeout=(http.connect_timeout, http.read_timeout), stream=True) as resp:
+                status = resp.status_code
+                if status == 429:
+                    wait = parse_retry_after(resp.headers.get("Retry-After"))
+                    if wait is not None and wait > http.max_retry_after:
+                        raise FetchError(f"HTTP 429 Too Many Requests; Retry-After {wait:.0f}s exceeds limit", status)
+                    raise _Retryable("HTTP 429 Too Many Requests", status, wait)
+                if status >= 500:
+                    raise _Retryable(f"HTTP {status} {resp.reason}", status)
+                if status == 304:
+                    return HttpResult(url, status, b"", dict(resp.headers), attempts)
+                if status >= 400:
+                    raise FetchError(f"HTTP {status} {resp.reason}", status)
+                body = _read_capped(resp, http.max_bytes)
+                return HttpResult(resp.url, status, body, dict(resp.headers), attempts)
+        except requests.Timeout as exc:
+            raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
+        except requests.ConnectionError as exc:
+            raise _Retryable(f"connection error: {exc}") from exc
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _Retryable) and exc.wait is not None:
+            return exc.wait
+        return min(http.backoff_max, http.backoff_base * (2 ** (state.attempt_number - 1)))
+
+    try:
+        for attempt in Retrying(
+            stop=stop_after_attempt(http.retries + 1),
+            wait=wait,
+            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
+            sleep=sleep,
+            reraise=True,
+        ):
+            with attempt:
+                return once()
+    except _Retryable as exc:
+        raise FetchError(f"{exc} (gave up after {attempts} attempts)", exc.status) from None
+    finally:
+        if own:
+            sess.close()
+    raise AssertionError("unreachable")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,142 @@
+"""The immutable landing zone: raw bytes plus a fetch record, per source and day.
+
+Layout: <data>/landing/<source_id>/<YYYY-MM-DD>/<stamp>-<sha8>.<ext> and a
+sibling `.meta.json`. The meta file is written last (atomically), so its
+presence means the fetch is complete; the warehouse loads from here and
+`tracktwo rebuild` replays it. Nothing here is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+META_SUFFIX = ".meta.json"
+
+
+@dataclass
+class FetchRecord:
+    """What one fetch of one source produced: the warehouse's unit of loading."""
+
+    run_id: str
+    source_id: str
+    kind: str
+    url: str
+    started_at: str
+    finished_at: str
+    status: str  # ok | not_modified | failed
+    http_status: int | None = None
+    sha256: str | None = None
+    bytes: int | None = None
+    body_file: str | None = None  # relative to the data dir
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    error: str | None = None
+    warning: str | None = None
+    attempts: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, indent=1)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "FetchRecord":
+        known = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        return cls(**known)
+
+
+def iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        raise FileExistsError(f"landing file already exists (landing is immutable): {path}")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.link(tmp, path)  # fails if path appeared meanwhile: never overwrite
+    finally:
+        os.unlink(tmp)
+
+
+class Landing:
+    """Write and read the landing zone under one data dir."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self.root = self.data_dir / "landing"
+
+    def new_run_id(self, source_id: str, started: datetime, salt: bytes = b"") -> str:
+        stamp = started.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        tag = hashlib.sha1(source_id.encode() + stamp.encode() + salt + os.urandom(4)).hexdigest()[:8]
+        return f"{source_id}/{started:%Y-%m-%d}/{stamp}-{tag}"
+
+    def write(self, record: FetchRecord, body: bytes | None, ext: str) -> FetchRecord:
+        """Store body (if any) then the meta record; returns the record with paths set."""
+        base = self.root / record.run_id
+        if body is not None:
+            body_path = base.with_name(base.name + ext)
+            _atomic_write(body_path, body)
+            record.body_file = str(body_path.relative_to(self.data_dir))
+            record.sha256 = sha256(body)
+            record.bytes = len(body)
+        _atomic_write(base.with_name(base.name + META_SUFFIX), record.to_json().encode())
+        return record
+
+    def body_path(self, record: FetchRecord) -> Path:
+        if not record.body_file:
+            raise ValueError(f"run {record.run_id} has no body")
+        return self.data_dir / record.body_file
+
+    def read_body(self, record: FetchRecord) -> bytes:
+        data = self.body_path(record).read_bytes()
+        if record.sha256 and sha256(data) != record.sha256:
+            raise ValueError(f"landing file {record.body_file} does not match its recorded sha256")
+        return data
+
+    def records(self, source_id: str | None = None) -> Iterator[FetchRecord]:
+        """All fetch records, oldest first (run ids sort by time within a source)."""
+        root = self.root / source_id if source_id else self.root
+        if not root.exists():
+            return iter(())
+        metas = sorted(root.rglob("*" + META_SUFFIX))
+        recs = [FetchRecord.from_dict(json.loads(p.read_text())) for p in metas]
+        recs.sort(key=lambda r: (r.started_at, r.run_id))
+        return iter(recs)
+
+
+class HttpState:
+    """Per-source conditional-GET validators (ETag, Last-Modified): mutable, so kept outside landing."""
+
+    def __init__(self, data_dir: Path):
+        self.dir = Path(data_dir) / "state" / "http"
+
+    def get(self, source_id: str) -> dict[str, str]:
+        p = self.dir / f"{source_id}.json"
+        try:
+            return json.loads(p.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def put(self, source_id: str, etag: str | None, last_modified: str | None, url: str) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        p = self.dir / f"{source_id}.json"
+        tmp = p.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"etag": etag, "last_modified": last_modified, "url": url}))
+        tmp.replace(p)

@@ -1,0 +1,79 @@
+"""Turning untrusted feed text into capped plain text and canonical URLs."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAMS = {
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ocid", "cmpid",
+    "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3", "at_custom4",
+    "ito", "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "rss", "ref",
+    "ref_src", "src", "_ga", "yclid", "spm", "smid", "s_cid", "cid", "mbid", "taid",
+}
+_WS = re.compile(r"\s+")
+_BLOCK_TAGS = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def plain_text(value: str | None, cap: int) -> str | None:
+    """HTML or text in, one line of plain text out (markup dropped, entities decoded)."""
+    if not value:
+        return None
+    if "<" in value:
+        p = _TextOnly()
+        p.feed(value)
+        p.close()
+        value = "".join(p.parts)
+    else:
+        value = html.unescape(value)
+    value = _WS.sub(" ", value).strip()
+    if len(value) > cap:
+        value = value[: cap - 1].rstrip() + "…"
+    return value or None
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Drop fragment and tracking parameters, lowercase scheme and host, so one story has one URL."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    netloc = parts.netloc.lower()
+    if parts.scheme.lower() == "http" and netloc.endswith(":80"):
+        netloc = netloc[:-3]
+    if parts.scheme.lower() == "https" and netloc.endswith(":443"):
+        netloc = netloc[:-4]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS
+    ]
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))

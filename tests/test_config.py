@@ -1,0 +1,77 @@
+"""Config validation: errors name the file, the entry and the field."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from tracktwo.config import Config, ConfigError, Settings
+from tracktwo.cli import main
+
+
+def _config(tmp_path, sources_doc) -> Config:
+    cfg = tmp_path / "config"
+    cfg.mkdir()
+    (cfg / "sources.yaml").write_text(yaml.safe_dump(sources_doc) if not isinstance(sources_doc, str) else sources_doc)
+    return Config(Settings(cfg, tmp_path / "data"))
+
+
+def test_error_names_file_entry_and_field(tmp_path):
+    config = _config(tmp_path, {"sources": [
+        {"id": "ok-one", "kind": "rss", "url": "https://example.org/a.xml"},
+        {"id": "broken", "kind": "rss", "url": "ftp://example.org/feed", "perspective": "Ukraine"},
+    ]})
+    with pytest.raises(ConfigError) as err:
+        config.sources
+    msg = str(err.value)
+    assert "sources.yaml" in msg
+    assert "sources[1] (id='broken')" in msg
+    assert "field 'url'" in msg and "http(s)" in msg
+    assert "field 'perspective'" in msg
+
+
+def test_unknown_kind_and_missing_field(tmp_path):
+    config = _config(tmp_path, {"sources": [{"id": "x", "kind": "telegram", "url": "https://e.org"}, {"id": "y", "kind": "rss"}]})
+    with pytest.raises(ConfigError) as err:
+        config.sources
+    msg = str(err.value)
+    assert "sources[0] (id='x') field 'kind'" in msg
+    assert "sources[1] (id='y') field 'url'" in msg and "Field required" in msg
+
+
+def test_bad_yaml_and_missing_file(tmp_path):
+    config = _config(tmp_path, "sources: [unclosed")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        config.sources
+    with pytest.raises(ConfigError, match="regions.yaml: file not found"):
+        config.regions
+
+
+def test_duplicate_ids_and_bad_region(tmp_path):
+    config = _config(tmp_path, {"sources": [{"id": "a", "kind": "rss", "url": "https://e.org/1"}] * 2})
+    with pytest.raises(ConfigError, match="duplicate source id 'a'"):
+        config.sources
+    (tmp_path / "config" / "regions.yaml").write_text(yaml.safe_dump({"regions": [{"id": "r", "name": "R", "countries": ["Ukraine"]}]}))
+    with pytest.raises(ConfigError, match=r"regions\[0\] \(id='r'\) field 'countries'"):
+        config.regions
+
+
+def test_cli_exit_code_2_on_config_error(tmp_path, capsys):
+    _config(tmp_path, {"sources": [{"id": "BAD ID", "kind": "rss", "url": "https://e.org"}]})
+    rc = main(["--config-dir", str(tmp_path / "config"), "--data-dir", str(tmp_path / "data"), "ingest"])
+    assert rc == 2
+    assert "field 'id'" in capsys.readouterr().err
+
+
+def test_project_config_is_valid():
+    from conftest import PROJECT_CONFIG
+
+    config = Config(Settings(PROJECT_CONFIG, PROJECT_CONFIG / "unused"))
+    ids = {r.id for r in config.regions}
+    assert {"russia-ukraine", "israel-palestine", "middle-east", "taiwan-strait", "korean-peninsula"} <= ids
+    assert len(ids) >= 13
+    assert len(config.enabled_sources("rss")) >= 20
+    assert config.gazetteer["UKR"].terms
+    for r in config.regions:
+        for c in r.countries:
+            assert c in config.gazetteer, f"region {r.id}: {c} not in gazetteer"

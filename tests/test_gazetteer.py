@@ -1,0 +1,67 @@
+"""Gazetteer: word boundaries, longest match, ambiguity rules, region tagging."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PROJECT_CONFIG
+from tracktwo.config import Config, Settings
+from warehouse.gazetteer import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    config = Config(Settings(PROJECT_CONFIG, PROJECT_CONFIG / "unused"))
+    return Gazetteer(config.gazetteer, config.regions)
+
+
+def countries(gaz, text):
+    return {iso for iso, _ in gaz.countries(text)}
+
+
+def regions(gaz, text):
+    return {p.place_id for p in gaz.places(text) if p.place_type == "region"}
+
+
+def test_niger_is_not_nigeria(gaz):
+    assert countries(gaz, "Flooding in Nigeria displaced thousands; Nigerian officials appealed for aid.") == {"NGA"}
+    assert countries(gaz, "Soldiers killed in Niger near the border; Nigerien authorities said.") == {"NER"}
+    assert countries(gaz, "Niger and Nigeria agree on border patrols") == {"NER", "NGA"}
+
+
+def test_georgia_country_vs_us_state(gaz):
+    assert countries(gaz, "Protesters gathered in Tbilisi as Georgia's parliament voted.") == {"GEO"}
+    assert "GEO" not in countries(gaz, "Voters in Atlanta, Georgia, went to the polls for the Senate runoff.")
+    assert "GEO" in countries(gaz, "Russia and Georgia discussed the status of Abkhazia.")
+
+
+def test_congo_vs_dr_congo(gaz):
+    assert countries(gaz, "Fighting near Goma in the Democratic Republic of the Congo") == {"COD"}
+    assert countries(gaz, "Elections in the Republic of the Congo, where Brazzaville hosted observers") == {"COG"}
+    assert countries(gaz, "DR Congo and Rwanda signed a declaration") == {"COD", "RWA"}
+
+
+def test_north_vs_south_korea(gaz):
+    assert countries(gaz, "North Korea fired a missile, officials in Seoul said") == {"PRK", "KOR"}
+    assert countries(gaz, "Pyongyang rejected the offer") == {"PRK"}
+    assert countries(gaz, "South Korean troops held drills") == {"KOR"}
+    assert countries(gaz, "The Korean War ended in an armistice") == set()
+
+
+def test_aliases_and_evidence(gaz):
+    found = gaz.countries("Strikes on Kiev and Kyiv; shelling in Donbas")
+    assert {term for (iso, term) in found if iso == "UKR"} == {"Kiev", "Kyiv", "Donbas"}
+    assert countries(gaz, "Aid reached Gaza and the West Bank") == {"PSE"}
+    assert countries(gaz, "Taipei said aircraft crossed the median line") == {"TWN"}
+
+
+def test_regions_from_countries_and_keywords(gaz):
+    assert "russia-ukraine" in regions(gaz, "Shelling in Kharkiv overnight")
+    assert "taiwan-strait" in regions(gaz, "Tension rises in the Taiwan Strait")
+    assert "korean-peninsula" in regions(gaz, "Pyongyang tested a missile")
+    assert {"israel-palestine", "middle-east"} <= regions(gaz, "Aid convoys waited at Rafah in Gaza")
+
+
+def test_case_and_boundaries(gaz):
+    assert countries(gaz, "a turkey dinner for thanksgiving") == set()
+    assert countries(gaz, "Ukrainians and Ukraine's allies") == {"UKR"}

@@ -1,0 +1,200 @@
+"""Feed ingestion end to end: local HTTP server -> landing -> DuckDB."""
+
+from __future__ import annotations
+
+import time
+
+import duckdb
+import pytest
+from werkzeug import Response
+
+from conftest import fixture_bytes, rss_source
+from tracktwo import pipeline
+
+RSS = "application/rss+xml"
+
+
+def ingest(config, ids=None):
+    pipeline.extract_all(config, pipeline.select_sources(config, ids))
+    return pipeline.load(config)
+
+
+def q(config, sql, params=None):
+    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("name,expected", [("rss2.xml", 3), ("rss1.xml", 2), ("atom.xml", 2)])
+def test_formats_load(httpserver, make_config, name, expected):
+    httpserver.expect_request(f"/{name}").respond_with_data(fixture_bytes(name), content_type=RSS)
+    config = make_config([rss_source("feed", httpserver.url_for(f"/{name}"))])
+    runs = ingest(config)
+    assert [(r.status, r.items_new) for r in runs] == [("ok", expected)]
+    assert q(config, "SELECT count(*) FROM documents")[0][0] == expected
+    # every row traces back to the exact landed bytes
+    rows = q(config, "SELECT d.landing_file, r.sha256 FROM documents d JOIN ingest_runs r USING (run_id)")
+    import hashlib
+    for landing_file, digest in rows:
+        assert hashlib.sha256((config.settings.data_dir / landing_file).read_bytes()).hexdigest() == digest
+
+
+def test_normalization(httpserver, make_config):
+    httpserver.expect_request("/f").respond_with_data(fixture_bytes("rss2.xml"), content_type=RSS)
+    config = make_config([rss_source("wire", httpserver.url_for("/f"), publisher="Test Wire")])
+    ingest(config)
+    url, summary, published, publisher = q(
+        config, "SELECT url, summary, published_at, publisher FROM documents WHERE item_key = 'wire-1'")[0]
+    assert url == "https://wire.example.org/a/1"  # tracking params and fragment gone
+    assert summary == "Officials in Ukraine said\xa0several buildings were hit."
+    assert str(published) == "2026-11-02 06:30:00"  # +0200 converted to UTC
+    assert publisher == "Test Wire"
+    atom_cfg = make_config([rss_source("atom", httpserver.url_for("/a"))], name="atom")
+    httpserver.expect_request("/a").respond_with_data(fixture_bytes("atom.xml"), content_type=RSS)
+    ingest(atom_cfg)
+    (title, url), = q(atom_cfg, "SELECT title, url FROM documents WHERE item_key = 'urn:atom-test:1'")
+    assert title == "Ceasefire talks resume in Cairo"
+    assert url == "https://atom.example.org/e/1?page=2"
+
+
+def test_duplicates_within_feed_and_across_runs(httpserver, make_config):
+    httpserver.expect_request("/f").respond_with_data(fixture_bytes("rss2.xml"), content_type=RSS)
+    config = make_config([rss_source("wire", httpserver.url_for("/f"))])
+    first = ingest(config)
+    assert first[0].items_seen == 4 and first[0].items_new == 3
+    second = ingest(config)  # no validators from this server: same bytes again
+    assert second[0].items_new == 0 and second[0].items_updated == 0
+    assert q(config, "SELECT count(*) FROM documents")[0][0] == 3
+    assert q(config, "SELECT count(*) FROM document_versions")[0][0] == 3
+    # loading the landing zone again adds nothing
+    assert pipeline.load(config) == []
+    pipeline.rebuild(config)
+    assert q(config, "SELECT count(*) FROM documents")[0][0] == 3
+
+
+def test_overlapping_newer_feed_and_updated_item(httpserver, make_config):
+    old = fixture_bytes("rss2.xml")
+    new = old.replace(b"Seoul said Pyongyang fired a missile.", b"Seoul said Pyongyang fired two missiles.")
+    new = new.replace(b"<item>", b"<item><title>New story on Gaza</title><link>https://wire.example.org/a/9</link><guid>wire-9</guid></item><item>", 1)
+    responses = iter([old, new])
+    httpserver.expect_request("/f").respond_with_handler(lambda req: Response(next(responses), content_type=RSS))
+    config = make_config([rss_source("wire", httpserver.url_for("/f"))])
+    ingest(config)
+    runs = ingest(config)
+    assert (runs[0].items_new, runs[0].items_updated) == (1, 1)
+    assert q(config, "SELECT count(*) FROM documents")[0][0] == 4
+    (summary, version), = q(config, "SELECT summary, version FROM documents WHERE item_key = 'wire-3'")
+    assert summary == "Seoul said Pyongyang fired two missiles." and version == 2
+    versions = q(config, "SELECT version, summary FROM document_versions v JOIN documents d USING (doc_id) "
+                         "WHERE d.item_key = 'wire-3' ORDER BY version")
+    assert versions == [(1, "Seoul said Pyongyang fired a missile."), (2, "Seoul said Pyongyang fired two missiles.")]
+
+
+def test_conditional_get_304(httpserver, make_config):
+    body = fixture_bytes("atom.xml")
+
+    def handler(req):
+        if req.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(body, content_type=RSS, headers={"ETag": '"v1"', "Last-Modified": "Thu, 05 Nov 2026 12:00:00 GMT"})
+
+    httpserver.expect_request("/f").respond_with_handler(handler)
+    config = make_config([rss_source("atom", httpserver.url_for("/f"))])
+    ingest(config)
+    runs = ingest(config)
+    assert [(r.status, r.http_status) for r in runs] == [("not_modified", 304)]
+    second_req = httpserver.log[-1][0]
+    assert second_req.headers["If-Modified-Since"] == "Thu, 05 Nov 2026 12:00:00 GMT"
+    assert q(config, "SELECT status FROM ingest_runs ORDER BY started_at") == [("ok",), ("not_modified",)]
+
+
+def test_500_then_success(httpserver, make_config):
+    calls = []
+
+    def handler(req):
+        calls.append(1)
+        if len(calls) == 1:
+            return Response("boom", status=503)
+        return Response(fixture_bytes("rss1.xml"), content_type=RSS)
+
+    httpserver.expect_request("/f").respond_with_handler(handler)
+    config = make_config([rss_source("rdf", httpserver.url_for("/f"))])
+    runs = ingest(config)
+    assert runs[0].status == "ok" and len(calls) == 2
+
+
+def test_429_retry_after_is_honoured(httpserver, make_config):
+    calls = []
+
+    def handler(req):
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            return Response("slow down", status=429, headers={"Retry-After": "1"})
+        return Response(fixture_bytes("rss1.xml"), content_type=RSS)
+
+    httpserver.expect_request("/f").respond_with_handler(handler)
+    config = make_config([rss_source("rdf", httpserver.url_for("/f"))])
+    runs = ingest(config)
+    assert runs[0].status == "ok"
+    assert calls[1] - calls[0] >= 0.9  # waited as told, although backoff_base is 0
+
+
+def test_failures_are_recorded_and_others_load(httpserver, make_config):
+    def slow(req):
+        time.sleep(1.5)
+        return Response(fixture_bytes("rss1.xml"), content_type=RSS)
+
+    httpserver.expect_request("/good").respond_with_data(fixture_bytes("rss2.xml"), content_type=RSS)
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    httpserver.expect_request("/500").respond_with_data("down", status=500)
+    httpserver.expect_request("/404").respond_with_data("nope", status=404)
+    httpserver.expect_request("/empty").respond_with_data(b"", content_type=RSS)
+    httpserver.expect_request("/html").respond_with_data(b"<!DOCTYPE html><html><body><p>Welcome</p></body></html>", content_type="text/html")
+    httpserver.expect_request("/big").respond_with_data(b"<rss>" + b"x" * 5000 + b"</rss>", content_type=RSS)
+    names = ["good", "slow", "500", "404", "empty", "html", "big"]
+    config = make_config([rss_source(f"s-{n}", httpserver.url_for(f"/{n}")) for n in names],
+                         http={"read_timeout": 0.5, "max_bytes": 4000, "retries": 1})
+    runs = {r.source_id: r for r in ingest(config)}
+    assert runs["s-good"].status == "ok" and runs["s-good"].items_new == 3
+    errors = {sid: r.error for sid, r in runs.items() if r.status == "failed"}
+    assert set(errors) == {"s-slow", "s-500", "s-404", "s-empty", "s-html", "s-big"}
+    assert "timeout" in errors["s-slow"]
+    assert "HTTP 500" in errors["s-500"] and "2 attempts" in errors["s-500"]
+    assert "HTTP 404" in errors["s-404"]
+    assert "empty body" in errors["s-empty"]
+    assert "HTML page" in errors["s-html"]
+    assert "too large" in errors["s-big"]
+    stored = dict(q(config, "SELECT source_id, error FROM ingest_runs WHERE status = 'failed'"))
+    assert stored == errors
+    assert q(config, "SELECT count(*) FROM documents")[0][0] == 3
+
+
+def test_malformed_feed_with_entries_is_loaded_with_warning(httpserver, make_config):
+    broken = fixture_bytes("rss2.xml").replace(b"</channel>\n</rss>", b"<item><title>Unclosed &bogus; entity</title>")
+    httpserver.expect_request("/f").respond_with_data(broken, content_type=RSS)
+    config = make_config([rss_source("wire", httpserver.url_for("/f"))])
+    runs = ingest(config)
+    assert runs[0].status == "ok" and runs[0].items_new >= 3
+    assert "malformed" in q(config, "SELECT warning FROM ingest_runs")[0][0]
+
+
+def test_real_feeds(httpserver, make_config, shared_fixtures):
+    files = {"un": "un_news_region_europe_2022-04-01.rss.xml", "rw": "reliefweb_updates_country-ukr_2020-09-17.rss.xml"}
+    for key, name in files.items():
+        httpserver.expect_request(f"/{key}").respond_with_data((shared_fixtures / "rss" / name).read_bytes(), content_type=RSS)
+    config = make_config([rss_source("un-europe", httpserver.url_for("/un")), rss_source("rw-ukr", httpserver.url_for("/rw"))])
+    runs = {r.source_id: r for r in ingest(config)}
+    import feedparser
+    for sid, key in (("un-europe", "un"), ("rw-ukr", "rw")):
+        parsed = feedparser.parse((shared_fixtures / "rss" / files[key]).read_bytes())
+        unique = {e.get("id") or e.get("link") for e in parsed.entries}
+        assert runs[sid].status == "ok"
+        assert runs[sid].items_new == len(unique)
+        assert q(config, "SELECT count(*) FROM documents WHERE source_id = ?", [sid])[0][0] == len(unique)
+    assert len({e for e in q(config, "SELECT doc_id FROM documents")}) == q(config, "SELECT count(*) FROM documents")[0][0]
+    # UN News Europe is about Ukraine in April 2022: the gazetteer must see it
+    n = q(config, "SELECT count(DISTINCT doc_id) FROM document_places WHERE place_id = 'UKR'")[0][0]
+    assert n > 0
+    assert ingest(config)[0].items_new == 0

@@ -1,0 +1,70 @@
+"""One writer at a time: a second writer waits (bounded) and then fails clearly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from warehouse.db import WarehouseBusy, reader, writer
+
+
+def test_second_writer_waits_then_fails(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with writer(path) as con:
+        con.execute("SELECT count(*) FROM documents").fetchall()
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(path)!r})
+        print("locked", flush=True)
+        time.sleep(30)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        t0 = time.monotonic()
+        with pytest.raises(WarehouseBusy) as err:
+            with writer(path, lock_timeout=1.0):
+                pass
+        waited = time.monotonic() - t0
+        assert waited >= 0.9
+        assert "locked by another process" in str(err.value) and str(path) in str(err.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    # the file is intact and usable once the holder is gone
+    with writer(path, lock_timeout=5) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+
+
+def test_second_writer_gets_in_when_first_finishes(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with writer(path):
+        pass
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, time
+        con = duckdb.connect({str(path)!r})
+        print("locked", flush=True)
+        time.sleep(1.0)
+        con.close()
+        time.sleep(5)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with writer(path, lock_timeout=10) as con:
+            con.execute("INSERT INTO sources VALUES ('s', 'rss', 'https://e.org', NULL, NULL, NULL, true)")
+    finally:
+        holder.kill()
+        holder.wait()
+    with reader(path) as con:
+        assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 1
+
+
+def test_reader_without_warehouse(tmp_path):
+    from warehouse.db import WarehouseMissing
+
+    with pytest.raises(WarehouseMissing, match="tracktwo ingest"):
+        with reader(tmp_path / "nope.duckdb"):
+            pass

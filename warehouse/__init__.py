@@ -1,0 +1,1 @@
+"""Warehouse: load landing files into DuckDB, tag, compute. Never does HTTP."""

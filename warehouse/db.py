@@ -1,0 +1,127 @@
+"""The one way to open the warehouse: short connections, bounded lock wait, migrations.
+
+DuckDB allows one read-write process per file. A second writer waits (up to
+`lock_timeout` seconds, TRACKTWO_LOCK_TIMEOUT) and then fails with
+WarehouseBusy, which names the file and the holder; it never corrupts data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
+SQL_DIR = Path(__file__).parent / "sql"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class WarehouseBusy(Exception):
+    """Another process holds the warehouse lock for longer than we may wait."""
+
+
+class WarehouseMissing(Exception):
+    """No warehouse file yet (nothing ingested)."""
+
+
+def sql(name: str) -> str:
+    """A named SQL file from warehouse/sql/."""
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def default_lock_timeout() -> float:
+    return float(os.environ.get("TRACKTWO_LOCK_TIMEOUT", "60"))
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return "lock" in str(exc).lower()
+
+
+def _open(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"warehouse {path} is locked by another process (waited {lock_timeout:g}s); "
+                    f"DuckDB allows one writer at a time, try again when it finishes. Detail: {exc}"
+                ) from None
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 1.0)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    out = []
+    for p in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = _MIGRATION_NAME.match(p.name)
+        if not m:
+            raise RuntimeError(f"bad migration file name {p.name}: expected NNN_name.sql")
+        out.append((int(m.group(1)), p.stem, p.read_text(encoding="utf-8")))
+    return out
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending migrations in order, each in its own transaction."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, text in migrations():
+        if version in done:
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(text)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                [version, name, datetime.now(timezone.utc).replace(tzinfo=None)],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+@contextmanager
+def writer(path: Path, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-write connection with the schema up to date."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(path, False, default_lock_timeout() if lock_timeout is None else lock_timeout)
+    try:
+        migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def reader(path: Path, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection (researchers, reports, `tracktwo sql`)."""
+    path = Path(path)
+    if not path.exists():
+        raise WarehouseMissing(f"no warehouse at {path}: run `tracktwo ingest` (or `make demo`) first")
+    con = _open(path, True, default_lock_timeout() if lock_timeout is None else lock_timeout)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: every TIMESTAMP in the warehouse is UTC."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,115 @@
+"""Merge parsed feed items into `documents`, `document_versions` and `document_places`.
+
+A story is identified by (source, feed item id); a changed item becomes a new
+version (the old one stays in document_versions); a re-seen item changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from extractors.rss import FeedItem
+from warehouse.gazetteer import Gazetteer
+
+STAGE_SCHEMA = {
+    "doc_id": pl.String, "item_key": pl.String, "url": pl.String, "title": pl.String,
+    "summary": pl.String, "published_at": pl.Datetime("us"), "language": pl.String, "content_hash": pl.String,
+}
+
+CREATE_STAGE = """
+CREATE OR REPLACE TEMP TABLE doc_stage AS
+SELECT s.*,
+       d.doc_id IS NULL AS is_new,
+       coalesce(d.version, 0) + 1 AS next_version
+FROM staged_items s
+LEFT JOIN documents d USING (doc_id)
+WHERE d.doc_id IS NULL OR d.content_hash <> s.content_hash
+"""
+
+INSERT_VERSIONS = """
+INSERT INTO document_versions
+SELECT doc_id, next_version, content_hash, url, title, summary, published_at, $seen_at, $landing_file, $run_id
+FROM doc_stage
+"""
+
+INSERT_NEW = """
+INSERT INTO documents
+SELECT doc_id, $source_id, $publisher, $perspective, item_key, url, title, summary, published_at,
+       $seen_at, $seen_at, language, content_hash, 1, $landing_file, $run_id
+FROM doc_stage WHERE is_new
+"""
+
+UPDATE_CHANGED = """
+UPDATE documents AS d SET
+    url = s.url, title = s.title, summary = s.summary, published_at = s.published_at,
+    language = s.language, content_hash = s.content_hash, version = s.next_version,
+    updated_at = $seen_at, landing_file = $landing_file, run_id = $run_id
+FROM doc_stage s
+WHERE d.doc_id = s.doc_id AND NOT s.is_new
+"""
+
+DELETE_PLACES = "DELETE FROM document_places WHERE doc_id IN (SELECT doc_id FROM doc_stage)"
+SELECT_CHANGED_TEXT = "SELECT doc_id, coalesce(title, '') || ' \n ' || coalesce(summary, '') FROM doc_stage"
+
+
+@dataclass
+class MergeCounts:
+    seen: int
+    new: int
+    updated: int
+
+
+def doc_id(source_id: str, item_key: str) -> str:
+    return hashlib.sha1(f"{source_id}\x1f{item_key}".encode()).hexdigest()[:20]
+
+
+def merge_items(
+    con: duckdb.DuckDBPyConnection,
+    items: list[FeedItem],
+    *,
+    source_id: str,
+    publisher: str,
+    perspective: str,
+    run_id: str,
+    landing_file: str,
+    seen_at: datetime,
+    gazetteer: Gazetteer,
+) -> MergeCounts:
+    """Caller owns the transaction."""
+    unique: dict[str, FeedItem] = {}
+    for it in items:  # first occurrence wins: feeds list newest first
+        unique.setdefault(doc_id(source_id, it.item_key), it)
+    frame = pl.DataFrame(
+        [
+            {"doc_id": k, "item_key": i.item_key, "url": i.url, "title": i.title, "summary": i.summary,
+             "published_at": i.published_at, "language": i.language, "content_hash": i.content_hash}
+            for k, i in unique.items()
+        ],
+        schema=STAGE_SCHEMA,
+    )
+    con.register("staged_items", frame.to_arrow())
+    try:
+        con.execute(CREATE_STAGE)
+        params = {"seen_at": seen_at, "landing_file": landing_file, "run_id": run_id}
+        con.execute(INSERT_VERSIONS, params)
+        con.execute(INSERT_NEW, params | {"source_id": source_id, "publisher": publisher, "perspective": perspective})
+        con.execute(UPDATE_CHANGED, params)
+        new, changed = con.execute("SELECT count(*) FILTER (is_new), count(*) FILTER (NOT is_new) FROM doc_stage").fetchone()
+        texts = con.execute(SELECT_CHANGED_TEXT).fetchall()
+        con.execute(DELETE_PLACES)
+        rows = [
+            (d, p.place_type, p.place_id, p.matched_term, p.mentions)
+            for d, text in texts
+            for p in gazetteer.places(text)
+        ]
+        if rows:
+            con.executemany("INSERT INTO document_places VALUES (?, ?, ?, ?, ?)", rows)
+        con.execute("DROP TABLE doc_stage")
+    finally:
+        con.unregister("staged_items")
+    return MergeCounts(seen=len(items), new=new, updated=changed)

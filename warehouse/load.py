@@ -1,0 +1,193 @@
+"""Load the landing zone into the warehouse: every fetch record not yet in `ingest_runs`.
+
+The landing zone is the queue: fetches only write files, and this one writer
+turns them into rows, one transaction per fetch, oldest first. Re-running it
+is safe: a record already in `ingest_runs` is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+
+from extractors.landing import FetchRecord, Landing
+from tracktwo.config import Config
+from warehouse.db import utcnow, writer
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    source_id: str
+    status: str
+    http_status: int | None
+    items_seen: int = 0
+    items_new: int = 0
+    items_updated: int = 0
+    error: str | None = None
+    warning: str | None = None
+
+
+@dataclass
+class LoadContext:
+    con: duckdb.DuckDBPyConnection
+    config: Config
+    landing: Landing
+
+    _gazetteer = None
+
+    @property
+    def gazetteer(self):
+        if self._gazetteer is None:
+            from warehouse.gazetteer import Gazetteer
+
+            self._gazetteer = Gazetteer(self.config.gazetteer, self.config.regions)
+        return self._gazetteer
+
+
+Loader = Callable[[LoadContext, FetchRecord], RunSummary]
+
+INSERT_RUN = """
+INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, finished_at, loaded_at, status, http_status,
+                         items_seen, items_new, items_updated, error, warning, landing_file, sha256, bytes)
+VALUES ($run_id, $source_id, $kind, $url, $started_at, $finished_at, $loaded_at, $status, $http_status,
+        $items_seen, $items_new, $items_updated, $error, $warning, $landing_file, $sha256, $bytes)
+"""
+
+
+def _ts(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
+
+
+def load_rss(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
+    from extractors.rss import parse_feed
+    from warehouse.documents import merge_items
+
+    parsed = parse_feed(ctx.landing.read_body(rec), rec.url)
+    try:
+        src = ctx.config.source(rec.source_id)
+        publisher, perspective = src.publisher_name, src.perspective
+    except Exception:
+        publisher, perspective = rec.source_id, "international"
+    counts = merge_items(
+        ctx.con, parsed.items, source_id=rec.source_id, publisher=publisher, perspective=perspective,
+        run_id=rec.run_id, landing_file=rec.body_file or "", seen_at=_ts(rec.started_at), gazetteer=ctx.gazetteer,
+    )
+    return RunSummary(rec.run_id, rec.source_id, "ok", rec.http_status, counts.seen, counts.new, counts.updated,
+                      warning=parsed.warning)
+
+
+LOADERS: dict[str, Loader] = {"rss": load_rss}
+
+
+def register_loader(kind: str, loader: Loader) -> None:
+    LOADERS[kind] = loader
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, rec: FetchRecord, s: RunSummary) -> None:
+    con.execute(INSERT_RUN, {
+        "run_id": rec.run_id, "source_id": rec.source_id, "kind": rec.kind, "url": rec.url,
+        "started_at": _ts(rec.started_at), "finished_at": _ts(rec.finished_at), "loaded_at": utcnow(),
+        "status": s.status, "http_status": s.http_status, "items_seen": s.items_seen, "items_new": s.items_new,
+        "items_updated": s.items_updated, "error": s.error, "warning": s.warning,
+        "landing_file": rec.body_file, "sha256": rec.sha256, "bytes": rec.bytes,
+    })
+
+
+def load_record(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
+    """One fetch record in one transaction; a failure is recorded, never half-applied."""
+    con = ctx.con
+    if rec.status != "ok":
+        s = RunSummary(rec.run_id, rec.source_id, rec.status, rec.http_status, error=rec.error, warning=rec.warning)
+        con.execute("BEGIN")
+        _record_run(con, rec, s)
+        con.execute("COMMIT")
+        return s
+    loader = LOADERS.get(rec.kind)
+    con.execute("BEGIN")
+    try:
+        if loader is None:
+            raise ValueError(f"no loader for source kind {rec.kind!r}")
+        s = loader(ctx, rec)
+        _record_run(con, rec, s)
+        con.execute("COMMIT")
+        return s
+    except Exception as exc:  # recorded as a failed run of this source; the others go on
+        con.execute("ROLLBACK")
+        s = RunSummary(rec.run_id, rec.source_id, "failed", rec.http_status, error=f"load failed: {exc}")
+        con.execute("BEGIN")
+        _record_run(con, rec, s)
+        con.execute("COMMIT")
+        return s
+
+
+SYNC_SOURCE = "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)"
+SYNC_REGION = "INSERT OR REPLACE INTO regions VALUES (?, ?, ?, ?, ?)"
+
+
+def sync_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """Mirror sources.yaml and regions.yaml into tables researchers can join on."""
+    con.execute("BEGIN")
+    con.execute("DELETE FROM sources")
+    for s in config.sources:
+        con.execute(SYNC_SOURCE, [s.id, s.kind, s.url, s.publisher_name, s.perspective, s.license, s.enabled])
+    con.execute("DELETE FROM regions")
+    for r in config.regions:
+        con.execute(SYNC_REGION, [r.id, r.name, r.countries, [list(d) for d in r.dyads], r.keywords])
+    con.execute("COMMIT")
+
+
+def pending(con: duckdb.DuckDBPyConnection, landing: Landing, source_ids: Iterable[str] | None = None) -> list[FetchRecord]:
+    done = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
+    wanted = set(source_ids) if source_ids else None
+    return [r for r in landing.records() if r.run_id not in done and (wanted is None or r.source_id in wanted)]
+
+
+def load_pending(config: Config, source_ids: Iterable[str] | None = None,
+                 on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
+    settings = config.settings
+    landing = Landing(settings.data_dir)
+    out: list[RunSummary] = []
+    with writer(settings.warehouse_path) as con:
+        sync_reference(con, config)
+        ctx = LoadContext(con, config, landing)
+        for rec in pending(con, landing, source_ids):
+            s = load_record(ctx, rec)
+            out.append(s)
+            if on_run:
+                on_run(s)
+    return out
+
+
+def rebuild(config: Config, on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
+    """Recreate the warehouse from landing alone; the old file is restored if anything fails."""
+    path: Path = config.settings.warehouse_path
+    backup = path.with_name(path.name + ".before-rebuild")
+    if path.exists():
+        from warehouse.db import writer as _w
+
+        with _w(path):  # takes the lock: fail now if another writer is busy
+            pass
+        shutil.move(path, backup)
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():
+            shutil.move(wal, backup.with_name(backup.name + ".wal"))
+    try:
+        out = load_pending(config, on_run=on_run)
+    except BaseException:
+        if backup.exists():
+            if path.exists():
+                os.unlink(path)
+            shutil.move(backup, path)
+        raise
+    if backup.exists():
+        os.unlink(backup)
+    return out
