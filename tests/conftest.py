@@ -48,3 +48,16 @@ def rss_source(id: str, url: str, **kw) -> dict:
 
 def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / "feeds" / name).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def make_httpserver():
+    """A threaded fixture server on 127.0.0.1, so one slow handler does not stall the others."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()

@@ -48,7 +48,7 @@ def test_normalization(httpserver, make_config):
     url, summary, published, publisher = q(
         config, "SELECT url, summary, published_at, publisher FROM documents WHERE item_key = 'wire-1'")[0]
     assert url == "https://wire.example.org/a/1"  # tracking params and fragment gone
-    assert summary == "Officials in Ukraine said\xa0several buildings were hit."
+    assert summary == "Officials in Ukraine said several buildings were hit."
     assert str(published) == "2026-11-02 06:30:00"  # +0200 converted to UTC
     assert publisher == "Test Wire"
     atom_cfg = make_config([rss_source("atom", httpserver.url_for("/a"))], name="atom")
@@ -87,8 +87,8 @@ def test_overlapping_newer_feed_and_updated_item(httpserver, make_config):
     assert q(config, "SELECT count(*) FROM documents")[0][0] == 4
     (summary, version), = q(config, "SELECT summary, version FROM documents WHERE item_key = 'wire-3'")
     assert summary == "Seoul said Pyongyang fired two missiles." and version == 2
-    versions = q(config, "SELECT version, summary FROM document_versions v JOIN documents d USING (doc_id) "
-                         "WHERE d.item_key = 'wire-3' ORDER BY version")
+    versions = q(config, "SELECT v.version, v.summary FROM document_versions v JOIN documents d USING (doc_id) "
+                         "WHERE d.item_key = 'wire-3' ORDER BY v.version")
     assert versions == [(1, "Seoul said Pyongyang fired a missile."), (2, "Seoul said Pyongyang fired two missiles.")]
 
 
