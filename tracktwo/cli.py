@@ -21,7 +21,8 @@ COMMAND_MODULES = [
     "tracktwo.commands.core",
     "tracktwo.commands.gdelt",
     "tracktwo.commands.indicators",
-    "tracktwo.commands.reports",
+    "tracktwo.commands.dashboard",
+    "tracktwo.commands.digest",
 ]
 
 

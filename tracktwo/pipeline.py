@@ -54,10 +54,31 @@ def extract_all(config: Config, sources: list[Source], workers: int = 4,
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = {s.id: (s, pool.submit(extract_source, config, s)) for s in sources}
         for sid, (s, fut) in futures.items():
-            out[sid] = fut.result()
+            try:
+                out[sid] = fut.result()
+            except Exception as exc:  # a bug or a full disk in one source must not stop the others
+                out[sid] = [record_crash(config, s, exc)]
             if on_done:
                 on_done(s, out[sid])
     return out
+
+
+def record_crash(config: Config, source: Source, exc: Exception) -> FetchRecord:
+    """Land a failed record for an unexpected extractor error, so the warehouse shows it."""
+    from datetime import datetime, timezone
+
+    from extractors.landing import iso
+
+    now = datetime.now(timezone.utc)
+    landing = Landing(config.settings.data_dir)
+    rec = FetchRecord(run_id=landing.new_run_id(source.id, now), source_id=source.id, kind=source.kind,
+                      url=source.url, started_at=iso(now), finished_at=iso(now), status="failed",
+                      error=f"extractor error: {exc.__class__.__name__}: {exc}")
+    try:
+        landing.write(rec, None, "")
+    except OSError:
+        pass
+    return rec
 
 
 def load(config: Config, source_ids: Iterable[str] | None = None, on_run=None):

@@ -66,7 +66,7 @@ def run_ingest(config: Config, source_ids, console: Console, workers: int = 4) -
 
     def fetched(s, recs):
         for rec in recs:
-            what = rec.error or (f"{rec.bytes} bytes" if rec.bytes is not None else rec.status)
+            what = rec.error or (f"HTTP {rec.http_status}, {rec.bytes} bytes" if rec.bytes is not None else f"HTTP {rec.http_status}")
             console.print(f"  fetched {s.id:<20} [{_status_style(rec.status)}]{rec.status:<12}[/] {escape(str(what))}")
 
     pipeline.extract_all(config, sources, workers=workers, on_done=fetched)

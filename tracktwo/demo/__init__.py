@@ -32,7 +32,7 @@ def _load_stages() -> None:
     """Optional stages registered by their own modules."""
     import importlib
 
-    for name in ("tracktwo.demo.gdelt", "tracktwo.demo.later"):
+    for name in ("tracktwo.demo.gdelt", "tracktwo.demo.later", "tracktwo.demo.dashboard", "tracktwo.demo.digest"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,56 @@
+"""The CLI as a user runs it: exit codes, status, sql, rebuild."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from conftest import fixture_bytes, rss_source
+from tracktwo.cli import main
+
+RSS = "application/rss+xml"
+
+
+@pytest.fixture
+def two_sources(httpserver, make_config):
+    httpserver.expect_request("/good").respond_with_data(fixture_bytes("rss2.xml"), content_type=RSS)
+    httpserver.expect_request("/bad").respond_with_data("<html><body>maintenance</body></html>", content_type="text/html")
+    config = make_config([rss_source("good", httpserver.url_for("/good")), rss_source("bad", httpserver.url_for("/bad"))])
+    return config, ["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir)]
+
+
+def test_ingest_exit_codes_and_summary(two_sources, capsys):
+    config, flags = two_sources
+    assert main(flags + ["ingest"]) == 1  # one source failed, the other is stored
+    out = capsys.readouterr().out
+    assert "ingest summary" in out and "not a feed" in out
+    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    con.close()
+    assert main(flags + ["ingest", "good"]) == 0
+    assert main(flags + ["ingest", "nope"]) == 2
+
+
+def test_status_sql_and_rebuild(two_sources, capsys):
+    config, flags = two_sources
+    main(flags + ["ingest"])
+    capsys.readouterr()
+    assert main(flags + ["status"]) == 0
+    out = capsys.readouterr().out
+    assert "good" in out and "bad" in out
+    assert main(flags + ["sql", "SELECT count(*) AS n FROM documents"]) == 0
+    assert "3" in capsys.readouterr().out
+    # read-only: a write is refused and nothing changes
+    assert main(flags + ["sql", "DELETE FROM documents"]) == 1
+    assert main(flags + ["rebuild"]) == 0
+    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    assert con.execute("SELECT count(*) FROM ingest_runs WHERE status = 'failed'").fetchone()[0] == 1
+    con.close()
+
+
+def test_status_without_warehouse(tmp_path, make_config, capsys):
+    config = make_config([rss_source("x", "http://127.0.0.1:9/none")])
+    rc = main(["--config-dir", str(config.settings.config_dir), "--data-dir", str(tmp_path / "empty"), "status"])
+    assert rc == 3
+    assert "tracktwo ingest" in capsys.readouterr().err
