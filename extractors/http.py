@@ -155,3 +155,65 @@ def fetch(
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def stream_lines(
+    url: str,
+    http: HttpSettings,
+    *,
+    sess: requests.Session | None = None,
+    sleep=time.sleep,
+):
+    """GET a large text listing (GDELT's masterfilelist.txt) line by line, without the body cap.
+
+    Opening the response is retried like `fetch` (timeouts, connection errors,
+    5xx, 429); a failure mid-stream raises FetchError. Memory stays at one chunk.
+    """
+    own = sess is None
+    sess = sess or session(http)
+
+    def open_once() -> requests.Response:
+        try:
+            resp = sess.get(url, timeout=(http.connect_timeout, http.read_timeout), stream=True)
+        except requests.Timeout as exc:
+            raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
+        except requests.ConnectionError as exc:
+            raise _Retryable(f"connection error: {exc}") from exc
+        status = resp.status_code
+        if status == 429 or status >= 500:
+            wait = parse_retry_after(resp.headers.get("Retry-After")) if status == 429 else None
+            resp.close()
+            if wait is not None and wait > http.max_retry_after:
+                raise FetchError(f"HTTP 429 Too Many Requests; Retry-After {wait:.0f}s exceeds limit", status)
+            raise _Retryable(f"HTTP {status} {resp.reason}", status, wait)
+        if status >= 400:
+            resp.close()
+            raise FetchError(f"HTTP {status} {resp.reason}", status)
+        return resp
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _Retryable) and exc.wait is not None:
+            return exc.wait
+        return min(http.backoff_max, http.backoff_base * (2 ** (state.attempt_number - 1)))
+
+    try:
+        try:
+            resp = Retrying(
+                stop=stop_after_attempt(http.retries + 1),
+                wait=wait,
+                retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
+                sleep=sleep,
+                reraise=True,
+            )(open_once)
+        except _Retryable as exc:
+            raise FetchError(f"{exc} (gave up after {http.retries + 1} attempts)", exc.status) from None
+        with resp:
+            try:
+                for raw in resp.iter_lines(chunk_size=256 * 1024):
+                    yield raw.decode("utf-8", errors="replace")
+            except (requests.RequestException, OSError) as exc:
+                raise FetchError(f"listing download broke off: {exc}", resp.status_code) from exc
+    finally:
+        if own:
+            sess.close()

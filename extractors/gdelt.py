@@ -1,0 +1,315 @@
+"""GDELT 2.0 events: the export file layout, its listings, and fetching new files to landing.
+
+GDELT publishes one `YYYYMMDDHHMMSS.export.CSV.zip` every 15 minutes; the
+listings `lastupdate.txt` (newest files) and `masterfilelist.txt` (every file
+since 2015) have lines `<bytes> <md5> <url>`. A file is "already loaded" when
+the landing zone holds an ok record with the same file URL and MD5, so nothing
+here needs the warehouse. A size/MD5 mismatch, a corrupt zip or an HTTP error
+lands a failed record, which the next run retries (up to `max_attempts`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Iterable, Iterator
+from urllib.parse import urljoin
+
+import requests
+
+from extractors.http import FetchError, fetch, session, stream_lines
+from extractors.landing import FetchRecord, Landing, iso
+from tracktwo.config import HttpSettings, Source
+
+KIND = "gdelt_events"
+EXT = ".export.CSV.zip"
+INTERVAL = timedelta(minutes=15)
+DEFAULT_MAX_ATTEMPTS = 3
+
+# The 61 tab-separated columns of a GDELT 2.0 export, in file order, with the
+# DuckDB type each is read as. Codes stay VARCHAR: CAMEO codes have leading
+# zeros ('0211'), FIPS/ADM codes are letters. SQLDATE and DATEADDED are parsed
+# with the formats in READ_OPTIONS.
+EXPORT_COLUMNS: list[tuple[str, str]] = [
+    ("GLOBALEVENTID", "BIGINT"), ("SQLDATE", "DATE"), ("MonthYear", "INTEGER"), ("Year", "INTEGER"),
+    ("FractionDate", "DOUBLE"),
+    ("Actor1Code", "VARCHAR"), ("Actor1Name", "VARCHAR"), ("Actor1CountryCode", "VARCHAR"),
+    ("Actor1KnownGroupCode", "VARCHAR"), ("Actor1EthnicCode", "VARCHAR"), ("Actor1Religion1Code", "VARCHAR"),
+    ("Actor1Religion2Code", "VARCHAR"), ("Actor1Type1Code", "VARCHAR"), ("Actor1Type2Code", "VARCHAR"),
+    ("Actor1Type3Code", "VARCHAR"),
+    ("Actor2Code", "VARCHAR"), ("Actor2Name", "VARCHAR"), ("Actor2CountryCode", "VARCHAR"),
+    ("Actor2KnownGroupCode", "VARCHAR"), ("Actor2EthnicCode", "VARCHAR"), ("Actor2Religion1Code", "VARCHAR"),
+    ("Actor2Religion2Code", "VARCHAR"), ("Actor2Type1Code", "VARCHAR"), ("Actor2Type2Code", "VARCHAR"),
+    ("Actor2Type3Code", "VARCHAR"),
+    ("IsRootEvent", "INTEGER"), ("EventCode", "VARCHAR"), ("EventBaseCode", "VARCHAR"), ("EventRootCode", "VARCHAR"),
+    ("QuadClass", "TINYINT"), ("GoldsteinScale", "DOUBLE"), ("NumMentions", "INTEGER"), ("NumSources", "INTEGER"),
+    ("NumArticles", "INTEGER"), ("AvgTone", "DOUBLE"),
+    ("Actor1Geo_Type", "TINYINT"), ("Actor1Geo_FullName", "VARCHAR"), ("Actor1Geo_CountryCode", "VARCHAR"),
+    ("Actor1Geo_ADM1Code", "VARCHAR"), ("Actor1Geo_ADM2Code", "VARCHAR"), ("Actor1Geo_Lat", "DOUBLE"),
+    ("Actor1Geo_Long", "DOUBLE"), ("Actor1Geo_FeatureID", "VARCHAR"),
+    ("Actor2Geo_Type", "TINYINT"), ("Actor2Geo_FullName", "VARCHAR"), ("Actor2Geo_CountryCode", "VARCHAR"),
+    ("Actor2Geo_ADM1Code", "VARCHAR"), ("Actor2Geo_ADM2Code", "VARCHAR"), ("Actor2Geo_Lat", "DOUBLE"),
+    ("Actor2Geo_Long", "DOUBLE"), ("Actor2Geo_FeatureID", "VARCHAR"),
+    ("ActionGeo_Type", "TINYINT"), ("ActionGeo_FullName", "VARCHAR"), ("ActionGeo_CountryCode", "VARCHAR"),
+    ("ActionGeo_ADM1Code", "VARCHAR"), ("ActionGeo_ADM2Code", "VARCHAR"), ("ActionGeo_Lat", "DOUBLE"),
+    ("ActionGeo_Long", "DOUBLE"), ("ActionGeo_FeatureID", "VARCHAR"),
+    ("DATEADDED", "TIMESTAMP"), ("SOURCEURL", "VARCHAR"),
+]
+assert len(EXPORT_COLUMNS) == 61
+
+# DuckDB read_csv options for an export: tab-separated, no header, no quoting
+# (GDELT never quotes; a '"' in a name or URL is data), nothing sniffed.
+READ_OPTIONS = (
+    "delim = '\\t', header = false, quote = '', escape = '', auto_detect = false, "
+    "dateformat = '%Y%m%d', timestampformat = '%Y%m%d%H%M%S', "
+    "columns = {" + ", ".join(f"'{n}': '{t}'" for n, t in EXPORT_COLUMNS) + "}"
+)
+
+_TS = re.compile(r"/(\d{14})\.export\.csv\.zip$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    """One `<bytes> <md5> <url>` line of a GDELT listing."""
+
+    size: int
+    md5: str
+    url: str
+
+    @property
+    def ts(self) -> datetime | None:
+        return file_timestamp(self.url)
+
+    @property
+    def is_export(self) -> bool:
+        return self.ts is not None
+
+
+def file_timestamp(url: str) -> datetime | None:
+    """The 15-minute window of an export file (naive UTC), from its name."""
+    m = _TS.search(url)
+    if not m:
+        return None
+    try:
+        return datetime.strptime(m.group(1), "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+
+
+def parse_listing_line(line: str, base_url: str | None = None) -> ListedFile | None:
+    """`<bytes> <md5> <url>`; a relative URL (the offline demo's) is resolved against the listing's."""
+    parts = line.strip().split()
+    if len(parts) != 3 or not parts[0].isdigit() or not re.fullmatch(r"[0-9a-fA-F]{32}", parts[1]):
+        return None
+    url = urljoin(base_url, parts[2]) if base_url else parts[2]
+    return ListedFile(int(parts[0]), parts[1].lower(), url)
+
+
+def export_entries(lines: Iterable[str], base_url: str | None = None) -> Iterator[ListedFile]:
+    """Export files of a listing, in listing order (GDELT's is chronological)."""
+    for line in lines:
+        f = parse_listing_line(line, base_url)
+        if f is not None and f.is_export:
+            yield f
+
+
+def masterfilelist_url(source: Source) -> str:
+    return getattr(source, "masterfilelist_url", None) or urljoin(source.url, "masterfilelist.txt")
+
+
+class BadExport(Exception):
+    """Downloaded bytes are not the file the listing announced."""
+
+
+def check_export(body: bytes, listed: ListedFile) -> None:
+    """Size, MD5, and a readable zip holding one CSV whose CRC checks out."""
+    if len(body) != listed.size:
+        raise BadExport(f"size mismatch: got {len(body)} bytes, listing says {listed.size}")
+    md5 = hashlib.md5(body).hexdigest()
+    if md5 != listed.md5:
+        raise BadExport(f"MD5 mismatch: got {md5}, listing says {listed.md5}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as zf:
+            names = zf.namelist()
+            if len(names) != 1:
+                raise BadExport(f"zip holds {len(names)} members, expected one CSV")
+            bad = zf.testzip()
+            if bad is not None:
+                raise BadExport(f"zip member {bad} fails its CRC check")
+    except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as exc:
+        raise BadExport(f"corrupt or truncated zip: {exc}") from None
+
+
+# --- what the landing zone already holds -------------------------------------
+
+@dataclass
+class LandedState:
+    ok: set[tuple[str, str]] = field(default_factory=set)  # (file_url, md5) landed ok
+    ok_urls: set[str] = field(default_factory=set)
+    failures: dict[str, tuple[int, ListedFile]] = field(default_factory=dict)  # url -> (attempts, listing)
+    last_ok_ts: datetime | None = None
+    pending_retries: list[ListedFile] = field(default_factory=list)
+
+    def is_loaded(self, f: ListedFile) -> bool:
+        return (f.url, f.md5) in self.ok
+
+    def attempts(self, f: ListedFile) -> int:
+        n, _ = self.failures.get(f.url, (0, f))
+        return n
+
+
+def landed_state(landing: Landing, source_id: str, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> LandedState:
+    st = LandedState()
+    for rec in landing.records(source_id):
+        if rec.kind != KIND or "file_url" not in rec.extra:
+            continue
+        url, md5 = rec.extra["file_url"], rec.extra.get("md5")
+        if rec.status == "ok":
+            st.ok.add((url, md5))
+            st.ok_urls.add(url)
+            ts = file_timestamp(url)
+            # a backfill of an old range must not make the live catch-up start there
+            live = rec.extra.get("listed_in") != "backfill"
+            if ts and live and (st.last_ok_ts is None or ts > st.last_ok_ts):
+                st.last_ok_ts = ts
+        elif rec.status == "failed":
+            n, _ = st.failures.get(url, (0, None))
+            st.failures[url] = (n + 1, ListedFile(int(rec.extra.get("size") or 0), md5 or "", url))
+    for url, (n, listed) in st.failures.items():
+        if url not in st.ok_urls and n < max_attempts and listed.md5:
+            st.pending_retries.append(listed)
+    return st
+
+
+# --- fetching -------------------------------------------------------------------
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def fetch_export(source: Source, http: HttpSettings, landing: Landing, listed: ListedFile,
+                 sess: requests.Session | None = None, listed_in: str | None = None,
+                 warning: str | None = None) -> FetchRecord:
+    """Download one listed export, check it, land it (ok or failed). Never raises for source failures."""
+    started = _now()
+    rec = FetchRecord(
+        run_id=landing.new_run_id(source.id, started, listed.url.encode()), source_id=source.id, kind=KIND,
+        url=listed.url, started_at=iso(started), finished_at="", status="failed", warning=warning,
+        extra={"file_url": listed.url, "size": listed.size, "md5": listed.md5, "listed_in": listed_in,
+               "file_ts": listed.ts.strftime("%Y-%m-%dT%H:%M:%S") if listed.ts else None},
+    )
+    body: bytes | None = None
+    try:
+        res = fetch(listed.url, http, sess=sess)
+        rec.http_status, rec.attempts = res.status, res.attempts
+        rec.content_type = res.headers.get("Content-Type")
+        body = res.body
+        check_export(body, listed)
+        rec.status = "ok"
+    except FetchError as exc:
+        rec.http_status = exc.status if exc.status is not None else rec.http_status
+        rec.error = f"{listed.url}: {exc}"
+    except BadExport as exc:
+        rec.error = f"{listed.url}: {exc} (kept for inspection, not loaded; retried next run)"
+    rec.finished_at = iso(_now())
+    return landing.write(rec, body if body else None, EXT)
+
+
+def _listing_record(source: Source, landing: Landing, url: str, status: str, started: datetime,
+                    http_status: int | None = None, error: str | None = None, extra: dict | None = None) -> FetchRecord:
+    rec = FetchRecord(run_id=landing.new_run_id(source.id, started, b"listing"), source_id=source.id, kind=KIND,
+                      url=url, started_at=iso(started), finished_at=iso(_now()), status=status,
+                      http_status=http_status, error=error, extra=extra or {})
+    return landing.write(rec, None, ".txt")
+
+
+def plan_catch_up(latest: list[ListedFile], master: Iterable[ListedFile] | None, st: LandedState,
+                  cap: int) -> list[ListedFile]:
+    """Files to fetch this run, oldest first, at most `cap`.
+
+    First run (nothing landed ok): the newest `cap` files up to the latest.
+    Later runs: failed files still worth a retry, plus every file newer than
+    the newest loaded one (from masterfilelist when a window was missed).
+    `master` may be a stream; it is read once and never held in memory.
+    """
+    newest = max((f.ts for f in latest), default=None)
+    wanted: dict[str, ListedFile] = {f.url: f for f in st.pending_retries}
+    if master is not None:
+        if st.last_ok_ts is None:
+            window: deque[ListedFile] = deque(maxlen=cap)
+            for f in master:
+                if newest is None or f.ts <= newest:
+                    window.append(f)
+            candidates: Iterable[ListedFile] = window
+        else:
+            candidates = (f for f in master if f.ts > st.last_ok_ts and (newest is None or f.ts <= newest))
+        for f in candidates:
+            if not st.is_loaded(f):
+                wanted[f.url] = f
+                if len(wanted) >= cap + len(st.pending_retries):
+                    break
+    for f in latest:
+        if not st.is_loaded(f) and (st.last_ok_ts is None or f.ts > st.last_ok_ts or f.url in wanted):
+            wanted[f.url] = f
+    return sorted(wanted.values(), key=lambda f: (f.ts, f.url))[:cap]
+
+
+def fetch_new_files(source: Source, http: HttpSettings, landing: Landing) -> list[FetchRecord]:
+    """lastupdate.txt -> the export files not landed yet (catching up missed windows) -> landing."""
+    started = _now()
+    cap = source.max_files_per_run
+    max_attempts = int(getattr(source, "max_attempts", DEFAULT_MAX_ATTEMPTS) or DEFAULT_MAX_ATTEMPTS)
+    st = landed_state(landing, source.id, max_attempts)
+    sess = session(http)
+    try:
+        try:
+            res = fetch(source.url, http, sess=sess, accept="text/plain")
+            latest = list(export_entries(res.body.decode("utf-8", errors="replace").splitlines(), source.url))
+            if not latest:
+                raise FetchError("no export file listed in lastupdate.txt", res.status)
+        except FetchError as exc:
+            return [_listing_record(source, landing, source.url, "failed", started, exc.status, f"{source.url}: {exc}")]
+        newest = max(f.ts for f in latest)
+        out: list[FetchRecord] = []
+        note = None
+        listed_in = "lastupdate"
+        if st.last_ok_ts is None or newest - st.last_ok_ts > INTERVAL:
+            murl = masterfilelist_url(source)
+            try:
+                todo = plan_catch_up(latest, export_entries(stream_lines(murl, http, sess=sess), murl), st, cap)
+                listed_in = "masterfilelist"
+            except FetchError as exc:
+                if st.last_ok_ts is None:  # first run: nothing to catch up with, load the newest file(s)
+                    note = f"no catch-up, {murl}: {exc}; loaded the newest file(s) only"
+                    todo = plan_catch_up(latest, None, st, cap)
+                else:  # loading newer files would hide the gap: retry the whole window next run
+                    out.append(_listing_record(
+                        source, landing, murl, "failed", started, exc.status,
+                        f"{murl}: {exc}; catch-up after {st.last_ok_ts:%Y-%m-%d %H:%M} postponed to the next run"))
+                    todo = sorted(st.pending_retries, key=lambda f: (f.ts, f.url))[:cap]
+        else:
+            todo = plan_catch_up(latest, None, st, cap)
+        if not todo and not out:
+            return [_listing_record(source, landing, source.url, "not_modified", started, res.status,
+                                    extra={"latest": [f.url for f in latest]})]
+        return out + [fetch_export(source, http, landing, f, sess, listed_in=listed_in, warning=note if i == 0 else None)
+                      for i, f in enumerate(todo)]
+    finally:
+        sess.close()
+
+
+def files_in_range(source: Source, http: HttpSettings, start: datetime, end: datetime) -> list[ListedFile]:
+    """Backfill: every export listed in masterfilelist.txt with start <= window < end, oldest first."""
+    sess = session(http)
+    try:
+        murl = masterfilelist_url(source)
+        files = [f for f in export_entries(stream_lines(murl, http, sess=sess), murl)
+                 if start <= f.ts < end]
+    finally:
+        sess.close()
+    return sorted({f.url: f for f in files}.values(), key=lambda f: (f.ts, f.url))

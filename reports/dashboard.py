@@ -1,0 +1,301 @@
+"""The static dashboard: index.html, one page per region and methodology.html.
+
+Pages are self-contained (CSS inlined, charts as inline SVG, no JavaScript, a
+Content-Security-Policy that forbids any remote load), so the site opens from
+file:// with no network and prints on A4. Feed text only ever reaches the page
+through jinja2 autoescaping, and only http(s) URLs become links.
+
+Optional settings in config/dashboard.yaml: window_days (chart and sparkline
+span, default 90), active_days (what counts as recent/active, default 7) and
+latest_documents (per region page, default 15).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from reports import svg
+from reports.dashboard_data import RegionData, Snapshot, load, safe_href
+from tracktwo.config import Config, ConfigError
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+CSS = HERE / "static" / "dashboard.css"
+METHODOLOGY_MD = HERE.parent / "docs" / "indicators.md"
+SETTINGS_FILE = "dashboard.yaml"
+HIGH_BAND = 65.0  # shaded zone of the index chart
+
+
+class DashboardSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    window_days: int = Field(90, ge=7, le=3660)
+    active_days: int = Field(7, ge=1, le=90)
+    latest_documents: int = Field(15, ge=0, le=500)
+
+
+def load_settings(config: Config) -> DashboardSettings:
+    raw = config.yaml(SETTINGS_FILE) or {}
+    try:
+        return DashboardSettings.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{config.path(SETTINGS_FILE)}: invalid configuration"]
+        lines += [f"  field '{'.'.join(str(p) for p in e['loc']) or '(file)'}': {e['msg']}" for e in exc.errors()]
+        raise ConfigError("\n".join(lines)) from None
+
+
+# ---- formatting filters (all return plain text; jinja2 escapes it) ----
+
+def _num(v: Any, digits: int = 1) -> str:
+    return svg.fmt(v, digits)
+
+
+def _idx(v: Any) -> str:
+    """The tension index, always with one decimal (0.0 to 100.0)."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    return f"{float(v):.1f}"
+
+
+def _pct(v: Any) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    return f"{100 * float(v):.0f}%"
+
+
+def _utc(v: datetime | date | None) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M UTC")
+    return v.isoformat()
+
+
+def _label(name: str) -> str:
+    return name.replace("_chg7", " 7-day change").replace("_z", " z").replace("_", " ")
+
+
+def environment() -> Environment:
+    """jinja2 with autoescape ON for every template (the .j2 suffix would defeat select_autoescape)."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(num=_num, idx=_idx, pct=_pct, utc=_utc, label=_label, href=safe_href)
+    return env
+
+
+# ---- methodology: docs/indicators.md rendered without raw HTML, images or non-http(s) links ----
+
+_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_SAFE_LINK = re.compile(r"^(https?://|#)", re.IGNORECASE)
+
+
+def _unlink(children: list) -> list:
+    """Drop link tokens whose target is not http(s) or an anchor (e.g. a repo-relative .md), keeping the text."""
+    out, dropping = [], []
+    for t in children:
+        if t.type == "link_open":
+            keep = bool(_SAFE_LINK.match(str(t.attrs.get("href", ""))))
+            dropping.append(not keep)
+            if keep:
+                out.append(t)
+        elif t.type == "link_close":
+            if not (dropping.pop() if dropping else False):
+                out.append(t)
+        else:
+            out.append(t)
+    return out
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown to HTML with raw HTML disabled (shown as text), no images, http(s)/#anchor links only."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    md.disable("image")
+    # Any other scheme (javascript:, data:, ...) stays literal text; relative links lose their link below.
+    md.validateLink = lambda url: not _SCHEME.match(url) or bool(_SAFE_LINK.match(url.strip()))
+    tokens = md.parse(text)
+    for t in tokens:
+        if t.type in ("heading_open", "heading_close"):  # the page has its own h1/h2: shift one level down
+            t.tag = f"h{min(int(t.tag[1]) + 1, 6)}"
+        if t.type == "inline" and t.children:
+            t.children = _unlink(t.children)
+    return Markup(md.renderer.render(tokens, md.options, {}))
+
+
+def methodology_html(path: Path = METHODOLOGY_MD) -> Markup | None:
+    return render_markdown(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+# ---- per-region view model ----
+
+@dataclass
+class Dialogue:
+    status: str  # gap | active | none
+    text: str
+
+
+@dataclass(frozen=True)
+class AlertBadge:
+    kind: str
+    severity: str  # the highest among the kind's active alerts
+    count: int
+    latest: date
+
+
+@dataclass
+class RegionView:
+    data: RegionData
+    page: str
+    spark: Markup
+    change_text: str
+    change_class: str
+    dialogue: Dialogue
+    badges: list[AlertBadge]
+
+
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def _badges(d: RegionData) -> list[AlertBadge]:
+    """One badge per alert kind among the active alerts: highest severity, how many days, the latest day."""
+    out = []
+    for kind in sorted({a.kind for a in d.active_alerts}):
+        same = [a for a in d.active_alerts if a.kind == kind]
+        sev = min((a.severity for a in same), key=lambda s: SEVERITY_RANK.get(s, 9))
+        out.append(AlertBadge(kind, sev, len(same), max(a.day for a in same)))
+    return sorted(out, key=lambda b: (SEVERITY_RANK.get(b.severity, 9), b.kind))
+
+
+def _change(d: RegionData) -> tuple[str, str]:
+    c = d.tension_change
+    if c is None:
+        return "–", "flat"
+    if abs(c) < 0.05:
+        return "±0.0", "flat"
+    return (f"▲ +{c:.1f}", "up") if c > 0 else (f"▼ −{abs(c):.1f}", "down")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def _dialogue(d: RegionData, days: int) -> Dialogue:
+    ev, docs = int(d.window_sum("dialogue_events", days)), int(d.window_sum("dialogue_documents", days))
+    counts = f"{_plural(ev, 'event')}, {_plural(docs, 'document')}"
+    if any(a.kind == "dialogue-gap" for a in d.active_alerts):
+        return Dialogue("gap", f"gap: {counts}")
+    if ev or docs:
+        return Dialogue("active", f"active: {counts}")
+    return Dialogue("none", f"none in {days} days")
+
+
+def region_view(d: RegionData, active_days: int) -> RegionView:
+    text, cls = _change(d)
+    spark = svg.sparkline(d.series.get("tension_index") or [], uid=f"spark-{d.slug}", lo=0, hi=100, days=d.days,
+                          title=f"{d.region.name}: tension index, last {len(d.days)} days")
+    return RegionView(d, f"region-{d.slug}.html", spark, text, cls, _dialogue(d, active_days), _badges(d))
+
+
+def _sum(*cols: list) -> list[float | None]:
+    return [sum(float(v or 0) for v in vals) for vals in zip(*cols)]
+
+
+def region_charts(d: RegionData) -> dict[str, Markup]:
+    s, days, name = d.series, d.days, d.region.name
+    zeros = [0] * len(days)
+    ok = svg.OKABE_ITO
+    quad = [svg.Series(label, s.get(col) or zeros, svg.QUAD_COLOURS[col]) for col, label in (
+        ("verbal_coop", "verbal cooperation"), ("material_coop", "material cooperation"),
+        ("verbal_conflict", "verbal conflict"), ("material_conflict", "material conflict"))]
+    return {
+        "index": svg.line_chart(days, [svg.Series("tension index", s.get("tension_index") or zeros, ok["vermillion"])],
+                                uid="c-index", title=f"{name}: tension index", y_min=0, y_max=100,
+                                bands=[(HIGH_BAND, 100, ok["vermillion"])]),
+        "quad": svg.stacked_bars(days, quad, uid="c-quad", title=f"{name}: events per day by quad class"),
+        "tone": svg.dual_chart(days, svg.Series("Goldstein", s.get("goldstein_mean") or [None] * len(days),
+                                                ok["blue"]),
+                               svg.Series("tone", s.get("tone_mean") or [None] * len(days), ok["orange"], dash="6 3"),
+                               uid="c-tone", title=f"{name}: mean Goldstein scale and tone",
+                               left_range=(-10, 10)),
+        "dialogue": svg.dual_chart(
+            days, svg.Series("conflict events", _sum(s.get("verbal_conflict") or zeros,
+                                                     s.get("material_conflict") or zeros), ok["vermillion"]),
+            svg.Series("dialogue activity", _sum(s.get("dialogue_events") or zeros,
+                                                 s.get("dialogue_documents") or zeros), ok["bluish_green"], dash="6 3"),
+            uid="c-dialogue", title=f"{name}: dialogue activity against conflict events",
+            left_range=(0, None), right_range=(0, None)),
+    }
+
+
+def _recent(d: RegionData, n: int) -> list[dict[str, Any]]:
+    out = []
+    for i in range(len(d.days) - 1, max(len(d.days) - 1 - n, -1), -1):
+        row = {c: v[i] for c, v in d.series.items()}
+        row["day"] = d.days[i]
+        for c in ("tension_index", "events_total", "material_conflict", "conflict_share", "goldstein_mean",
+                  "tone_mean", "documents", "publishers", "dialogue_events", "dialogue_documents"):
+            row.setdefault(c, None)
+        out.append(row)
+    return out
+
+
+# ---- writing ----
+
+def _write(path: Path, text: str) -> None:
+    """Write next to the target and rename, so a web server never serves half a page."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(snap: Snapshot, methodology: Markup | None, env: Environment | None = None) -> dict[str, str]:
+    """File name -> HTML for every page of the site."""
+    env = env or environment()
+    css = Markup(CSS.read_text(encoding="utf-8"))  # our own file, not feed text
+    views = [region_view(d, snap.active_days) for d in snap.regions]
+    views.sort(key=lambda v: (-v.data.tension, v.data.region.name))
+    active = sum(len(v.data.active_alerts) for v in views)
+    common = {"snap": snap, "css": css}
+    pages = {"index.html": env.get_template("dashboard_index.html.j2").render(
+        **common, rows=views, active_alert_count=active)}
+    for v in views:
+        pages[v.page] = env.get_template("dashboard_region.html.j2").render(
+            **common, d=v.data, r=v, charts=region_charts(v.data), recent=_recent(v.data, 14),
+            earlier=[a for a in v.data.alerts if a not in v.data.active_alerts], high_band=HIGH_BAND)
+    pages["methodology.html"] = env.get_template("dashboard_methodology.html.j2").render(
+        **common, methodology=methodology)
+    return pages
+
+
+def build(config: Config, out: Path | None = None) -> Path:
+    """Write the site (default `<data>/site/`) and return the path of its index.html."""
+    settings = load_settings(config)
+    out = Path(out) if out is not None else config.settings.data_dir / "site"
+    snap = load(config, window_days=settings.window_days, active_days=settings.active_days,
+                latest_documents=settings.latest_documents)
+    pages = render(snap, methodology_html())
+    out.mkdir(parents=True, exist_ok=True)
+    for name, html in pages.items():
+        _write(out / name, html)
+    for stale in out.glob("region-*.html"):  # regions removed from the config
+        if stale.name not in pages:
+            stale.unlink()
+    return out / "index.html"

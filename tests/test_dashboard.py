@@ -1,0 +1,244 @@
+"""The static dashboard rendered from a small hand-built warehouse: structure, safety, offline-ness."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dashboard_fixture import EVIL_TITLE, EVIL_URL, make_config, make_site
+from reports import svg
+from reports.dashboard import build, render_markdown
+from reports.dashboard_data import safe_href
+from tracktwo.cli import main
+from warehouse.db import writer
+
+PROJECT_REGIONS = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "regions.yaml").read_text())["regions"]
+
+
+class Page(HTMLParser):
+    """Every start tag with its attributes, the text, and the <a href>s with their classes."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self._in_style = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        if not self._in_style:
+            self.text.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag]
+
+    @property
+    def plain(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return make_site(tmp_path_factory.mktemp("dashboard"))[1]
+
+
+def _page(site: Path, name: str) -> tuple[str, Page]:
+    html = (site / name).read_text(encoding="utf-8")
+    return html, Page(html)
+
+
+def test_site_files(site):
+    names = {p.name for p in site.iterdir()}
+    assert {"index.html", "methodology.html"} <= names
+    assert {f"region-{r['id']}.html" for r in PROJECT_REGIONS} <= names
+    assert not [n for n in names if n.startswith(".")]  # no temp files left behind
+
+
+def test_index_lists_every_default_region_by_tension(site):
+    _, page = _page(site, "index.html")
+    rows = [a["id"][len("region-"):] for t, a in page.tags if t == "tr" and (a.get("id") or "").startswith("region-")]
+    assert sorted(rows) == sorted(r["id"] for r in PROJECT_REGIONS)
+    assert rows[0] == "russia-ukraine"  # the only region heating up in the fixture
+    links = {a["href"] for a in page.all("a")}
+    for r in PROJECT_REGIONS:
+        assert f"region-{r['id']}.html" in links
+        assert r["name"] in page.plain
+    sparks = [a for a in page.all("svg") if "spark" in (a.get("class") or "")]
+    assert len(sparks) == len(PROJECT_REGIONS)
+    assert all(a.get("role") == "img" and a.get("aria-labelledby") for a in sparks)
+    assert "escalation · high" in page.plain
+    assert "Data freshness" in page.plain
+
+
+def test_index_freshness_panel(site):
+    html, page = _page(site, "index.html")
+    text = page.plain
+    for publisher in ("Kyiv Ledger", "Moscow Wire", "GDELT Project"):
+        assert publisher in text
+    assert "2026-03-31 10:00 UTC (latest attempt)" in text  # moscow-wire failed after its last success
+    assert "HTTP 503 <b>Service Unavailable</b>" in text  # error text from the wire shown as text ...
+    assert "<b>Service" not in html  # ... never as markup
+
+
+def test_quiet_region_shows_zeros(site):
+    _, index = _page(site, "index.html")
+    assert re.search(r"Haiti gang crisis \(no data\) 0\.0 ±0\.0", index.plain)
+    _, page = _page(site, "region-haiti.html")
+    assert "No events or documents for this region" in page.plain
+    assert len([a for a in page.all("svg") if a.get("role") == "img"]) == 4
+
+
+def test_region_page_charts_and_evidence(site):
+    html, page = _page(site, "region-russia-ukraine.html")
+    charts = [a for a in page.all("svg") if "chart" in (a.get("class") or "")]
+    assert len(charts) == 4
+    titles = re.findall(r"<title id=\"[^\"]+\">([^<]+)</title>", html)
+    assert any("tension index" in t for t in titles) and any("quad class" in t for t in titles)
+    desc = re.search(r'<desc id="c-index-d">([^<]+)</desc>', html).group(1)
+    assert desc.startswith("tension index: latest ") and "on 2026-03-31" in desc
+    ev = [a["href"] for a in page.all("a") if "ext" in (a.get("class") or "")]
+    assert any(h.startswith("https://frontline.example.org/") for h in ev)  # event evidence
+    assert any(h.startswith("https://ledger.example.org/story/") for h in ev)  # document evidence
+    assert all(h.startswith(("http://", "https://")) for h in ev)
+    assert all("noopener" in (a.get("rel") or "") for a in page.all("a") if "ext" in (a.get("class") or ""))
+    text = page.plain
+    assert "escalation" in text and "dialogue-gap" in text
+    assert re.search(r"Corroboration: \d+ independent publishers", text)
+    assert "Kyiv Ledger · 2026-03-31" in text and "Moscow Wire" in text  # publisher and date per item
+    assert "Latest documents" in text and "Shelling reported near Kharkiv, day 39" in text
+
+
+@pytest.mark.parametrize("name", ["index.html", "region-russia-ukraine.html", "region-haiti.html", "methodology.html"])
+def test_no_external_resources(site, name):
+    html, page = _page(site, name)
+    assert not page.all("script") and not page.all("link") and not page.all("img") and not page.all("iframe")
+    for tag, attrs in page.tags:
+        for k, v in attrs.items():
+            if k == "src" or k in ("srcset", "poster", "data", "action", "formaction", "background"):
+                pytest.fail(f"<{tag} {k}={v!r}> loads a resource")
+            if v and "://" in v and k != "xmlns":
+                assert tag == "a" and k == "href" and "ext" in (attrs.get("class") or ""), (tag, k, v)
+            if tag == "a" and k == "href":
+                local = not re.match(r"^[a-z][a-z0-9+.-]*:", v or "", re.I)
+                if local:
+                    target = (v or "").split("#")[0]
+                    assert target == "" or (site / target).is_file(), v
+                else:
+                    assert safe_href(v) == v
+    for style in re.findall(r"<style>(.*?)</style>", html, re.S):
+        assert "url(" not in style and "@import" not in style and "@font-face" not in style
+    csp = [a for a in page.all("meta") if a.get("http-equiv") == "Content-Security-Policy"]
+    assert csp and "default-src 'none'" in csp[0]["content"]
+
+
+def test_feed_html_is_text_and_bad_urls_are_not_links(site):
+    html, page = _page(site, "region-russia-ukraine.html")
+    assert EVIL_TITLE in page.plain  # shown, as text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<img" not in html.lower()
+    hrefs = [a.get("href") or "" for a in page.all("a")]
+    assert not [h for h in hrefs if "javascript" in h.lower()]
+    assert f"({EVIL_URL}, not an http(s) link)" in page.plain
+
+
+def test_methodology_page(site):
+    html, page = _page(site, "methodology.html")
+    assert "Reading this dashboard" in page.plain
+    doc = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"
+    if doc.is_file():
+        first = next(line.lstrip("# ").strip() for line in doc.read_text().splitlines() if line.startswith("#"))
+        assert first in page.plain
+        assert "tension_index" in page.plain
+    assert not page.all("script") and not page.all("img")
+
+
+def test_markdown_renderer_is_safe():
+    out = str(render_markdown("# Title\n\n<script>alert(1)</script>\n\n[bad](javascript:alert(1)) [ok](https://x.org/a)"
+                              " ![pic](https://x.org/p.png) [rel](other.md) [anchor](#x)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"))
+    assert "<h2>Title</h2>" in out  # headings shifted under the page's own
+    assert "<script" not in out and "&lt;script&gt;" in out
+    assert 'href="javascript' not in out and '<a href="https://x.org/a">ok</a>' in out
+    assert "<img" not in out
+    assert "<table>" in out
+    assert "other.md" not in out and " rel " in out  # a repo-relative link keeps its text only
+    assert '<a href="#x">anchor</a>' in out
+
+
+@pytest.mark.parametrize("url,ok", [
+    ("https://example.org/a?b=1#c", True), ("http://example.org", True), ("HTTPS://EXAMPLE.ORG/", True),
+    ("javascript:alert(1)", False), (" JavaScript:alert(1)", False), ("data:text/html,<b>x</b>", False),
+    ("vbscript:x", False), ("file:///etc/passwd", False), ("//example.org/x", False), ("http://", False),
+    ("https://exa mple.org", False), ("https://example.org/\nx", False), ("ftp://example.org", False),
+    (None, False), ("", False), ("/relative", False),
+])
+def test_safe_href(url, ok):
+    assert (safe_href(url) is not None) is ok
+
+
+def test_svg_text_alternatives_and_gaps():
+    s = str(svg.sparkline([1, None, 3, 2], uid="x", title="a <b> & c"))
+    assert s.startswith("<svg") and 'role="img"' in s and "a &lt;b&gt; &amp; c" in s
+    assert '<desc id="x-d">' in s and "latest 2" in s
+    empty = str(svg.sparkline([None, None], uid="y", title="t"))
+    assert "no data" in empty
+    from datetime import date, timedelta
+
+    days = [date(2026, 1, 1) + timedelta(days=i) for i in range(70)]
+    line = str(svg.line_chart(days, [svg.Series("s", [None] * 10 + list(range(60)))], uid="l", title="T"))
+    assert line.count("<polyline") == 1 and "01 Feb" in line
+    bars = str(svg.stacked_bars(days, [svg.Series("a", [1] * 70), svg.Series("b", [0] * 70)], uid="b", title="B"))
+    assert bars.count("<rect") == 70 + 2  # one bar per day for "a", two legend swatches
+    assert svg.nice_ticks(0, 100) == [0, 25, 50, 75, 100]
+
+
+def test_build_without_indicators(tmp_path):
+    """A fresh warehouse (schema only): every region still appears, with a note and zeros."""
+    config = make_config(tmp_path)
+    with writer(config.settings.warehouse_path):
+        pass
+    index = build(config, out=tmp_path / "out")
+    assert index == tmp_path / "out" / "index.html"
+    page = Page(index.read_text())
+    assert "No indicators have been computed yet" in page.plain
+    rows = [a for t, a in page.tags if t == "tr" and (a.get("id") or "").startswith("region-")]
+    assert len(rows) == len(PROJECT_REGIONS)
+    assert "not fetched yet" in page.plain  # configured sources with no fetch
+
+
+def test_stale_region_pages_removed(tmp_path):
+    config = make_config(tmp_path)
+    with writer(config.settings.warehouse_path):
+        pass
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "region-gone.html").write_text("old")
+    build(config, out=out)
+    assert not (out / "region-gone.html").exists()
+
+
+def test_cli_dashboard(tmp_path, capsys):
+    config = make_config(tmp_path)
+    with writer(config.settings.warehouse_path):
+        pass
+    args = ["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir)]
+    assert main(args + ["dashboard", "--out", str(tmp_path / "x")]) == 0
+    assert capsys.readouterr().out.strip().endswith(str(tmp_path / "x" / "index.html"))
+    assert main(args + ["dashboard"]) == 0
+    assert (config.settings.data_dir / "site" / "index.html").is_file()
+    missing = ["--config-dir", str(config.settings.config_dir), "--data-dir", str(tmp_path / "nothing")]
+    assert main(missing + ["dashboard"]) == 3

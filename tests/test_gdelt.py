@@ -1,0 +1,407 @@
+"""GDELT 2.0 events end to end: local server in GDELT's layout -> landing -> events."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import duckdb
+from werkzeug import Response
+
+from tracktwo import pipeline
+from tracktwo.demo.gdelt import export_line, zip_export
+
+SAMPLE = "20191024143000"
+
+
+class FakeGdelt:
+    """GDELT's folder on a local server: lastupdate.txt, masterfilelist.txt, export zips.
+
+    `listed` controls what the listings announce (a test may lie about size/MD5
+    or list a file it does not serve); `served` what is actually returned.
+    """
+
+    def __init__(self, httpserver):
+        self.httpserver = httpserver
+        self.served: dict[str, bytes] = {}
+        self.listed: list[tuple[str, int, str]] = []  # (name, size, md5)
+        self.latest_count = 1
+        self.master_available = True
+        self.requests: list[str] = []
+        httpserver.expect_request(re.compile(r"^/gdeltv2/.*")).respond_with_handler(self._handle)
+
+    def url(self, name: str) -> str:
+        return self.httpserver.url_for(f"/gdeltv2/{name}")
+
+    @property
+    def lastupdate_url(self) -> str:
+        return self.url("lastupdate.txt")
+
+    def add(self, ts: str, body: bytes, *, serve: bool = True, size: int | None = None, md5: str | None = None) -> str:
+        import hashlib
+
+        name = f"{ts}.export.CSV.zip"
+        if serve:
+            self.served[name] = body
+        self.listed = [x for x in self.listed if x[0] != name]
+        self.listed.append((name, len(body) if size is None else size, md5 or hashlib.md5(body).hexdigest()))
+        self.listed.sort()
+        return name
+
+    def _lines(self, entries) -> str:
+        out = []
+        for name, size, md5 in entries:
+            out.append(f"{size} {md5} {self.url(name)}")
+            # real listings also carry mentions and gkg files: they must be ignored
+            out.append(f"123 {'0' * 32} {self.url(name.replace('.export.CSV.zip', '.mentions.CSV.zip'))}")
+        return "\n".join(out) + "\n"
+
+    def _handle(self, request):
+        name = request.path.rsplit("/", 1)[-1]
+        self.requests.append(name)
+        if name == "lastupdate.txt":
+            return Response(self._lines(self.listed[-self.latest_count:]), content_type="text/plain")
+        if name == "masterfilelist.txt" and self.master_available:
+            return Response(self._lines(self.listed), content_type="text/plain")
+        if name in self.served:
+            return Response(self.served[name], content_type="application/zip")
+        return Response("not found", status=404)
+
+    def downloads(self) -> list[str]:
+        return [r for r in self.requests if r.endswith(".zip")]
+
+
+def gdelt_source(url: str, **kw) -> dict:
+    return {"id": "gdelt", "kind": "gdelt_events", "url": url, "publisher": "GDELT", **kw}
+
+
+def ingest(config):
+    pipeline.extract_all(config, pipeline.select_sources(config))
+    return pipeline.load(config)
+
+
+def q(config, sql, params=None):
+    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def ts_of(d: date, hh: int = 0, mm: int = 0) -> str:
+    return (datetime(d.year, d.month, d.day, hh) + timedelta(minutes=mm)).strftime("%Y%m%d%H%M%S")
+
+
+def synthetic(ts: str, n: int, first_id: int, **over) -> str:
+    """n well-formed rows added in window ts."""
+    rows = []
+    for i in range(n):
+        vals = dict(GLOBALEVENTID=first_id + i, SQLDATE=ts[:8], Actor1Code="RUS", Actor1Name="RUSSIA",
+                    Actor1CountryCode="RUS", Actor2Code="UKR", Actor2Name="UKRAINE", Actor2CountryCode="UKR",
+                    IsRootEvent=1, EventCode="190", EventBaseCode="190", EventRootCode="19", QuadClass=4,
+                    GoldsteinScale=-10, NumMentions=3, NumSources=1, NumArticles=3, AvgTone=-5.5,
+                    ActionGeo_Type=1, ActionGeo_FullName="Ukraine", ActionGeo_CountryCode="UP",
+                    ActionGeo_ADM1Code="UP", ActionGeo_Lat=49, ActionGeo_Long=32, DATEADDED=ts,
+                    SOURCEURL=f"https://example.org/{first_id + i}")
+        vals.update(over)
+        rows.append(export_line(**vals))
+    return "\n".join(rows) + "\n"
+
+
+# --- the real sample ------------------------------------------------------------
+
+def test_real_export_loads_2111_events_and_second_run_adds_none(httpserver, make_config, shared_fixtures):
+    csv_bytes = (shared_fixtures / "gdelt" / f"{SAMPLE}.export.CSV").read_bytes()
+    fake = FakeGdelt(httpserver)
+    fake.add(SAMPLE, zip_export(csv_bytes, SAMPLE))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    runs = ingest(config)
+    assert [(r.status, r.items_seen, r.items_new, r.warning) for r in runs] == [("ok", 2111, 2111, None)]
+    assert q(config, "SELECT count(*) FROM events WHERE source = 'gdelt'")[0][0] == 2111
+    assert q(config, "SELECT count(DISTINCT source_event_id) FROM events")[0][0] == 2111
+    # codes keep their leading zeros; dates and DATEADDED typed
+    assert q(config, "SELECT count(*) FROM events WHERE event_code LIKE '0%' AND root_code LIKE '0_'")[0][0] > 0
+    assert q(config, "SELECT min(date_added), max(date_added) FROM events")[0] == (
+        datetime(2019, 10, 24, 14, 30), datetime(2019, 10, 24, 14, 30))
+    row = q(config, "SELECT event_id, event_date, actor2_country, actor2_iso3, event_code, quad_class, "
+                    "action_fips, action_iso3, landing_file FROM events WHERE source_event_id = '881990833'")[0]
+    assert row[:8] == ("gdelt:881990833", date(2018, 10, 24), "EUR", None, "040", 1, "BO", "BLR")
+    assert row[8].endswith(".export.CSV.zip")
+    assert q(config, "SELECT rows_read, rows_new, rows_malformed FROM gdelt_files") == [(2111, 2111, 0)]
+
+    n_downloads = len(fake.downloads())
+    runs = ingest(config)
+    assert [(r.status, r.items_new) for r in runs] == [("not_modified", 0)]
+    assert len(fake.downloads()) == n_downloads  # same URL and MD5: not downloaded again
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 2111
+    pipeline.rebuild(config)  # replaying landing gives the same table
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 2111
+
+
+def test_server_without_masterfilelist_first_run_loads_latest(httpserver, make_config, shared_fixtures):
+    """Only lastupdate.txt (real three-line layout) and the zipped sample are served."""
+    csv_bytes = (shared_fixtures / "gdelt" / f"{SAMPLE}.export.CSV").read_bytes()
+    fake = FakeGdelt(httpserver)
+    fake.master_available = False
+    fake.add(SAMPLE, zip_export(csv_bytes, SAMPLE))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    (run,) = ingest(config)
+    assert (run.status, run.items_new) == ("ok", 2111)
+    assert "no catch-up" in run.warning
+    assert [r.items_new for r in ingest(config)] == [0]
+    assert q(config, "SELECT count(*) FROM events WHERE source = 'gdelt'")[0][0] == 2111
+
+
+def test_masterfilelist_down_during_a_gap_postpones_catch_up(httpserver, make_config):
+    day = date(2026, 11, 2)
+    fake = FakeGdelt(httpserver)
+    ts0 = ts_of(day)
+    fake.add(ts0, zip_export(synthetic(ts0, 2, 0), ts0))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    ingest(config)
+    for k in (1, 2, 3):
+        ts = ts_of(day, 0, 15 * k)
+        fake.add(ts, zip_export(synthetic(ts, 2, 100 * k), ts))
+    fake.master_available = False
+    runs = ingest(config)
+    assert [r.status for r in runs] == ["failed"] and "postponed" in runs[0].error
+    fake.master_available = True
+    assert [r.items_new for r in ingest(config)] == [2, 2, 2]  # the gap is not lost
+
+
+def test_real_export_quad_class_agrees_with_cameo_root(httpserver, make_config, shared_fixtures):
+    csv_bytes = (shared_fixtures / "gdelt" / f"{SAMPLE}.export.CSV").read_bytes()
+    fake = FakeGdelt(httpserver)
+    fake.add(SAMPLE, zip_export(csv_bytes, SAMPLE))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    ingest(config)
+    bad = q(config, """
+        SELECT count(*) FROM events
+        WHERE quad_class <> CASE WHEN root_code BETWEEN '01' AND '05' THEN 1 WHEN root_code BETWEEN '06' AND '09' THEN 2
+                                 WHEN root_code BETWEEN '10' AND '14' THEN 3 ELSE 4 END""")[0][0]
+    assert bad == 0
+    # and with the CAMEO reference table loaded from config/
+    assert q(config, "SELECT count(*) FROM events e JOIN cameo_codes c ON c.event_code = e.root_code "
+                     "WHERE c.quad_class <> e.quad_class")[0][0] == 0
+    assert q(config, "SELECT count(*) FROM events e LEFT JOIN cameo_codes c USING (event_code) "
+                     "WHERE c.event_code IS NULL")[0][0] == 0
+
+
+# --- mapping ------------------------------------------------------------------------
+
+FIPS = {"RS": "RUS", "UP": "UKR", "IS": "ISR", "GZ": "PSE", "WE": "PSE", "KN": "PRK", "KS": "KOR", "TW": "TWN",
+        "CH": "CHN"}
+
+
+def test_fips_and_actor_country_mapping(httpserver, make_config):
+    ts = "20261102120000"
+    rows = [export_line(GLOBALEVENTID=100 + i, SQLDATE="20261102", EventCode="0211", EventBaseCode="021",
+                        EventRootCode="02", QuadClass=1, Actor1CountryCode=iso, Actor2CountryCode="AFR",
+                        ActionGeo_Type=1, ActionGeo_CountryCode=fips, DATEADDED=ts)
+            for i, (fips, iso) in enumerate(FIPS.items())]
+    rows.append(export_line(GLOBALEVENTID=99, SQLDATE="20261102", EventCode="190", ActionGeo_CountryCode="OS",
+                            Actor1CountryCode="ROM", DATEADDED=ts))
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, zip_export("\n".join(rows) + "\n", ts))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    ingest(config)
+    got = dict(q(config, "SELECT action_fips, action_iso3 FROM events WHERE action_fips <> 'OS'"))
+    assert got == FIPS
+    assert q(config, "SELECT action_iso3, actor1_iso3 FROM events WHERE action_fips = 'OS'") == [(None, "ROU")]
+    # actor country: CAMEO three-letter code kept, ISO3 only for countries (AFR is a region)
+    assert q(config, "SELECT DISTINCT actor2_country, actor2_iso3 FROM events WHERE source_event_id <> '99'") == [
+        ("AFR", None)]
+    assert q(config, "SELECT count(*) FROM events WHERE actor1_iso3 = actor1_country")[0][0] == len(FIPS)
+    # missing base/root/goldstein/quad filled from cameo_codes; codes keep leading zeros
+    assert q(config, "SELECT event_code, base_code, root_code, quad_class, goldstein FROM events "
+                     "WHERE source_event_id = '99'") == [("190", "190", "19", 4, -10.0)]
+    assert q(config, "SELECT DISTINCT event_code FROM events WHERE source_event_id <> '99'") == [("0211",)]
+    assert dict(q(config, "SELECT fips, iso3 FROM fips_countries WHERE fips IN ('GZ', 'WE', 'OS')")) == {
+        "GZ": "PSE", "WE": "PSE", "OS": None}
+
+
+def test_cameo_countries_fallback_without_csv(httpserver, make_config):
+    ts = "20261102120000"
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, zip_export(synthetic(ts, 3, 1, Actor2CountryCode="EUR"), ts))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    (config.settings.config_dir / "cameo_countries.csv").unlink()
+    ingest(config)
+    assert q(config, "SELECT DISTINCT actor1_iso3, actor2_iso3 FROM events") == [("RUS", None)]
+
+
+# --- malformed input --------------------------------------------------------------
+
+def test_rows_with_extra_or_missing_columns_are_counted_and_the_rest_loads(httpserver, make_config):
+    ts = "20261102121500"
+    good = synthetic(ts, 10, 1000).splitlines()
+    extra = synthetic(ts, 1, 2000).rstrip("\n") + "\tsurplus"
+    missing = "\t".join(synthetic(ts, 1, 3000).rstrip("\n").split("\t")[:-2])
+    not_a_number = synthetic(ts, 1, 4000, NumMentions="many").rstrip("\n")
+    no_id = synthetic(ts, 1, 5000, GLOBALEVENTID="").rstrip("\n")
+    text = "\n".join(good[:5] + [extra, missing, not_a_number, no_id] + good[5:]) + "\n"
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, zip_export(text, ts))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    (run,) = ingest(config)
+    assert (run.status, run.items_seen, run.items_new) == ("ok", 10, 10)
+    assert run.warning.startswith("4 malformed row(s) skipped")
+    assert "line 6" in run.warning and "line 7" in run.warning
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 10
+    assert q(config, "SELECT rows_malformed FROM gdelt_files")[0][0] == 4
+    assert "malformed" in q(config, "SELECT warning FROM ingest_runs")[0][0]
+
+
+def test_repeated_event_id_within_a_file_is_kept_once(httpserver, make_config):
+    ts = "20261102123000"
+    text = synthetic(ts, 3, 1) + synthetic(ts, 2, 1)
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, zip_export(text, ts))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    (run,) = ingest(config)
+    assert (run.status, run.items_new) == ("ok", 3)
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 3
+
+
+def test_md5_mismatch_is_failed_and_retried(httpserver, make_config):
+    ts = "20261102124500"
+    body = zip_export(synthetic(ts, 4, 1), ts)
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, body, md5="0" * 32)
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    (run,) = ingest(config)
+    assert run.status == "failed" and "MD5 mismatch" in run.error
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 0
+    assert q(config, "SELECT status, bytes FROM ingest_runs") == [("failed", len(body))]  # bytes kept
+    fake.add(ts, body)  # listing fixed upstream: next run retries and loads
+    (run,) = ingest(config)
+    assert (run.status, run.items_new) == ("ok", 4)
+
+
+def test_truncated_zip_is_failed_never_loaded(httpserver, make_config):
+    ts = "20261102130000"
+    body = zip_export(synthetic(ts, 50, 1), ts)[:-40]
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, body)  # listing agrees with the truncated bytes: the zip check must catch it
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    (run,) = ingest(config)
+    assert run.status == "failed" and "truncated zip" in run.error
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 0
+
+
+def test_size_mismatch(httpserver, make_config):
+    ts = "20261102130000"
+    body = zip_export(synthetic(ts, 5, 1), ts)
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, body, size=len(body) + 10)
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    (run,) = ingest(config)
+    assert run.status == "failed" and "size mismatch" in run.error
+
+
+def test_404_for_a_listed_file_others_go_on(httpserver, make_config):
+    day = date(2026, 11, 2)
+    fake = FakeGdelt(httpserver)
+    names = []
+    for k, (hh, mm) in enumerate([(0, 0), (0, 15), (0, 30)]):
+        ts = ts_of(day, hh, mm)
+        names.append(fake.add(ts, zip_export(synthetic(ts, 2, 100 * k), ts), serve=(k != 1)))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    runs = ingest(config)
+    assert [r.status for r in runs] == ["ok", "failed", "ok"]
+    assert runs[1].http_status == 404 and "HTTP 404" in runs[1].error and names[1] in runs[1].error
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 4
+
+
+def test_catch_up_missed_windows_oldest_first_with_cap(httpserver, make_config):
+    day = date(2026, 11, 2)
+    fake = FakeGdelt(httpserver)
+    ts0 = ts_of(day, 0, 0)
+    fake.add(ts0, zip_export(synthetic(ts0, 2, 0), ts0))
+    config = make_config([gdelt_source(fake.lastupdate_url, max_files_per_run=3)])
+    assert [r.items_new for r in ingest(config)] == [2]
+    # the pipeline was down for 6 windows (90 minutes)
+    missed = []
+    for k in range(1, 7):
+        ts = ts_of(day, 0, 15 * k)
+        missed.append(fake.add(ts, zip_export(synthetic(ts, 2, 100 * k), ts)))
+    before = len(fake.downloads())
+    runs = ingest(config)
+    assert [r.status for r in runs] == ["ok"] * 3
+    assert fake.downloads()[before:] == missed[:3]  # oldest first, capped
+    runs = ingest(config)
+    assert fake.downloads()[before + 3:] == missed[3:]
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 14
+    assert [r.status for r in ingest(config)] == ["not_modified"]
+    assert "masterfilelist.txt" in fake.requests
+
+
+def test_failed_file_gives_up_after_max_attempts(httpserver, make_config):
+    day = date(2026, 11, 2)
+    fake = FakeGdelt(httpserver)
+    ts0, ts1 = ts_of(day, 0, 0), ts_of(day, 0, 15)
+    fake.add(ts0, b"PK-missing", serve=False)
+    fake.add(ts1, zip_export(synthetic(ts1, 2, 10), ts1))
+    config = make_config([gdelt_source(fake.lastupdate_url, max_attempts=2)])
+    assert [r.status for r in ingest(config)] == ["failed", "ok"]
+    assert [r.status for r in ingest(config)] == ["failed"]  # retried once more
+    assert [r.status for r in ingest(config)] == ["not_modified"]  # then given up
+
+
+def test_loader_skips_a_file_already_loaded(httpserver, make_config):
+    """Two landed records of the same file (URL and MD5): the second adds nothing, without reading it."""
+    from extractors.gdelt import ListedFile, fetch_export
+    from extractors.landing import Landing
+
+    ts = "20261102140000"
+    body = zip_export(synthetic(ts, 5, 1), ts)
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, body)
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    ingest(config)
+    import hashlib
+    listed = ListedFile(len(body), hashlib.md5(body).hexdigest(), fake.url(f"{ts}.export.CSV.zip"))
+    fetch_export(config.source("gdelt"), config.http, Landing(config.settings.data_dir), listed)
+    (run,) = pipeline.load(config)
+    assert (run.status, run.items_new) == ("ok", 0) and "already loaded" in run.warning
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 5
+
+
+# --- backfill ---------------------------------------------------------------------------
+
+def test_backfill_range_resumes_after_interruption(httpserver, make_config, monkeypatch):
+    from extractors import gdelt as ext
+    from tracktwo.cli import main
+
+    fake = FakeGdelt(httpserver)
+    start = date(2026, 11, 1)
+    for k in range(10):  # ten windows on Nov 1, two on Nov 3 (outside the range)
+        ts = (datetime(2026, 11, 1) + timedelta(minutes=15 * k)).strftime("%Y%m%d%H%M%S")
+        fake.add(ts, zip_export(synthetic(ts, 3, 1000 * k), ts))
+    for k in range(2):
+        ts = ts_of(date(2026, 11, 3), 0, 15 * k)
+        fake.add(ts, zip_export(synthetic(ts, 3, 90_000 + 1000 * k), ts))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    argv = ["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir),
+            "backfill", "gdelt", "--start", str(start), "--end", "2026-11-02", "--batch", "3"]
+
+    real = ext.fetch_export
+    calls = []
+
+    def flaky(*a, **kw):
+        calls.append(1)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return real(*a, **kw)
+
+    monkeypatch.setattr(ext, "fetch_export", flaky)
+    assert main(argv) == 130
+    loaded = q(config, "SELECT count(*) FROM events")[0][0]
+    assert loaded == 9  # the first batch of 3 files; the 4th file is landed but not loaded yet
+    monkeypatch.setattr(ext, "fetch_export", real)
+    assert main(argv) == 0
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 30
+    zips = fake.downloads()
+    assert len(zips) == len(set(zips)) == 10  # nothing downloaded twice, Nov 3 not touched
+    assert main(argv) == 0  # all done: nothing fetched
+    assert len(fake.downloads()) == 10

@@ -1,0 +1,22 @@
+"""Demo stage: build the dashboard of the demo warehouse (after the indicators) and print its path."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from tracktwo.config import Config
+from tracktwo.demo import DEMO_STAGES
+
+
+def run(config: Config, console: Console) -> int:
+    from reports.dashboard import build
+
+    index = build(config)
+    console.print(f"  dashboard: {index}", soft_wrap=True, markup=False, highlight=False)
+    console.print(f"  open {index.as_uri()} in a browser (works offline; prints on A4)", soft_wrap=True,
+                  markup=False, highlight=False)
+    return 0
+
+
+if not any(name == "dashboard" for name, _, _ in DEMO_STAGES):
+    DEMO_STAGES.append(("dashboard", lambda served: [], run))

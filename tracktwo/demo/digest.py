@@ -1,0 +1,24 @@
+"""Demo stage: write the week's digest for the demo subscribers as .eml files (never sends)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from tracktwo.config import Config
+from tracktwo.demo import DEMO_STAGES
+
+
+def run(config: Config, console: Console) -> int:
+    from reports.digest import run_weekly
+
+    summary = run_weekly(config, send=False)
+    for f in summary["files"]:
+        console.print(f"  digest for {Path(f).stem}: {f}", soft_wrap=True)
+    console.print(f"  {summary['messages']} digest(s) for {summary['week']} written (nothing sent); "
+                  f"open the .eml in a mail client or the .html next to it in a browser", soft_wrap=True)
+    return 0
+
+
+DEMO_STAGES.append(("digest", lambda served: [], run))
