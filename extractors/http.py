@@ -10,6 +10,7 @@ import email.utils
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 import requests
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
@@ -83,6 +84,50 @@ def _read_capped(resp: requests.Response, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[str, str] | None = None) -> requests.Response:
+    """One streamed GET, classified: 429/5xx/timeouts are retryable, other 4xx are final."""
+    try:
+        resp = sess.get(url, headers=headers or {}, timeout=(http.connect_timeout, http.read_timeout), stream=True)
+    except requests.Timeout as exc:
+        raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
+    except requests.ConnectionError as exc:
+        raise _Retryable(f"connection error: {exc}") from exc
+    status = resp.status_code
+    if status == 429 or status >= 500:
+        wait = parse_retry_after(resp.headers.get("Retry-After")) if status == 429 else None
+        reason = resp.reason
+        resp.close()
+        if wait is not None and wait > http.max_retry_after:
+            raise FetchError(f"HTTP 429 Too Many Requests; Retry-After {wait:.0f}s exceeds limit", status)
+        raise _Retryable(f"HTTP {status} {reason}", status, wait)
+    if status >= 400:
+        reason = resp.reason
+        resp.close()
+        raise FetchError(f"HTTP {status} {reason}", status)
+    return resp
+
+
+def _with_retries(fn, http: HttpSettings, sleep) -> Any:
+    """Call fn until it succeeds: exponential backoff, or the server's Retry-After when it gave one."""
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _Retryable) and exc.wait is not None:
+            return exc.wait
+        return min(http.backoff_max, http.backoff_base * (2 ** (state.attempt_number - 1)))
+
+    try:
+        return Retrying(
+            stop=stop_after_attempt(http.retries + 1),
+            wait=wait,
+            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
+            sleep=sleep,
+            reraise=True,
+        )(fn)
+    except _Retryable as exc:
+        raise FetchError(f"{exc} (gave up after {http.retries + 1} attempts)", exc.status) from None
+
+
 def fetch(
     url: str,
     http: HttpSettings,
@@ -108,49 +153,22 @@ def fetch(
     def once() -> HttpResult:
         nonlocal attempts
         attempts += 1
-        try:
-            with sess.get(url, headers=headers, timeout=(http.connect_timeout, http.read_timeout), stream=True) as resp:
-                status = resp.status_code
-                if status == 429:
-                    wait = parse_retry_after(resp.headers.get("Retry-After"))
-                    if wait is not None and wait > http.max_retry_after:
-                        raise FetchError(f"HTTP 429 Too Many Requests; Retry-After {wait:.0f}s exceeds limit", status)
-                    raise _Retryable("HTTP 429 Too Many Requests", status, wait)
-                if status >= 500:
-                    raise _Retryable(f"HTTP {status} {resp.reason}", status)
-                if status == 304:
-                    return HttpResult(url, status, b"", dict(resp.headers), attempts)
-                if status >= 400:
-                    raise FetchError(f"HTTP {status} {resp.reason}", status)
+        with _open(sess, url, http, headers) as resp:
+            if resp.status_code == 304:
+                return HttpResult(url, 304, b"", dict(resp.headers), attempts)
+            try:
                 body = _read_capped(resp, http.max_bytes)
-                return HttpResult(resp.url, status, body, dict(resp.headers), attempts)
-        except requests.Timeout as exc:
-            raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
-        except requests.ConnectionError as exc:
-            raise _Retryable(f"connection error: {exc}") from exc
-
-    def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Retryable) and exc.wait is not None:
-            return exc.wait
-        return min(http.backoff_max, http.backoff_base * (2 ** (state.attempt_number - 1)))
+            except requests.Timeout as exc:
+                raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
+            except requests.ConnectionError as exc:
+                raise _Retryable(f"connection error: {exc}") from exc
+            return HttpResult(resp.url, resp.status_code, body, dict(resp.headers), attempts)
 
     try:
-        for attempt in Retrying(
-            stop=stop_after_attempt(http.retries + 1),
-            wait=wait,
-            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
-            sleep=sleep,
-            reraise=True,
-        ):
-            with attempt:
-                return once()
-    except _Retryable as exc:
-        raise FetchError(f"{exc} (gave up after {attempts} attempts)", exc.status) from None
+        return _with_retries(once, http, sleep)
     finally:
         if own:
             sess.close()
-    raise AssertionError("unreachable")
 
 
 def utcnow() -> datetime:
@@ -171,43 +189,8 @@ def stream_lines(
     """
     own = sess is None
     sess = sess or session(http)
-
-    def open_once() -> requests.Response:
-        try:
-            resp = sess.get(url, timeout=(http.connect_timeout, http.read_timeout), stream=True)
-        except requests.Timeout as exc:
-            raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
-        except requests.ConnectionError as exc:
-            raise _Retryable(f"connection error: {exc}") from exc
-        status = resp.status_code
-        if status == 429 or status >= 500:
-            wait = parse_retry_after(resp.headers.get("Retry-After")) if status == 429 else None
-            resp.close()
-            if wait is not None and wait > http.max_retry_after:
-                raise FetchError(f"HTTP 429 Too Many Requests; Retry-After {wait:.0f}s exceeds limit", status)
-            raise _Retryable(f"HTTP {status} {resp.reason}", status, wait)
-        if status >= 400:
-            resp.close()
-            raise FetchError(f"HTTP {status} {resp.reason}", status)
-        return resp
-
-    def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Retryable) and exc.wait is not None:
-            return exc.wait
-        return min(http.backoff_max, http.backoff_base * (2 ** (state.attempt_number - 1)))
-
     try:
-        try:
-            resp = Retrying(
-                stop=stop_after_attempt(http.retries + 1),
-                wait=wait,
-                retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
-                sleep=sleep,
-                reraise=True,
-            )(open_once)
-        except _Retryable as exc:
-            raise FetchError(f"{exc} (gave up after {http.retries + 1} attempts)", exc.status) from None
+        resp = _with_retries(lambda: _open(sess, url, http), http, sleep)
         with resp:
             try:
                 for raw in resp.iter_lines(chunk_size=256 * 1024):

@@ -23,11 +23,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from reports import svg
 from reports.dashboard_data import RegionData, Snapshot, load, safe_href
-from tracktwo.config import Config, ConfigError
+from tracktwo.config import Config
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -46,13 +46,7 @@ class DashboardSettings(BaseModel):
 
 
 def load_settings(config: Config) -> DashboardSettings:
-    raw = config.yaml(SETTINGS_FILE) or {}
-    try:
-        return DashboardSettings.model_validate(raw)
-    except ValidationError as exc:
-        lines = [f"{config.path(SETTINGS_FILE)}: invalid configuration"]
-        lines += [f"  field '{'.'.join(str(p) for p in e['loc']) or '(file)'}': {e['msg']}" for e in exc.errors()]
-        raise ConfigError("\n".join(lines)) from None
+    return config.settings_file(SETTINGS_FILE, DashboardSettings)
 
 
 # ---- formatting filters (all return plain text; jinja2 escapes it) ----

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tracktwo.config import Config, ConfigError, Region, _load
+from tracktwo.config import Config, ConfigError, Region
 
 log = logging.getLogger("tracktwo.digest")
 
@@ -112,7 +112,7 @@ def load_settings(config: Config) -> DigestSettings:
     path = config.path(CONFIG_FILE)
     if not path.exists():
         raise ConfigError(f"{path}: file not found (the digest needs subscribers, a sender and a subject)")
-    settings = _load(path, DigestSettings, "subscribers")
+    settings = config.settings_file(CONFIG_FILE, DigestSettings, "subscribers", required=True)
     known = {r.id for r in config.regions}
     seen: set[str] = set()
     for i, s in enumerate(settings.subscribers):

@@ -16,10 +16,10 @@ import time
 import zipfile
 from pathlib import Path
 
-import duckdb
 import pytest
 from werkzeug import Response
 
+from warehouse.db import query
 from conftest import fixture_bytes, rss_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,12 +75,8 @@ def run_env(monkeypatch, make_config):
     return _use
 
 
-def q(config, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+def q(config, sql, params=None):
+    return query(config.settings.warehouse_path, sql, params)
 
 
 def task_states(dr) -> dict[tuple[str, int], str]:

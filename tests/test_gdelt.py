@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-import duckdb
 from werkzeug import Response
 
+from warehouse.db import query
 from tracktwo import pipeline
 from tracktwo.demo.gdelt import export_line, zip_export
 
@@ -81,11 +81,7 @@ def ingest(config):
 
 
 def q(config, sql, params=None):
-    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+    return query(config.settings.warehouse_path, sql, params)
 
 
 def ts_of(d: date, hh: int = 0, mm: int = 0) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-import duckdb
 import pytest
 from werkzeug import Response
 
+from warehouse.db import query
 from conftest import fixture_bytes, rss_source
 from tracktwo import pipeline
 
@@ -20,11 +20,7 @@ def ingest(config, ids=None):
 
 
 def q(config, sql, params=None):
-    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+    return query(config.settings.warehouse_path, sql, params)
 
 
 @pytest.mark.parametrize("name,expected", [("rss2.xml", 3), ("rss1.xml", 2), ("atom.xml", 2)])

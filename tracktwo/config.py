@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -102,6 +102,9 @@ class Region(BaseModel):
         return self
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 class GazetteerCountry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -172,17 +175,6 @@ class _GazetteerFile(BaseModel):
     countries: dict[str, GazetteerCountry]
 
 
-def _load(path: Path, model: type[BaseModel], list_key: str) -> Any:
-    raw = _read_yaml(path)
-    if not isinstance(raw, dict) or list_key not in raw:
-        raise ConfigError(f"{path}: expected a top-level '{list_key}:' key")
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        entries = raw.get(list_key) if isinstance(raw.get(list_key), list) else None
-        raise ConfigError(_format_error(path, exc, entries, list_key)) from None
-
-
 @dataclass(frozen=True)
 class Settings:
     """Where config is read from and where data is written."""
@@ -220,7 +212,7 @@ class Config:
 
     @cached_property
     def _sources_file(self) -> _SourcesFile:
-        return _load(self.path("sources.yaml"), _SourcesFile, "sources")
+        return self.settings_file("sources.yaml", _SourcesFile, "sources", required=True)
 
     @property
     def http(self) -> HttpSettings:
@@ -241,13 +233,34 @@ class Config:
 
     @cached_property
     def regions(self) -> list[Region]:
-        return _load(self.path("regions.yaml"), _RegionsFile, "regions").regions
+        return self.settings_file("regions.yaml", _RegionsFile, "regions", required=True).regions
 
     @cached_property
     def gazetteer(self) -> dict[str, GazetteerCountry]:
-        return _load(self.path("gazetteer.yaml"), _GazetteerFile, "countries").countries
+        return self.settings_file("gazetteer.yaml", _GazetteerFile, "countries", required=True).countries
 
     def yaml(self, name: str) -> Any:
         """Raw YAML of an optional config file (None when absent)."""
         p = self.path(name)
         return _read_yaml(p) if p.exists() else None
+
+    def settings_file(self, name: str, model: type[M], list_key: str | None = None, required: bool = False) -> M:
+        """The one way to read a validated settings file from config/ (errors name file, entry, field).
+
+        Optional files (required=False) fall back to the model's defaults when absent.
+        """
+        p = self.path(name)
+        if not p.exists() and not required:
+            return model.model_validate({})
+        raw = _read_yaml(p)
+        if raw is None and not required:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{p}: expected a mapping at the top level")
+        if list_key and list_key not in raw:
+            raise ConfigError(f"{p}: expected a top-level '{list_key}:' key")
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            entries = raw.get(list_key) if list_key and isinstance(raw.get(list_key), list) else None
+            raise ConfigError(_format_error(p, exc, entries, list_key or "")) from None

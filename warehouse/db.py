@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import duckdb
 
@@ -120,6 +120,33 @@ def reader(path: Path, lock_timeout: float | None = None) -> Iterator[duckdb.Duc
         yield con
     finally:
         con.close()
+
+
+def query(path: Path, text: str, params: Any = None) -> list[tuple]:
+    """All rows of one read-only query: for scripts, tests and small lookups."""
+    with reader(path) as con:
+        return con.execute(text, params or []).fetchall()
+
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def run_script(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, object] | None = None) -> None:
+    """Execute a multi-statement .sql text, binding to each statement only the $names it uses.
+
+    Comment lines are dropped first, so comments may contain ';' (statements must not
+    contain ';' inside string literals).
+    """
+    text = "\n".join("" if ln.lstrip().startswith("--") else ln for ln in text.splitlines())
+    for stmt in text.split(";"):
+        if stmt.strip():
+            execute(con, stmt, params)
+
+
+def execute(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, object] | None = None) -> duckdb.DuckDBPyConnection:
+    """Execute one statement with named $parameters, binding only those it uses."""
+    names = set(_PARAM.findall(stmt))
+    return con.execute(stmt, {k: v for k, v in (params or {}).items() if k in names})
 
 
 def utcnow() -> datetime:

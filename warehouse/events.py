@@ -23,7 +23,7 @@ import duckdb
 
 from extractors.gdelt import READ_OPTIONS, file_timestamp
 from extractors.landing import FetchRecord
-from warehouse.db import sql, utcnow
+from warehouse.db import run_script, sql, utcnow
 from warehouse.load import LoadContext, RunSummary
 
 SOURCE = "gdelt"
@@ -54,21 +54,9 @@ INSERT INTO gdelt_files (file_url, md5, file_ts, run_id, landing_file, rows_read
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
-_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
-
-
-def _run_script(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, object]) -> None:
-    """Execute a multi-statement .sql file, binding to each statement only the parameters it names."""
-    for stmt in text.split(";"):
-        if not any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
-            continue
-        names = set(_PARAM.findall(stmt))
-        con.execute(stmt, {k: v for k, v in params.items() if k in names})
-
-
 def refresh_reference(con: duckdb.DuckDBPyConnection, config_dir: Path) -> None:
     """cameo_codes, fips_countries, cameo_countries from config/ (inside the caller's transaction)."""
-    _run_script(con, sql("gdelt_reference.sql"), {
+    run_script(con, sql("gdelt_reference.sql"), {
         "cameo_codes": str(config_dir / "cameo_codes.csv"),
         "fips_iso3": str(config_dir / "fips_iso3.csv"),
     })

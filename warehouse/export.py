@@ -70,7 +70,7 @@ def export_views(con: duckdb.DuckDBPyConnection, out: Path, partition_rows: int 
             elif old.exists():
                 old.unlink()
         if rows > partition_rows and "day" in cols:
-            rel.select(f"*, strftime(day, '%Y-%m') AS month").write_parquet(
+            rel.select("*, strftime(day, '%Y-%m') AS month").write_parquet(
                 str(target), partition_by=["month"], write_partition_columns=False)
             files = sorted(p for p in target.rglob("*.parquet"))
             layout = "hive partitions by month (column `month`)"

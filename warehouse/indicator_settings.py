@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from tracktwo.config import Config, ConfigError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tracktwo.config import Config
 
 FILE = "indicators.yaml"
 
@@ -109,15 +109,7 @@ class IndicatorSettings(_M):
 
 
 def load_settings(config: Config) -> IndicatorSettings:
-    raw: Any = config.yaml(FILE) or {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{config.path(FILE)}: expected a mapping at the top level")
-    try:
-        return IndicatorSettings.model_validate(raw)
-    except ValidationError as exc:
-        lines = [f"{config.path(FILE)}: invalid configuration"]
-        lines += [f"  field '{'.'.join(str(p) for p in e['loc']) or '(file)'}': {e['msg']}" for e in exc.errors()]
-        raise ConfigError("\n".join(lines)) from None
+    return config.settings_file(FILE, IndicatorSettings)
 
 
 def config_hash(settings: IndicatorSettings, config: Config) -> str:

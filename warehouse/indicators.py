@@ -13,7 +13,6 @@ Formulas: docs/indicators.md.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -21,7 +20,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from tracktwo.config import Config
-from warehouse.db import sql, utcnow, writer
+from warehouse.db import execute, run_script, sql, utcnow, writer
 from warehouse.indicator_settings import IndicatorSettings, config_hash, load_settings
 
 # Indicators that get a robust z-score (<name>_z) and a 7-day change (<name>_chg7).
@@ -115,7 +114,6 @@ INSERT INTO indicator_runs VALUES ($as_of, $mode, $days, $first_day, $last_day, 
                                    $config_hash, $seconds)
 """
 
-_PARAM = re.compile(r"\$([a-z_]+)")
 
 
 @dataclass
@@ -132,20 +130,6 @@ class IndicatorSummary:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _exec(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, object] | None = None) -> duckdb.DuckDBPyConnection:
-    """Execute one statement, binding only the parameters it names."""
-    names = set(_PARAM.findall(stmt))
-    return con.execute(stmt, {k: v for k, v in (params or {}).items() if k in names})
-
-
-def _script(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, object]) -> None:
-    """Run a multi-statement SQL text (comments dropped first, so they may contain ';')."""
-    text = "\n".join(ln.split("--", 1)[0] if ln.lstrip().startswith("--") else ln for ln in text.splitlines())
-    for stmt in text.split(";"):
-        if stmt.strip():
-            _exec(con, stmt, params)
 
 
 def _with_membership(name: str) -> str:
@@ -262,51 +246,51 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
     params = _params(settings)
     _sync_regions(con, config)
     _reference_tables(con, config)
-    last = _exec(con, LAST_RUN).fetchone()
-    loaded_now = _exec(con, LOADED_THROUGH).fetchone()[0]
+    last = execute(con, LAST_RUN).fetchone()
+    loaded_now = execute(con, LOADED_THROUGH).fetchone()[0]
     as_of = _next_as_of(con)
 
     if full or last is None or last[2] != chash:
         mode, loaded_through = "full", loaded_now
-        _exec(con, DAYS_FULL)
+        execute(con, DAYS_FULL)
     elif start is not None or end is not None:
         lo, hi = _range(con, start, end)
         mode, loaded_through = "range", last[1]  # other days may still wait for an incremental run
-        _exec(con, DAYS_RANGE, {"start": lo, "end": hi})
+        execute(con, DAYS_RANGE, {"start": lo, "end": hi})
     else:
         mode, loaded_through = "incremental", loaded_now
-        _exec(con, DAYS_INCREMENTAL, {"since": last[1] or datetime(1970, 1, 1)})
-    days = _exec(con, "SELECT count(*) FROM ind_days").fetchone()[0]
+        execute(con, DAYS_INCREMENTAL, {"since": last[1] or datetime(1970, 1, 1)})
+    days = execute(con, "SELECT count(*) FROM ind_days").fetchone()[0]
 
     con.execute("BEGIN")
     try:
-        _script(con, _with_membership("indicators_base.sql"), params)
-        _script(con, sql("indicators_grid.sql"), params | {"use_stored": mode != "full"})
-        _exec(con, _z_sql("ind_base", "ind_z1", Z_INDICATORS), params)
-        _exec(con, INDEX_SQL, params)
-        _exec(con, _z_sql("ind_indexed", "ind_derived", ["tension_index"],
+        run_script(con, _with_membership("indicators_base.sql"), params)
+        run_script(con, sql("indicators_grid.sql"), params | {"use_stored": mode != "full"})
+        execute(con, _z_sql("ind_base", "ind_z1", Z_INDICATORS), params)
+        execute(con, INDEX_SQL, params)
+        execute(con, _z_sql("ind_indexed", "ind_derived", ["tension_index"],
                            extra=", min(dialogue_events + dialogue_documents) OVER wb AS dialogue__low"
                                  ", count(*) OVER wb AS baseline__n"), params)
-        _exec(con, """CREATE OR REPLACE TEMP TABLE ind_derived AS
+        execute(con, """CREATE OR REPLACE TEMP TABLE ind_derived AS
                        SELECT * EXCLUDE (dialogue__low, baseline__n),
                               dialogue_events + dialogue_documents AS dialogue_activity,
                               CASE WHEN baseline__n >= $min_base THEN dialogue__low END AS dialogue_low
                        FROM ind_derived""", {"min_base": settings.min_baseline_days})
-        rows = _exec(con, INSERT_DAILY, {"as_of": as_of}).fetchone()[0]
+        rows = execute(con, INSERT_DAILY, {"as_of": as_of}).fetchone()[0]
 
-        _script(con, sql("alerts_candidates.sql"), params)
-        _exec(con, CURRENT_ALERTS)
-        _exec(con, NEED_EVIDENCE)
-        _script(con, _with_membership("alerts_evidence.sql"), params)
-        _exec(con, ALERTS_TO_WRITE)
-        n_alerts = _exec(con, INSERT_ALERTS, {"as_of": as_of}).fetchone()[0]
-        _exec(con, INSERT_EVIDENCE, {"as_of": as_of})
-        n_alerts += _exec(con, INSERT_WITHDRAWN, {"as_of": as_of}).fetchone()[0]
+        run_script(con, sql("alerts_candidates.sql"), params)
+        execute(con, CURRENT_ALERTS)
+        execute(con, NEED_EVIDENCE)
+        run_script(con, _with_membership("alerts_evidence.sql"), params)
+        execute(con, ALERTS_TO_WRITE)
+        n_alerts = execute(con, INSERT_ALERTS, {"as_of": as_of}).fetchone()[0]
+        execute(con, INSERT_EVIDENCE, {"as_of": as_of})
+        n_alerts += execute(con, INSERT_WITHDRAWN, {"as_of": as_of}).fetchone()[0]
 
-        first_day, last_day = _exec(con, "SELECT min(day), max(day) FROM ind_derived").fetchone()
-        active = _exec(con, "SELECT count(*) FROM ind_alerts").fetchone()[0]
+        first_day, last_day = execute(con, "SELECT min(day), max(day) FROM ind_derived").fetchone()
+        active = execute(con, "SELECT count(*) FROM ind_alerts").fetchone()[0]
         seconds = time.perf_counter() - t0
-        _exec(con, INSERT_RUN, {"as_of": as_of, "mode": mode, "days": days, "first_day": first_day,
+        execute(con, INSERT_RUN, {"as_of": as_of, "mode": mode, "days": days, "first_day": first_day,
                                  "last_day": last_day, "rows": rows, "alerts": n_alerts,
                                  "loaded_through": loaded_through, "config_hash": chash, "seconds": seconds})
         con.execute("COMMIT")
