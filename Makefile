@@ -21,8 +21,13 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# The live pipeline once: ingest every enabled source, incremental indicators, dashboard.
 run: install
-	$(BIN)/tracktwo ingest
+	$(BIN)/tracktwo run
+
+# Airflow on the embedded defaults (SQLite, AIRFLOW_HOME=data/airflow, our dags/, the one-slot pool).
+airflow: install
+	scripts/airflow.sh
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import requests
+from requests.structures import CaseInsensitiveDict
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from tracktwo.config import HttpSettings
@@ -38,7 +39,7 @@ class HttpResult:
     url: str
     status: int
     body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: CaseInsensitiveDict = field(default_factory=CaseInsensitiveDict)  # header names in any case
     attempts: int = 1
 
     @property
@@ -155,14 +156,14 @@ def fetch(
         attempts += 1
         with _open(sess, url, http, headers) as resp:
             if resp.status_code == 304:
-                return HttpResult(url, 304, b"", dict(resp.headers), attempts)
+                return HttpResult(url, 304, b"", CaseInsensitiveDict(resp.headers), attempts)
             try:
                 body = _read_capped(resp, http.max_bytes)
             except requests.Timeout as exc:
                 raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
             except requests.ConnectionError as exc:
                 raise _Retryable(f"connection error: {exc}") from exc
-            return HttpResult(resp.url, resp.status_code, body, dict(resp.headers), attempts)
+            return HttpResult(resp.url, resp.status_code, body, CaseInsensitiveDict(resp.headers), attempts)
 
     try:
         return _with_retries(once, http, sleep)

@@ -63,11 +63,16 @@ def _hash(*parts: object) -> str:
     return h.hexdigest()
 
 
-def parse_feed(body: bytes, url: str | None = None) -> ParsedFeed:
-    """Bytes to items; raises FeedError when nothing usable comes out."""
+def parse_feed(body: bytes, url: str | None = None, content_type: str | None = None) -> ParsedFeed:
+    """Bytes to items; raises FeedError when nothing usable comes out.
+
+    The server's Content-Type is passed on (its charset decides the decoding); when it is
+    unknown, feedparser sniffs the XML declaration instead of flagging the feed malformed.
+    """
     if not body.strip():
         raise FeedError("empty body")
-    parsed = feedparser.parse(body, response_headers={"content-location": url or ""}, sanitize_html=False, resolve_relative_uris=False)
+    headers = {"content-location": url or "", "content-type": content_type} if content_type else None
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
     warning = None
     if parsed.get("bozo"):
         warning = f"malformed feed: {parsed.get('bozo_exception')}"
@@ -114,15 +119,15 @@ def fetch_to_landing(source: Source, http: HttpSettings, landing: Landing, state
     try:
         res = fetch(source.url, http, etag=validators.get("etag"), last_modified=validators.get("last_modified"), accept=ACCEPT)
         rec.http_status, rec.attempts = res.status, res.attempts
-        rec.etag = res.headers.get("ETag") or res.headers.get("etag")
-        rec.last_modified = res.headers.get("Last-Modified") or res.headers.get("last-modified")
+        rec.etag = res.headers.get("ETag")
+        rec.last_modified = res.headers.get("Last-Modified")
         rec.content_type = res.headers.get("Content-Type")
         if res.not_modified:
             rec.status = "not_modified"
         else:
             body = res.body
             try:
-                parsed = parse_feed(body, source.url)
+                parsed = parse_feed(body, source.url, rec.content_type)
                 rec.status = "ok"
                 rec.warning = parsed.warning
                 rec.extra = {"items": len(parsed.items)}

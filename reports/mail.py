@@ -3,10 +3,15 @@
 SMTP settings come from TRACKTWO_SMTP_* or, when the environment names no host
 and Airflow is installed, from Airflow's `smtp_default` connection. The password
 is kept out of every repr, log line, file and error message.
+
+TLS (STARTTLS or implicit SSL) always verifies the server's certificate and host
+name against the system's CAs; TRACKTWO_SMTP_CA_FILE (or the connection extra
+`ca_file`) adds a PEM file of further CAs to trust, e.g. a private CA.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import smtplib
 import ssl
@@ -36,16 +41,53 @@ class SmtpSettings:
     ssl: bool = False
     timeout: float = 30.0
     origin: str = "env"  # "env" or "airflow:<conn_id>", for messages
+    ca_file: str | None = None  # PEM file of extra CAs to trust (a private CA); system CAs are kept
 
     def scrub(self, text: str) -> str:
-        """Remove the password from a text that may echo it (server replies, exception strings)."""
+        """Remove the password from a text that may echo it (server replies, exception strings),
+        also in the base64 forms AUTH PLAIN / LOGIN send it in."""
         if self.password:
-            text = text.replace(self.password, "***")
+            secret = self.password.encode("utf-8")
+            forms = [self.password,
+                     base64.b64encode(secret).decode("ascii"),
+                     base64.b64encode(b"\0" + (self.user or "").encode("utf-8") + b"\0" + secret).decode("ascii")]
+            for form in sorted(forms, key=len, reverse=True):
+                text = text.replace(form, "***")
         return text
+
+    @property
+    def source(self) -> str:
+        """Where these settings came from, for error messages."""
+        if self.origin.startswith("airflow:"):
+            return f"Airflow connection {self.origin.partition(':')[2]!r}"
+        return "TRACKTWO_SMTP_USER / TRACKTWO_SMTP_PASSWORD"
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """System CAs plus `ca_file`; certificate and host name are always verified."""
+        context = ssl.create_default_context()
+        if self.ca_file:
+            context.load_verify_locations(cafile=self.ca_file)
+        return context
 
 
 def _flag(env: dict[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in TRUE
+
+
+def _truthy(value) -> bool:
+    """A connection extra flag: JSON gives booleans, a URI's query gives strings ("false" is false)."""
+    if isinstance(value, str):
+        return value.strip().lower() in TRUE
+    return bool(value)
+
+
+def _ca_file(path: str | None, where: str) -> str | None:
+    path = (path or "").strip()
+    if not path:
+        return None
+    if not os.path.isfile(path):
+        raise ConfigError(f"{where} {path!r}: file not found (a PEM file of the CA certificates to trust)")
+    return path
 
 
 def smtp_from_env(env: dict[str, str] | None = None) -> SmtpSettings | None:
@@ -64,27 +106,44 @@ def smtp_from_env(env: dict[str, str] | None = None) -> SmtpSettings | None:
     except ValueError:
         raise ConfigError(f"TRACKTWO_SMTP_PORT must be a number, not {raw_port!r}") from None
     return SmtpSettings(host=host, port=port, user=env.get("TRACKTWO_SMTP_USER") or None,
-                        password=env.get("TRACKTWO_SMTP_PASSWORD") or None, starttls=starttls, ssl=use_ssl)
+                        password=env.get("TRACKTWO_SMTP_PASSWORD") or None, starttls=starttls, ssl=use_ssl,
+                        ca_file=_ca_file(env.get("TRACKTWO_SMTP_CA_FILE"), "TRACKTWO_SMTP_CA_FILE"))
 
 
-def smtp_from_airflow(conn_id: str = "smtp_default") -> SmtpSettings | None:
-    """Airflow's SMTP connection (same flags as the SMTP provider), or None outside Airflow."""
+def smtp_from_airflow(conn_id: str = "smtp_default", env: dict[str, str] | None = None) -> SmtpSettings | None:
+    """Airflow's SMTP connection (the SMTP provider's flags), or None without Airflow or without the connection.
+
+    `BaseHook.get_connection` from the Task SDK reads the connection through the task's supervisor
+    inside a task, and from AIRFLOW_CONN_<ID> (JSON or URI) and any configured secrets backend outside one.
+    """
+    env = dict(os.environ if env is None else env)
     try:
         from airflow.sdk import BaseHook  # lazy: parsing and the CLI never need Airflow
+        from airflow.sdk.exceptions import AirflowNotFoundException
     except Exception:
         return None
     try:
         conn = BaseHook.get_connection(conn_id)
-    except Exception:
+    except AirflowNotFoundException:
         return None
+    except Exception as exc:  # no message: a backend's error may quote the connection URI, password included
+        raise ConfigError(f"Airflow connection {conn_id!r} could not be read ({type(exc).__name__})") from None
     if not conn.host:
         return None
     extra = conn.extra_dejson or {}
-    use_ssl = not bool(extra.get("disable_ssl", False))
-    starttls = not bool(extra.get("disable_tls", False)) and not use_ssl
-    return SmtpSettings(host=conn.host, port=int(conn.port or (465 if use_ssl else 587)), user=conn.login or None,
-                        password=conn.password or None, starttls=starttls, ssl=use_ssl,
-                        timeout=float(extra.get("timeout", 30)), origin=f"airflow:{conn_id}")
+    where = f"Airflow connection {conn_id!r}"
+    use_ssl = not _truthy(extra.get("disable_ssl", False))
+    starttls = not _truthy(extra.get("disable_tls", False)) and not use_ssl
+    try:
+        port = int(conn.port) if conn.port else (465 if use_ssl else 587 if starttls else 25)
+        timeout = float(extra.get("timeout", 30))
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: port and extra 'timeout' must be numbers") from None
+    ca_file = _ca_file(extra.get("ca_file"), f"{where} extra 'ca_file'") or \
+        _ca_file(env.get("TRACKTWO_SMTP_CA_FILE"), "TRACKTWO_SMTP_CA_FILE")
+    return SmtpSettings(host=conn.host, port=port, user=conn.login or None, password=conn.password or None,
+                        starttls=starttls, ssl=use_ssl, timeout=timeout, origin=f"airflow:{conn_id}",
+                        ca_file=ca_file)
 
 
 def resolve_smtp(env: dict[str, str] | None = None) -> SmtpSettings:
@@ -138,6 +197,9 @@ class Mailer:
     def __init__(self, settings: SmtpSettings):
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
+        # A failure no retry can fix (login refused, certificate not trusted): the remaining recipients
+        # get the same error without new connections, so a wrong password is tried once, not per message.
+        self._fatal: str | None = None
 
     def __enter__(self) -> "Mailer":
         return self
@@ -147,7 +209,7 @@ class Mailer:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
-        context = ssl.create_default_context()
+        context = s.ssl_context()
         if s.ssl:
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
         else:
@@ -176,6 +238,8 @@ class Mailer:
         """Deliver to one envelope recipient; errors become a Delivery with a scrubbed reason."""
         sender = parseaddr(str(msg["From"]))[1]
         for attempt in (1, 2):
+            if self._fatal:
+                return Delivery(recipient, False, self._fatal)
             try:
                 if self._smtp is None:
                     self._smtp = self._connect()
@@ -192,7 +256,22 @@ class Mailer:
                 self._smtp = None
                 if attempt == 2:
                     return Delivery(recipient, False, self.settings.scrub(f"server disconnected: {exc}"))
-            except smtplib.SMTPResponseException as exc:  # sender refused, data refused, auth failed
+            except smtplib.SMTPAuthenticationError as exc:
+                self.close()
+                s = self.settings
+                self._fatal = self._reason(exc.smtp_code, exc.smtp_error,
+                                           f"SMTP login as {s.user!r} refused by {s.host}:{s.port} "
+                                           f"(check the user and password in {s.source}): ")
+                return Delivery(recipient, False, self._fatal)
+            except ssl.SSLCertVerificationError as exc:
+                self.close()
+                s = self.settings
+                self._fatal = s.scrub(
+                    f"TLS certificate of {s.host}:{s.port} not trusted: {exc.verify_message or exc} "
+                    f"(certificates are verified; to trust a private CA set TRACKTWO_SMTP_CA_FILE, "
+                    f"or the Airflow connection extra 'ca_file', to its PEM file)")
+                return Delivery(recipient, False, self._fatal)
+            except smtplib.SMTPResponseException as exc:  # sender refused, data refused
                 self._reset()
                 return Delivery(recipient, False, self._reason(exc.smtp_code, exc.smtp_error))
             except (OSError, smtplib.SMTPException) as exc:  # connection refused, TLS, timeouts
@@ -209,7 +288,7 @@ class Mailer:
         except Exception:
             self.close()
 
-    def _reason(self, code: int, text: bytes | str) -> str:
+    def _reason(self, code: int, text: bytes | str, prefix: str = "") -> str:
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
-        return self.settings.scrub(f"{code} {text}".strip())
+        return self.settings.scrub(f"{prefix}{code} {text}".strip())

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import fixture_bytes, rss_source
 from tracktwo.cli import main
+from warehouse.db import query
 
 RSS = "application/rss+xml"
 
@@ -54,3 +55,14 @@ def test_status_without_warehouse(tmp_path, make_config, capsys):
     rc = main(["--config-dir", str(config.settings.config_dir), "--data-dir", str(tmp_path / "empty"), "status"])
     assert rc == 3
     assert "tracktwo ingest" in capsys.readouterr().err
+
+
+def test_run_is_ingest_indicators_dashboard(two_sources, capsys):
+    """`make run`: a failed source gives exit 1, yet indicators and the dashboard are built from the rest."""
+    config, flags = two_sources
+    assert main(flags + ["run"]) == 1
+    out = capsys.readouterr().out
+    assert "ingest summary" in out and "indicators (" in out and "some sources failed" in out
+    index = config.settings.data_dir / "site" / "index.html"
+    assert index.exists() and "tracktwo" in index.read_text(encoding="utf-8")
+    assert query(config.settings.warehouse_path, "SELECT count(*) FROM region_daily")[0][0] > 0

@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 
 from extractors.gdelt import READ_OPTIONS, LandedState, export_entries, plan_catch_up
-from tracktwo.demo import DEMO_STAGES
+from tracktwo.demo import demo_stages
 from tracktwo.demo import gdelt as demo
 
 
@@ -55,7 +55,7 @@ def test_stream_shows_escalation_and_talks(tmp_path):
 
 
 def test_stage_registered_with_source(tmp_path):
-    assert any(name == "gdelt events" for name, _, _ in DEMO_STAGES)
+    assert any(name == "gdelt events" for name, _, _ in demo_stages())
     (src,) = demo.prepare(tmp_path)
     assert src["kind"] == "gdelt_events" and src["url"] == "{server}/gdeltv2/lastupdate.txt"
     assert src["max_files_per_run"] >= demo.DAYS

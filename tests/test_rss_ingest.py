@@ -7,6 +7,7 @@ import time
 import pytest
 from werkzeug import Response
 
+from extractors.rss import parse_feed
 from warehouse.db import query
 from conftest import fixture_bytes, rss_source
 from tracktwo import pipeline
@@ -28,7 +29,7 @@ def test_formats_load(httpserver, make_config, name, expected):
     httpserver.expect_request(f"/{name}").respond_with_data(fixture_bytes(name), content_type=RSS)
     config = make_config([rss_source("feed", httpserver.url_for(f"/{name}"))])
     runs = ingest(config)
-    assert [(r.status, r.items_new) for r in runs] == [("ok", expected)]
+    assert [(r.status, r.items_new, r.warning) for r in runs] == [("ok", expected, None)]
     assert q(config, "SELECT count(*) FROM documents")[0][0] == expected
     # every row traces back to the exact landed bytes
     rows = q(config, "SELECT d.landing_file, r.sha256 FROM documents d JOIN ingest_runs r USING (run_id)")
@@ -174,6 +175,17 @@ def test_malformed_feed_with_entries_is_loaded_with_warning(httpserver, make_con
     runs = ingest(config)
     assert runs[0].status == "ok" and runs[0].items_new >= 3
     assert "malformed" in q(config, "SELECT warning FROM ingest_runs")[0][0]
+
+
+@pytest.mark.parametrize("content_type,warned", [
+    ("application/rss+xml; charset=utf-8", False), ("text/xml", False), (None, False), ("text/html", True)])
+def test_content_type_is_passed_to_the_parser(content_type, warned):
+    """A well-formed feed is only flagged when the server mislabels it (e.g. as text/html)."""
+    parsed = parse_feed(fixture_bytes("rss2.xml"), "http://127.0.0.1/f", content_type)
+    assert len(parsed.items) == 4  # the fixture repeats one item; merging dedupes it
+    assert (parsed.warning is not None) == warned
+    if warned:
+        assert "text/html" in parsed.warning
 
 
 def test_real_feeds(httpserver, make_config, shared_fixtures):

@@ -71,7 +71,7 @@ def load_rss(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
     from extractors.rss import parse_feed
     from warehouse.documents import merge_items
 
-    parsed = parse_feed(ctx.landing.read_body(rec), rec.url)
+    parsed = parse_feed(ctx.landing.read_body(rec), rec.url, rec.content_type)
     try:
         src = ctx.config.source(rec.source_id)
         publisher, perspective = src.publisher_name, src.perspective

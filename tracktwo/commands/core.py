@@ -1,8 +1,9 @@
-"""ingest, load, status, rebuild, sql, demo."""
+"""ingest, run, load, status, rebuild, sql, demo."""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.markup import escape
@@ -18,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("sources", nargs="*", metavar="SOURCE_ID", help="default: all enabled sources")
     p.add_argument("--workers", type=int, default=4, help="parallel fetches (default 4)")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("run", help="the live pipeline once: ingest, incremental indicators, dashboard (`make run`)")
+    p.add_argument("--workers", type=int, default=4, help="parallel fetches (default 4)")
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("load", help="load whatever the landing zone holds that the warehouse does not")
     p.set_defaults(func=cmd_load)
@@ -42,14 +47,50 @@ def _status_style(status: str) -> str:
     return {"ok": "green", "not_modified": "cyan", "failed": "red"}.get(status, "white")
 
 
+@dataclass
+class SourceTotals:
+    """One source's runs summed up (a GDELT catch-up loads many files in one ingest)."""
+
+    source_id: str
+    status: str = "not_modified"
+    http_status: int | None = None
+    runs: int = 0
+    failed: int = 0
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    note: str = ""
+
+
+def per_source(runs) -> list[SourceTotals]:
+    """Runs grouped by source, in first-seen order; a source is failed when any of its runs failed."""
+    out: dict[str, SourceTotals] = {}
+    for r in runs:
+        t = out.setdefault(r.source_id, SourceTotals(r.source_id))
+        t.runs += 1
+        t.seen, t.new, t.updated = t.seen + r.items_seen, t.new + r.items_new, t.updated + r.items_updated
+        t.http_status = r.http_status or t.http_status
+        if r.status == "failed":
+            t.failed += 1
+            t.status = "failed"
+            t.note = t.note or (r.error or "")
+        elif r.status == "ok" and t.status != "failed":
+            t.status = "ok"
+        if not t.note and r.warning:
+            t.note = r.warning
+    for t in out.values():
+        if t.runs > 1 and t.failed:
+            t.note = f"{t.failed} of {t.runs} files failed; first: {t.note}"
+    return list(out.values())
+
+
 def print_runs(console: Console, runs) -> None:
     t = Table(title="ingest summary", show_lines=False)
-    for col in ("source", "status", "http", "seen", "new", "updated", "note"):
-        t.add_column(col, justify="right" if col in ("http", "seen", "new", "updated") else "left")
-    for r in runs:
-        note = r.error or r.warning or ""
-        t.add_row(r.source_id, f"[{_status_style(r.status)}]{r.status}[/]", str(r.http_status or ""),
-                  str(r.items_seen), str(r.items_new), str(r.items_updated), escape(note[:120]))
+    for col in ("source", "status", "http", "fetches", "seen", "new", "updated", "note"):
+        t.add_column(col, justify="left" if col in ("source", "status", "note") else "right")
+    for s in per_source(runs):
+        t.add_row(s.source_id, f"[{_status_style(s.status)}]{s.status}[/]", str(s.http_status or ""), str(s.runs),
+                  str(s.seen), str(s.new), str(s.updated), escape(s.note[:160]))
     console.print(t)
 
 
@@ -58,26 +99,51 @@ def _line(console: Console, r) -> None:
     console.print(f"  {r.source_id:<28} [{_status_style(r.status)}]{r.status:<12}[/] {escape(extra)}")
 
 
+def _fetched(console: Console, source, recs) -> None:
+    """One line per fetch; a many-file source (GDELT catch-up) gets one line plus its failures."""
+    shown = recs if len(recs) <= 3 else [r for r in recs if r.status == "failed"]
+    for rec in shown:
+        what = rec.error or (f"HTTP {rec.http_status}, {rec.bytes} bytes" if rec.bytes is not None else f"HTTP {rec.http_status}")
+        console.print(f"  fetched {source.id:<24} [{_status_style(rec.status)}]{rec.status:<12}[/] {escape(str(what))}")
+    if len(recs) > 3:
+        ok = [r for r in recs if r.status == "ok"]
+        size = sum(r.bytes or 0 for r in ok)
+        console.print(f"  fetched {source.id:<24} {len(ok)} of {len(recs)} files, {size:,} bytes")
+
+
 def run_ingest(config: Config, source_ids, console: Console, workers: int = 4) -> int:
     from tracktwo import pipeline
 
     sources = pipeline.select_sources(config, source_ids)
     console.print(f"fetching {len(sources)} source(s) into {config.settings.landing_dir}")
-
-    def fetched(s, recs):
-        for rec in recs:
-            what = rec.error or (f"HTTP {rec.http_status}, {rec.bytes} bytes" if rec.bytes is not None else f"HTTP {rec.http_status}")
-            console.print(f"  fetched {s.id:<20} [{_status_style(rec.status)}]{rec.status:<12}[/] {escape(str(what))}")
-
-    pipeline.extract_all(config, sources, workers=workers, on_done=fetched)
+    fetched = pipeline.extract_all(config, sources, workers=workers, on_done=lambda s, recs: _fetched(console, s, recs))
+    many = {sid for sid, recs in fetched.items() if len(recs) > 3}
     console.print(f"loading into {config.settings.warehouse_path}")
-    runs = pipeline.load(config, on_run=lambda r: _line(console, r))
+    runs = pipeline.load(config, on_run=lambda r: None if r.source_id in many and r.status != "failed" else _line(console, r))
     print_runs(console, runs)
     return 1 if any(r.status == "failed" for r in runs) else 0
 
 
 def cmd_ingest(args, config: Config, console: Console) -> int:
     return run_ingest(config, args.sources, console, args.workers)
+
+
+def cmd_run(args, config: Config, console: Console) -> int:
+    """Ingest, then indicators and dashboard on whatever loaded: a failed source does not stop the rest."""
+    from reports.dashboard import build
+    from tracktwo.commands.indicators import print_summary
+    from warehouse.indicators import compute
+
+    console.rule("ingest")
+    rc = run_ingest(config, [], console, args.workers)
+    console.rule("indicators")
+    print_summary(config, console, compute(config), latest=12)
+    console.rule("dashboard")
+    index = build(config)
+    console.print(f"dashboard: {index}", soft_wrap=True, markup=False, highlight=False)
+    if rc:
+        console.print("[red]some sources failed[/] (see the summary above and `tracktwo status`); the rest is stored")
+    return rc
 
 
 def cmd_load(args, config: Config, console: Console) -> int:
@@ -97,7 +163,7 @@ def cmd_status(args, config: Config, console: Console) -> int:
         rows = cur.fetchall()
     t = Table(title=f"sources in {config.settings.warehouse_path}")
     for c in cols:
-        t.add_column(c)
+        t.add_column(c, no_wrap=c in ("source_id", "last_success", "last_failure"))
     for row in rows:
         t.add_row(*[escape("" if v is None else str(v)) for v in row])
     console.print(t)

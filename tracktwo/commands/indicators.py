@@ -63,12 +63,17 @@ def cmd_indicators(args, config: Config, console: Console) -> int:
     if args.full and (args.start or args.end):
         raise ConfigError("--full recomputes every day; do not combine it with --start/--end")
     s = compute(config, start=args.start, end=args.end, full=args.full)
+    print_summary(config, console, s)
+    return 0
+
+
+def print_summary(config: Config, console: Console, s, latest: int = 30) -> None:
+    """One line on what the computation did, then regions by latest index."""
     console.print(f"indicators ({s.mode}) as_of {s.as_of:%Y-%m-%d %H:%M:%S} UTC: {s.days_recomputed} day(s) recomputed, "
                   f"span {s.first_day} .. {s.last_day}, {s.rows_written} row(s) changed, "
                   f"{s.alerts_written} alert version(s) written, {s.active_alerts} active alert(s), {s.seconds:.2f}s")
-    if s.first_day is not None:
-        print_latest(config, console)
-    return 0
+    if s.first_day is not None and latest:
+        print_latest(config, console, limit=latest)
 
 
 def cmd_export(args, config: Config, console: Console) -> int:

@@ -1,8 +1,8 @@
 """`tracktwo demo`: the real pipeline, offline, on sample data served over local HTTP.
 
 Same path as live: HTTP fetch (conditional GET on the second pass), landing,
-load. Later stages (GDELT, indicators, dashboard, digest) add themselves to
-DEMO_STAGES.
+load. The stages after ingest (GDELT, indicators, dashboard, digest) each
+live in their own module, which exposes STAGE.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from tracktwo.demo.server import LocalServer
 
 # (name, prepare(served_dir) -> list of extra source dicts, run(config, console) -> exit code)
 DemoStage = tuple[str, Callable[[Path], list[dict]], Callable[[Config, Console], int]]
-DEMO_STAGES: list[DemoStage] = []
 
 SUMMARY_SQL = """
 SELECT publisher, count(*) AS documents, min(published_at)::DATE AS first_day, max(published_at)::DATE AS last_day
@@ -28,16 +27,11 @@ FROM documents GROUP BY publisher ORDER BY publisher
 """
 
 
-def _load_stages() -> None:
-    """Optional stages registered by their own modules."""
-    import importlib
+def demo_stages() -> list[DemoStage]:
+    """The stages after ingest, in pipeline order (imported late: they pull in the heavy modules)."""
+    from tracktwo.demo import dashboard, digest, gdelt, indicators
 
-    for name in ("tracktwo.demo.gdelt", "tracktwo.demo.later", "tracktwo.demo.dashboard", "tracktwo.demo.digest"):
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    return [gdelt.STAGE, indicators.STAGE, dashboard.STAGE, digest.STAGE]
 
 
 def write_config(base: Settings, out: Path, server_url: str, extra_sources: list[dict]) -> Path:
@@ -64,7 +58,7 @@ def run_demo(console: Console, out: str | None = None) -> int:
     from tracktwo.commands.core import run_ingest
     from warehouse.db import reader
 
-    _load_stages()
+    stages = demo_stages()
     base = Settings.from_env()
     out_dir = Path(out or base.data_dir / "demo").resolve()
     if out_dir.exists():
@@ -75,7 +69,7 @@ def run_demo(console: Console, out: str | None = None) -> int:
         (served / rel).parent.mkdir(parents=True, exist_ok=True)
         (served / rel).write_text(text, encoding="utf-8")
     extra: list[dict] = []
-    for _, prepare, _ in DEMO_STAGES:
+    for _, prepare, _ in stages:
         extra += prepare(served)
 
     rc = 0
@@ -87,7 +81,7 @@ def run_demo(console: Console, out: str | None = None) -> int:
         rc |= run_ingest(config, [], console)
         console.rule("ingest, second pass (conditional GET: expect not_modified, nothing new)")
         rc |= run_ingest(config, [], console)
-        for name, _, run in DEMO_STAGES:
+        for name, _, run in stages:
             console.rule(name)
             rc |= run(config, console)
 

@@ -225,11 +225,4 @@ def run(config: Config, console: Console) -> int:
     return 0
 
 
-def _register() -> None:
-    from tracktwo.demo import DEMO_STAGES
-
-    if not any(name == "gdelt events" for name, _, _ in DEMO_STAGES):
-        DEMO_STAGES.append(("gdelt events", prepare, run))
-
-
-_register()
+STAGE = ("gdelt events", prepare, run)
