@@ -32,13 +32,16 @@ export TRACKTWO_CONFIG_DIR="$(cd "${TRACKTWO_CONFIG_DIR:-$ROOT/config}" && pwd)"
 mkdir -p "${TRACKTWO_DATA_DIR:-$ROOT/data}" "$AIRFLOW_HOME"
 export TRACKTWO_DATA_DIR="$(cd "${TRACKTWO_DATA_DIR:-$ROOT/data}" && pwd)"
 
+# Idempotent setup, before any command: the metadata database, the pool, and the DAGs parsed
+# into it (so `dags list` shows them at once, not after the first DAG-processor pass).
+"$AIRFLOW_BIN" db migrate >/dev/null 2>&1
+# Every task that opens the DuckDB warehouse runs in this one-slot pool: one writer at a time.
+"$AIRFLOW_BIN" pools set tracktwo_duckdb 1 "tracktwo: one process at a time opens the DuckDB warehouse" >/dev/null 2>&1
+"$AIRFLOW_BIN" dags reserialize >/dev/null 2>&1 || echo "warning: dags reserialize failed; see \`$0 dags list-import-errors\`" >&2
+
 if [ "$#" -gt 0 ]; then
   exec "$AIRFLOW_BIN" "$@"
 fi
-
-"$AIRFLOW_BIN" db migrate >/dev/null
-# Every task that opens the DuckDB warehouse runs in this one-slot pool: one writer at a time.
-"$AIRFLOW_BIN" pools set tracktwo_duckdb 1 "tracktwo: one process at a time opens the DuckDB warehouse" >/dev/null
 
 cat <<INFO
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import base64
 import email
+import json
 import logging
+import os
 import socket
-from datetime import date, datetime, timedelta
+import ssl
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
 from email import policy
+from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 import pytest
 import yaml
 
 from reports import digest as dg
-from reports.mail import SmtpSettings, smtp_from_env
+from reports.mail import SmtpSettings, smtp_from_airflow, smtp_from_env
 from tracktwo.config import ConfigError
 from warehouse.db import writer
 
@@ -120,6 +128,7 @@ class Sink:
     def __init__(self, refuse: tuple[str, ...] = ()):
         self.messages: list[tuple[str, list[str], bytes]] = []
         self.refuse = {a.lower() for a in refuse}
+        self.tls: list[bool] = []  # per message: was the session encrypted
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -129,6 +138,7 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        self.tls.append(server.transport.get_extra_info("ssl_object") is not None)
         return "250 Message accepted for delivery"
 
     def parsed(self) -> list[email.message.EmailMessage]:
@@ -155,8 +165,10 @@ def smtp(monkeypatch):
         started.append(ctl)
         monkeypatch.setenv("TRACKTWO_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("TRACKTWO_SMTP_PORT", str(port))
-        for var in ("TRACKTWO_SMTP_USER", "TRACKTWO_SMTP_PASSWORD", "TRACKTWO_SMTP_STARTTLS", "TRACKTWO_SMTP_SSL"):
+        for var in ("TRACKTWO_SMTP_USER", "TRACKTWO_SMTP_PASSWORD", "TRACKTWO_SMTP_STARTTLS", "TRACKTWO_SMTP_SSL",
+                    "TRACKTWO_SMTP_CA_FILE"):
             monkeypatch.delenv(var, raising=False)
+        sink.port = port
         return sink
 
     yield _start
@@ -424,3 +436,245 @@ def test_stories_alternate_perspectives():
              [dg.Link("r1", None, "Q", None, perspective="RUS")]
     picked = dg.pick_stories(ranked, 3)
     assert [p.perspective for p in picked] == ["UKR", "RUS", "UKR"]
+
+
+# ---------------------------------------------------------------- TLS, AUTH and the Airflow connection
+
+USER = "digest"
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory):
+    """A private CA and a server certificate it signed for 127.0.0.1; PEM files in a temporary folder."""
+    x509 = pytest.importorskip("cryptography.x509")
+    import ipaddress
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    d = tmp_path_factory.mktemp("certs")
+    now = datetime.now(timezone.utc)
+
+    def name(cn):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    def pem(cert):
+        return cert.public_bytes(serialization.Encoding.PEM)
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(name("tracktwo test CA")).issuer_name(name("tracktwo test CA"))
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=2))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
+                                       key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                       encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    leaf = (x509.CertificateBuilder().subject_name(name("127.0.0.1")).issuer_name(ca.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                                        x509.DNSName("localhost")]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    (d / "ca.pem").write_bytes(pem(ca))
+    (d / "server.pem").write_bytes(pem(leaf))
+    (d / "server.key").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                     serialization.NoEncryption()))
+    return d
+
+
+def server_tls(certs) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(certs / "server.pem", certs / "server.key")
+    return ctx
+
+
+class Auth:
+    """aiosmtpd authenticator: accepts USER / PASSWORD only; records each attempt's mechanism."""
+
+    def __init__(self, password: str = PASSWORD):
+        self.password = password
+        self.attempts: list[tuple[str, bool]] = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode()
+              and auth_data.password == self.password.encode())
+        self.attempts.append((mechanism, ok))
+        return AuthResult(success=ok)
+
+
+@pytest.fixture
+def starttls_server(smtp, certs, monkeypatch):
+    """An aiosmtpd server that refuses MAIL before STARTTLS and offers AUTH only over TLS."""
+
+    def _start(mechanism: str = "PLAIN") -> tuple[Sink, Auth]:
+        auth = Auth()
+        exclude = [m for m in ("PLAIN", "LOGIN") if m != mechanism]
+        sink = smtp(tls_context=server_tls(certs), require_starttls=True, auth_require_tls=True,
+                    authenticator=auth, auth_exclude_mechanism=exclude)
+        monkeypatch.setenv("TRACKTWO_SMTP_STARTTLS", "1")
+        monkeypatch.setenv("TRACKTWO_SMTP_USER", USER)
+        return sink, auth
+
+    return _start
+
+
+@pytest.mark.parametrize("mechanism", ["PLAIN", "LOGIN"])
+def test_starttls_with_auth_delivers(starttls_server, certs, digest_config, monkeypatch, mechanism):
+    sink, auth = starttls_server(mechanism)
+    monkeypatch.setenv("TRACKTWO_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("TRACKTWO_SMTP_CA_FILE", str(certs / "ca.pem"))
+    config = digest_config(SUBSCRIBERS[:2])
+    summary = dg.run_weekly(config, week=WEEK, send=True)
+    assert sorted(summary["sent"]) == ["ana@example.org", "ben@example.org"] and summary["failed"] == []
+    assert [rcpts for _, rcpts, _ in sink.messages] == [["ana@example.org"], ["ben@example.org"]]
+    assert sink.tls == [True, True]
+    assert auth.attempts == [(mechanism, True)]  # one login, one session for both messages
+    assert [r[2] for r in log_rows(config)] == ["sent", "sent"]
+
+
+def test_implicit_ssl_delivers(smtp, certs, digest_config, monkeypatch):
+    sink = smtp(ssl_context=server_tls(certs))
+    monkeypatch.setenv("TRACKTWO_SMTP_SSL", "true")
+    monkeypatch.setenv("TRACKTWO_SMTP_CA_FILE", str(certs / "ca.pem"))
+    config = digest_config(SUBSCRIBERS[:1])
+    summary = dg.run_weekly(config, week=WEEK, send=True)
+    assert summary["sent"] == ["ana@example.org"] and sink.tls == [True]
+    assert parts(sink.parsed()[0])["text/plain"].count("Kharkiv") >= 1
+
+
+@pytest.mark.parametrize("mode", ["ssl", "starttls"])
+def test_untrusted_certificate_fails_clearly(smtp, certs, digest_config, monkeypatch, mode):
+    if mode == "ssl":
+        sink = smtp(ssl_context=server_tls(certs))
+        monkeypatch.setenv("TRACKTWO_SMTP_SSL", "1")
+    else:
+        sink = smtp(tls_context=server_tls(certs), require_starttls=True)
+        monkeypatch.setenv("TRACKTWO_SMTP_STARTTLS", "1")
+    config = digest_config(SUBSCRIBERS[:2])  # no TRACKTWO_SMTP_CA_FILE: the private CA is not trusted
+    summary = dg.run_weekly(config, week=WEEK, send=True)
+    assert summary["sent"] == [] and sink.messages == []
+    errors = {f["error"] for f in summary["failed"]}
+    assert len(summary["failed"]) == 2 and len(errors) == 1
+    (error,) = errors
+    assert f"TLS certificate of 127.0.0.1:{sink.port} not trusted" in error
+    assert "certificate verify failed" in error or "self" in error.lower() or "issuer" in error.lower()
+    assert "TRACKTWO_SMTP_CA_FILE" in error
+    assert [(r[2], r[3]) for r in log_rows(config)] == [("failed", error), ("failed", error)]
+
+
+def test_ca_file_must_exist(tmp_path):
+    env = {"TRACKTWO_SMTP_HOST": "127.0.0.1", "TRACKTWO_SMTP_SSL": "1", "TRACKTWO_SMTP_CA_FILE": str(tmp_path / "no.pem")}
+    with pytest.raises(ConfigError, match="TRACKTWO_SMTP_CA_FILE .*file not found"):
+        smtp_from_env(env)
+
+
+def test_wrong_password_is_clear_recorded_and_never_leaks(starttls_server, certs, digest_config, monkeypatch,
+                                                          caplog, capfd):
+    from tracktwo.cli import main
+
+    wrong = "Wr0ng-" + PASSWORD[::-1]
+    sink, auth = starttls_server("PLAIN")
+    monkeypatch.setenv("TRACKTWO_SMTP_PASSWORD", wrong)
+    monkeypatch.setenv("TRACKTWO_SMTP_CA_FILE", str(certs / "ca.pem"))
+    config = digest_config()
+    caplog.set_level(logging.DEBUG)
+    rc = main(["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir),
+               "digest", "--week", WEEK, "--send"])
+    out, err = capfd.readouterr()
+    assert rc == 1 and sink.messages == []
+    assert auth.attempts == [("PLAIN", False)]  # tried once, not once per recipient
+    rows = log_rows(config)
+    assert [r[2] for r in rows] == ["failed"] * 3
+    error = rows[0][3]
+    assert error.startswith(f"SMTP login as '{USER}' refused by 127.0.0.1:{sink.port}") and "535" in error
+    assert "TRACKTWO_SMTP_USER / TRACKTWO_SMTP_PASSWORD" in error
+    assert "refused" in out + err  # the CLI reports the failure
+    # the password, and the base64 forms AUTH sends it in, appear nowhere we write
+    b = lambda raw: base64.b64encode(raw).decode()
+    secrets = [wrong, b(wrong.encode()), b(f"\0{USER}\0{wrong}".encode())]
+    ours = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records if not r.name.startswith("mail.log"))
+    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
+    try:
+        log_table = repr(con.execute("SELECT * FROM digest_log").fetchall())
+    finally:
+        con.close()
+    for secret in secrets:
+        assert secret not in out and secret not in err and secret not in ours and secret not in log_table
+        for p in config.settings.data_dir.rglob("*"):
+            if p.is_file():
+                assert secret.encode() not in p.read_bytes(), p
+    s = SmtpSettings("h", 1, USER, wrong)
+    assert "AUTH PLAIN ***" == s.scrub(f"AUTH PLAIN {secrets[2]}") and s.scrub(secrets[1]) == "***"
+
+
+AIRFLOW_SCRIPT = """
+import json, sys
+from pathlib import Path
+from reports import digest as dg
+from reports.mail import Mailer, build_message, resolve_smtp, smtp_from_airflow
+from tracktwo.config import Config, Settings
+
+config_dir, data_dir, week = sys.argv[1:4]
+s = resolve_smtp()  # no TRACKTWO_SMTP_HOST: Airflow's smtp_default
+print(json.dumps({"origin": s.origin, "ssl": s.ssl, "starttls": s.starttls, "user": s.user, "port": s.port}))
+summary = dg.run_weekly(Config(Settings(Path(config_dir), Path(data_dir))), week=week, send=True, to="ana@example.org")
+print(json.dumps({"sent": summary["sent"], "failed": summary["failed"]}))
+u = smtp_from_airflow("smtp_uri")  # a URI connection: its extras are strings
+msg = build_message(subject="uri", sender="d@example.org", to_email="ben@example.org", to_name=None,
+                    text="t", html="<p>h</p>", unsubscribe=[])
+with Mailer(u) as m:
+    d = m.send(msg, "ben@example.org")
+print(json.dumps({"origin": u.origin, "ssl": u.ssl, "starttls": u.starttls, "ok": d.ok, "error": d.error}))
+"""
+
+
+def test_airflow_smtp_default_connection_delivers(starttls_server, smtp, certs, digest_config, tmp_path):
+    """AIRFLOW_CONN_SMTP_DEFAULT (JSON) and a URI connection, read by the Task SDK's BaseHook outside a task.
+
+    Runs in a subprocess: Airflow reads AIRFLOW_HOME once per interpreter (see tests/test_dags.py)."""
+    pytest.importorskip("airflow.sdk")
+    sink, auth = starttls_server("LOGIN")
+    ssl_sink = smtp(ssl_context=server_tls(certs))
+    ca = str(certs / "ca.pem")
+    config = digest_config()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKTWO_SMTP_", "AIRFLOW_CONN_", "AIRFLOW__"))}
+    env.update({
+        "AIRFLOW_HOME": str(tmp_path / "airflow_home"),
+        "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")]),
+        "AIRFLOW_CONN_SMTP_DEFAULT": json.dumps({
+            "conn_type": "smtp", "host": "127.0.0.1", "port": sink.port, "login": USER, "password": PASSWORD,
+            "extra": {"disable_ssl": True, "disable_tls": False, "timeout": 10, "ca_file": ca}}),
+        "AIRFLOW_CONN_SMTP_URI": f"smtp://{USER}:{quote(PASSWORD, safe='')}@127.0.0.1:{ssl_sink.port}"
+                                 f"?disable_ssl=false&disable_tls=false&ca_file={quote(ca, safe='')}",
+    })
+    proc = subprocess.run([sys.executable, "-c", AIRFLOW_SCRIPT, str(config.settings.config_dir),
+                           str(config.settings.data_dir), WEEK], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    settings, summary, uri = lines
+    assert settings == {"origin": "airflow:smtp_default", "ssl": False, "starttls": True, "user": USER,
+                        "port": sink.port}
+    assert summary == {"sent": ["ana@example.org"], "failed": []}
+    assert [rcpts for _, rcpts, _ in sink.messages] == [["ana@example.org"]] and sink.tls == [True]
+    assert auth.attempts == [("LOGIN", True)]
+    assert [(r[1], r[2]) for r in log_rows(config)] == [("ana@example.org", "sent")]
+    assert uri == {"origin": "airflow:smtp_uri", "ssl": True, "starttls": False, "ok": True, "error": None}
+    assert [rcpts for _, rcpts, _ in ssl_sink.messages] == [["ben@example.org"]] and ssl_sink.tls == [True]
+    assert PASSWORD not in proc.stdout and PASSWORD not in proc.stderr
+
+
+def test_airflow_connection_absent_is_none(monkeypatch):
+    """Without the connection (and outside a task) the lookup says 'not configured', not an exception."""
+    if "airflow" not in sys.modules:
+        pytest.skip("needs Airflow already imported in this interpreter (see tests/test_dags.py)")
+    monkeypatch.delenv("AIRFLOW_CONN_SMTP_DEFAULT", raising=False)
+    assert smtp_from_airflow("smtp_default") is None
