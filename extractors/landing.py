@@ -110,15 +110,22 @@ class Landing:
             raise ValueError(f"landing file {record.body_file} does not match its recorded sha256")
         return data
 
-    def records(self, source_id: str | None = None) -> Iterator[FetchRecord]:
-        """All fetch records, oldest first (run ids sort by time within a source)."""
+    def records(self, source_id: str | None = None, skip: set[str] | frozenset[str] = frozenset()) -> Iterator[FetchRecord]:
+        """Fetch records, oldest first, except the run ids in `skip` (already loaded).
+
+        The run id and start stamp are read from the file name, so skipped records cost a
+        directory listing, not a file read: the landing zone grows by thousands of files a day.
+        """
         root = self.root / source_id if source_id else self.root
         if not root.exists():
             return iter(())
-        metas = sorted(root.rglob("*" + META_SUFFIX))
-        recs = [FetchRecord.from_dict(json.loads(p.read_text())) for p in metas]
-        recs.sort(key=lambda r: (r.started_at, r.run_id))
-        return iter(recs)
+        todo: list[tuple[str, str, Path]] = []
+        for p in root.rglob("*" + META_SUFFIX):
+            run_id = p.relative_to(self.root).as_posix()[: -len(META_SUFFIX)]
+            if run_id not in skip:
+                todo.append((p.name.split("-", 1)[0], run_id, p))  # <stamp>-<tag>.meta.json
+        todo.sort(key=lambda t: (t[0], t[1]))
+        return (FetchRecord.from_dict(json.loads(p.read_text())) for _, _, p in todo)
 
 
 class HttpState:

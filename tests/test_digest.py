@@ -507,7 +507,7 @@ class Auth:
         ok = (isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode()
               and auth_data.password == self.password.encode())
         self.attempts.append((mechanism, ok))
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # handled=False: the server replies 535 itself
 
 
 @pytest.fixture
@@ -642,7 +642,8 @@ def test_airflow_smtp_default_connection_delivers(starttls_server, smtp, certs, 
     Runs in a subprocess: Airflow reads AIRFLOW_HOME once per interpreter (see tests/test_dags.py)."""
     pytest.importorskip("airflow.sdk")
     sink, auth = starttls_server("LOGIN")
-    ssl_sink = smtp(ssl_context=server_tls(certs))
+    ssl_auth = Auth()  # implicit TLS is not STARTTLS to aiosmtpd, hence auth_require_tls=False
+    ssl_sink = smtp(ssl_context=server_tls(certs), authenticator=ssl_auth, auth_require_tls=False)
     ca = str(certs / "ca.pem")
     config = digest_config()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKTWO_SMTP_", "AIRFLOW_CONN_", "AIRFLOW__"))}
@@ -669,6 +670,7 @@ def test_airflow_smtp_default_connection_delivers(starttls_server, smtp, certs, 
     assert [(r[1], r[2]) for r in log_rows(config)] == [("ana@example.org", "sent")]
     assert uri == {"origin": "airflow:smtp_uri", "ssl": True, "starttls": False, "ok": True, "error": None}
     assert [rcpts for _, rcpts, _ in ssl_sink.messages] == [["ben@example.org"]] and ssl_sink.tls == [True]
+    assert ssl_auth.attempts == [("PLAIN", True)]
     assert PASSWORD not in proc.stdout and PASSWORD not in proc.stderr
 
 

@@ -10,7 +10,6 @@ import hashlib
 import json
 import re
 
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tracktwo.config import Config
@@ -84,6 +83,14 @@ class EvidenceSettings(_M):
     max_documents: int = Field(5, ge=0)
 
 
+class EventFeedSettings(_M):
+    """When a day's events are complete (docs/indicators.md, "Partial days")."""
+
+    # The event feed's update interval: a day counts as finished once an update stamped at or after
+    # 24:00 minus this (GDELT 2.0: a file every 15 minutes, the day's last one stamped 23:45) is loaded.
+    update_minutes: int = Field(15, ge=0, le=1440)
+
+
 class IndicatorSettings(_M):
     baseline_days: int = Field(28, ge=2, le=366)
     min_baseline_days: int = Field(7, ge=1)
@@ -95,6 +102,7 @@ class IndicatorSettings(_M):
     alerts: AlertSettings = AlertSettings()
     dialogue: DialogueSettings = DialogueSettings()
     evidence: EvidenceSettings = EvidenceSettings()
+    event_feed: EventFeedSettings = EventFeedSettings()
 
     @model_validator(mode="after")
     def _check(self) -> "IndicatorSettings":

@@ -4,17 +4,22 @@
 It recomputes the daily aggregates of the days touched by data loaded since the
 last computation (or every day with `full=True`, or the days between `start`
 and `end`), then the derived columns (z-scores, 7-day change, tension index)
-and alerts over the whole series, which is small (regions x days). Rows are
-written only when their values change, under the computation's `as_of`, so
-incremental and full runs give the same rows in v_region_daily / v_alerts and
-earlier values stay queryable (region_daily_as_of / alerts_as_of).
+and alerts of the days those aggregates can reach (the whole series in a full
+run), reading the rows their trailing windows need. Rows are written only when
+their values change, under the computation's `as_of`, so incremental and full
+runs give the same rows in v_region_daily / v_alerts and earlier values stay
+queryable (region_daily_as_of / alerts_as_of). The latest version of every row
+is also kept in region_daily_current / alerts_current (what the v_* views read).
+Days after the last day the event feed has finished are partial: their
+event-based columns are NULL and raise no alert.
 Formulas: docs/indicators.md.
 """
 
 from __future__ import annotations
 
+import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -43,6 +48,10 @@ ALERT_COLUMNS = [
 ]
 CORE_ALERT_COLUMNS = ALERT_COLUMNS[:-3]
 
+# Event-based columns: NULL on partial days (docs/indicators.md, "Partial days").
+EVENT_COLUMNS = ["events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
+                 "goldstein_mean", "tone_mean", "conflict_share", "dialogue_events"]
+
 LAST_RUN = "SELECT as_of, loaded_through, config_hash FROM indicator_runs ORDER BY as_of DESC LIMIT 1"
 LOADED_THROUGH = "SELECT max(loaded_at) FROM ingest_runs"
 
@@ -68,52 +77,124 @@ WHERE published_at IS NOT NULL
   AND doc_id IN (SELECT doc_id FROM document_versions WHERE run_id IN (SELECT run_id FROM runs))
 """
 
+# The last day the event feed has finished (docs/indicators.md, "Partial days"): with arrival times
+# (GDELT DATEADDED), the day of the latest loaded update slot minus one, or that day itself once its
+# last slot (24:00 - update_minutes) is in; without any, the last day with events; NULL without events.
+EVENTS_THROUGH = """
+SELECT CASE WHEN max(date_added) IS NOT NULL
+            THEN CAST(max(date_added) + to_minutes(CAST($update_minutes AS INTEGER)) AS DATE) - 1
+            ELSE max(event_date) END
+FROM events
+"""
+# Stored days whose partial state differs from the current rule (the feed has moved on, or the rule's
+# setting changed): recompute their aggregates from events.
+DAYS_STATUS = """
+INSERT INTO ind_days
+SELECT DISTINCT day FROM region_daily_current
+WHERE region_id IN (SELECT region_id FROM ind_regions)
+  AND (events_total IS NULL) <> coalesce(day > $through::DATE, false)
+  AND day NOT IN (SELECT day FROM ind_days)
+"""
+# Days whose inputs changed: recomputed days, and grid days without a stored row yet.
+CHANGED_DAYS = """
+CREATE OR REPLACE TEMP TABLE ind_changed AS
+SELECT day FROM ind_days
+UNION
+SELECT DISTINCT b.day FROM ind_base b
+WHERE NOT EXISTS (SELECT 1 FROM region_daily_current c WHERE c.region_id = b.region_id AND c.day = b.day)
+"""
+ALL_DAYS_CHANGED = "CREATE OR REPLACE TEMP TABLE ind_changed AS SELECT DISTINCT day FROM ind_base"
+# A changed day t moves the derived columns of days t .. t + reach (reach = 2 x the longest trailing
+# window: the index z-score reads the index of the baseline days, which read their own baselines),
+# and those read the rows back to t - reach. `affected` marks the days whose derived columns are kept.
+WINDOW_DAYS = """
+CREATE OR REPLACE TEMP TABLE ind_window AS
+SELECT g.day, bool_or(g.day >= c.day) AS affected
+FROM (SELECT DISTINCT day FROM ind_base) g
+JOIN ind_changed c ON g.day BETWEEN c.day - CAST($reach AS INTEGER) AND c.day + CAST($reach AS INTEGER)
+GROUP BY g.day
+"""
+WINDOW_ROWS = """
+CREATE OR REPLACE TEMP TABLE ind_input AS
+SELECT b.*, w.affected FROM ind_base b JOIN ind_window w USING (day)
+"""
+DAILY_TO_WRITE = f"""
+CREATE OR REPLACE TEMP TABLE ind_daily_write AS
+SELECT {', '.join(DAILY_COLUMNS)} FROM ind_derived
+EXCEPT
+SELECT {', '.join(DAILY_COLUMNS)} FROM region_daily_current
+WHERE day IN (SELECT day FROM ind_window WHERE affected)
+"""
+INSERT_DAILY = "INSERT INTO region_daily BY NAME SELECT *, $as_of AS as_of FROM ind_daily_write"
+UPSERT_DAILY = "INSERT OR REPLACE INTO region_daily_current BY NAME SELECT *, $as_of AS as_of FROM ind_daily_write"
+
+# Active alerts that this computation may change: those of the days whose derived columns were
+# recomputed or whose aggregates were (every one in a full run).
 CURRENT_ALERTS = f"""
 CREATE OR REPLACE TEMP TABLE ind_cur AS
-SELECT {', '.join(ALERT_COLUMNS)} FROM alerts
-QUALIFY row_number() OVER (PARTITION BY alert_id ORDER BY as_of DESC) = 1 AND status = 'active'
+SELECT {', '.join(ALERT_COLUMNS)}, as_of AS cur_as_of FROM alerts_current
+WHERE status = 'active'
+  AND ($all OR day IN (SELECT day FROM ind_derived) OR day IN (SELECT day FROM ind_days))
 """
-# Alerts needing (new) evidence: on a recomputed day, or new / changed in any triggering value.
-NEED_EVIDENCE = f"""
+# Alerts needing evidence from events/documents: on a recomputed day (new events or documents may change
+# it), or not active before (new, or withdrawn earlier). Every alert in a full run.
+NEED_EVIDENCE = """
 CREATE OR REPLACE TEMP TABLE ind_need AS
 SELECT * FROM ind_alerts
-WHERE day IN (SELECT day FROM ind_days)
-   OR alert_id IN (SELECT alert_id FROM (SELECT {', '.join(CORE_ALERT_COLUMNS)} FROM ind_alerts
-                                         EXCEPT SELECT {', '.join(CORE_ALERT_COLUMNS)} FROM ind_cur))
+WHERE $all OR day IN (SELECT day FROM ind_days) OR alert_id NOT IN (SELECT alert_id FROM ind_cur)
+"""
+# Next version of every alert: fresh evidence, or (an active alert on a day whose events and documents
+# did not change, only its baseline) the evidence of its current version, which is what it would be.
+NEXT_ALERTS = """
+CREATE OR REPLACE TEMP TABLE ind_next AS
+SELECT n.*, coalesce(s.corroboration, 0) AS corroboration, coalesce(s.evidence_count, 0) AS evidence_count,
+       s.evidence_hash, NULL::TIMESTAMP AS evidence_from
+FROM ind_need n LEFT JOIN ind_evidence_stats s USING (alert_id)
+UNION ALL BY NAME
+SELECT a.*, c.corroboration, c.evidence_count, c.evidence_hash, c.cur_as_of AS evidence_from
+FROM ind_alerts a JOIN ind_cur c USING (alert_id)
+WHERE a.alert_id NOT IN (SELECT alert_id FROM ind_need)
 """
 ALERTS_TO_WRITE = f"""
 CREATE OR REPLACE TEMP TABLE ind_write AS
-SELECT {', '.join(ALERT_COLUMNS)} FROM (
-    SELECT n.*, coalesce(s.corroboration, 0) AS corroboration, coalesce(s.evidence_count, 0) AS evidence_count,
-           s.evidence_hash
-    FROM ind_need n LEFT JOIN ind_evidence_stats s USING (alert_id)
-)
-EXCEPT
-SELECT {', '.join(ALERT_COLUMNS)} FROM ind_cur
+SELECT {', '.join(ALERT_COLUMNS)}, evidence_from FROM ind_next
+WHERE alert_id IN (SELECT alert_id FROM (SELECT {', '.join(ALERT_COLUMNS)} FROM ind_next
+                                         EXCEPT SELECT {', '.join(ALERT_COLUMNS)} FROM ind_cur))
 """
-INSERT_ALERTS = "INSERT INTO alerts BY NAME SELECT *, $as_of AS as_of, 'active' AS status FROM ind_write"
+INSERT_ALERTS = """
+INSERT INTO alerts BY NAME
+SELECT * EXCLUDE (evidence_from), $as_of AS as_of, 'active' AS status FROM ind_write
+"""
+UPSERT_ALERTS = """
+INSERT OR REPLACE INTO alerts_current BY NAME
+SELECT * EXCLUDE (evidence_from), $as_of AS as_of, 'active' AS status FROM ind_write
+"""
 INSERT_EVIDENCE = """
 INSERT INTO alert_evidence BY NAME
-SELECT e.*, $as_of AS as_of FROM ind_evidence e WHERE e.alert_id IN (SELECT alert_id FROM ind_write)
+SELECT e.*, $as_of AS as_of FROM ind_evidence e
+WHERE e.alert_id IN (SELECT alert_id FROM ind_write WHERE evidence_from IS NULL)
 """
-INSERT_WITHDRAWN = """
-INSERT INTO alerts BY NAME
-SELECT c.*, $as_of AS as_of, 'withdrawn' AS status FROM ind_cur c
-WHERE c.alert_id NOT IN (SELECT alert_id FROM ind_alerts)
+COPY_EVIDENCE = """
+INSERT INTO alert_evidence BY NAME
+SELECT e.* EXCLUDE (as_of), $as_of AS as_of FROM alert_evidence e
+JOIN ind_write w ON w.alert_id = e.alert_id AND w.evidence_from = e.as_of
 """
-INSERT_DAILY = f"""
-INSERT INTO region_daily BY NAME
-SELECT *, $as_of AS as_of FROM (
-    SELECT {', '.join(DAILY_COLUMNS)} FROM ind_derived
-    EXCEPT
-    SELECT {', '.join(DAILY_COLUMNS)} FROM v_region_daily
-)
+WITHDRAWN = """
+CREATE OR REPLACE TEMP TABLE ind_withdrawn AS
+SELECT * EXCLUDE (cur_as_of) FROM ind_cur WHERE alert_id NOT IN (SELECT alert_id FROM ind_alerts)
 """
+INSERT_WITHDRAWN = "INSERT INTO alerts BY NAME SELECT *, $as_of AS as_of, 'withdrawn' AS status FROM ind_withdrawn"
+UPSERT_WITHDRAWN = """
+INSERT OR REPLACE INTO alerts_current BY NAME SELECT *, $as_of AS as_of, 'withdrawn' AS status FROM ind_withdrawn
+"""
+ACTIVE_ALERTS = "SELECT count(*) FROM alerts_current WHERE status = 'active'"
 INSERT_RUN = """
-INSERT INTO indicator_runs VALUES ($as_of, $mode, $days, $first_day, $last_day, $rows, $alerts, $loaded_through,
-                                   $config_hash, $seconds)
+INSERT INTO indicator_runs BY NAME
+SELECT $as_of AS as_of, $mode AS mode, $days AS days_recomputed, $first_day::DATE AS first_day,
+       $last_day::DATE AS last_day, $rows AS rows_written, $alerts AS alerts_written,
+       $loaded_through::TIMESTAMP AS loaded_through, $config_hash AS config_hash, $seconds AS seconds,
+       $through::DATE AS events_through
 """
-
 
 
 @dataclass
@@ -127,6 +208,8 @@ class IndicatorSummary:
     alerts_written: int
     active_alerts: int
     seconds: float
+    events_through: date | None = None   # last day with complete events (later days are partial)
+    steps: dict[str, float] = field(default_factory=dict, repr=False)  # seconds per statement (profiling)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -142,7 +225,10 @@ def _with_membership(name: str) -> str:
 def _z_sql(source: str, target: str, indicators: list[str], extra: str = "") -> str:
     """Robust z (median/MAD of the trailing baseline, day excluded, MAD floored) and 7-day change.
 
-    Column names come from the fixed lists above, never from input; numbers are bound.
+    Frames are RANGE frames over the day, so a source holding only some stretches of the grid (the days an
+    incremental run needs) gives each row the same baseline as the whole series would; on the full grid
+    (consecutive days) they equal ROWS frames. Column names come from the fixed lists above, never from
+    input; numbers are bound.
     """
     hist = ",\n".join(
         f"list({x}) OVER wb AS {x}__h, avg({x}) OVER wc AS {x}__prev" for x in indicators)
@@ -160,8 +246,10 @@ CREATE OR REPLACE TEMP TABLE {target} AS
 WITH h AS (
     SELECT *, {hist} {extra}
     FROM {source}
-    WINDOW wb AS (PARTITION BY region_id ORDER BY day ROWS BETWEEN $baseline PRECEDING AND 1 PRECEDING),
-           wc AS (PARTITION BY region_id ORDER BY day ROWS BETWEEN $change PRECEDING AND 1 PRECEDING)
+    WINDOW wb AS (PARTITION BY region_id ORDER BY day
+                  RANGE BETWEEN to_days(CAST($baseline AS INTEGER)) PRECEDING AND INTERVAL 1 DAY PRECEDING),
+           wc AS (PARTITION BY region_id ORDER BY day
+                  RANGE BETWEEN to_days(CAST($change AS INTEGER)) PRECEDING AND INTERVAL 1 DAY PRECEDING)
 ),
 m AS (SELECT *, {meds} FROM h)
 SELECT * EXCLUDE ({drop}), {z} FROM m
@@ -201,6 +289,9 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         "gap_high": s.alerts.dialogue_gap.severity.high,
         "roots": s.dialogue.cameo_roots, "pattern": s.dialogue.pattern(),
         "max_events": s.evidence.max_events, "max_documents": s.evidence.max_documents,
+        "update_minutes": s.event_feed.update_minutes,
+        # how far a changed day reaches: the index z-score's baseline days read their own baselines
+        "reach": 2 * max(s.baseline_days, s.change_days),
     }
     for x in Z_INDICATORS + ["tension_index"]:
         p[f"floor_{x}"] = s.floor(x)
@@ -210,22 +301,45 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
 def _reference_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Configured regions, their countries and dyads as temp tables the SQL joins on."""
     regions = config.regions
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_regions (region_id VARCHAR)")
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_rc (region_id VARCHAR, iso3 VARCHAR)")
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_dyads (region_id VARCHAR, lo VARCHAR, hi VARCHAR)")
-    if regions:
-        con.executemany("INSERT INTO ind_regions VALUES (?)", [[r.id] for r in regions])
-        rc = sorted({(r.id, c) for r in regions for c in r.countries})
-        con.executemany("INSERT INTO ind_rc VALUES (?, ?)", [list(x) for x in rc])
-        dy = sorted({(r.id, min(a, b), max(a, b)) for r in regions for a, b in r.dyads if a != b})
-        if dy:
-            con.executemany("INSERT INTO ind_dyads VALUES (?, ?, ?)", [list(x) for x in dy])
+    rc = sorted({(r.id, c) for r in regions for c in r.countries})
+    dy = sorted({(r.id, min(a, b), max(a, b)) for r in regions for a, b in r.dyads if a != b})
+    con.execute("CREATE OR REPLACE TEMP TABLE ind_regions AS SELECT unnest($1::VARCHAR[]) AS region_id",
+                [[r.id for r in regions]])
+    con.execute("CREATE OR REPLACE TEMP TABLE ind_rc AS SELECT unnest($1::VARCHAR[]) AS region_id, "
+                "unnest($2::VARCHAR[]) AS iso3", [[x[0] for x in rc], [x[1] for x in rc]])
+    con.execute("CREATE OR REPLACE TEMP TABLE ind_dyads AS SELECT unnest($1::VARCHAR[]) AS region_id, "
+                "unnest($2::VARCHAR[]) AS lo, unnest($3::VARCHAR[]) AS hi",
+                [[x[0] for x in dy], [x[1] for x in dy], [x[2] for x in dy]])
+
+
+def _reference_rows(config: Config) -> tuple[list[tuple], list[tuple]]:
+    """The sources / regions rows warehouse.load.sync_reference writes, in table column order."""
+    def norm(v: object) -> object:
+        return [norm(x) for x in v] if isinstance(v, (list, tuple)) else v
+
+    sources = sorted((s.id, s.kind, s.url, s.publisher_name, s.perspective, s.license, s.enabled)
+                     for s in config.sources)
+    regions = sorted(tuple(norm(v) for v in (r.id, r.name, r.countries, [list(d) for d in r.dyads], r.keywords))
+                     for r in config.regions)
+    return sources, regions
 
 
 def _sync_regions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Mirror regions.yaml (and sources.yaml) so the views filter on the regions computed."""
+    """Mirror regions.yaml (and sources.yaml) so the views filter on the regions computed.
+
+    Skipped when the tables already hold exactly those rows (the usual case: rewriting them costs a
+    transaction per computation); any difference, or a layout this check does not know, syncs.
+    """
     from warehouse.load import sync_reference
 
+    try:
+        want = _reference_rows(config)
+        have = (sorted(tuple(r) for r in con.execute("SELECT * FROM sources").fetchall()),
+                sorted(tuple(r) for r in con.execute("SELECT * FROM regions").fetchall()))
+        if have == want:
+            return
+    except Exception:  # noqa: BLE001 - never skip the sync on doubt
+        pass
     sync_reference(con, config)
 
 
@@ -237,6 +351,33 @@ def _next_as_of(con: duckdb.DuckDBPyConnection) -> datetime:
     return now
 
 
+class _Steps:
+    """Runs the statements of one computation and times each (IndicatorSummary.steps, the benchmark)."""
+
+    _TARGET = re.compile(r"^\s*(?:CREATE OR REPLACE TEMP TABLE|INSERT(?: OR REPLACE)? INTO)\s+(\w+)", re.I)
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, params: dict[str, object]):
+        self.con, self.params, self.times = con, params, {}
+
+    def __call__(self, stmt: str, extra: dict[str, object] | None = None, name: str | None = None):
+        params = self.params | extra if extra else self.params
+        t = time.perf_counter()
+        out = execute(self.con, stmt, params)
+        if name is None:
+            m = self._TARGET.match(stmt)
+            name = ("insert " if m and stmt.lstrip().upper().startswith("INSERT") else "") + (m.group(1) if m else
+                                                                                          stmt.split()[0].lower())
+        self.times[name] = round(self.times.get(name, 0.0) + time.perf_counter() - t, 4)
+        return out
+
+    def script(self, text: str, extra: dict[str, object] | None = None) -> None:
+        """A multi-statement .sql text, split as warehouse.db.run_script does."""
+        text = "\n".join("" if ln.lstrip().startswith("--") else ln for ln in text.splitlines())
+        for stmt in text.split(";"):
+            if stmt.strip():
+                self(stmt, extra)
+
+
 def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | None = None, end: date | None = None,
                full: bool = False, settings: IndicatorSettings | None = None) -> IndicatorSummary:
     """Compute on an open writer connection (the caller holds the lock)."""
@@ -244,60 +385,81 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
     settings = settings or load_settings(config)
     chash = config_hash(settings, config)
     params = _params(settings)
+    run = _Steps(con, params)
+    t = time.perf_counter()
     _sync_regions(con, config)
     _reference_tables(con, config)
-    last = execute(con, LAST_RUN).fetchone()
-    loaded_now = execute(con, LOADED_THROUGH).fetchone()[0]
+    run.times["reference tables"] = round(time.perf_counter() - t, 4)
+    last = run(LAST_RUN, name="last run").fetchone()
+    loaded_now = run(LOADED_THROUGH, name="loaded through").fetchone()[0]
     as_of = _next_as_of(con)
 
     if full or last is None or last[2] != chash:
         mode, loaded_through = "full", loaded_now
-        execute(con, DAYS_FULL)
+        run(DAYS_FULL)
     elif start is not None or end is not None:
         lo, hi = _range(con, start, end)
         mode, loaded_through = "range", last[1]  # other days may still wait for an incremental run
-        execute(con, DAYS_RANGE, {"start": lo, "end": hi})
+        run(DAYS_RANGE, {"start": lo, "end": hi})
     else:
         mode, loaded_through = "incremental", loaded_now
-        execute(con, DAYS_INCREMENTAL, {"since": last[1] or datetime(1970, 1, 1)})
-    days = execute(con, "SELECT count(*) FROM ind_days").fetchone()[0]
+        run(DAYS_INCREMENTAL, {"since": last[1] or datetime(1970, 1, 1)})
+    through = run(EVENTS_THROUGH, name="events through").fetchone()[0]
+    params["through"] = through
+    if mode != "full":
+        run(DAYS_STATUS, name="days partial state")
+    days = run("SELECT count(*) FROM ind_days", name="count days").fetchone()[0]
 
     con.execute("BEGIN")
     try:
-        run_script(con, _with_membership("indicators_base.sql"), params)
-        run_script(con, sql("indicators_grid.sql"), params | {"use_stored": mode != "full"})
-        execute(con, _z_sql("ind_base", "ind_z1", Z_INDICATORS), params)
-        execute(con, INDEX_SQL, params)
-        execute(con, _z_sql("ind_indexed", "ind_derived", ["tension_index"],
-                           extra=", min(dialogue_events + dialogue_documents) OVER wb AS dialogue__low"
-                                 ", count(*) OVER wb AS baseline__n"), params)
-        execute(con, """CREATE OR REPLACE TEMP TABLE ind_derived AS
-                       SELECT * EXCLUDE (dialogue__low, baseline__n),
-                              dialogue_events + dialogue_documents AS dialogue_activity,
-                              CASE WHEN baseline__n >= $min_base THEN dialogue__low END AS dialogue_low
-                       FROM ind_derived""", {"min_base": settings.min_baseline_days})
-        rows = execute(con, INSERT_DAILY, {"as_of": as_of}).fetchone()[0]
+        run.script(_with_membership("indicators_base.sql"))
+        run.script(sql("indicators_grid.sql"), {"use_stored": mode != "full"})
+        run(ALL_DAYS_CHANGED if mode == "full" else CHANGED_DAYS)
+        run(WINDOW_DAYS)
+        run(WINDOW_ROWS)
+        run(_z_sql("ind_input", "ind_z1", Z_INDICATORS))
+        run(INDEX_SQL)
+        run(_z_sql("ind_indexed", "ind_derived", ["tension_index"],
+                   extra=", min(dialogue_events + dialogue_documents) OVER wb AS dialogue__low"
+                         ", count(*) OVER wb AS baseline__n"))
+        run("""CREATE OR REPLACE TEMP TABLE ind_derived AS
+               SELECT * EXCLUDE (dialogue__low, baseline__n, affected),
+                      dialogue_events + dialogue_documents AS dialogue_activity,
+                      CASE WHEN baseline__n >= $min_base THEN dialogue__low END AS dialogue_low
+               FROM ind_derived WHERE affected""", name="ind_derived (kept days)")
+        run(DAILY_TO_WRITE)
+        rows = run(INSERT_DAILY, {"as_of": as_of}).fetchone()[0]
+        run(UPSERT_DAILY, {"as_of": as_of})
 
-        run_script(con, sql("alerts_candidates.sql"), params)
-        execute(con, CURRENT_ALERTS)
-        execute(con, NEED_EVIDENCE)
-        run_script(con, _with_membership("alerts_evidence.sql"), params)
-        execute(con, ALERTS_TO_WRITE)
-        n_alerts = execute(con, INSERT_ALERTS, {"as_of": as_of}).fetchone()[0]
-        execute(con, INSERT_EVIDENCE, {"as_of": as_of})
-        n_alerts += execute(con, INSERT_WITHDRAWN, {"as_of": as_of}).fetchone()[0]
+        everything = {"all": mode == "full"}
+        run.script(sql("alerts_candidates.sql"))
+        run(CURRENT_ALERTS, everything)
+        run(NEED_EVIDENCE, everything)
+        run.script(_with_membership("alerts_evidence.sql"))
+        run(NEXT_ALERTS)
+        run(ALERTS_TO_WRITE)
+        n_alerts = run(INSERT_ALERTS, {"as_of": as_of}).fetchone()[0]
+        run(UPSERT_ALERTS, {"as_of": as_of})
+        run(INSERT_EVIDENCE, {"as_of": as_of})
+        run(COPY_EVIDENCE, {"as_of": as_of}, name="insert alert_evidence (kept)")
+        run(WITHDRAWN)
+        n_alerts += run(INSERT_WITHDRAWN, {"as_of": as_of}, name="insert alerts (withdrawn)").fetchone()[0]
+        run(UPSERT_WITHDRAWN, {"as_of": as_of}, name="insert alerts_current (withdrawn)")
 
-        first_day, last_day = execute(con, "SELECT min(day), max(day) FROM ind_derived").fetchone()
-        active = execute(con, "SELECT count(*) FROM ind_alerts").fetchone()[0]
+        first_day, last_day = run("SELECT min(day), max(day) FROM ind_base", name="span").fetchone()
+        active = run(ACTIVE_ALERTS, name="active alerts").fetchone()[0]
         seconds = time.perf_counter() - t0
-        execute(con, INSERT_RUN, {"as_of": as_of, "mode": mode, "days": days, "first_day": first_day,
-                                 "last_day": last_day, "rows": rows, "alerts": n_alerts,
-                                 "loaded_through": loaded_through, "config_hash": chash, "seconds": seconds})
+        run(INSERT_RUN, {"as_of": as_of, "mode": mode, "days": days, "first_day": first_day,
+                         "last_day": last_day, "rows": rows, "alerts": n_alerts,
+                         "loaded_through": loaded_through, "config_hash": chash, "seconds": seconds})
+        t = time.perf_counter()
         con.execute("COMMIT")
+        run.times["commit"] = round(time.perf_counter() - t, 4)
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return IndicatorSummary(as_of, mode, days, first_day, last_day, rows, n_alerts, active, round(seconds, 3))
+    return IndicatorSummary(as_of, mode, days, first_day, last_day, rows, n_alerts, active, round(seconds, 3),
+                            through, run.times)
 
 
 def _range(con: duckdb.DuckDBPyConnection, start: date | None, end: date | None) -> tuple[date, date]:

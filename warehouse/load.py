@@ -147,8 +147,11 @@ def sync_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
 
 def pending(con: duckdb.DuckDBPyConnection, landing: Landing, source_ids: Iterable[str] | None = None) -> list[FetchRecord]:
     done = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
-    wanted = set(source_ids) if source_ids else None
-    return [r for r in landing.records() if r.run_id not in done and (wanted is None or r.source_id in wanted)]
+    if not source_ids:
+        return list(landing.records(skip=done))
+    recs = [r for sid in dict.fromkeys(source_ids) for r in landing.records(sid, skip=done)]
+    recs.sort(key=lambda r: (r.started_at, r.run_id))
+    return recs
 
 
 def load_pending(config: Config, source_ids: Iterable[str] | None = None,

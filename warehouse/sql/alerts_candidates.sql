@@ -1,17 +1,18 @@
--- Alerts from the derived series (temp ind_derived), every day; rules in docs/indicators.md.
+-- Alerts from the derived series (temp ind_derived); rules in docs/indicators.md. Partial days (events
+-- still arriving, event-based columns NULL) raise none.
 CREATE OR REPLACE TEMP TABLE ind_alerts AS
 WITH esc AS (
     SELECT *,
            CASE WHEN tension_index_z >= $z AND events_total >= $min_events THEN tension_index_z END AS t_index,
            CASE WHEN material_conflict_z >= $z AND material_conflict >= $min_mc THEN material_conflict_z END AS t_mc,
            CASE WHEN conflict_share_z >= $z AND events_total >= $min_events THEN conflict_share_z END AS t_cs
-    FROM ind_derived
+    FROM ind_derived WHERE NOT partial
 ),
 deesc AS (
     SELECT *,
            CASE WHEN tension_index_z <= -$z AND material_conflict_med >= $min_mc THEN tension_index_z END AS t_index,
            CASE WHEN material_conflict_z <= -$z AND material_conflict_med >= $min_mc THEN material_conflict_z END AS t_mc
-    FROM ind_derived
+    FROM ind_derived WHERE NOT partial
 ),
 fired AS (
     SELECT region_id, day, 'escalation' AS kind,
@@ -37,7 +38,7 @@ fired AS (
            tension_index, tension_index_z, material_conflict, material_conflict_z, conflict_share, conflict_share_z,
            events_total, dialogue_activity, dialogue_low
     FROM ind_derived
-    WHERE tension_index >= $gap_index AND events_total >= $min_events
+    WHERE NOT partial AND tension_index >= $gap_index AND events_total >= $min_events
       AND dialogue_low IS NOT NULL AND dialogue_activity <= dialogue_low
 )
 SELECT substr(md5(region_id || '|' || CAST(day AS VARCHAR) || '|' || kind), 1, 16) AS alert_id,

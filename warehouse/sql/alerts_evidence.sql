@@ -4,16 +4,21 @@
 -- documents: the region's documents of the day, scored by how often they name the region.
 -- Ranking takes the best item of each publisher first (so the top rows come from distinct
 -- publishers), then by score; ties broken by id so reruns agree.
+-- Candidates carry what the evidence rows show (actor names, CAMEO code, document title and publisher),
+-- so the picked items need no second look-up in events / documents.
 CREATE OR REPLACE TEMP TABLE ind_cand AS
 WITH ev AS (
-    SELECT event_id, event_date, actor1_iso3, actor2_iso3, action_iso3, quad_class, num_mentions, source_url
+    SELECT event_id, event_date, actor1_iso3, actor2_iso3, action_iso3, quad_class, num_mentions, source_url,
+           actor1_name, actor2_name, event_code
     FROM events
     WHERE event_date IN (SELECT DISTINCT day FROM ind_need)
 ),
 /*MEMBER_EVENTS*/,
 ev_cand AS (
     SELECT n.alert_id, 'event' AS item_type, m.event_id AS item_id, m.source_url AS url, m.event_date AS day,
-           coalesce(m.num_mentions, 0)::DOUBLE AS score
+           coalesce(m.num_mentions, 0)::DOUBLE AS score,
+           m.actor1_name AS a1, m.actor2_name AS a2, m.event_code AS code, NULL::VARCHAR AS title,
+           NULL::VARCHAR AS publisher
     FROM member m
     JOIN ind_need n ON n.region_id = m.region_id AND n.day = m.event_date
     WHERE (n.kind IN ('escalation', 'dialogue-gap') AND m.quad_class IN (3, 4))
@@ -21,7 +26,8 @@ ev_cand AS (
 ),
 doc_cand AS (
     SELECT n.alert_id, 'document' AS item_type, d.doc_id AS item_id, d.url, d.published_at::DATE AS day,
-           p.relevance::DOUBLE AS score
+           p.relevance::DOUBLE AS score,
+           NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, d.title, coalesce(d.publisher, d.source_id)
     FROM documents d
     JOIN (SELECT doc_id, place_id AS region_id, sum(mentions) AS relevance
           FROM document_places WHERE place_type = 'region' GROUP BY ALL) p USING (doc_id)
@@ -41,12 +47,14 @@ WITH best AS (
     -- at most max(max_events, max_documents) items per outlet can be shown: keep only those
     SELECT alert_id, item_type, outlet, unnest(top) AS it FROM (
         SELECT alert_id, item_type, outlet,
-               max_by({'item_id': item_id, 'url': url, 'day': day, 'score': score}, (score, item_id),
+               max_by({'item_id': item_id, 'url': url, 'day': day, 'score': score, 'a1': a1, 'a2': a2,
+                       'code': code, 'title': title, 'publisher': publisher}, (score, item_id),
                       greatest($max_events, $max_documents, 1)) AS top
         FROM ind_cand GROUP BY ALL)
 ),
 ranked AS (
-    SELECT alert_id, item_type, outlet, it.item_id, it.url, it.day, it.score,
+    SELECT alert_id, item_type, outlet, it.item_id, it.url, it.day, it.score, it.a1, it.a2, it.code, it.title,
+           it.publisher,
            row_number() OVER (PARTITION BY alert_id, item_type, outlet ORDER BY it.score DESC, it.item_id) AS outlet_rank
     FROM best
 ),
@@ -63,17 +71,15 @@ picked AS (
 SELECT p.alert_id,
        row_number() OVER (PARTITION BY p.alert_id ORDER BY p.type_rank, p.item_type DESC)::INTEGER AS rank,
        p.item_type, p.item_id, p.url,
-       CASE WHEN p.item_type = 'event' THEN p.outlet ELSE coalesce(d.publisher, d.source_id) END AS publisher,
+       CASE WHEN p.item_type = 'event' THEN p.outlet ELSE p.publisher END AS publisher,
        p.day,
        CASE WHEN p.item_type = 'event'
-            THEN coalesce(e.actor1_name, '?') || ' -> ' || coalesce(e.actor2_name, '?') || ': '
-                 || coalesce(c.description, 'CAMEO ' || coalesce(e.event_code, '?'))
-            ELSE d.title END AS title,
+            THEN coalesce(p.a1, '?') || ' -> ' || coalesce(p.a2, '?') || ': '
+                 || coalesce(c.description, 'CAMEO ' || coalesce(p.code, '?'))
+            ELSE p.title END AS title,
        p.score
 FROM picked p
-LEFT JOIN events e ON p.item_type = 'event' AND e.event_id = p.item_id
-LEFT JOIN cameo_codes c ON c.event_code = e.event_code
-LEFT JOIN documents d ON p.item_type = 'document' AND d.doc_id = p.item_id;
+LEFT JOIN cameo_codes c ON p.item_type = 'event' AND c.event_code = p.code;
 
 CREATE OR REPLACE TEMP TABLE ind_evidence_stats AS
 SELECT n.alert_id,
