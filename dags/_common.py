@@ -73,20 +73,18 @@ def notify_failure(context: dict[str, Any]) -> None:
 
 
 def _smtp_env_connection() -> str | None:
-    """An Airflow connection (JSON) built from TRACKTWO_SMTP_*, the settings the digest uses too."""
-    host = os.environ.get("TRACKTWO_SMTP_HOST")
-    if not host:
+    """An Airflow connection (JSON) from TRACKTWO_SMTP_*, read by the same function as the digest's."""
+    from reports.mail import smtp_from_env
+
+    smtp = smtp_from_env()
+    if smtp is None:
         return None
-    ssl = os.environ.get("TRACKTWO_SMTP_SSL", "").lower() in ("1", "true", "yes")
-    starttls = os.environ.get("TRACKTWO_SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
-    extra = {"disable_ssl": not ssl, "disable_tls": not starttls, "timeout": 30, "retry_limit": 2}
+    extra: dict[str, Any] = {"disable_ssl": not smtp.ssl, "disable_tls": not smtp.starttls,
+                             "timeout": int(smtp.timeout), "retry_limit": 2}
     if os.environ.get("TRACKTWO_SMTP_FROM"):
         extra["from_email"] = os.environ["TRACKTWO_SMTP_FROM"]
-    return json.dumps({
-        "conn_type": "smtp", "host": host, "port": int(os.environ.get("TRACKTWO_SMTP_PORT") or (465 if ssl else 25)),
-        "login": os.environ.get("TRACKTWO_SMTP_USER") or None,
-        "password": os.environ.get("TRACKTWO_SMTP_PASSWORD") or None, "extra": extra,
-    })
+    return json.dumps({"conn_type": "smtp", "host": smtp.host, "port": smtp.port, "login": smtp.user,
+                       "password": smtp.password, "extra": extra})
 
 
 def _has_connection(conn_id: str) -> bool:

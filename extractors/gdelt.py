@@ -263,7 +263,7 @@ def fetch_new_files(source: Source, http: HttpSettings, landing: Landing) -> lis
     """lastupdate.txt -> the export files not landed yet (catching up missed windows) -> landing."""
     started = _now()
     cap = source.max_files_per_run
-    max_attempts = int(getattr(source, "max_attempts", DEFAULT_MAX_ATTEMPTS) or DEFAULT_MAX_ATTEMPTS)
+    max_attempts = source.max_attempts
     st = landed_state(landing, source.id, max_attempts)
     sess = session(http)
     try:

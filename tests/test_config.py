@@ -39,6 +39,17 @@ def test_unknown_kind_and_missing_field(tmp_path):
     assert "sources[1] (id='y') field 'url'" in msg and "Field required" in msg
 
 
+def test_misspelt_field_is_an_error_not_ignored(tmp_path):
+    """`enabeld: false` must not leave a source silently enabled."""
+    config = _config(tmp_path, {"sources": [{"id": "x", "kind": "rss", "url": "https://e.org/f", "enabeld": False},
+                                            {"id": "g", "kind": "gdelt_events", "url": "https://e.org/l", "max_attempts": 0}]})
+    with pytest.raises(ConfigError) as err:
+        config.sources
+    msg = str(err.value)
+    assert "sources[0] (id='x') field 'enabeld'" in msg and "Extra inputs are not permitted" in msg
+    assert "sources[1] (id='g') field 'max_attempts'" in msg
+
+
 def test_bad_yaml_and_missing_file(tmp_path):
     config = _config(tmp_path, "sources: [unclosed")
     with pytest.raises(ConfigError, match="not valid YAML"):

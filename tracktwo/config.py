@@ -38,7 +38,7 @@ class HttpSettings(BaseModel):
 
 
 class Source(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not silently ignored
 
     id: str
     kind: Literal["rss", "gdelt_events"]
@@ -49,6 +49,8 @@ class Source(BaseModel):
     license: str | None = None
     # gdelt_events: how many missed 15-minute files one run may catch up.
     max_files_per_run: int = Field(96, gt=0)
+    # gdelt_events: how many times a failed file (HTTP error, MD5 mismatch, corrupt zip) is tried.
+    max_attempts: int = Field(3, ge=1)
 
     @field_validator("id")
     @classmethod
