@@ -4,6 +4,8 @@ Events (and 20,000 region documents) are generated inside DuckDB in a temporary
 warehouse, then timed: a full computation, and the incremental update after one
 new 15-minute file (~2,000 events, some backdated). A plain scan-aggregate of
 the events table in the same run is the baseline the times are compared with.
+The incremental run's slowest statements are printed (IndicatorSummary.steps),
+and a last full computation must write nothing (incremental = full at scale).
 
     .venv/bin/python -m bench.indicators_bench [--events 10000000] [--keep DIR]
 """
@@ -144,6 +146,7 @@ def main(argv: list[str] | None = None) -> dict:
                         [loaded, loaded])
         inc_s, inc = _timed(lambda: compute(config))
         nothing_s, _ = _timed(lambda: compute(config))
+        again_s, again = _timed(lambda: compute(config, full=True))
 
         result = {
             "events": n_events, "regions": len(regions), "days": DAYS, "documents": args.docs,
@@ -153,10 +156,17 @@ def main(argv: list[str] | None = None) -> dict:
             "full_rows_written": full.rows_written, "full_alerts": full.active_alerts,
             "incremental_s": round(inc_s, 3), "incremental_vs_scan": round(inc_s / base_s, 2),
             "incremental_days": inc.days_recomputed, "incremental_rows_written": inc.rows_written,
+            "incremental_steps": dict(sorted(inc.steps.items(), key=lambda kv: -kv[1])[:8]),
             "no_new_data_s": round(nothing_s, 3),
+            "full_again_s": round(again_s, 3),
+            "full_again_rows_written": again.rows_written, "full_again_alerts_written": again.alerts_written,
             "targets": {"full_s": 10.0, "incremental_s": 1.0},
         }
         print(json.dumps(result, indent=2))
+        for name, value, target in (("full", full_s, 10.0), ("incremental", inc_s, 1.0)):
+            print(f"{name}: {value:.2f} s (target < {target:g} s): {'PASS' if value < target else 'MISS'}")
+        same = again.rows_written == 0 and again.alerts_written == 0
+        print(f"full after incremental writes nothing: {'PASS' if same else 'MISS'}")
         return result
     finally:
         if not args.keep:

@@ -148,7 +148,7 @@ def smtp_from_airflow(conn_id: str = "smtp_default", env: dict[str, str] | None 
 
 def resolve_smtp(env: dict[str, str] | None = None) -> SmtpSettings:
     """Environment first, then Airflow's smtp_default; a ConfigError when neither is set."""
-    settings = smtp_from_env(env) or smtp_from_airflow()
+    settings = smtp_from_env(env) or smtp_from_airflow(env=env)
     if settings is None:
         raise ConfigError("SMTP is not configured: set TRACKTWO_SMTP_HOST (and TRACKTWO_SMTP_PORT, ...) "
                           "or an Airflow smtp_default connection; without --send the digest is written to files")

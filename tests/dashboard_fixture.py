@@ -49,6 +49,9 @@ INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, finished_at, 
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
 """
 
+# date_added of the day's last 15-minute file: the fixture's days are complete (not partial) days.
+LAST_FILE = timedelta(hours=23, minutes=45)
+
 
 def _events(con) -> None:
     n = 0
@@ -59,7 +62,7 @@ def _events(con) -> None:
         n += 1
         gold = {1: 2.0, 2: 6.0, 3: -4.0, 4: -9.0}[quad]
         tone = {1: 1.0, 2: 2.0, 3: -4.0, 4: -8.0}[quad]
-        con.execute(EVENT_SQL, [f"gdelt:{n}", str(n), day, datetime.combine(day, datetime.min.time()), a1, a1, a2,
+        con.execute(EVENT_SQL, [f"gdelt:{n}", str(n), day, datetime.combine(day, datetime.min.time()) + LAST_FILE, a1, a1, a2,
                                 a2, code, code[:3], code[:2], quad, gold, mentions, mentions, tone, where, url])
 
     for i in range(DAYS):

@@ -7,13 +7,13 @@ baseline days for a z-score, change against the previous 2 days, default MAD flo
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from test_indicators_data import D, document, event, make, run
 from warehouse.db import writer
-from warehouse.indicators import DAILY_COLUMNS, compute
+from warehouse.indicators import DAILY_COLUMNS, EVENT_COLUMNS, compute
 
 RU = "russia-ukraine"
 MAD = 1.4826
@@ -272,3 +272,166 @@ def test_cli_indicators(golden, capsys):
     assert "russia" in out and "indicators (full)" in out
     assert main(args + ["indicators", "--start", "2024-03-01", "--end", "2024-03-02"]) == 0
     assert main(args + ["indicators", "--full", "--start", "2024-03-01"]) == 2
+
+
+# ---------------------------------------------------------------- partial days (docs/indicators.md)
+
+
+def steady_conflict(con, days=range(1, 6), added_hour: int | None = None) -> None:
+    """Russia-Ukraine: three material-conflict events a day (baseline median 3: a de-escalation needs that)."""
+    for d in days:
+        for i in range(3):
+            event(con, f"c{d}-{i}", D(d), action="UKR", quad=4, gold=-10, tone=-8,
+                  added=None if added_hour is None else datetime(2024, 3, d, added_hour))
+
+
+def alert_kinds(config, day) -> set[str]:
+    with writer(config.settings.warehouse_path) as con:
+        return {k for (k,) in con.execute("SELECT kind FROM v_alerts WHERE region_id = ? AND day = ?",
+                                          [RU, day]).fetchall()}
+
+
+def test_documents_after_last_event_day_raise_no_deescalation(make_config):
+    """Today has news items but no events yet: not a collapse of conflict."""
+    config = make(make_config)
+    with writer(config.settings.warehouse_path) as con:
+        run(con, "r1", datetime(2024, 3, 6, 10))
+        steady_conflict(con)
+        document(con, "today", "kyiv-ledger", datetime(2024, 3, 6, 8), "Shelling in Ukraine", [(RU, "Ukraine", 1)])
+    s = compute(config)
+    assert s.events_through == D(5) and s.last_day == D(6)
+    d6 = rows(config, RU)[D(6)]
+    assert d6["documents"] == 1 and d6["documents_z"] == pytest.approx(1.0)  # document columns are kept
+    for col in EVENT_COLUMNS + [f"{c}_{s}" for c in EVENT_COLUMNS for s in ("z", "chg7")] + [
+            "tension_index", "tension_index_z", "tension_index_chg7"]:
+        assert d6[col] is None, col
+    assert alert_kinds(config, D(6)) == set()  # without the rule: material_conflict_z -3, de-escalation
+    assert rows(config, RU)[D(5)]["material_conflict"] == 3
+
+    # the events of the 6th arrive: the day is complete, ordinary, and full agrees with incremental
+    with writer(config.settings.warehouse_path) as con:
+        run(con, "r2", datetime(2024, 3, 7, 1))
+        steady_conflict(con, days=[6])
+        con.execute("UPDATE events SET run_id = 'r2' WHERE event_date = ?", [D(6)])
+    inc = compute(config)
+    assert inc.mode == "incremental" and inc.events_through == D(6)
+    d6 = rows(config, RU)[D(6)]
+    assert (d6["events_total"], d6["material_conflict"], d6["material_conflict_z"]) == (3, 3, 0)
+    assert alert_kinds(config, D(6)) == set()
+    after = snapshot(config)
+    full = compute(config, full=True)
+    assert (full.rows_written, full.alerts_written) == (0, 0) and snapshot(config) == after
+
+
+def test_partial_day_by_arrival_time(make_config):
+    """With GDELT's DATEADDED the day being fetched is partial although it has some events."""
+    config = make(make_config)
+    with writer(config.settings.warehouse_path) as con:
+        run(con, "r1", datetime(2024, 3, 6, 9, 30))
+        steady_conflict(con, added_hour=12)
+        event(con, "early", D(6), action="UKR", quad=4, added=datetime(2024, 3, 6, 9, 0))  # 1 of the day's events
+    first = compute(config)
+    assert first.events_through == D(5)  # latest file 09:00 on the 6th: the 5th is finished, the 6th is not
+    assert rows(config, RU)[D(6)]["events_total"] is None
+    assert alert_kinds(config, D(6)) == set()  # without the rule: material_conflict 1 vs 3, de-escalation
+
+    with writer(config.settings.warehouse_path) as con:
+        run(con, "r2", datetime(2024, 3, 7, 0, 5))
+        for i in range(2):  # the day's last 15-minute file (stamped 23:45) completes the 6th
+            event(con, f"late{i}", D(6), action="UKR", quad=4, added=datetime(2024, 3, 6, 23, 45), run_id="r2")
+    second = compute(config)
+    assert second.events_through == D(6)
+    d6 = rows(config, RU)[D(6)]
+    assert (d6["events_total"], d6["material_conflict"]) == (3, 3) and d6["tension_index"] is not None
+    with writer(config.settings.warehouse_path) as con:
+        through = con.execute("SELECT events_through FROM indicator_runs ORDER BY as_of").fetchall()
+        seen = con.execute("SELECT events_total FROM region_daily_as_of(?) WHERE region_id = ? AND day = ?",
+                           [first.as_of, RU, D(6)]).fetchone()[0]
+    assert [t for (t,) in through] == [D(5), D(6)]
+    assert seen is None  # what a briefing between the two runs saw: the 6th as partial
+
+
+def test_partial_day_completes_without_new_data_on_it(make_config):
+    """The feed moves past a documents-only day: the day becomes complete (zero events) in incremental mode too."""
+    config = make(make_config)
+    with writer(config.settings.warehouse_path) as con:
+        run(con, "r1", datetime(2024, 3, 6, 10))
+        steady_conflict(con)
+        document(con, "d6", "kyiv-ledger", datetime(2024, 3, 6, 8), "Shelling in Ukraine", [(RU, "Ukraine", 1)])
+    compute(config)
+    assert rows(config, RU)[D(6)]["events_total"] is None
+    with writer(config.settings.warehouse_path) as con:
+        run(con, "r2", datetime(2024, 3, 8, 1))
+        event(con, "d7", D(7), action="ISR", quad=1, run_id="r2")  # elsewhere, on the 7th
+    inc = compute(config)
+    assert inc.events_through == D(7) and inc.days_recomputed == 2  # the 7th, and the 6th whose state changed
+    d6 = rows(config, RU)[D(6)]
+    assert (d6["events_total"], d6["material_conflict"], d6["documents"]) == (0, 0, 1)
+    assert alert_kinds(config, D(6)) == {"de-escalation"}  # the feed ran and found nothing: a real drop
+    after = snapshot(config)
+    full = compute(config, full=True)
+    assert (full.rows_written, full.alerts_written) == (0, 0) and snapshot(config) == after
+
+
+# ---------------------------------------------------------------- incremental = full on a longer series
+
+
+def load_series(con, days: range, seed: int, run_id: str = "r1", prefix: str = "") -> None:
+    """Pseudo-random events and documents for two regions over `days` (deterministic by seed)."""
+    import random
+
+    rnd = random.Random(seed)
+    for d in days:
+        day = date(2024, 1, 1) + timedelta(days=d)
+        for region, country in ((RU, "UKR"), ("israel-palestine", "ISR")):
+            burst = 4 if rnd.random() < 0.15 else 1
+            for i in range(rnd.randint(0, 4) * burst):
+                quad = rnd.choice([1, 2, 3, 4, 4])
+                event(con, f"{prefix}{country}{d}-{i}", day, action=country, quad=quad,
+                      gold=rnd.choice([-10, -4, 2, 6]), mentions=rnd.randint(1, 9), tone=rnd.choice([-8, -3, 1]),
+                      run_id=run_id,
+                      url=f"https://outlet{rnd.randint(0, 5)}.example.org/{prefix}{country}{d}-{i}")
+            if rnd.random() < 0.4:
+                document(con, f"{prefix}doc{country}{d}", "kyiv-ledger", datetime.combine(day, datetime.min.time())
+                         + timedelta(hours=rnd.randint(0, 23)), rnd.choice(["Ceasefire talks", "Strikes reported"]),
+                         [(region, country, rnd.randint(1, 3))], run_id=run_id)
+
+
+def add_late_data(con) -> None:
+    run(con, "r2", datetime(2024, 3, 1))
+    load_series(con, range(4, 5), seed=11, run_id="r2", prefix="late")     # backdated, early in the series
+    load_series(con, range(33, 34), seed=12, run_id="r2", prefix="late")   # backdated, late in the series
+    load_series(con, range(45, 47), seed=13, run_id="r2", prefix="late")   # new days
+
+
+def test_incremental_equals_fresh_full_on_long_series(make_config):
+    """Derived columns are recomputed only for the days a change reaches; the rows equal a full computation."""
+    config = make(make_config)
+    with writer(config.settings.warehouse_path) as con:
+        run(con, "r1", datetime(2024, 2, 20))
+        load_series(con, range(45), seed=7)
+    compute(config)
+    with writer(config.settings.warehouse_path) as con:
+        add_late_data(con)
+    inc = compute(config)
+    assert inc.mode == "incremental" and inc.days_recomputed == 4 and inc.rows_written > 0
+
+    fresh = make(make_config, name="fresh")
+    with writer(fresh.settings.warehouse_path) as con:
+        run(con, "r1", datetime(2024, 2, 20))
+        load_series(con, range(45), seed=7)
+        add_late_data(con)
+    compute(fresh)
+    daily, alerts = snapshot(config)
+    assert (daily, alerts) == snapshot(fresh)
+    assert any(a for a in alerts) and len(daily) == 4 * 47
+    full = compute(config, full=True)
+    assert (full.rows_written, full.alerts_written) == (0, 0)
+
+    with writer(config.settings.warehouse_path) as con:  # the current tables are the latest history rows
+        for hist, cur, key in (("region_daily", "region_daily_current", "region_id, day"),
+                               ("alerts", "alerts_current", "alert_id")):
+            latest = f"SELECT * FROM {hist} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY as_of DESC) = 1"
+            assert con.execute(f"SELECT count(*) FROM (({latest}) EXCEPT SELECT * FROM {cur})").fetchone()[0] == 0
+            assert con.execute(f"SELECT count(*) FROM {cur}").fetchone()[0] == \
+                con.execute(f"SELECT count(DISTINCT ({key})) FROM {hist}").fetchone()[0]

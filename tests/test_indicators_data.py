@@ -42,8 +42,8 @@ def D(n: int) -> date:
     return date(2024, 3, n)
 
 
-def make(make_config, settings: dict | None = None):
-    config = make_config(SOURCES)
+def make(make_config, settings: dict | None = None, name: str = "run"):
+    config = make_config(SOURCES, name=name)
     (config.settings.config_dir / "regions.yaml").write_text(yaml.safe_dump(REGIONS, sort_keys=False))
     (config.settings.config_dir / "indicators.yaml").write_text(yaml.safe_dump(settings or SETTINGS, sort_keys=False))
     return config
@@ -56,14 +56,15 @@ def run(con, run_id: str, loaded_at: datetime, source_id: str = "gdelt", kind: s
 
 
 def event(con, eid: str, day: date, *, a1=None, a2=None, action=None, quad=4, root=None, gold=-10.0, mentions=1,
-          tone=-5.0, url=None, run_id="r1", fips=None) -> None:
+          tone=-5.0, url=None, run_id="r1", fips=None, added: datetime | None = None) -> None:
+    """One event; `added` is its arrival time (GDELT DATEADDED), None as in the hand-built tests."""
     root = root or {1: "04", 2: "07", 3: "11", 4: "19"}[quad]
     con.execute(
-        """INSERT INTO events (event_id, source, source_event_id, event_date, actor1_name, actor1_iso3, actor2_name,
-               actor2_iso3, event_code, root_code, quad_class, goldstein, num_mentions, avg_tone, action_fips,
-               action_iso3, source_url, landing_file, run_id)
-           VALUES (?, 'gdelt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landing/x.zip', ?)""",
-        [f"gdelt:{eid}", eid, day, a1, a1, a2, a2, root + "0", root, quad, gold, mentions, tone, fips, action,
+        """INSERT INTO events (event_id, source, source_event_id, event_date, date_added, actor1_name, actor1_iso3,
+               actor2_name, actor2_iso3, event_code, root_code, quad_class, goldstein, num_mentions, avg_tone,
+               action_fips, action_iso3, source_url, landing_file, run_id)
+           VALUES (?, 'gdelt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landing/x.zip', ?)""",
+        [f"gdelt:{eid}", eid, day, added, a1, a1, a2, a2, root + "0", root, quad, gold, mentions, tone, fips, action,
          url or f"https://www.news{eid}.example.com/story/{eid}", run_id])
 
 

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from tracktwo.config import Config
-from warehouse.db import execute, run_script, sql, utcnow, writer
+from warehouse.db import execute, sql, utcnow, writer
 from warehouse.indicator_settings import IndicatorSettings, config_hash, load_settings
 
 # Indicators that get a robust z-score (<name>_z) and a 7-day change (<name>_chg7).
@@ -46,9 +46,8 @@ ALERT_COLUMNS = [
     "tension_index_z", "material_conflict", "material_conflict_z", "conflict_share", "conflict_share_z",
     "events_total", "dialogue_activity", "dialogue_baseline_low", "corroboration", "evidence_count", "evidence_hash",
 ]
-CORE_ALERT_COLUMNS = ALERT_COLUMNS[:-3]
-
-# Event-based columns: NULL on partial days (docs/indicators.md, "Partial days").
+# Event-based columns: NULL on partial days (docs/indicators.md, "Partial days"; indicators_grid.sql), with
+# their _z / _chg7 and the tension index.
 EVENT_COLUMNS = ["events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
                  "goldstein_mean", "tone_mean", "conflict_share", "dialogue_events"]
 
@@ -231,16 +230,17 @@ def _z_sql(source: str, target: str, indicators: list[str], extra: str = "") -> 
     input; numbers are bound.
     """
     hist = ",\n".join(
-        f"list({x}) OVER wb AS {x}__h, avg({x}) OVER wc AS {x}__prev" for x in indicators)
+        f"list({x}) OVER wb AS {x}__h, count({x}) OVER wb AS {x}__n, avg({x}) OVER wc AS {x}__prev"
+        for x in indicators)
     meds = ",\n".join(f"list_median({x}__h) AS {x}__med" for x in indicators)
     z = ",\n".join(
-        f"""CASE WHEN len(list_filter({x}__h, lambda v: v IS NOT NULL)) >= $min_base AND {x} IS NOT NULL
+        f"""CASE WHEN {x}__n >= $min_base AND {x} IS NOT NULL
              THEN round(({x} - {x}__med) / greatest($mad_scale * list_median(list_transform({x}__h, lambda v: abs(v - {x}__med))),
                                                   $floor_{x}), 6) END AS {x}_z,
         round({x} - {x}__prev, 6) AS {x}_chg7,
-        CASE WHEN len(list_filter({x}__h, lambda v: v IS NOT NULL)) >= $min_base THEN {x}__med END AS {x}_med"""
+        CASE WHEN {x}__n >= $min_base THEN {x}__med END AS {x}_med"""
         for x in indicators)
-    drop = ", ".join(f"{x}__h, {x}__prev, {x}__med" for x in indicators)
+    drop = ", ".join(f"{x}__h, {x}__n, {x}__prev, {x}__med" for x in indicators)
     return f"""
 CREATE OR REPLACE TEMP TABLE {target} AS
 WITH h AS (
@@ -332,15 +332,17 @@ def _sync_regions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """
     from warehouse.load import sync_reference
 
+    if not _reference_synced(con, config):
+        sync_reference(con, config)
+
+
+def _reference_synced(con: duckdb.DuckDBPyConnection, config: Config) -> bool:
     try:
-        want = _reference_rows(config)
         have = (sorted(tuple(r) for r in con.execute("SELECT * FROM sources").fetchall()),
                 sorted(tuple(r) for r in con.execute("SELECT * FROM regions").fetchall()))
-        if have == want:
-            return
-    except Exception:  # noqa: BLE001 - never skip the sync on doubt
-        pass
-    sync_reference(con, config)
+        return have == _reference_rows(config)
+    except Exception:  # noqa: BLE001 - on any doubt, sync
+        return False
 
 
 def _next_as_of(con: duckdb.DuckDBPyConnection) -> datetime:
@@ -354,7 +356,7 @@ def _next_as_of(con: duckdb.DuckDBPyConnection) -> datetime:
 class _Steps:
     """Runs the statements of one computation and times each (IndicatorSummary.steps, the benchmark)."""
 
-    _TARGET = re.compile(r"^\s*(?:CREATE OR REPLACE TEMP TABLE|INSERT(?: OR REPLACE)? INTO)\s+(\w+)", re.I)
+    _TARGET = re.compile(r"^\s*(?:CREATE OR REPLACE TEMP TABLE|INSERT(?: OR REPLACE)? INTO)\s+(\w+)", re.IGNORECASE)
 
     def __init__(self, con: duckdb.DuckDBPyConnection, params: dict[str, object]):
         self.con, self.params, self.times = con, params, {}
@@ -363,10 +365,11 @@ class _Steps:
         params = self.params | extra if extra else self.params
         t = time.perf_counter()
         out = execute(self.con, stmt, params)
-        if name is None:
+        if name is None:  # the temp table built, or "insert <table>"
             m = self._TARGET.match(stmt)
-            name = ("insert " if m and stmt.lstrip().upper().startswith("INSERT") else "") + (m.group(1) if m else
-                                                                                          stmt.split()[0].lower())
+            name = m.group(1) if m else stmt.split()[0].lower()
+            if stmt.lstrip().upper().startswith("INSERT"):
+                name = f"insert {name}"
         self.times[name] = round(self.times.get(name, 0.0) + time.perf_counter() - t, 4)
         return out
 

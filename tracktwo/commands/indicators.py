@@ -14,8 +14,9 @@ from tracktwo.config import Config, ConfigError
 
 LATEST_SQL = """
 SELECT r.region_id, r.day, r.tension_index, r.tension_index_z, r.material_conflict, r.dialogue_events,
-       r.dialogue_documents, (SELECT count(*) FROM v_alerts a WHERE a.region_id = r.region_id) AS alerts
+       r.dialogue_documents, (SELECT count(*) FROM v_alerts a WHERE a.region_id = r.region_id AND a.day > r.day - 7) AS alerts_7d
 FROM v_region_daily r
+WHERE r.tension_index IS NOT NULL  -- the latest complete day (days after the last event file are partial)
 QUALIFY row_number() OVER (PARTITION BY r.region_id ORDER BY r.day DESC) = 1
 ORDER BY r.tension_index DESC, r.region_id
 """
@@ -49,7 +50,7 @@ def print_latest(config: Config, console: Console, limit: int = 30) -> int:
         rows = con.execute(LATEST_SQL).fetchall()
         n_alerts = con.execute("SELECT count(*) FROM v_alerts").fetchone()[0]
     t = Table(title="latest tension index by region")
-    for col in ("region", "day", "index", "index z", "material conflict", "dialogue ev", "dialogue docs", "alerts"):
+    for col in ("region", "day", "index", "index z", "material conflict", "dialogue ev", "dialogue docs", "alerts 7d"):
         t.add_column(col, justify="left" if col in ("region", "day") else "right")
     for rid, day, idx, z, mc, de, dd, na in rows[:limit]:
         t.add_row(escape(rid), str(day), f"{idx:.1f}", "" if z is None else f"{z:+.2f}", str(mc), str(de), str(dd), str(na))

@@ -2,27 +2,37 @@
 -- documents of the alert's day that support it. Events: conflict events (quad class 3, 4) for
 -- escalation and dialogue-gap, cooperation events (1, 2) for de-escalation, scored by num_mentions;
 -- documents: the region's documents of the day, scored by how often they name the region.
--- Ranking takes the best item of each publisher first (so the top rows come from distinct
--- publishers), then by score; ties broken by id so reruns agree.
--- Candidates carry what the evidence rows show (actor names, CAMEO code, document title and publisher),
--- so the picked items need no second look-up in events / documents.
+-- Ranking takes the best item of each outlet first (so the top rows come from distinct
+-- outlets), then by score; ties broken by id so reruns agree.
+-- Membership and ranking keys are worked out on narrow rows; the candidates then carry what the
+-- evidence rows show (event id, URL, actor names, CAMEO code; document title and publisher), fetched by
+-- rowid, so the picked items need no second look-up.
 CREATE OR REPLACE TEMP TABLE ind_cand AS
-WITH ev AS (
-    SELECT event_id, event_date, actor1_iso3, actor2_iso3, action_iso3, quad_class, num_mentions, source_url,
-           actor1_name, actor2_name, event_code
+WITH need_iso AS (
+    SELECT DISTINCT n.day, rc.iso3 FROM ind_need n JOIN ind_rc rc USING (region_id)
+),
+ev AS (
+    -- only events that can be members of a region-day needing evidence (an event of region R has its
+    -- action or its actor1 in R's countries); the membership rule below decides
+    SELECT rowid AS rid, event_date, actor1_iso3, actor2_iso3, action_iso3, quad_class, num_mentions
     FROM events
-    WHERE event_date IN (SELECT DISTINCT day FROM ind_need)
+    WHERE event_date IN (SELECT day FROM need_iso)
+      AND ({'d': event_date, 'c': action_iso3} IN (SELECT {'d': day, 'c': iso3} FROM need_iso)
+           OR {'d': event_date, 'c': actor1_iso3} IN (SELECT {'d': day, 'c': iso3} FROM need_iso))
 ),
 /*MEMBER_EVENTS*/,
-ev_cand AS (
-    SELECT n.alert_id, 'event' AS item_type, m.event_id AS item_id, m.source_url AS url, m.event_date AS day,
-           coalesce(m.num_mentions, 0)::DOUBLE AS score,
-           m.actor1_name AS a1, m.actor2_name AS a2, m.event_code AS code, NULL::VARCHAR AS title,
-           NULL::VARCHAR AS publisher
+ev_pick AS (
+    SELECT n.alert_id, m.rid, m.event_date AS day, coalesce(m.num_mentions, 0)::DOUBLE AS score
     FROM member m
     JOIN ind_need n ON n.region_id = m.region_id AND n.day = m.event_date
     WHERE (n.kind IN ('escalation', 'dialogue-gap') AND m.quad_class IN (3, 4))
        OR (n.kind = 'de-escalation' AND m.quad_class IN (1, 2))
+),
+ev_cand AS (
+    SELECT p.alert_id, 'event' AS item_type, e.event_id AS item_id, e.source_url AS url, p.day, p.score,
+           e.actor1_name AS a1, e.actor2_name AS a2, e.event_code AS code, NULL::VARCHAR AS title,
+           NULL::VARCHAR AS publisher
+    FROM ev_pick p JOIN events e ON e.rowid = p.rid
 ),
 doc_cand AS (
     SELECT n.alert_id, 'document' AS item_type, d.doc_id AS item_id, d.url, d.published_at::DATE AS day,
@@ -42,44 +52,46 @@ SELECT *,
                 item_id) AS outlet
 FROM cand;
 
+-- Ranking on (score, id) keys only, details joined back for the picked items: per outlet its best
+-- max(max_events, max_documents) items (the most that can be shown), best first (score descending, then
+-- id); the best item of each outlet in that order, then the outlets' other items in that order; the
+-- first max_events / max_documents of the two.
 CREATE OR REPLACE TEMP TABLE ind_evidence AS
-WITH best AS (
-    -- at most max(max_events, max_documents) items per outlet can be shown: keep only those
-    SELECT alert_id, item_type, outlet, unnest(top) AS it FROM (
-        SELECT alert_id, item_type, outlet,
-               max_by({'item_id': item_id, 'url': url, 'day': day, 'score': score, 'a1': a1, 'a2': a2,
-                       'code': code, 'title': title, 'publisher': publisher}, (score, item_id),
-                      greatest($max_events, $max_documents, 1)) AS top
-        FROM ind_cand GROUP BY ALL)
+WITH per_outlet AS (
+    SELECT alert_id, item_type,
+           list_sort(max_by({'neg_score': coalesce(-score, 'inf'::DOUBLE), 'item_id': item_id}, (score, item_id),
+                            greatest($max_events, $max_documents, 1))) AS top
+    FROM ind_cand GROUP BY alert_id, item_type, outlet
 ),
-ranked AS (
-    SELECT alert_id, item_type, outlet, it.item_id, it.url, it.day, it.score, it.a1, it.a2, it.code, it.title,
-           it.publisher,
-           row_number() OVER (PARTITION BY alert_id, item_type, outlet ORDER BY it.score DESC, it.item_id) AS outlet_rank
-    FROM best
+firsts AS (
+    SELECT alert_id, item_type, list_sort(min_by(top[1], top[1], greatest($max_events, $max_documents, 1))) AS items
+    FROM per_outlet GROUP BY alert_id, item_type
 ),
-typed AS (
-    SELECT *, row_number() OVER (PARTITION BY alert_id, item_type
-                                 ORDER BY outlet_rank > 1, score DESC, item_id) AS type_rank
-    FROM ranked
+others AS (
+    SELECT alert_id, item_type, list_sort(min_by(it, it, greatest($max_events, $max_documents, 1))) AS items
+    FROM (SELECT alert_id, item_type, unnest(top[2:]) AS it FROM per_outlet WHERE len(top) > 1)
+    GROUP BY alert_id, item_type
 ),
 picked AS (
-    SELECT * FROM typed
-    WHERE (item_type = 'event' AND type_rank <= $max_events)
-       OR (item_type = 'document' AND type_rank <= $max_documents)
+    SELECT alert_id, item_type, unnest(generate_series(1, len(items))) AS type_rank, unnest(items).item_id AS item_id
+    FROM (SELECT f.alert_id, f.item_type,
+                 (f.items || coalesce(o.items, []))[1:CASE WHEN f.item_type = 'event' THEN $max_events
+                                                           ELSE $max_documents END] AS items
+          FROM firsts f LEFT JOIN others o USING (alert_id, item_type))
 )
 SELECT p.alert_id,
        row_number() OVER (PARTITION BY p.alert_id ORDER BY p.type_rank, p.item_type DESC)::INTEGER AS rank,
-       p.item_type, p.item_id, p.url,
-       CASE WHEN p.item_type = 'event' THEN p.outlet ELSE p.publisher END AS publisher,
-       p.day,
+       p.item_type, p.item_id, c.url,
+       CASE WHEN p.item_type = 'event' THEN c.outlet ELSE c.publisher END AS publisher,
+       c.day,
        CASE WHEN p.item_type = 'event'
-            THEN coalesce(p.a1, '?') || ' -> ' || coalesce(p.a2, '?') || ': '
-                 || coalesce(c.description, 'CAMEO ' || coalesce(p.code, '?'))
-            ELSE p.title END AS title,
-       p.score
+            THEN coalesce(c.a1, '?') || ' -> ' || coalesce(c.a2, '?') || ': '
+                 || coalesce(k.description, 'CAMEO ' || coalesce(c.code, '?'))
+            ELSE c.title END AS title,
+       c.score
 FROM picked p
-LEFT JOIN cameo_codes c ON p.item_type = 'event' AND c.event_code = p.code;
+JOIN ind_cand c USING (alert_id, item_type, item_id)
+LEFT JOIN cameo_codes k ON p.item_type = 'event' AND k.event_code = c.code;
 
 CREATE OR REPLACE TEMP TABLE ind_evidence_stats AS
 SELECT n.alert_id,

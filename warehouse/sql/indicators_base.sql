@@ -2,7 +2,7 @@
 -- Only (region, day) pairs with some data come out, zero days are filled by indicators_grid.sql.
 CREATE OR REPLACE TEMP TABLE ind_base_new AS
 WITH ev AS (
-    SELECT event_id, event_date, actor1_iso3, actor2_iso3, action_iso3, quad_class, goldstein, avg_tone,
+    SELECT event_date, actor1_iso3, actor2_iso3, action_iso3, quad_class, goldstein, avg_tone,
            greatest(coalesce(num_mentions, 1), 1) AS w
     FROM events
     WHERE event_date IN (SELECT day FROM ind_days)

@@ -26,12 +26,15 @@ CREATE TABLE region_daily_current AS
 SELECT * FROM region_daily
 QUALIFY row_number() OVER (PARTITION BY region_id, day ORDER BY as_of DESC) = 1;
 ALTER TABLE region_daily_current ADD PRIMARY KEY (region_id, day);
+ALTER TABLE region_daily_current ALTER COLUMN as_of SET NOT NULL;
 
 -- Same columns as alerts, latest version of every alert_id, withdrawn ones included (status).
 CREATE TABLE alerts_current AS
 SELECT * FROM alerts
 QUALIFY row_number() OVER (PARTITION BY alert_id ORDER BY as_of DESC) = 1;
 ALTER TABLE alerts_current ADD PRIMARY KEY (alert_id);
+ALTER TABLE alerts_current ALTER COLUMN as_of SET NOT NULL;
+ALTER TABLE alerts_current ALTER COLUMN status SET NOT NULL;
 
 CREATE OR REPLACE VIEW v_region_daily AS
 SELECT * FROM region_daily_current
