@@ -17,12 +17,12 @@ import zipfile
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 from urllib.parse import urljoin
 
 import requests
 
-from extractors.http import FetchError, fetch, session, stream_lines
+from extractors.http import FetchError, fetch, fetch_tail, session, stream_lines
 from extractors.landing import FetchRecord, Landing, iso
 from tracktwo.config import HttpSettings, Source
 
@@ -30,6 +30,10 @@ KIND = "gdelt_events"
 EXT = ".export.CSV.zip"
 INTERVAL = timedelta(minutes=15)
 DEFAULT_MAX_ATTEMPTS = 3
+# masterfilelist.txt is hundreds of MB and grows at its end: a catch-up reads only its tail,
+# from TAIL_START bytes (about a week of files) growing 4x until it covers the window.
+TAIL_START = 256 * 1024
+TAIL_MAX = 64 * 1024 * 1024
 
 # The 61 tab-separated columns of a GDELT 2.0 export, in file order, with the
 # DuckDB type each is read as. Codes stay VARCHAR: CAMEO codes have leading
@@ -259,6 +263,46 @@ def plan_catch_up(latest: list[ListedFile], master: Iterable[ListedFile] | None,
     return sorted(wanted.values(), key=lambda f: (f.ts, f.url))[:cap]
 
 
+def listing_tail(url: str, http: HttpSettings, sess: requests.Session,
+                 covers: Callable[[list[ListedFile]], bool]) -> list[ListedFile] | None:
+    """The export files at the end of a listing, enough of them for `covers`, via Range requests.
+
+    None when the server does not serve ranges or the window is older than TAIL_MAX bytes
+    of listing: the caller then streams the whole listing.
+    """
+    n = TAIL_START
+    while n <= min(TAIL_MAX, http.max_bytes):
+        got = fetch_tail(url, http, n, sess=sess)
+        if got is None:
+            return None
+        body, total = got
+        lines = body.decode("utf-8", errors="replace").splitlines()
+        whole = total is not None and len(body) >= total
+        if not whole:
+            lines = lines[1:]  # the first line may start mid-way
+        files = list(export_entries(lines, url))
+        if whole or (files and covers(files)):
+            return files
+        n *= 4
+    return None
+
+
+def _since(ts: datetime) -> Callable[[list[ListedFile]], bool]:
+    """A tail covers a window starting after `ts` when its oldest file is not newer than `ts`."""
+    return lambda files: min(f.ts for f in files) <= ts
+
+
+def _catch_up_listing(murl: str, http: HttpSettings, sess: requests.Session, st: LandedState,
+                      newest: datetime, cap: int) -> Iterable[ListedFile]:
+    if st.last_ok_ts is not None:
+        covers = _since(st.last_ok_ts)
+    else:  # first run: the newest `cap` files up to the latest
+        def covers(files: list[ListedFile]) -> bool:
+            return sum(1 for f in files if f.ts <= newest) >= cap
+    tail = listing_tail(murl, http, sess, covers)
+    return tail if tail is not None else export_entries(stream_lines(murl, http, sess=sess), murl)
+
+
 def fetch_new_files(source: Source, http: HttpSettings, landing: Landing) -> list[FetchRecord]:
     """lastupdate.txt -> the export files not landed yet (catching up missed windows) -> landing."""
     started = _now()
@@ -281,7 +325,7 @@ def fetch_new_files(source: Source, http: HttpSettings, landing: Landing) -> lis
         if st.last_ok_ts is None or newest - st.last_ok_ts > INTERVAL:
             murl = masterfilelist_url(source)
             try:
-                todo = plan_catch_up(latest, export_entries(stream_lines(murl, http, sess=sess), murl), st, cap)
+                todo = plan_catch_up(latest, _catch_up_listing(murl, http, sess, st, newest, cap), st, cap)
                 listed_in = "masterfilelist"
             except FetchError as exc:
                 if st.last_ok_ts is None:  # first run: nothing to catch up with, load the newest file(s)
@@ -308,8 +352,10 @@ def files_in_range(source: Source, http: HttpSettings, start: datetime, end: dat
     sess = session(http)
     try:
         murl = masterfilelist_url(source)
-        files = [f for f in export_entries(stream_lines(murl, http, sess=sess), murl)
-                 if start <= f.ts < end]
+        listing = listing_tail(murl, http, sess, _since(start))  # a recent range: the tail is enough
+        if listing is None:
+            listing = export_entries(stream_lines(murl, http, sess=sess), murl)
+        files = [f for f in listing if start <= f.ts < end]
     finally:
         sess.close()
     return sorted({f.url: f for f in files}.values(), key=lambda f: (f.ts, f.url))

@@ -7,6 +7,7 @@ conditional GET) and safety (body cap) are decided in one place.
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -167,6 +168,47 @@ def fetch(
 
     try:
         return _with_retries(once, http, sleep)
+    finally:
+        if own:
+            sess.close()
+
+
+def fetch_tail(
+    url: str,
+    http: HttpSettings,
+    nbytes: int,
+    *,
+    sess: requests.Session | None = None,
+    sleep=time.sleep,
+) -> tuple[bytes, int | None] | None:
+    """The last `nbytes` of a resource (a suffix Range request), with the resource's total size.
+
+    None when the server ignores ranges (HTTP 200) or refuses this one (416, a file shorter
+    than `nbytes`): the caller then reads the whole thing as a stream. Asks for the identity encoding, so byte offsets are those of the file itself.
+    """
+    own = sess is None
+    sess = sess or session(http)
+    headers = {"Range": f"bytes=-{int(nbytes)}", "Accept-Encoding": "identity"}
+
+    def once() -> tuple[bytes, int | None] | None:
+        with _open(sess, url, http, headers) as resp:
+            if resp.status_code != 206:
+                return None
+            m = re.match(r"bytes\s+\d+-\d+/(\d+)", resp.headers.get("Content-Range", ""))
+            try:
+                body = _read_capped(resp, min(http.max_bytes, int(nbytes) + 1024))
+            except requests.Timeout as exc:
+                raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
+            except requests.ConnectionError as exc:
+                raise _Retryable(f"connection error: {exc}") from exc
+            return body, int(m.group(1)) if m else None
+
+    try:
+        return _with_retries(once, http, sleep)
+    except FetchError as exc:
+        if exc.status == 416:  # some servers refuse a suffix longer than the file: read it whole
+            return None
+        raise
     finally:
         if own:
             sess.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+import pytest
 from werkzeug import Response
 
 from warehouse.db import query
@@ -27,7 +28,10 @@ class FakeGdelt:
         self.listed: list[tuple[str, int, str]] = []  # (name, size, md5)
         self.latest_count = 1
         self.master_available = True
+        self.ranges = True  # serve Range requests on the listings, as GDELT's storage does
+        self.history: list[str] = []  # older lines of masterfilelist.txt (other files, years back)
         self.requests: list[str] = []
+        self.range_bytes: list[int] = []  # bytes sent for each masterfilelist.txt request
         httpserver.expect_request(re.compile(r"^/gdeltv2/.*")).respond_with_handler(self._handle)
 
     def url(self, name: str) -> str:
@@ -62,7 +66,12 @@ class FakeGdelt:
         if name == "lastupdate.txt":
             return Response(self._lines(self.listed[-self.latest_count:]), content_type="text/plain")
         if name == "masterfilelist.txt" and self.master_available:
-            return Response(self._lines(self.listed), content_type="text/plain")
+            data = ("".join(self.history) + self._lines(self.listed)).encode()
+            resp = Response(data, content_type="text/plain")
+            if self.ranges:
+                resp.make_conditional(request, accept_ranges=True, complete_length=len(data))
+            self.range_bytes.append(resp.content_length or 0)
+            return resp
         if name in self.served:
             return Response(self.served[name], content_type="application/zip")
         return Response("not found", status=404)
@@ -330,6 +339,37 @@ def test_catch_up_missed_windows_oldest_first_with_cap(httpserver, make_config):
     assert q(config, "SELECT count(*) FROM events")[0][0] == 14
     assert [r.status for r in ingest(config)] == ["not_modified"]
     assert "masterfilelist.txt" in fake.requests
+
+
+@pytest.mark.parametrize("ranges", [True, False])
+def test_catch_up_reads_only_the_tail_of_a_long_masterfilelist(httpserver, make_config, ranges):
+    """masterfilelist.txt holds ten years of files: a 2-hour gap must not download all of it."""
+    day = date(2026, 11, 2)
+    fake = FakeGdelt(httpserver)
+    fake.ranges = ranges
+    start = datetime(2026, 1, 1)
+    for k in range(8000):  # ~83 days of older files, export + mentions + gkg lines, ~1.8 MB
+        ts = (start + timedelta(minutes=15 * k)).strftime("%Y%m%d%H%M%S")
+        for kind in ("export", "mentions", "gkg"):
+            fake.history.append(f"51234 {'a' * 32} {fake.url(f'{ts}.{kind}.CSV.zip')}\n")
+    total = sum(len(x) for x in fake.history)
+    ts0 = ts_of(day, 0, 0)
+    fake.add(ts0, zip_export(synthetic(ts0, 2, 0), ts0))
+    fake.latest_count = 1
+    ingest(make_config([gdelt_source(fake.lastupdate_url, max_files_per_run=1)]))  # first run: the newest file
+    config = make_config([gdelt_source(fake.lastupdate_url, max_files_per_run=4)])
+    missed = [fake.add(ts_of(day, 0, 15 * k), zip_export(synthetic(ts_of(day, 0, 15 * k), 2, 100 * k),
+                                                          ts_of(day, 0, 15 * k))) for k in range(1, 9)]
+    fake.range_bytes.clear()
+    before = len(fake.downloads())
+    ingest(config)
+    assert fake.downloads()[before:] == missed[:4]  # oldest first, capped, from the listing's tail
+    if ranges:
+        assert fake.range_bytes and sum(fake.range_bytes) < total / 4
+    else:  # a server without ranges: the whole listing, streamed
+        assert fake.range_bytes[-1] > total
+    ingest(config)
+    assert fake.downloads()[before + 4:] == missed[4:]
 
 
 def test_failed_file_gives_up_after_max_attempts(httpserver, make_config):
