@@ -8,7 +8,7 @@ import json
 import duckdb
 
 from test_indicators import load_golden
-from test_indicators_data import make
+from indicators_data import make
 from tracktwo.cli import main
 from warehouse.db import reader, writer
 from warehouse.export import export_views

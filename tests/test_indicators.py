@@ -1,6 +1,6 @@
 """Golden tests: every value below is worked out by hand from the rows inserted here.
 
-Settings (tests/test_indicators_data.py): baseline 4 days (day excluded), at least 3
+Settings (tests/indicators_data.py): baseline 4 days (day excluded), at least 3
 baseline days for a z-score, change against the previous 2 days, default MAD floors
 (1.0 for counts) and default index weights.
 """
@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from test_indicators_data import D, document, event, make, run
+from indicators_data import D, document, event, make, run
 from warehouse.db import writer
 from warehouse.indicators import DAILY_COLUMNS, EVENT_COLUMNS, compute
 
