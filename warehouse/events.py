@@ -124,17 +124,17 @@ def stage_csv(con: duckdb.DuckDBPyConnection, csv_path: Path) -> tuple[int, int,
 def load_gdelt(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
     """Loader for kind gdelt_events: one landed export -> events (runs inside the caller's transaction)."""
     con = ctx.con
+    file_url = rec.extra.get("file_url") or rec.url
+    md5 = rec.extra.get("md5") or rec.sha256 or ""
+    prev = con.execute(ALREADY_LOADED, [file_url, md5]).fetchone()
+    if prev:  # checked first: a file already loaded costs one key lookup, nothing else
+        return RunSummary(rec.run_id, rec.source_id, "ok", rec.http_status,
+                          warning=f"file already loaded by run {prev[0]}; nothing to do")
     try:
         _ensure_reference(ctx)
     except Exception:
         ctx._gdelt_reference_for = None  # type: ignore[attr-defined]
         raise
-    file_url = rec.extra.get("file_url") or rec.url
-    md5 = rec.extra.get("md5") or rec.sha256 or ""
-    prev = con.execute(ALREADY_LOADED, [file_url, md5]).fetchone()
-    if prev:
-        return RunSummary(rec.run_id, rec.source_id, "ok", rec.http_status,
-                          warning=f"file already loaded by run {prev[0]}; nothing to do")
     tmp_root = ctx.config.settings.data_dir / "tmp"
     tmp_root.mkdir(parents=True, exist_ok=True)
     try:
