@@ -7,7 +7,7 @@ the events table in the same run is the baseline the times are compared with.
 The incremental run's slowest statements are printed (IndicatorSummary.steps),
 and a last full computation must write nothing (incremental = full at scale).
 
-    .venv/bin/python -m bench.indicators_bench [--events 10000000] [--keep DIR]
+    .venv/bin/python -m bench.indicators_bench [--events 10000000] [--docs 20000] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta
@@ -96,7 +97,7 @@ def _timed(fn):
     return time.perf_counter() - t, out
 
 
-def main(argv: list[str] | None = None) -> dict:
+def main(argv: list[str] | None = None) -> int:
     from warehouse.db import writer
     from warehouse.indicators import compute
 
@@ -163,15 +164,17 @@ def main(argv: list[str] | None = None) -> dict:
             "targets": {"full_s": 10.0, "incremental_s": 1.0},
         }
         print(json.dumps(result, indent=2))
+        ok = True
         for name, value, target in (("full", full_s, 10.0), ("incremental", inc_s, 1.0)):
             print(f"{name}: {value:.2f} s (target < {target:g} s): {'PASS' if value < target else 'MISS'}")
+            ok &= value < target
         same = again.rows_written == 0 and again.alerts_written == 0
         print(f"full after incremental writes nothing: {'PASS' if same else 'MISS'}")
-        return result
+        return 0 if ok and same else 1  # exit code, like every bench: 1 on a MISS
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import fixture_bytes, rss_source
 from tracktwo.cli import main
-from warehouse.db import query
+from warehouse.db import query, writer
 
 RSS = "application/rss+xml"
 
@@ -66,3 +66,31 @@ def test_run_is_ingest_indicators_dashboard(two_sources, capsys):
     index = config.settings.data_dir / "site" / "index.html"
     assert index.exists() and "tracktwo" in index.read_text(encoding="utf-8")
     assert query(config.settings.warehouse_path, "SELECT count(*) FROM region_daily")[0][0] > 0
+
+
+def test_rebuild_keeps_history_and_restores_on_a_failed_load(two_sources, capsys, monkeypatch):
+    """Rebuild never loses what landing cannot recreate, and never leaves a half-rebuilt warehouse."""
+    config, flags = two_sources
+    assert main(flags + ["run"]) == 1
+    path = config.settings.warehouse_path
+    n_daily = query(path, "SELECT count(*) FROM region_daily")[0][0]
+    assert n_daily > 0
+    with writer(path) as con:
+        con.execute("INSERT INTO digest_log VALUES ('2026-W47', 'a@example.org', '<m@x>', 'sent', NULL, ['sudan'], "
+                    "'s', false, now()::TIMESTAMP)")
+    assert main(flags + ["rebuild"]) == 0
+    assert query(path, "SELECT count(*) FROM region_daily")[0][0] == n_daily
+    assert query(path, "SELECT count(*) FROM digest_log")[0][0] == 1  # the digest is not sent again
+    assert query(path, "SELECT count(*) FROM documents")[0][0] == 3
+
+    from warehouse import load as wl
+
+    def broken(ctx, rec):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setitem(wl.LOADERS, "rss", broken)
+    capsys.readouterr()
+    assert main(flags + ["rebuild"]) == 1
+    assert "rebuild failed" in capsys.readouterr().out
+    assert query(path, "SELECT count(*) FROM documents")[0][0] == 3  # the previous warehouse is back
+    assert query(path, "SELECT count(*) FROM digest_log")[0][0] == 1

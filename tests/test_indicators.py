@@ -435,3 +435,12 @@ def test_incremental_equals_fresh_full_on_long_series(make_config):
             assert con.execute(f"SELECT count(*) FROM (({latest}) EXCEPT SELECT * FROM {cur})").fetchone()[0] == 0
             assert con.execute(f"SELECT count(*) FROM {cur}").fetchone()[0] == \
                 con.execute(f"SELECT count(DISTINCT ({key})) FROM {hist}").fetchone()[0]
+
+
+def test_partial_mad_floor_keeps_the_other_defaults():
+    from warehouse.indicator_settings import MAD_FLOOR_DEFAULTS, IndicatorSettings
+
+    s = IndicatorSettings.model_validate({"mad_floor": {"tension_index": 3}})
+    assert s.floor("tension_index") == 3.0
+    assert s.floor("conflict_share") == MAD_FLOOR_DEFAULTS["conflict_share"] == 0.05
+    assert s.floor("material_conflict") == 1.0

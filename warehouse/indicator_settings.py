@@ -10,7 +10,9 @@ import hashlib
 import json
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tracktwo.config import Config
 
@@ -91,18 +93,28 @@ class EventFeedSettings(_M):
     update_minutes: int = Field(15, ge=0, le=1440)
 
 
+# Floors of the MAD (robust z denominator) per indicator: counts 1 event, shares and means less.
+MAD_FLOOR_DEFAULTS: dict[str, float] = {"default": 1.0, "conflict_share": 0.05, "goldstein_mean": 0.5,
+                                        "tone_mean": 0.5, "tension_index": 5.0}
+
+
 class IndicatorSettings(_M):
     baseline_days: int = Field(28, ge=2, le=366)
     min_baseline_days: int = Field(7, ge=1)
     change_days: int = Field(7, ge=1, le=366)
     mad_scale: float = Field(1.4826, gt=0)
-    mad_floor: dict[str, float] = {"default": 1.0, "conflict_share": 0.05, "goldstein_mean": 0.5,
-                                   "tone_mean": 0.5, "tension_index": 5.0}
+    mad_floor: dict[str, float] = dict(MAD_FLOOR_DEFAULTS)
     index: IndexSettings = IndexSettings()
     alerts: AlertSettings = AlertSettings()
     dialogue: DialogueSettings = DialogueSettings()
     evidence: EvidenceSettings = EvidenceSettings()
     event_feed: EventFeedSettings = EventFeedSettings()
+
+    @field_validator("mad_floor", mode="before")
+    @classmethod
+    def _floor_over_defaults(cls, v: Any) -> Any:
+        """Setting one floor keeps the others: a partial mad_floor merges over the defaults."""
+        return {**MAD_FLOOR_DEFAULTS, **v} if isinstance(v, dict) else v
 
     @model_validator(mode="after")
     def _check(self) -> "IndicatorSettings":

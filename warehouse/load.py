@@ -170,14 +170,29 @@ def load_pending(config: Config, source_ids: Iterable[str] | None = None,
     return out
 
 
+# Tables that do not come from landing: computed history (what past briefings saw) and the
+# record of delivered digests (without it a rebuild would send every digest again).
+CARRY_OVER = ("indicator_runs", "region_daily", "region_daily_current", "alerts", "alerts_current",
+              "alert_evidence", "digest_log")
+
+
+class RebuildFailed(Exception):
+    """A landed payload that loaded before failed to load again: the old warehouse is kept."""
+
+
 def rebuild(config: Config, on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
-    """Recreate the warehouse from landing alone; the old file is restored if anything fails."""
+    """Recreate the warehouse from landing alone; the old file is restored if anything fails.
+
+    "Anything" includes a payload that fetched fine but does not load now (a bug, a bad
+    setting): replaying landing must not silently lose data. Indicator history and the
+    digest log are copied over from the old file, since landing cannot recreate them.
+    """
     path: Path = config.settings.warehouse_path
     backup = path.with_name(path.name + ".before-rebuild")
     if path.exists():
         from warehouse.db import writer as _w
 
-        with _w(path):  # takes the lock: fail now if another writer is busy
+        with _w(path):  # takes the lock (fail now if another writer is busy) and migrates the old file
             pass
         shutil.move(path, backup)
         wal = path.with_name(path.name + ".wal")
@@ -185,12 +200,39 @@ def rebuild(config: Config, on_run: Callable[[RunSummary], None] | None = None) 
             shutil.move(wal, backup.with_name(backup.name + ".wal"))
     try:
         out = load_pending(config, on_run=on_run)
+        broken = [r for r in out if r.status == "failed" and (r.error or "").startswith("load failed")]
+        if broken:
+            raise RebuildFailed(f"{len(broken)} landed payload(s) failed to load, first {broken[0].run_id}: "
+                                f"{broken[0].error}; the previous warehouse is kept")
+        if backup.exists():
+            _carry_over(path, backup)
     except BaseException:
         if backup.exists():
-            if path.exists():
-                os.unlink(path)
+            for p in (path, path.with_name(path.name + ".wal")):
+                if p.exists():
+                    os.unlink(p)
             shutil.move(backup, path)
+            bwal = backup.with_name(backup.name + ".wal")
+            if bwal.exists():
+                shutil.move(bwal, path.with_name(path.name + ".wal"))
         raise
     if backup.exists():
         os.unlink(backup)
     return out
+
+
+def _carry_over(path: Path, backup: Path) -> None:
+    from warehouse.db import writer as _w
+
+    with _w(path) as con:
+        con.execute("ATTACH ? AS old (READ_ONLY)", [str(backup)])
+        have = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'").fetchall()}
+        con.execute("BEGIN")
+        for table in CARRY_OVER:
+            if table in have:  # names come from the constant above, never from input
+                con.execute(f"INSERT INTO main.{table} BY NAME SELECT * FROM old.{table}")
+        con.execute("COMMIT")
+        con.execute("DETACH old")
+
+

@@ -173,9 +173,15 @@ def cmd_status(args, config: Config, console: Console) -> int:
 def cmd_rebuild(args, config: Config, console: Console) -> int:
     from tracktwo import pipeline
 
+    from warehouse.load import RebuildFailed
+
     console.print(f"rebuilding {config.settings.warehouse_path} from {config.settings.landing_dir}")
-    runs = pipeline.rebuild(config, on_run=lambda r: _line(console, r))
-    console.print(f"replayed {len(runs)} fetch record(s)")
+    try:
+        runs = pipeline.rebuild(config, on_run=lambda r: _line(console, r))
+    except RebuildFailed as exc:
+        console.print(f"[red]rebuild failed:[/] {escape(str(exc))}")
+        return 1
+    console.print(f"replayed {len(runs)} fetch record(s); indicator history and digest log carried over")
     return 0
 
 
