@@ -268,6 +268,19 @@ def test_repeated_event_id_within_a_file_is_kept_once(httpserver, make_config):
     assert q(config, "SELECT count(*) FROM events")[0][0] == 3
 
 
+def test_untrusted_free_text_is_capped_and_kept_as_data(httpserver, make_config):
+    ts = "20261102123000"
+    hostile = "<script>alert(1)</script>"
+    text = synthetic(ts, 1, 1, Actor1Name=hostile + "X" * 5000, SOURCEURL="https://e.org/" + "a" * 10000)
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, zip_export(text, ts))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    ingest(config)
+    ((name, url),) = q(config, "SELECT actor1_name, source_url FROM events")
+    assert name.startswith(hostile) and len(name) == 255  # stored as text; escaping is the renderer's job
+    assert len(url) == 2048
+
+
 def test_md5_mismatch_is_failed_and_retried(httpserver, make_config):
     ts = "20261102124500"
     body = zip_export(synthetic(ts, 4, 1), ts)

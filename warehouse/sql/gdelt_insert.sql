@@ -1,6 +1,7 @@
 -- Staged GDELT rows -> events: map FIPS and CAMEO country codes, fill gaps
 -- from the CAMEO table, and skip events already stored (anti-join), in one
 -- set-based statement. The staging table holds each GLOBALEVENTID once.
+-- Free text from the feed is capped (names 255 characters, URL 2,048): it is untrusted input.
 INSERT INTO events BY NAME
 SELECT 'gdelt:' || s.GLOBALEVENTID                 AS event_id,
        'gdelt'                                     AS source,
@@ -8,11 +9,11 @@ SELECT 'gdelt:' || s.GLOBALEVENTID                 AS event_id,
        s.SQLDATE                                   AS event_date,
        s.DATEADDED                                 AS date_added,
        s.Actor1Code                                AS actor1_code,
-       s.Actor1Name                                AS actor1_name,
+       left(s.Actor1Name, 255)                     AS actor1_name,
        s.Actor1CountryCode                         AS actor1_country,
        c1.iso3                                     AS actor1_iso3,
        s.Actor2Code                                AS actor2_code,
-       s.Actor2Name                                AS actor2_name,
+       left(s.Actor2Name, 255)                     AS actor2_name,
        s.Actor2CountryCode                         AS actor2_country,
        c2.iso3                                     AS actor2_iso3,
        s.IsRootEvent = 1                           AS is_root_event,
@@ -26,13 +27,13 @@ SELECT 'gdelt:' || s.GLOBALEVENTID                 AS event_id,
        s.NumArticles                               AS num_articles,
        s.AvgTone                                   AS avg_tone,
        s.ActionGeo_Type                            AS action_geo_type,
-       s.ActionGeo_FullName                        AS action_geo_name,
+       left(s.ActionGeo_FullName, 255)             AS action_geo_name,
        s.ActionGeo_CountryCode                     AS action_fips,
        f.iso3                                      AS action_iso3,
        s.ActionGeo_ADM1Code                        AS action_adm1,
        s.ActionGeo_Lat                             AS lat,
        s.ActionGeo_Long                            AS lon,
-       s.SOURCEURL                                 AS source_url,
+       left(s.SOURCEURL, 2048)                     AS source_url,
        $landing_file                               AS landing_file,
        $run_id                                     AS run_id
 FROM gdelt_stage s
