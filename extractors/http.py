@@ -86,6 +86,24 @@ def _read_capped(resp: requests.Response, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+def connection_problem(exc: Exception) -> str:
+    """The cause of a connection error in a few words (requests' own message repeats itself)."""
+    text = str(exc)
+    m = re.search(r"Failed to resolve '([^']+)'", text)
+    if m:
+        return f"cannot resolve host {m.group(1)}"
+    m = re.search(r"host='([^']+)', port=(\d+)", text)
+    where = f"{m.group(1)}:{m.group(2)}" if m else "the server"
+    if "CERTIFICATE_VERIFY_FAILED" in text or "SSLError" in text:
+        return f"TLS error with {where}: certificate not trusted or handshake failed"
+    for needle, what in (("Connection refused", "connection refused by"), ("timed out", "connection timed out to"),
+                         ("Network is unreachable", "network unreachable to"),
+                         ("RemoteDisconnected", "connection closed by"), ("Connection reset", "connection reset by")):
+        if needle in text:
+            return f"{what} {where}"
+    return text[:300]
+
+
 def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[str, str] | None = None) -> requests.Response:
     """One streamed GET, classified: 429/5xx/timeouts are retryable, other 4xx are final."""
     try:
@@ -93,7 +111,7 @@ def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[st
     except requests.Timeout as exc:
         raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
     except requests.ConnectionError as exc:
-        raise _Retryable(f"connection error: {exc}") from exc
+        raise _Retryable(f"connection error: {connection_problem(exc)}") from exc
     status = resp.status_code
     if status == 429 or status >= 500:
         wait = parse_retry_after(resp.headers.get("Retry-After")) if status == 429 else None
@@ -127,7 +145,8 @@ def _with_retries(fn, http: HttpSettings, sleep) -> Any:
             reraise=True,
         )(fn)
     except _Retryable as exc:
-        raise FetchError(f"{exc} (gave up after {http.retries + 1} attempts)", exc.status) from None
+        n = http.retries + 1
+        raise FetchError(f"{exc} (gave up after {n} attempt{'s' if n > 1 else ''})", exc.status) from None
 
 
 def fetch(
@@ -163,7 +182,7 @@ def fetch(
             except requests.Timeout as exc:
                 raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
             except requests.ConnectionError as exc:
-                raise _Retryable(f"connection error: {exc}") from exc
+                raise _Retryable(f"connection error: {connection_problem(exc)}") from exc
             return HttpResult(resp.url, resp.status_code, body, CaseInsensitiveDict(resp.headers), attempts)
 
     try:
@@ -200,7 +219,7 @@ def fetch_tail(
             except requests.Timeout as exc:
                 raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
             except requests.ConnectionError as exc:
-                raise _Retryable(f"connection error: {exc}") from exc
+                raise _Retryable(f"connection error: {connection_problem(exc)}") from exc
             return body, int(m.group(1)) if m else None
 
     try:

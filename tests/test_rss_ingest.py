@@ -206,3 +206,15 @@ def test_real_feeds(httpserver, make_config, shared_fixtures):
     n = q(config, "SELECT count(DISTINCT doc_id) FROM document_places WHERE place_id = 'UKR'")[0][0]
     assert n > 0
     assert ingest(config)[0].items_new == 0
+
+
+def test_connection_problems_are_said_in_a_few_words():
+    from extractors.http import FetchError, connection_problem, fetch
+    from tracktwo.config import HttpSettings
+
+    dns = ("HTTPSConnectionPool(host='tass.com', port=443): Max retries exceeded with url: /rss (Caused by "
+           "NameResolutionError(\"HTTPSConnection(host='tass.com', port=443): Failed to resolve 'tass.com'\"))")
+    assert connection_problem(Exception(dns)) == "cannot resolve host tass.com"
+    with pytest.raises(FetchError) as err:
+        fetch("http://127.0.0.1:9/feed", HttpSettings(retries=1, backoff_base=0), sleep=lambda s: None)
+    assert str(err.value) == "connection error: connection refused by 127.0.0.1:9 (gave up after 2 attempts)"
