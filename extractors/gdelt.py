@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import os
 import re
 import zipfile
 from collections import deque
@@ -167,23 +169,55 @@ class LandedState:
         return n
 
 
+def _compact(rec: FetchRecord) -> list | None:
+    """What landed_state needs of one fetch record (None: not an export file, e.g. a listing)."""
+    if rec.kind != KIND or "file_url" not in rec.extra:
+        return None
+    return [rec.status, rec.extra["file_url"], rec.extra.get("md5"), rec.extra.get("listed_in"), rec.extra.get("size")]
+
+
+def _landed_index(landing: Landing, source_id: str) -> dict[str, list | None]:
+    """run_id -> compact record for every landed fetch of the source.
+
+    Kept in <data>/state/gdelt/<source_id>.json and brought up to date from the landing
+    zone's file names, so a run reads only the fetch records it has not seen (the landing
+    zone gains ~35,000 GDELT files a year). The landing zone stays the truth: a missing or
+    unreadable index is rebuilt from it.
+    """
+    path = landing.data_dir / "state" / "gdelt" / f"{source_id}.json"
+    try:
+        index: dict[str, list | None] = json.loads(path.read_text())["runs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        index = {}
+    metas = landing.meta_paths(source_id)
+    new = {run_id: _compact(landing.read_record(p)) for run_id, p in metas.items() if run_id not in index}
+    stale = index.keys() - metas.keys()
+    if new or stale:
+        index = {run_id: index[run_id] if run_id in index else new[run_id] for run_id in metas}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_text(json.dumps({"version": 1, "runs": index}))
+        os.replace(tmp, path)
+    return index
+
+
 def landed_state(landing: Landing, source_id: str, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> LandedState:
     st = LandedState()
-    for rec in landing.records(source_id):
-        if rec.kind != KIND or "file_url" not in rec.extra:
+    for run_id in sorted(index := _landed_index(landing, source_id)):
+        c = index[run_id]
+        if c is None:
             continue
-        url, md5 = rec.extra["file_url"], rec.extra.get("md5")
-        if rec.status == "ok":
+        status, url, md5, listed_in, size = c
+        if status == "ok":
             st.ok.add((url, md5))
             st.ok_urls.add(url)
             ts = file_timestamp(url)
             # a backfill of an old range must not make the live catch-up start there
-            live = rec.extra.get("listed_in") != "backfill"
-            if ts and live and (st.last_ok_ts is None or ts > st.last_ok_ts):
+            if ts and listed_in != "backfill" and (st.last_ok_ts is None or ts > st.last_ok_ts):
                 st.last_ok_ts = ts
-        elif rec.status == "failed":
+        elif status == "failed":
             n, _ = st.failures.get(url, (0, None))
-            st.failures[url] = (n + 1, ListedFile(int(rec.extra.get("size") or 0), md5 or "", url))
+            st.failures[url] = (n + 1, ListedFile(int(size or 0), md5 or "", url))
     for url, (n, listed) in st.failures.items():
         if url not in st.ok_urls and n < max_attempts and listed.md5:
             st.pending_retries.append(listed)

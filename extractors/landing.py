@@ -116,16 +116,20 @@ class Landing:
         The run id and start stamp are read from the file name, so skipped records cost a
         directory listing, not a file read: the landing zone grows by thousands of files a day.
         """
+        todo = [(run_id, p) for run_id, p in self.meta_paths(source_id).items() if run_id not in skip]
+        todo.sort(key=lambda t: (t[1].name.split("-", 1)[0], t[0]))  # <stamp>-<tag>.meta.json: by time
+        return (self.read_record(p) for _, p in todo)
+
+    def meta_paths(self, source_id: str | None = None) -> dict[str, Path]:
+        """run_id -> its .meta.json, from a directory listing alone (no file is read)."""
         root = self.root / source_id if source_id else self.root
         if not root.exists():
-            return iter(())
-        todo: list[tuple[str, str, Path]] = []
-        for p in root.rglob("*" + META_SUFFIX):
-            run_id = p.relative_to(self.root).as_posix()[: -len(META_SUFFIX)]
-            if run_id not in skip:
-                todo.append((p.name.split("-", 1)[0], run_id, p))  # <stamp>-<tag>.meta.json
-        todo.sort(key=lambda t: (t[0], t[1]))
-        return (FetchRecord.from_dict(json.loads(p.read_text())) for _, _, p in todo)
+            return {}
+        return {p.relative_to(self.root).as_posix()[: -len(META_SUFFIX)]: p for p in root.rglob("*" + META_SUFFIX)}
+
+    @staticmethod
+    def read_record(meta_path: Path) -> FetchRecord:
+        return FetchRecord.from_dict(json.loads(meta_path.read_text()))
 
 
 class HttpState:

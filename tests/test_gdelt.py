@@ -454,3 +454,31 @@ def test_backfill_range_resumes_after_interruption(httpserver, make_config, monk
     assert len(zips) == len(set(zips)) == 10  # nothing downloaded twice, Nov 3 not touched
     assert main(argv) == 0  # all done: nothing fetched
     assert len(fake.downloads()) == 10
+
+
+def test_landed_state_reads_each_fetch_record_once(httpserver, make_config, monkeypatch):
+    """The index in state/gdelt/ spares re-reading thousands of landed records every 15 minutes."""
+    from extractors import gdelt as ext
+    from extractors.landing import Landing
+
+    day = date(2026, 11, 2)
+    fake = FakeGdelt(httpserver)
+    for k in range(3):
+        ts = ts_of(day, 1, 15 * k)
+        fake.add(ts, zip_export(synthetic(ts, 1, 10 * k), ts), md5="0" * 32 if k == 1 else None)
+    fake.latest_count = 3
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    ingest(config)
+    landing = Landing(config.settings.data_dir)
+    reads: list = []
+    real = Landing.read_record
+    monkeypatch.setattr(Landing, "read_record", staticmethod(lambda p: reads.append(p) or real(p)))
+    first = ext.landed_state(landing, "gdelt")
+    assert len(reads) == 3  # the three files landed after this run's index update
+    reads.clear()
+    assert ext.landed_state(landing, "gdelt") == first and reads == []  # nothing new: nothing read
+    index = config.settings.data_dir / "state" / "gdelt" / "gdelt.json"
+    index.write_text("{broken")  # a damaged index is rebuilt from landing, with the same answer
+    again = ext.landed_state(landing, "gdelt")
+    assert len(reads) == len(landing.meta_paths("gdelt")) and again == first
+    assert len(first.ok) == 2 and [f.url for f in first.pending_retries] == [fake.url(f"{ts_of(day, 1, 15)}.export.CSV.zip")]
