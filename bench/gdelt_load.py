@@ -86,10 +86,7 @@ def _child(step: str, work: Path) -> dict:
         from extractors.landing import FetchRecord, Landing
         from tracktwo.config import Config, Settings
         from warehouse.db import writer
-        from warehouse.events import load_gdelt
-        from warehouse.load import LoadContext, load_record, register_loader
-
-        register_loader("gdelt_events", load_gdelt)
+        from warehouse.load import LoadContext, load_record
         config = Config(Settings(ROOT / "config", work / "data"))
         landing = Landing(config.settings.data_dir)
         recs = [FetchRecord.from_dict(json.loads(line)) for line in (work / "records.jsonl").read_text().splitlines()]

@@ -180,10 +180,7 @@ def load_kind(kind: str) -> dict[str, Any]:
     from tracktwo import pipeline
 
     config = load_config()
-    ids = [s.id for s in config.sources if s.kind == kind]
-    if not ids:  # an empty filter would mean "all sources" to pipeline.load
-        return {"runs": 0, "ok": 0, "failed": [], "items_new": 0, "items_updated": 0}
-    runs = pipeline.load(config, ids)
+    runs = pipeline.load(config, [s.id for s in config.sources if s.kind == kind])
     for r in runs:
         log.info("loaded %s %s: %s seen, %s new, %s updated %s", r.source_id, r.status, r.items_seen,
                  r.items_new, r.items_updated, r.error or r.warning or "")

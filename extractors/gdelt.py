@@ -13,25 +13,23 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import zipfile
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable, Iterable, Iterator
 from urllib.parse import urljoin
 
 import requests
 
-from extractors.http import FetchError, fetch, fetch_tail, session, stream_lines
-from extractors.landing import FetchRecord, Landing, iso
+from extractors.http import FetchError, fetch, fetch_tail, session, stream_lines, utcnow
+from extractors.landing import FetchRecord, Landing, iso, write_state
 from tracktwo.config import HttpSettings, Source
 
 KIND = "gdelt_events"
 EXT = ".export.CSV.zip"
 INTERVAL = timedelta(minutes=15)
-DEFAULT_MAX_ATTEMPTS = 3
 # masterfilelist.txt is hundreds of MB and grows at its end: a catch-up reads only its tail,
 # from TAIL_START bytes (about a week of files) growing 4x until it covers the window.
 TAIL_START = 256 * 1024
@@ -125,7 +123,7 @@ def export_entries(lines: Iterable[str], base_url: str | None = None) -> Iterato
 
 
 def masterfilelist_url(source: Source) -> str:
-    return getattr(source, "masterfilelist_url", None) or urljoin(source.url, "masterfilelist.txt")
+    return urljoin(source.url, "masterfilelist.txt")
 
 
 class BadExport(Exception):
@@ -156,17 +154,12 @@ def check_export(body: bytes, listed: ListedFile) -> None:
 @dataclass
 class LandedState:
     ok: set[tuple[str, str]] = field(default_factory=set)  # (file_url, md5) landed ok
-    ok_urls: set[str] = field(default_factory=set)
     failures: dict[str, tuple[int, ListedFile]] = field(default_factory=dict)  # url -> (attempts, listing)
     last_ok_ts: datetime | None = None
     pending_retries: list[ListedFile] = field(default_factory=list)
 
     def is_loaded(self, f: ListedFile) -> bool:
         return (f.url, f.md5) in self.ok
-
-    def attempts(self, f: ListedFile) -> int:
-        n, _ = self.failures.get(f.url, (0, f))
-        return n
 
 
 def _compact(rec: FetchRecord) -> list | None:
@@ -184,7 +177,7 @@ def _landed_index(landing: Landing, source_id: str) -> dict[str, list | None]:
     zone gains ~35,000 GDELT files a year). The landing zone stays the truth: a missing or
     unreadable index is rebuilt from it.
     """
-    path = landing.data_dir / "state" / "gdelt" / f"{source_id}.json"
+    path = landing.state_dir / "gdelt" / f"{source_id}.json"
     try:
         index: dict[str, list | None] = json.loads(path.read_text())["runs"]
     except (OSError, ValueError, KeyError, TypeError):
@@ -194,23 +187,22 @@ def _landed_index(landing: Landing, source_id: str) -> dict[str, list | None]:
     stale = index.keys() - metas.keys()
     if new or stale:
         index = {run_id: index[run_id] if run_id in index else new[run_id] for run_id in metas}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp-{os.getpid()}")
-        tmp.write_text(json.dumps({"version": 1, "runs": index}))
-        os.replace(tmp, path)
+        write_state(path, {"version": 1, "runs": index})
     return index
 
 
-def landed_state(landing: Landing, source_id: str, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> LandedState:
+def landed_state(landing: Landing, source: Source) -> LandedState:
+    """Files landed ok, and failed ones still worth a retry (fewer than `max_attempts` tries)."""
     st = LandedState()
-    for run_id in sorted(index := _landed_index(landing, source_id)):
+    ok_urls: set[str] = set()
+    for run_id in sorted(index := _landed_index(landing, source.id)):
         c = index[run_id]
         if c is None:
             continue
         status, url, md5, listed_in, size = c
         if status == "ok":
             st.ok.add((url, md5))
-            st.ok_urls.add(url)
+            ok_urls.add(url)
             ts = file_timestamp(url)
             # a backfill of an old range must not make the live catch-up start there
             if ts and listed_in != "backfill" and (st.last_ok_ts is None or ts > st.last_ok_ts):
@@ -219,22 +211,18 @@ def landed_state(landing: Landing, source_id: str, max_attempts: int = DEFAULT_M
             n, _ = st.failures.get(url, (0, None))
             st.failures[url] = (n + 1, ListedFile(int(size or 0), md5 or "", url))
     for url, (n, listed) in st.failures.items():
-        if url not in st.ok_urls and n < max_attempts and listed.md5:
+        if url not in ok_urls and n < source.max_attempts and listed.md5:
             st.pending_retries.append(listed)
     return st
 
 
 # --- fetching -------------------------------------------------------------------
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def fetch_export(source: Source, http: HttpSettings, landing: Landing, listed: ListedFile,
                  sess: requests.Session | None = None, listed_in: str | None = None,
                  warning: str | None = None) -> FetchRecord:
     """Download one listed export, check it, land it (ok or failed). Never raises for source failures."""
-    started = _now()
+    started = utcnow()
     rec = FetchRecord(
         run_id=landing.new_run_id(source.id, started, listed.url.encode()), source_id=source.id, kind=KIND,
         url=listed.url, started_at=iso(started), finished_at="", status="failed", warning=warning,
@@ -254,14 +242,14 @@ def fetch_export(source: Source, http: HttpSettings, landing: Landing, listed: L
         rec.error = f"{listed.url}: {exc}"
     except BadExport as exc:
         rec.error = f"{listed.url}: {exc} (kept for inspection, not loaded; retried next run)"
-    rec.finished_at = iso(_now())
+    rec.finished_at = iso(utcnow())
     return landing.write(rec, body if body else None, EXT)
 
 
 def _listing_record(source: Source, landing: Landing, url: str, status: str, started: datetime,
                     http_status: int | None = None, error: str | None = None, extra: dict | None = None) -> FetchRecord:
     rec = FetchRecord(run_id=landing.new_run_id(source.id, started, b"listing"), source_id=source.id, kind=KIND,
-                      url=url, started_at=iso(started), finished_at=iso(_now()), status=status,
+                      url=url, started_at=iso(started), finished_at=iso(utcnow()), status=status,
                       http_status=http_status, error=error, extra=extra or {})
     return landing.write(rec, None, ".txt")
 
@@ -297,18 +285,19 @@ def plan_catch_up(latest: list[ListedFile], master: Iterable[ListedFile] | None,
     return sorted(wanted.values(), key=lambda f: (f.ts, f.url))[:cap]
 
 
-def listing_tail(url: str, http: HttpSettings, sess: requests.Session,
-                 covers: Callable[[list[ListedFile]], bool]) -> list[ListedFile] | None:
-    """The export files at the end of a listing, enough of them for `covers`, via Range requests.
+def listing_since(url: str, http: HttpSettings, sess: requests.Session,
+                  covers: Callable[[list[ListedFile]], bool]) -> Iterable[ListedFile]:
+    """The export files of a listing, enough of its end for `covers`.
 
-    None when the server does not serve ranges or the window is older than TAIL_MAX bytes
-    of listing: the caller then streams the whole listing.
+    Read with Range requests growing from TAIL_START; when the server does not serve ranges
+    or the window is older than TAIL_MAX bytes of listing, the whole listing is streamed
+    (lazily: its FetchError comes while iterating).
     """
     n = TAIL_START
     while n <= min(TAIL_MAX, http.max_bytes):
         got = fetch_tail(url, http, n, sess=sess)
         if got is None:
-            return None
+            break
         body, total = got
         lines = body.decode("utf-8", errors="replace").splitlines()
         whole = total is not None and len(body) >= total
@@ -318,7 +307,7 @@ def listing_tail(url: str, http: HttpSettings, sess: requests.Session,
         if whole or (files and covers(files)):
             return files
         n *= 4
-    return None
+    return export_entries(stream_lines(url, http, sess=sess), url)
 
 
 def _since(ts: datetime) -> Callable[[list[ListedFile]], bool]:
@@ -333,16 +322,14 @@ def _catch_up_listing(murl: str, http: HttpSettings, sess: requests.Session, st:
     else:  # first run: the newest `cap` files up to the latest
         def covers(files: list[ListedFile]) -> bool:
             return sum(1 for f in files if f.ts <= newest) >= cap
-    tail = listing_tail(murl, http, sess, covers)
-    return tail if tail is not None else export_entries(stream_lines(murl, http, sess=sess), murl)
+    return listing_since(murl, http, sess, covers)
 
 
 def fetch_new_files(source: Source, http: HttpSettings, landing: Landing) -> list[FetchRecord]:
     """lastupdate.txt -> the export files not landed yet (catching up missed windows) -> landing."""
-    started = _now()
+    started = utcnow()
     cap = source.max_files_per_run
-    max_attempts = source.max_attempts
-    st = landed_state(landing, source.id, max_attempts)
+    st = landed_state(landing, source)
     sess = session(http)
     try:
         try:
@@ -386,10 +373,7 @@ def files_in_range(source: Source, http: HttpSettings, start: datetime, end: dat
     sess = session(http)
     try:
         murl = masterfilelist_url(source)
-        listing = listing_tail(murl, http, sess, _since(start))  # a recent range: the tail is enough
-        if listing is None:
-            listing = export_entries(stream_lines(murl, http, sess=sess), murl)
-        files = [f for f in listing if start <= f.ts < end]
+        files = [f for f in listing_since(murl, http, sess, _since(start)) if start <= f.ts < end]
     finally:
         sess.close()
     return sorted({f.url: f for f in files}.values(), key=lambda f: (f.ts, f.url))

@@ -9,9 +9,10 @@ from __future__ import annotations
 import email.utils
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Iterator
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -104,14 +105,34 @@ def connection_problem(exc: Exception) -> str:
     return text[:300]
 
 
-def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[str, str] | None = None) -> requests.Response:
-    """One streamed GET, classified: 429/5xx/timeouts are retryable, other 4xx are final."""
+@contextmanager
+def _network_errors(http: HttpSettings) -> Iterator[None]:
+    """Timeouts and broken connections, while connecting or reading the body, are worth a retry."""
     try:
-        resp = sess.get(url, headers=headers or {}, timeout=(http.connect_timeout, http.read_timeout), stream=True)
+        yield
     except requests.Timeout as exc:
         raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
     except requests.ConnectionError as exc:
         raise _Retryable(f"connection error: {connection_problem(exc)}") from exc
+
+
+@contextmanager
+def _session_for(http: HttpSettings, sess: requests.Session | None) -> Iterator[requests.Session]:
+    """The caller's session, or one of our own for this call (closed after it)."""
+    if sess is not None:
+        yield sess
+        return
+    own = session(http)
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[str, str] | None = None) -> requests.Response:
+    """One streamed GET, classified: 429/5xx/timeouts are retryable, other 4xx are final."""
+    with _network_errors(http):
+        resp = sess.get(url, headers=headers or {}, timeout=(http.connect_timeout, http.read_timeout), stream=True)
     status = resp.status_code
     if status == 429 or status >= 500:
         wait = parse_retry_after(resp.headers.get("Retry-After")) if status == 429 else None
@@ -160,8 +181,6 @@ def fetch(
     sleep=time.sleep,
 ) -> HttpResult:
     """GET with conditional headers; retries timeouts, connection errors, 5xx and 429."""
-    own = sess is None
-    sess = sess or session(http)
     headers: dict[str, str] = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -171,25 +190,18 @@ def fetch(
         headers["Accept"] = accept
     attempts = 0
 
-    def once() -> HttpResult:
+    def once(sess: requests.Session) -> HttpResult:
         nonlocal attempts
         attempts += 1
         with _open(sess, url, http, headers) as resp:
             if resp.status_code == 304:
                 return HttpResult(url, 304, b"", CaseInsensitiveDict(resp.headers), attempts)
-            try:
+            with _network_errors(http):
                 body = _read_capped(resp, http.max_bytes)
-            except requests.Timeout as exc:
-                raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
-            except requests.ConnectionError as exc:
-                raise _Retryable(f"connection error: {connection_problem(exc)}") from exc
             return HttpResult(resp.url, resp.status_code, body, CaseInsensitiveDict(resp.headers), attempts)
 
-    try:
-        return _with_retries(once, http, sleep)
-    finally:
-        if own:
-            sess.close()
+    with _session_for(http, sess) as s:
+        return _with_retries(lambda: once(s), http, sleep)
 
 
 def fetch_tail(
@@ -203,34 +215,27 @@ def fetch_tail(
     """The last `nbytes` of a resource (a suffix Range request), with the resource's total size.
 
     None when the server ignores ranges (HTTP 200) or refuses this one (416, a file shorter
-    than `nbytes`): the caller then reads the whole thing as a stream. Asks for the identity encoding, so byte offsets are those of the file itself.
+    than `nbytes`): the caller then reads the whole thing as a stream. Asks for the identity
+    encoding, so byte offsets are those of the file itself.
     """
-    own = sess is None
-    sess = sess or session(http)
     headers = {"Range": f"bytes=-{int(nbytes)}", "Accept-Encoding": "identity"}
 
-    def once() -> tuple[bytes, int | None] | None:
+    def once(sess: requests.Session) -> tuple[bytes, int | None] | None:
         with _open(sess, url, http, headers) as resp:
             if resp.status_code != 206:
                 return None
             m = re.match(r"bytes\s+\d+-\d+/(\d+)", resp.headers.get("Content-Range", ""))
-            try:
+            with _network_errors(http):
                 body = _read_capped(resp, min(http.max_bytes, int(nbytes) + 1024))
-            except requests.Timeout as exc:
-                raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
-            except requests.ConnectionError as exc:
-                raise _Retryable(f"connection error: {connection_problem(exc)}") from exc
             return body, int(m.group(1)) if m else None
 
-    try:
-        return _with_retries(once, http, sleep)
-    except FetchError as exc:
-        if exc.status == 416:  # some servers refuse a suffix longer than the file: read it whole
-            return None
-        raise
-    finally:
-        if own:
-            sess.close()
+    with _session_for(http, sess) as s:
+        try:
+            return _with_retries(lambda: once(s), http, sleep)
+        except FetchError as exc:
+            if exc.status == 416:  # some servers refuse a suffix longer than the file: read it whole
+                return None
+            raise
 
 
 def utcnow() -> datetime:
@@ -249,16 +254,9 @@ def stream_lines(
     Opening the response is retried like `fetch` (timeouts, connection errors,
     5xx, 429); a failure mid-stream raises FetchError. Memory stays at one chunk.
     """
-    own = sess is None
-    sess = sess or session(http)
-    try:
-        resp = _with_retries(lambda: _open(sess, url, http), http, sleep)
-        with resp:
-            try:
-                for raw in resp.iter_lines(chunk_size=256 * 1024):
-                    yield raw.decode("utf-8", errors="replace")
-            except (requests.RequestException, OSError) as exc:
-                raise FetchError(f"listing download broke off: {exc}", resp.status_code) from exc
-    finally:
-        if own:
-            sess.close()
+    with _session_for(http, sess) as s, _with_retries(lambda: _open(s, url, http), http, sleep) as resp:
+        try:
+            for raw in resp.iter_lines(chunk_size=256 * 1024):
+                yield raw.decode("utf-8", errors="replace")
+        except (requests.RequestException, OSError) as exc:
+            raise FetchError(f"listing download broke off: {exc}", resp.status_code) from exc

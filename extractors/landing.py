@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 META_SUFFIX = ".meta.json"
+STATE_DIR = "state"  # <data>/state: mutable caches (HTTP validators, GDELT index) beside the immutable landing
 
 
 @dataclass
@@ -60,6 +61,15 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB chunks (landed exports and Parquet files can be large)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
@@ -75,12 +85,21 @@ def _atomic_write(path: Path, data: bytes) -> None:
         os.unlink(tmp)
 
 
+def write_state(path: Path, obj: Any) -> None:
+    """Replace a small JSON state file atomically (state is mutable; landing never is)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(obj))
+    os.replace(tmp, path)
+
+
 class Landing:
     """Write and read the landing zone under one data dir."""
 
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "landing"
+        self.state_dir = self.data_dir / STATE_DIR
 
     def new_run_id(self, source_id: str, started: datetime, salt: bytes = b"") -> str:
         stamp = started.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
@@ -110,6 +129,13 @@ class Landing:
             raise ValueError(f"landing file {record.body_file} does not match its recorded sha256")
         return data
 
+    def verified_body_path(self, record: FetchRecord) -> Path:
+        """The body's path, after checking it still has its recorded hash (for bodies too big to read whole)."""
+        path = self.body_path(record)
+        if record.sha256 and sha256_file(path) != record.sha256:
+            raise ValueError(f"landing file {record.body_file} does not match its recorded sha256")
+        return path
+
     def records(self, source_id: str | None = None, skip: set[str] | frozenset[str] = frozenset()) -> Iterator[FetchRecord]:
         """Fetch records, oldest first, except the run ids in `skip` (already loaded).
 
@@ -136,7 +162,7 @@ class HttpState:
     """Per-source conditional-GET validators (ETag, Last-Modified): mutable, so kept outside landing."""
 
     def __init__(self, data_dir: Path):
-        self.dir = Path(data_dir) / "state" / "http"
+        self.dir = Path(data_dir) / STATE_DIR / "http"
 
     def get(self, source_id: str) -> dict[str, str]:
         p = self.dir / f"{source_id}.json"
@@ -146,8 +172,4 @@ class HttpState:
             return {}
 
     def put(self, source_id: str, etag: str | None, last_modified: str | None, url: str) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        p = self.dir / f"{source_id}.json"
-        tmp = p.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"etag": etag, "last_modified": last_modified, "url": url}))
-        tmp.replace(p)
+        write_state(self.dir / f"{source_id}.json", {"etag": etag, "last_modified": last_modified, "url": url})

@@ -473,12 +473,12 @@ def test_landed_state_reads_each_fetch_record_once(httpserver, make_config, monk
     reads: list = []
     real = Landing.read_record
     monkeypatch.setattr(Landing, "read_record", staticmethod(lambda p: reads.append(p) or real(p)))
-    first = ext.landed_state(landing, "gdelt")
+    first = ext.landed_state(landing, config.source("gdelt"))
     assert len(reads) == 3  # the three files landed after this run's index update
     reads.clear()
-    assert ext.landed_state(landing, "gdelt") == first and reads == []  # nothing new: nothing read
+    assert ext.landed_state(landing, config.source("gdelt")) == first and reads == []  # nothing new: nothing read
     index = config.settings.data_dir / "state" / "gdelt" / "gdelt.json"
     index.write_text("{broken")  # a damaged index is rebuilt from landing, with the same answer
-    again = ext.landed_state(landing, "gdelt")
+    again = ext.landed_state(landing, config.source("gdelt"))
     assert len(reads) == len(landing.meta_paths("gdelt")) and again == first
     assert len(first.ok) == 2 and [f.url for f in first.pending_retries] == [fake.url(f"{ts_of(day, 1, 15)}.export.CSV.zip")]

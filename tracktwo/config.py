@@ -198,10 +198,6 @@ class Settings:
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
 
-    @property
-    def state_dir(self) -> Path:
-        return self.data_dir / "state"
-
 
 class Config:
     """Lazily loaded, validated view of the config dir."""
@@ -240,11 +236,6 @@ class Config:
     @cached_property
     def gazetteer(self) -> dict[str, GazetteerCountry]:
         return self.settings_file("gazetteer.yaml", _GazetteerFile, "countries", required=True).countries
-
-    def yaml(self, name: str) -> Any:
-        """Raw YAML of an optional config file (None when absent)."""
-        p = self.path(name)
-        return _read_yaml(p) if p.exists() else None
 
     def settings_file(self, name: str, model: type[M], list_key: str | None = None, required: bool = False) -> M:
         """The one way to read a validated settings file from config/ (errors name file, entry, field).

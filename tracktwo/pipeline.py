@@ -84,23 +84,10 @@ def record_crash(config: Config, source: Source, exc: Exception) -> FetchRecord:
 def load(config: Config, source_ids: Iterable[str] | None = None, on_run=None):
     from warehouse.load import load_pending
 
-    _register_loaders()
     return load_pending(config, source_ids, on_run=on_run)
 
 
 def rebuild(config: Config, on_run=None):
     from warehouse.load import rebuild as _rebuild
 
-    _register_loaders()
     return _rebuild(config, on_run=on_run)
-
-
-def _register_loaders() -> None:
-    """Loaders for kinds beyond RSS live in their own modules."""
-    from warehouse import load as wl
-
-    try:
-        from warehouse.events import load_gdelt
-    except ImportError:
-        return
-    wl.register_loader("gdelt_events", load_gdelt)

@@ -137,10 +137,14 @@ def run_script(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, obje
     Comment lines are dropped first, so comments may contain ';' (statements must not
     contain ';' inside string literals).
     """
+    for stmt in statements(text):
+        execute(con, stmt, params)
+
+
+def statements(text: str) -> list[str]:
+    """The statements of a .sql text: comment lines dropped first, then split on ';'."""
     text = "\n".join("" if ln.lstrip().startswith("--") else ln for ln in text.splitlines())
-    for stmt in text.split(";"):
-        if stmt.strip():
-            execute(con, stmt, params)
+    return [stmt for stmt in text.split(";") if stmt.strip()]
 
 
 def execute(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, object] | None = None) -> duckdb.DuckDBPyConnection:

@@ -11,7 +11,6 @@ skipped before it is read.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -83,15 +82,8 @@ def _safe_limit(value: str) -> str:
     return value.strip()
 
 
-def unzip_export(zip_path: Path, out_dir: Path, expected_sha256: str | None = None) -> Path:
+def unzip_export(zip_path: Path, out_dir: Path) -> Path:
     """Stream the single CSV out of a landed export zip (CRC checked by zipfile as it reads)."""
-    if expected_sha256:
-        h = hashlib.sha256()
-        with open(zip_path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-        if h.hexdigest() != expected_sha256:
-            raise ValueError(f"landing file {zip_path.name} does not match its recorded sha256")
     with zipfile.ZipFile(zip_path) as zf:
         names = zf.namelist()
         if len(names) != 1:
@@ -139,7 +131,7 @@ def load_gdelt(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
     tmp_root.mkdir(parents=True, exist_ok=True)
     try:
         with tempfile.TemporaryDirectory(dir=tmp_root, prefix="gdelt-") as td:
-            csv_path = unzip_export(ctx.landing.body_path(rec), Path(td), rec.sha256)
+            csv_path = unzip_export(ctx.landing.verified_body_path(rec), Path(td))
             seen, malformed, problems = stage_csv(con, csv_path)
         new = con.execute(sql("gdelt_insert.sql"), {"landing_file": rec.body_file, "run_id": rec.run_id}).fetchone()[0]
     finally:

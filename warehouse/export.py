@@ -9,13 +9,13 @@ and the license of every source whose data is in the warehouse.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import duckdb
 
+from extractors.landing import sha256_file
 from tracktwo.config import Config
 from warehouse.db import reader, utcnow
 
@@ -41,12 +41,6 @@ ORDER BY u.source_id
 """
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _quote(ident: str) -> str:
@@ -80,7 +74,7 @@ def export_views(con: duckdb.DuckDBPyConnection, out: Path, partition_rows: int 
             layout = "single file"
         entries.append({
             "view": view, "rows": rows, "layout": layout, "columns": cols,
-            "files": [{"path": p.relative_to(out).as_posix(), "bytes": p.stat().st_size, "sha256": _sha256(p)}
+            "files": [{"path": p.relative_to(out).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
                       for p in files],
         })
     sources = [{"source_id": s, "publisher": p, "kind": k, "license": lic}

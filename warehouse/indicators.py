@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import duckdb
 
 from tracktwo.config import Config
-from warehouse.db import execute, sql, utcnow, writer
+from warehouse.db import execute, sql, statements, utcnow, writer
 from warehouse.indicator_settings import IndicatorSettings, config_hash, load_settings
+from warehouse.load import sync_reference
 
 # Indicators that get a robust z-score (<name>_z) and a 7-day change (<name>_chg7).
 Z_INDICATORS = [
@@ -210,9 +211,6 @@ class IndicatorSummary:
     events_through: date | None = None   # last day with complete events (later days are partial)
     steps: dict[str, float] = field(default_factory=dict, repr=False)  # seconds per statement (profiling)
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 def _with_membership(name: str) -> str:
     """A .sql file with the shared event-membership CTE spliced in (one definition of the rule)."""
@@ -312,39 +310,6 @@ def _reference_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
                 [[x[0] for x in dy], [x[1] for x in dy], [x[2] for x in dy]])
 
 
-def _reference_rows(config: Config) -> tuple[list[tuple], list[tuple]]:
-    """The sources / regions rows warehouse.load.sync_reference writes, in table column order."""
-    def norm(v: object) -> object:
-        return [norm(x) for x in v] if isinstance(v, (list, tuple)) else v
-
-    sources = sorted((s.id, s.kind, s.url, s.publisher_name, s.perspective, s.license, s.enabled)
-                     for s in config.sources)
-    regions = sorted(tuple(norm(v) for v in (r.id, r.name, r.countries, [list(d) for d in r.dyads], r.keywords))
-                     for r in config.regions)
-    return sources, regions
-
-
-def _sync_regions(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Mirror regions.yaml (and sources.yaml) so the views filter on the regions computed.
-
-    Skipped when the tables already hold exactly those rows (the usual case: rewriting them costs a
-    transaction per computation); any difference, or a layout this check does not know, syncs.
-    """
-    from warehouse.load import sync_reference
-
-    if not _reference_synced(con, config):
-        sync_reference(con, config)
-
-
-def _reference_synced(con: duckdb.DuckDBPyConnection, config: Config) -> bool:
-    try:
-        have = (sorted(tuple(r) for r in con.execute("SELECT * FROM sources").fetchall()),
-                sorted(tuple(r) for r in con.execute("SELECT * FROM regions").fetchall()))
-        return have == _reference_rows(config)
-    except Exception:  # noqa: BLE001 - on any doubt, sync
-        return False
-
-
 def _next_as_of(con: duckdb.DuckDBPyConnection) -> datetime:
     now = utcnow()
     last = con.execute("SELECT max(as_of) FROM indicator_runs").fetchone()[0]
@@ -374,11 +339,9 @@ class _Steps:
         return out
 
     def script(self, text: str, extra: dict[str, object] | None = None) -> None:
-        """A multi-statement .sql text, split as warehouse.db.run_script does."""
-        text = "\n".join("" if ln.lstrip().startswith("--") else ln for ln in text.splitlines())
-        for stmt in text.split(";"):
-            if stmt.strip():
-                self(stmt, extra)
+        """A multi-statement .sql text, each statement timed."""
+        for stmt in statements(text):
+            self(stmt, extra)
 
 
 def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | None = None, end: date | None = None,
@@ -390,7 +353,7 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
     params = _params(settings)
     run = _Steps(con, params)
     t = time.perf_counter()
-    _sync_regions(con, config)
+    sync_reference(con, config)  # the views filter on the regions computed
     _reference_tables(con, config)
     run.times["reference tables"] = round(time.perf_counter() - t, 4)
     last = run(LAST_RUN, name="last run").fetchone()

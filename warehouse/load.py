@@ -32,6 +32,7 @@ class RunSummary:
     items_updated: int = 0
     error: str | None = None
     warning: str | None = None
+    load_error: bool = False  # the payload was fetched fine but did not load (not a fetch failure)
 
 
 @dataclass
@@ -85,11 +86,13 @@ def load_rss(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
                       warning=parsed.warning)
 
 
-LOADERS: dict[str, Loader] = {"rss": load_rss}
+def load_gdelt(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
+    from warehouse.events import load_gdelt as _load  # imported late: warehouse.events imports this module
+
+    return _load(ctx, rec)
 
 
-def register_loader(kind: str, loader: Loader) -> None:
-    LOADERS[kind] = loader
+LOADERS: dict[str, Loader] = {"rss": load_rss, "gdelt_events": load_gdelt}
 
 
 def _record_run(con: duckdb.DuckDBPyConnection, rec: FetchRecord, s: RunSummary) -> None:
@@ -122,7 +125,8 @@ def load_record(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
         return s
     except Exception as exc:  # recorded as a failed run of this source; the others go on
         con.execute("ROLLBACK")
-        s = RunSummary(rec.run_id, rec.source_id, "failed", rec.http_status, error=f"load failed: {exc}")
+        s = RunSummary(rec.run_id, rec.source_id, "failed", rec.http_status, error=f"load failed: {exc}",
+                       load_error=True)
         con.execute("BEGIN")
         _record_run(con, rec, s)
         con.execute("COMMIT")
@@ -133,21 +137,36 @@ SYNC_SOURCE = "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)"
 SYNC_REGION = "INSERT OR REPLACE INTO regions VALUES (?, ?, ?, ?, ?)"
 
 
+def _reference_rows(config: Config) -> tuple[list[tuple], list[tuple]]:
+    """The rows of `sources` and `regions` for this config, in table column order."""
+    sources = [(s.id, s.kind, s.url, s.publisher_name, s.perspective, s.license, s.enabled) for s in config.sources]
+    regions = [(r.id, r.name, list(r.countries), [list(d) for d in r.dyads], list(r.keywords)) for r in config.regions]
+    return sources, regions
+
+
 def sync_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Mirror sources.yaml and regions.yaml into tables researchers can join on."""
+    """Mirror sources.yaml and regions.yaml into tables researchers can join on.
+
+    Nothing is written when the tables already hold exactly these rows (the usual case):
+    loads and indicator runs call this each time.
+    """
+    sources, regions = _reference_rows(config)
+    have = (sorted(con.execute("SELECT * FROM sources").fetchall()),
+            sorted(con.execute("SELECT * FROM regions").fetchall()))
+    if have == (sorted(sources), sorted(regions)):
+        return
     con.execute("BEGIN")
     con.execute("DELETE FROM sources")
-    for s in config.sources:
-        con.execute(SYNC_SOURCE, [s.id, s.kind, s.url, s.publisher_name, s.perspective, s.license, s.enabled])
+    con.executemany(SYNC_SOURCE, [list(r) for r in sources])
     con.execute("DELETE FROM regions")
-    for r in config.regions:
-        con.execute(SYNC_REGION, [r.id, r.name, r.countries, [list(d) for d in r.dyads], r.keywords])
+    con.executemany(SYNC_REGION, [list(r) for r in regions])
     con.execute("COMMIT")
 
 
 def pending(con: duckdb.DuckDBPyConnection, landing: Landing, source_ids: Iterable[str] | None = None) -> list[FetchRecord]:
+    """Landed fetches not loaded yet, oldest first: of every source (None) or of the given ones."""
     done = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
-    if not source_ids:
+    if source_ids is None:
         return list(landing.records(skip=done))
     recs = [r for sid in dict.fromkeys(source_ids) for r in landing.records(sid, skip=done)]
     recs.sort(key=lambda r: (r.started_at, r.run_id))
@@ -190,9 +209,7 @@ def rebuild(config: Config, on_run: Callable[[RunSummary], None] | None = None) 
     path: Path = config.settings.warehouse_path
     backup = path.with_name(path.name + ".before-rebuild")
     if path.exists():
-        from warehouse.db import writer as _w
-
-        with _w(path):  # takes the lock (fail now if another writer is busy) and migrates the old file
+        with writer(path):  # takes the lock (fail now if another writer is busy) and migrates the old file
             pass
         shutil.move(path, backup)
         wal = path.with_name(path.name + ".wal")
@@ -200,7 +217,7 @@ def rebuild(config: Config, on_run: Callable[[RunSummary], None] | None = None) 
             shutil.move(wal, backup.with_name(backup.name + ".wal"))
     try:
         out = load_pending(config, on_run=on_run)
-        broken = [r for r in out if r.status == "failed" and (r.error or "").startswith("load failed")]
+        broken = [r for r in out if r.load_error]
         if broken:
             raise RebuildFailed(f"{len(broken)} landed payload(s) failed to load, first {broken[0].run_id}: "
                                 f"{broken[0].error}; the previous warehouse is kept")
@@ -222,9 +239,7 @@ def rebuild(config: Config, on_run: Callable[[RunSummary], None] | None = None) 
 
 
 def _carry_over(path: Path, backup: Path) -> None:
-    from warehouse.db import writer as _w
-
-    with _w(path) as con:
+    with writer(path) as con:
         con.execute("ATTACH ? AS old (READ_ONLY)", [str(backup)])
         have = {r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'").fetchall()}

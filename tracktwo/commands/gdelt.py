@@ -46,23 +46,12 @@ def _load(config: Config, records) -> list:
     """Load the given landed records in one short writer session."""
     from extractors.landing import Landing
     from warehouse.db import writer
-    from warehouse.events import load_gdelt
-    from warehouse.load import LoadContext, load_record, register_loader
+    from warehouse.load import LoadContext, load_record
 
-    register_loader("gdelt_events", load_gdelt)
     landing = Landing(config.settings.data_dir)
     with writer(config.settings.warehouse_path) as con:
         ctx = LoadContext(con, config, landing)
         return [load_record(ctx, rec) for rec in records]
-
-
-def _pending(config: Config, source_id: str) -> list:
-    from extractors.landing import Landing
-    from warehouse.db import writer
-    from warehouse.load import pending
-
-    with writer(config.settings.warehouse_path) as con:
-        return pending(con, Landing(config.settings.data_dir), [source_id])
 
 
 def cmd_backfill_gdelt(args, config: Config, console: Console) -> int:
@@ -76,10 +65,11 @@ def cmd_backfill_gdelt(args, config: Config, console: Console) -> int:
     batch = max(1, args.batch)
     landing = Landing(config.settings.data_dir)
 
-    leftover = _pending(config, source.id)
+    from tracktwo import pipeline
+
+    leftover = pipeline.load(config, [source.id])  # files landed by an earlier, interrupted run
     if leftover:
-        console.print(f"loading {len(leftover)} file(s) landed by an earlier, interrupted run")
-        _load(config, leftover)
+        console.print(f"loaded {len(leftover)} file(s) landed by an earlier, interrupted run")
 
     start = datetime.combine(args.start, datetime.min.time())
     end = datetime.combine(args.end + timedelta(days=1), datetime.min.time())
@@ -89,7 +79,7 @@ def cmd_backfill_gdelt(args, config: Config, console: Console) -> int:
     except FetchError as exc:
         console.print(f"[red]cannot read the file list:[/] {escape(str(exc))}")
         return 1
-    state = ext.landed_state(landing, source.id, max_attempts=1_000_000)
+    state = ext.landed_state(landing, source)
     todo = [f for f in files if not state.is_loaded(f)]
     done = len(files) - len(todo)
     console.print(f"{len(files)} export file(s) in range, {done} already loaded, {len(todo)} to fetch")

@@ -42,20 +42,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_export)
 
 
-def print_latest(config: Config, console: Console, limit: int = 30) -> int:
-    """Regions by latest tension index; returns the number of active alerts."""
-    from warehouse.db import reader
+def print_latest(config: Config, console: Console, limit: int = 30) -> None:
+    """Regions by the tension index of their latest complete day."""
+    from warehouse.db import query
 
-    with reader(config.settings.warehouse_path) as con:
-        rows = con.execute(LATEST_SQL).fetchall()
-        n_alerts = con.execute("SELECT count(*) FROM v_alerts").fetchone()[0]
+    rows = query(config.settings.warehouse_path, LATEST_SQL)
     t = Table(title="latest tension index by region")
     for col in ("region", "day", "index", "index z", "material conflict", "dialogue ev", "dialogue docs", "alerts 7d"):
         t.add_column(col, justify="left" if col in ("region", "day") else "right")
     for rid, day, idx, z, mc, de, dd, na in rows[:limit]:
         t.add_row(escape(rid), str(day), f"{idx:.1f}", "" if z is None else f"{z:+.2f}", str(mc), str(de), str(dd), str(na))
     console.print(t)
-    return n_alerts
 
 
 def cmd_indicators(args, config: Config, console: Console) -> int:
