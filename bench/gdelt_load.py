@@ -41,7 +41,6 @@ def build_export(path: Path, rows: int) -> str:
         rests = [line.split(b"\t", 1)[1] for line in SAMPLE.read_bytes().splitlines() if line]
         origin = f"real sample {SAMPLE.name} repeated with fresh GLOBALEVENTIDs"
     else:
-        sys.path.insert(0, str(ROOT))
         from tracktwo.demo.gdelt import export_line
 
         rests = [export_line(GLOBALEVENTID=0, SQLDATE="20261101", Actor1Code="RUS", Actor1CountryCode="RUS",
@@ -67,7 +66,6 @@ def build_export(path: Path, rows: int) -> str:
 
 def _child(step: str, work: Path) -> dict:
     """Runs inside a fresh interpreter: one measured step."""
-    sys.path.insert(0, str(ROOT))
     import duckdb
 
     from extractors.gdelt import READ_OPTIONS
@@ -115,7 +113,6 @@ def _land(work: Path) -> None:
     """Zip the export and land it twice (same URL and MD5) as fetch records, like the extractor does."""
     import hashlib
 
-    sys.path.insert(0, str(ROOT))
     from extractors.landing import FetchRecord, Landing, iso
     from datetime import datetime, timezone
 

@@ -6,12 +6,11 @@
 from __future__ import annotations
 
 import importlib
-import inspect
 import pkgutil
 import sys
 from pathlib import Path
 
-SKIP = {"run", "__init__"}
+SKIP = {"run"}
 
 
 def discover() -> list[str]:
@@ -24,15 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     rc = 0
     for name in names:
         mod = importlib.import_module(f"bench.{name}")
-        fn = getattr(mod, "main", None)
-        if fn is None:
-            continue
         print(f"== bench.{name}", flush=True)
         try:
-            code = fn([]) if inspect.signature(fn).parameters else fn()
+            rc |= mod.main([])
         except SystemExit as exc:  # a benchmark's own argparse may exit
-            code = exc.code if isinstance(exc.code, int) else 1
-        rc |= code if isinstance(code, int) else 0  # some benchmarks return their results instead
+            rc |= exc.code if isinstance(exc.code, int) else 1
     return rc
 
 

@@ -15,7 +15,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from airflow.sdk import Asset
+from typing import Callable
+
+from airflow.sdk import Asset, TriggerRule, dag, task
 
 log = logging.getLogger("tracktwo.airflow")
 
@@ -199,3 +201,42 @@ def skip_unless(changed: bool, what: str) -> None:
 
     if not changed:
         raise AirflowSkipException(f"no new {what}: downstream DAGs are not triggered")
+
+
+def ingest_dag(*, dag_id: str, schedule: str, kind: str, tags: list[str], asset: Asset,
+               changed: Callable[[dict[str, Any]], bool], what: str, doc_md: str):
+    """The ingest DAG of one source kind: list sources -> mapped fetch (landing only) -> load -> announce.
+
+    - `<kind>_sources` lists the enabled sources of `kind`, read at run time (never at parse time).
+    - `fetch` is mapped, one task per source, in parallel, writing only to the landing zone; a
+      failed fetch is landed first, then the task fails, so Airflow retries it with backoff.
+    - `load` runs in the one-slot pool once every fetch has finished, whatever their outcome
+      (trigger rule `all_done`): the good fetches are loaded, the failed ones recorded.
+    - `announce` updates `asset` (triggering `tracktwo_indicators`) only when `changed(summary)`.
+    """
+    list_id = {"rss": "feed_sources", "gdelt_events": "gdelt_sources"}.get(kind, f"{kind}_sources")
+
+    @dag(dag_id=dag_id, schedule=schedule, max_active_runs=1, tags=tags, doc_md=doc_md, **DAG_ARGS)
+    def ingest():
+        @task(task_id=list_id)
+        def list_sources() -> list[str]:
+            return source_ids(kind)
+
+        @task(map_index_template="{{ source_id }}", **FETCH_TASK_ARGS)
+        def fetch(source_id: str) -> list[dict]:
+            return fetch_source(source_id)
+
+        @task(trigger_rule=TriggerRule.ALL_DONE, **WAREHOUSE_TASK_ARGS)
+        def load() -> dict:
+            return load_kind(kind)
+
+        @task(outlets=[asset])
+        def announce(summary: dict) -> None:
+            skip_unless(changed(summary), what)
+
+        fetched = fetch.expand(source_id=list_sources())
+        loaded = load()
+        fetched >> loaded
+        announce(loaded)
+
+    return ingest()

@@ -1,4 +1,4 @@
-"""tracktwo_ingest_feeds: every 30 minutes, fetch each enabled RSS/Atom source, then load the warehouse.
+"""Airflow DAG tracktwo_ingest_feeds: every 30 minutes, fetch each enabled RSS/Atom source, then load the warehouse.
 
 - `feed_sources` lists the enabled `kind: rss` sources in `sources.yaml` (read at run time).
 - `fetch` is mapped: one task per source, in parallel, writing only to the landing
@@ -11,6 +11,7 @@
   `tracktwo_indicators`) only when new or changed documents were stored.
 
 Same code path as `tracktwo ingest` (tracktwo.pipeline). No logical_date is used.
+The task graph is built by `_common.ingest_dag`, shared with `tracktwo_ingest_gdelt`.
 """
 
 from __future__ import annotations
@@ -21,47 +22,15 @@ from pathlib import Path
 if str(Path(__file__).parent) not in sys.path:  # Airflow adds the bundle root; plain DagBag/--local does not
     sys.path.append(str(Path(__file__).parent))
 
-from _common import DAG_ARGS, DOCUMENTS, FETCH_TASK_ARGS, WAREHOUSE_TASK_ARGS
-from airflow.sdk import TriggerRule, dag, task
+from _common import DOCUMENTS, ingest_dag
 
-
-@dag(
+tracktwo_ingest_feeds = ingest_dag(
     dag_id="tracktwo_ingest_feeds",
     schedule="*/30 * * * *",
-    max_active_runs=1,
+    kind="rss",
     tags=["tracktwo", "ingest", "feeds"],
+    asset=DOCUMENTS,
+    changed=lambda summary: summary["items_new"] + summary["items_updated"] > 0,
+    what="documents",
     doc_md=__doc__,
-    **DAG_ARGS,
 )
-def tracktwo_ingest_feeds():
-    @task
-    def feed_sources() -> list[str]:
-        from _common import source_ids
-
-        return source_ids("rss")
-
-    @task(map_index_template="{{ source_id }}", **FETCH_TASK_ARGS)
-    def fetch(source_id: str) -> list[dict]:
-        from _common import fetch_source
-
-        return fetch_source(source_id)
-
-    @task(trigger_rule=TriggerRule.ALL_DONE, **WAREHOUSE_TASK_ARGS)
-    def load() -> dict:
-        from _common import load_kind
-
-        return load_kind("rss")
-
-    @task(outlets=[DOCUMENTS])
-    def announce(summary: dict) -> None:
-        from _common import skip_unless
-
-        skip_unless(summary["items_new"] + summary["items_updated"] > 0, "documents")
-
-    fetched = fetch.expand(source_id=feed_sources())
-    loaded = load()
-    fetched >> loaded
-    announce(loaded)
-
-
-tracktwo_ingest_feeds()

@@ -77,3 +77,25 @@ def canonical_url(url: str | None) -> str | None:
         if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS
     ]
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+
+
+# Whitespace, controls, and characters that may not appear raw in a URL (they would end an
+# attribute or start markup).
+_NOT_IN_LINK = re.compile(r"[\x00-\x20\x7f\\\"'<>]")
+
+
+def safe_href(url: object) -> str | None:
+    """The URL when it is an absolute http(s) link, else None: feed URLs become links only through here
+    (dashboard and digest), so javascript:, data:, relative and malformed URLs stay plain text."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not url or _NOT_IN_LINK.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url

@@ -26,7 +26,8 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
 from reports import svg
-from reports.dashboard_data import RegionData, Snapshot, load, safe_href
+from extractors.text import safe_href
+from reports.dashboard_data import RegionData, Snapshot, load
 from tracktwo.config import Config
 
 HERE = Path(__file__).resolve().parent

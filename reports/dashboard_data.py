@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import duckdb
 
+from extractors.text import safe_href
 from tracktwo.config import Config, Region
 from warehouse.db import reader, sql, utcnow
 
@@ -49,32 +49,13 @@ WITH hits AS (
     WHERE place_type = 'region' AND list_contains($regions::VARCHAR[], place_id)
     GROUP BY place_id, doc_id
 )
-SELECT h.region_id, d.doc_id, d.title, d.url, d.publisher, d.source_id, d.perspective,
+SELECT h.region_id, d.doc_id, d.title, d.url, d.publisher, d.source_id,
        d.published_at, d.fetched_at, h.mentions
 FROM hits h JOIN documents d USING (doc_id)
 QUALIFY row_number() OVER (PARTITION BY h.region_id
                            ORDER BY coalesce(d.published_at, d.fetched_at) DESC, d.doc_id) <= $n
 ORDER BY h.region_id, coalesce(d.published_at, d.fetched_at) DESC, d.doc_id
 """
-
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")
-
-
-def safe_href(url: Any) -> str | None:
-    """The URL when it is an absolute http(s) link, else None (rendered as plain text, never as a link)."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if not url or _CONTROL.search(url) or "\\" in url:
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -107,7 +88,6 @@ class Document:
     href: str | None
     publisher: str | None
     published_at: datetime | None
-    perspective: str | None
 
 
 @dataclass
@@ -289,8 +269,7 @@ def load(config: Config, *, window_days: int = 90, active_days: int = 7, latest_
                     series[c][i] = _clean(r[c])
         ra = [a for a in alerts if a.region_id == region.id]
         rd = [Document(title=str(d["title"] or "(untitled)"), url=d["url"], href=safe_href(d["url"]),
-                       publisher=d["publisher"] or d["source_id"], published_at=d["published_at"],
-                       perspective=d["perspective"]) for d in docs if d["region_id"] == region.id]
+                       publisher=d["publisher"] or d["source_id"], published_at=d["published_at"]) for d in docs if d["region_id"] == region.id]
         out.append(RegionData(region=region, slug=slug(region.id, taken), days=days, series=series,
                               has_data=any(series.get("events_total", [])) or any(series.get("documents", [])), alerts=ra, active_alerts=[a for a in ra if a.day >= active_from],
                               documents=rd))

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from extractors.text import safe_href
 from tracktwo.config import Config, ConfigError, Region
 
 log = logging.getLogger("tracktwo.digest")
@@ -196,7 +197,6 @@ class WeekStats:
     events: int = 0
     documents: int = 0
     tension: float | None = None  # mean of the daily index over the week
-    tension_last: float | None = None
     dialogue_events: int = 0
     dialogue_documents: int = 0
     material_conflict: int = 0
@@ -270,13 +270,6 @@ class Digest:
         return [s for s in self.sections if not s.has_data]
 
 
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) links reach a message; anything else (javascript:, data:) is dropped."""
-    if url and re.match(r"^https?://[^\s\"'<>]+$", url.strip(), re.I):
-        return url.strip()
-    return None
-
-
 def perspective_label(p: str | None, config: Config) -> str | None:
     if not p:
         return None
@@ -339,14 +332,14 @@ class WarehouseView:
         self.has_alerts = "v_alerts" in self.objects
         self._stats: dict[tuple[str, str], WeekStats] = {}
         self._alerts: dict[tuple[str, str], list[AlertItem]] = {}
+        self.as_of: datetime | None = (con.execute("SELECT max(as_of) FROM v_region_daily").fetchone()[0]
+                                       if self.has_indicators else None)
 
-    def as_of(self) -> datetime | None:
-        for table in ("v_region_daily", "region_daily"):
-            if table in self.objects:
-                cols = {r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()}
-                if "as_of" in cols:
-                    return self.con.execute(f"SELECT max(as_of) FROM {table}").fetchone()[0]
-        return None
+    def sent(self, week: str) -> set[str]:
+        """Recipients (lower-cased) whose digest for `week` was delivered."""
+        if "digest_log" not in self.objects:
+            return set()
+        return {r[0] for r in self.con.execute(SENT_SQL, [week]).fetchall()}
 
     def previous_sent(self, recipient: str, week: str) -> str | None:
         if "digest_log" not in self.objects:
@@ -366,7 +359,7 @@ class WarehouseView:
                 idx = [r[2] for r in rows if r[2] is not None]
                 st = WeekStats(
                     days=len(rows), events=sum(r[3] or 0 for r in rows), documents=sum(r[4] or 0 for r in rows),
-                    tension=(sum(idx) / len(idx)) if idx else None, tension_last=idx[-1] if idx else None,
+                    tension=(sum(idx) / len(idx)) if idx else None,
                     dialogue_events=sum(r[5] or 0 for r in rows), dialogue_documents=sum(r[6] or 0 for r in rows),
                     material_conflict=sum(r[7] or 0 for r in rows))
         if st.days == 0:  # indicators not computed (yet) for these days: documents still tell whether there was data
@@ -410,7 +403,7 @@ class WarehouseView:
                 if ident not in seen:
                     seen.add(ident)
                     evidence.append(e)
-        links = [Link(title=e.get("title") or e.get("url") or "(untitled)", url=safe_url(e.get("url")),
+        links = [Link(title=e.get("title") or e.get("url") or "(untitled)", url=safe_href(e.get("url")),
                       publisher=e.get("publisher"), day=_as_date(e.get("day"))) for e in evidence]
         corroboration = [r["corroboration"] for r in rows if isinstance(r.get("corroboration"), int)]
         publishers = max(corroboration) if corroboration else len({e.get("publisher") for e in evidence if e.get("publisher")})
@@ -422,7 +415,7 @@ class WarehouseView:
         start = week_start(week)
         rows = self.con.execute(STORIES_SQL, [region.id, start, start + timedelta(days=7)]).fetchall()
         return pick_stories(
-            [Link(title=r[1], url=safe_url(r[2]), publisher=r[3], day=_as_date(r[5]),
+            [Link(title=r[1], url=safe_href(r[2]), publisher=r[3], day=_as_date(r[5]),
                   perspective=perspective_label(r[4], self.config)) for r in rows],
             self.settings.top_stories)
 
@@ -441,11 +434,6 @@ def _as_date(v: Any) -> date | None:
         return v.date()
     if isinstance(v, date):
         return v
-    if isinstance(v, str):
-        try:
-            return date.fromisoformat(v[:10])
-        except ValueError:
-            return None
     return None
 
 
@@ -560,7 +548,7 @@ def assemble(view: WarehouseView, settings: DigestSettings, sub: Subscriber, wee
     start = week_start(week)
     return Digest(week=week, start=start, end=start + timedelta(days=6), recipient=sub.email, name=sub.name,
                   sections=sections, subject=subject_for(settings, week, regions, sub.name),
-                  dashboard_url=settings.dashboard_url, as_of=view.as_of(),
+                  dashboard_url=settings.dashboard_url, as_of=view.as_of,
                   generated_at=now or datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0),
                   indicators_available=view.has_indicators, unsubscribe=settings.unsubscribe_for(sub.email))
 
@@ -635,20 +623,16 @@ def run_weekly(config: Config, week: str | None = None, send: bool = False, to: 
     week = parse_week(week) if week else last_complete_week(utcnow().date())
     subscribers = select_subscribers(settings, to)
     smtp = None
-    already: set[str] = set()
     path = config.settings.warehouse_path
     if send:
         from reports.mail import resolve_smtp
 
         smtp = resolve_smtp()
-        with reader(path):  # WarehouseMissing before the writer would create an empty file
-            pass
-        with writer(path) as con:  # applies pending migrations, so digest_log exists
-            already = {r[0] for r in con.execute(SENT_SQL, [week]).fetchall()}
 
-    with reader(path) as con:
+    with reader(path) as con:  # WarehouseMissing here, before anything is written or sent
         view = WarehouseView(con, config, settings)
         digests = [assemble(view, settings, s, week) for s in subscribers]
+        already = view.sent(week) if send else set()
 
     out_dir = config.settings.data_dir / "digests" / week
     summary: dict[str, Any] = {"week": week, "mode": "send" if send else "files", "messages": 0, "files": [],

@@ -161,9 +161,8 @@ def _domain(address: str) -> str:
 
 
 def build_message(*, subject: str, sender: str, to_email: str, to_name: str | None, text: str, html: str,
-                  unsubscribe: list[str], message_id: str | None = None,
-                  inline_images: dict[str, bytes] | None = None) -> EmailMessage:
-    """multipart/alternative (text, then HTML); optional PNGs inline as multipart/related parts (cid:)."""
+                  unsubscribe: list[str], message_id: str | None = None) -> EmailMessage:
+    """multipart/alternative: the plain-text part, then the HTML part (no external resources)."""
     msg = EmailMessage(policy=POLICY)
     msg["Subject"] = subject
     msg["From"] = sender
@@ -177,10 +176,6 @@ def build_message(*, subject: str, sender: str, to_email: str, to_name: str | No
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    if inline_images:
-        html_part = msg.get_payload()[1]
-        for cid, png in inline_images.items():
-            html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>")
     return msg
 
 

@@ -54,7 +54,6 @@ class Series:
     values: Sequence[Value]
     colour: str = OKABE_ITO["blue"]
     dash: str | None = None  # SVG stroke-dasharray, e.g. "6 3"
-    unit: str = ""
 
 
 def fmt(v: Value, digits: int = 1) -> str:
@@ -101,9 +100,8 @@ def _summary(s: Series, days: Sequence[date] | None) -> str:
         return f"{s.name}: no data."
     last_i = max(i for i, v in enumerate(s.values) if v is not None)
     when = f" on {days[last_i].isoformat()}" if days else ""
-    unit = f" {s.unit}" if s.unit else ""
-    return (f"{s.name}: latest {fmt(s.values[last_i])}{unit}{when}; "
-            f"lowest {fmt(min(vals))}, highest {fmt(max(vals))}{unit}.")
+    return (f"{s.name}: latest {fmt(s.values[last_i])}{when}; "
+            f"lowest {fmt(min(vals))}, highest {fmt(max(vals))}.")
 
 
 def _open(uid: str, width: int, height: int, title: str, desc: str, cls: str) -> list[str]:
@@ -265,7 +263,7 @@ def _legend(frame: _Frame, series: Sequence[Series], swatch: str = "line") -> li
             dash = f' stroke-dasharray="{escape(s.dash)}"' if s.dash else ""
             out.append(f'<line x1="{_num(x)}" y1="13" x2="{_num(x + 16)}" y2="13" stroke="{escape(s.colour)}" '
                        f'stroke-width="2.5"{dash}/>')
-        label = s.name + (f" ({s.unit})" if s.unit and swatch != "box" else "")
+        label = s.name
         out.append(f'<text x="{_num(x + 20)}" y="17" font-size="11" fill="#222">{escape(label)}</text>')
         x += 28 + 6.2 * len(label)
     return out

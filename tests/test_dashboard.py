@@ -12,7 +12,7 @@ import yaml
 from dashboard_fixture import EVIL_TITLE, EVIL_URL, make_config, make_site
 from reports import svg
 from reports.dashboard import build, render_markdown
-from reports.dashboard_data import safe_href
+from extractors.text import safe_href
 from tracktwo.cli import main
 from warehouse.db import writer
 
