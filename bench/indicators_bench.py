@@ -97,6 +97,12 @@ def _timed(fn):
     return time.perf_counter() - t, out
 
 
+def _countries_table(con, codes: list[str]) -> None:
+    """bench_countries: the countries events are drawn from (a temp table, per connection)."""
+    con.execute("CREATE TEMP TABLE bench_countries (iso3 VARCHAR)")
+    con.executemany("INSERT INTO bench_countries VALUES (?)", [[c] for c in codes])
+
+
 def main(argv: list[str] | None = None) -> int:
     from warehouse.db import writer
     from warehouse.indicators import compute
@@ -121,8 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             others = ["USA", "DEU", "FRA", "GBR", "BRA", "JPN", "IND", "TUR", "MEX", "ARG", "CAN", "AUS", "ITA", "ESP",
                       "POL", "KEN", "ZAF", "IDN", "THA", "MYS", "NOR", "SWE", "FIN", "NLD", "BEL", "AUT", "CHE", "GRC",
                       "PRT", "IRL", "NZL", "CHL", "PER", "ECU", "BOL", "URY", "PRY", "CUB", "DOM", "JAM"]
-            con.execute("CREATE TEMP TABLE bench_countries (iso3 VARCHAR)")
-            con.executemany("INSERT INTO bench_countries VALUES (?)", [[c] for _, c in pairs] + [[c] for c in others])
+            _countries_table(con, [c for _, c in pairs] + others)
             p = {"n": args.events, "first": FIRST_DAY, "days": DAYS, "t0": t0, "docs": args.docs}
             con.execute(GENERATE_RUNS, {"t0": t0})
             con.execute(GENERATE_EVENTS, {k: p[k] for k in ("n", "first", "days")})
@@ -138,8 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         full_s, full = _timed(lambda: compute(config, full=True))
 
         with writer(config.settings.warehouse_path) as con:
-            con.execute("CREATE TEMP TABLE bench_countries (iso3 VARCHAR)")
-            con.executemany("INSERT INTO bench_countries VALUES (?)", [[c] for _, c in pairs] + [[c] for c in others])
+            _countries_table(con, [c for _, c in pairs] + others)
             con.execute(NEW_FILE, {"last": last_day})
             loaded = datetime(2026, 1, 1)
             con.execute("INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, loaded_at, status) "

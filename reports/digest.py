@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 from pathlib import Path
@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from extractors.text import safe_href
 from tracktwo.config import Config, ConfigError, Region
+from warehouse.db import utcnow
 
 log = logging.getLogger("tracktwo.digest")
 
@@ -156,7 +157,7 @@ def week_of(day: date) -> str:
 
 def last_complete_week(today: date | None = None) -> str:
     """The ISO week that ended on the most recent Sunday (UTC)."""
-    today = today or datetime.now(timezone.utc).date()
+    today = today or utcnow().date()
     return week_of(today - timedelta(days=today.isoweekday()))
 
 
@@ -549,7 +550,7 @@ def assemble(view: WarehouseView, settings: DigestSettings, sub: Subscriber, wee
     return Digest(week=week, start=start, end=start + timedelta(days=6), recipient=sub.email, name=sub.name,
                   sections=sections, subject=subject_for(settings, week, regions, sub.name),
                   dashboard_url=settings.dashboard_url, as_of=view.as_of,
-                  generated_at=now or datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0),
+                  generated_at=now or utcnow().replace(microsecond=0),
                   indicators_available=view.has_indicators, unsubscribe=settings.unsubscribe_for(sub.email))
 
 
@@ -617,7 +618,7 @@ def run_weekly(config: Config, week: str | None = None, send: bool = False, to: 
     Returns a summary: week, mode, messages, files, sent, skipped (already sent), failed
     ([{recipient, error}]), no_data (recipients whose week had no data).
     """
-    from warehouse.db import reader, utcnow, writer
+    from warehouse.db import reader, writer
 
     settings = load_settings(config)
     week = parse_week(week) if week else last_complete_week(utcnow().date())

@@ -12,6 +12,8 @@ from rich.table import Table
 from tracktwo.config import Config
 
 STATUS_SQL = "status.sql"
+# A source with more fetches than this in one ingest (a GDELT catch-up) is shown as one line, plus its failures.
+MANY_FETCHES = 3
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -101,11 +103,11 @@ def _line(console: Console, r) -> None:
 
 def _fetched(console: Console, source, recs) -> None:
     """One line per fetch; a many-file source (GDELT catch-up) gets one line plus its failures."""
-    shown = recs if len(recs) <= 3 else [r for r in recs if r.status == "failed"]
+    shown = recs if len(recs) <= MANY_FETCHES else [r for r in recs if r.status == "failed"]
     for rec in shown:
         what = rec.error or (f"HTTP {rec.http_status}, {rec.bytes} bytes" if rec.bytes is not None else f"HTTP {rec.http_status}")
         console.print(f"  fetched {source.id:<24} [{_status_style(rec.status)}]{rec.status:<12}[/] {escape(str(what))}")
-    if len(recs) > 3:
+    if len(recs) > MANY_FETCHES:
         ok = [r for r in recs if r.status == "ok"]
         size = sum(r.bytes or 0 for r in ok)
         console.print(f"  fetched {source.id:<24} {len(ok)} of {len(recs)} files, {size:,} bytes")
@@ -117,7 +119,7 @@ def run_ingest(config: Config, source_ids, console: Console, workers: int = 4) -
     sources = pipeline.select_sources(config, source_ids)
     console.print(f"fetching {len(sources)} source(s) into {config.settings.landing_dir}")
     fetched = pipeline.extract_all(config, sources, workers=workers, on_done=lambda s, recs: _fetched(console, s, recs))
-    many = {sid for sid, recs in fetched.items() if len(recs) > 3}
+    many = {sid for sid, recs in fetched.items() if len(recs) > MANY_FETCHES}
     console.print(f"loading into {config.settings.warehouse_path}")
     runs = pipeline.load(config, on_run=lambda r: None if r.source_id in many and r.status != "failed" else _line(console, r))
     print_runs(console, runs)
