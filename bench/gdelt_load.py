@@ -68,28 +68,32 @@ def _child(step: str, work: Path) -> dict:
     """Runs inside a fresh interpreter: one measured step."""
     import duckdb
 
-    from extractors.gdelt import READ_OPTIONS
+    from extractors.gdelt import READ_CSV_PARAMS
 
     out: dict = {"step": step}
     if step == "a":
         db = work / "baseline.duckdb"
         con = duckdb.connect(str(db))
         t = time.perf_counter()
-        con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv(?, {READ_OPTIONS})", [str(work / "export.CSV")])
+        con.execute("CREATE TABLE t AS SELECT * FROM "
+                    "read_csv($path, delim = $delim, header = false, quote = '', escape = '', auto_detect = false, "
+                    "dateformat = $dateformat, timestampformat = $timestampformat, columns = $columns)",
+                    {**READ_CSV_PARAMS, "path": str(work / "export.CSV")})
         con.execute("CHECKPOINT")
         out["seconds"] = time.perf_counter() - t
         out["rows"] = con.execute("SELECT count(*) FROM t").fetchone()[0]
         con.close()
     else:
         from extractors.landing import FetchRecord, Landing
-        from tracktwo.config import Config, Settings
+        from tracktwo.core.settings import Settings
+        from tracktwo.pipeline import open_config
         from warehouse.db import writer
         from warehouse.load import LoadContext, load_record
-        config = Config(Settings(ROOT / "config", work / "data"))
+        config = open_config(Settings(ROOT / "config", work / "data"))
         landing = Landing(config.settings.data_dir)
         recs = [FetchRecord.from_dict(json.loads(line)) for line in (work / "records.jsonl").read_text().splitlines()]
         rec = recs[0] if step == "b" else recs[1]
-        with writer(config.settings.warehouse_path) as con:
+        with writer(config.settings) as con:
             ctx = LoadContext(con, config, landing)
             t = time.perf_counter()
             s = load_record(ctx, rec)

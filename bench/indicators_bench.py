@@ -77,7 +77,8 @@ FROM range(2000) t(i), c
 
 
 def _config(tmp: Path):
-    from tracktwo.config import Config, Settings
+    from tracktwo.core.settings import Settings
+    from tracktwo.pipeline import open_config
 
     cfg = tmp / "config"
     cfg.mkdir(parents=True)
@@ -88,7 +89,7 @@ def _config(tmp: Path):
         {"id": "gdelt", "kind": "gdelt_events", "url": "http://data.gdeltproject.org/gdeltv2/lastupdate.txt"},
         {"id": "bench-rss", "kind": "rss", "url": "https://example.org/feed.xml"},
     ]}))
-    return Config(Settings(cfg, tmp / "data")), regions
+    return open_config(Settings(cfg, tmp / "data")), regions
 
 
 def _timed(fn):
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = datetime(2025, 1, 1)
         last_day = FIRST_DAY + timedelta(days=DAYS - 1)
         gen_s = time.perf_counter()
-        with writer(config.settings.warehouse_path) as con:
+        with writer(config.settings) as con:
             con.execute("CREATE TEMP TABLE bench_regions AS SELECT * FROM (VALUES " +
                         ", ".join("(?)" for _ in regions) + ") t(region_id)", [r["id"] for r in regions])
             pairs = [(r["id"], c) for r in regions for c in r["countries"]]
@@ -137,12 +138,12 @@ def main(argv: list[str] | None = None) -> int:
             n_events = con.execute("SELECT count(*) FROM events").fetchone()[0]
         gen_s = time.perf_counter() - gen_s
 
-        with writer(config.settings.warehouse_path) as con:
+        with writer(config.settings) as con:
             base_s, _ = _timed(lambda: con.execute(
                 "SELECT event_date, count(*), sum(goldstein * num_mentions) FROM events GROUP BY ALL").fetchall())
         full_s, full = _timed(lambda: compute(config, full=True))
 
-        with writer(config.settings.warehouse_path) as con:
+        with writer(config.settings) as con:
             _countries_table(con, [c for _, c in pairs] + others)
             con.execute(NEW_FILE, {"last": last_day})
             loaded = datetime(2026, 1, 1)

@@ -1,7 +1,7 @@
 """tracktwo_dashboard: rebuild the static dashboard after new indicators, and daily at 05:30 UTC.
 
 Scheduled by the `tracktwo_indicators` Asset or by the clock, whichever comes
-first (AssetOrTimeSchedule). `build` calls `reports.dashboard.build(config, out=None)`,
+first (AssetOrTimeSchedule). `build` calls `tracktwo.pipeline.dashboard(config)`,
 which writes the site under `<data>/site/`; it reads the warehouse, so it waits in
 the `tracktwo_duckdb` pool (DuckDB will not open a file for reading while another
 process writes it).
@@ -9,14 +9,9 @@ process writes it).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-if str(Path(__file__).parent) not in sys.path:  # Airflow adds the bundle root; plain DagBag/--local does not
-    sys.path.append(str(Path(__file__).parent))
-
-from _common import DAG_ARGS, INDICATORS, WAREHOUSE_TASK_ARGS
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
+
+from tracktwo.airflow import DAG_ARGS, INDICATORS, WAREHOUSE_TASK_ARGS, write_dashboard
 
 
 @dag(
@@ -30,13 +25,7 @@ from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 def tracktwo_dashboard():
     @task(**WAREHOUSE_TASK_ARGS)
     def build() -> str:
-        from _common import load_config, log, run_after
-        from reports.dashboard import build as build_dashboard
-
-        log.info("building the dashboard for the run of %s", run_after())
-        out = build_dashboard(load_config(), out=None)
-        log.info("dashboard written to %s", out)
-        return str(out)
+        return write_dashboard()
 
     build()
 

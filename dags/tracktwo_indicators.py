@@ -2,7 +2,7 @@
 
 Data-aware: runs when either ingest DAG updates the `tracktwo_documents` or
 `tracktwo_events` Asset (no clock schedule, hence no logical_date; the run's time
-is `dag_run.run_after`). `compute` calls `warehouse.indicators.compute(config)`,
+is `dag_run.run_after`). `compute` calls `tracktwo.pipeline.indicators(config)`,
 which recomputes only the days touched by newly loaded data (incremental), in the
 one-slot `tracktwo_duckdb` pool, and then updates the `tracktwo_indicators` Asset
 that triggers `tracktwo_dashboard`.
@@ -10,14 +10,9 @@ that triggers `tracktwo_dashboard`.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-if str(Path(__file__).parent) not in sys.path:  # Airflow adds the bundle root; plain DagBag/--local does not
-    sys.path.append(str(Path(__file__).parent))
-
-from _common import DAG_ARGS, DOCUMENTS, EVENTS, INDICATORS, WAREHOUSE_TASK_ARGS
 from airflow.sdk import dag, task
+
+from tracktwo.airflow import DAG_ARGS, DOCUMENTS, EVENTS, INDICATORS, WAREHOUSE_TASK_ARGS, compute_indicators
 
 
 @dag(
@@ -30,13 +25,8 @@ from airflow.sdk import dag, task
 )
 def tracktwo_indicators():
     @task(outlets=[INDICATORS], **WAREHOUSE_TASK_ARGS)
-    def compute() -> None:
-        from _common import load_config, log, run_after
-        from warehouse.indicators import compute as compute_indicators
-
-        log.info("computing indicators for the run of %s", run_after())
-        result = compute_indicators(load_config())
-        log.info("indicators: %s", result)
+    def compute() -> dict:
+        return compute_indicators()
 
     compute()
 

@@ -11,23 +11,18 @@
   `tracktwo_indicators`) only when new or changed documents were stored.
 
 Same code path as `tracktwo ingest` (tracktwo.pipeline). No logical_date is used.
-The task graph is built by `_common.ingest_dag`, shared with `tracktwo_ingest_gdelt`.
+The task graph is built by `tracktwo.airflow.ingest_dag`, shared with `tracktwo_ingest_gdelt`.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-if str(Path(__file__).parent) not in sys.path:  # Airflow adds the bundle root; plain DagBag/--local does not
-    sys.path.append(str(Path(__file__).parent))
-
-from _common import DOCUMENTS, ingest_dag
+from tracktwo.airflow import DOCUMENTS, ingest_dag
 
 tracktwo_ingest_feeds = ingest_dag(
     dag_id="tracktwo_ingest_feeds",
     schedule="*/30 * * * *",
     kind="rss",
+    list_task_id="feed_sources",
     tags=["tracktwo", "ingest", "feeds"],
     asset=DOCUMENTS,
     changed=lambda summary: summary["items_new"] + summary["items_updated"] > 0,

@@ -12,23 +12,18 @@
 - `announce` updates the `tracktwo_events` Asset (triggering `tracktwo_indicators`)
   when at least one export file was loaded.
 
-The task graph is built by `_common.ingest_dag`, shared with `tracktwo_ingest_feeds`.
+The task graph is built by `tracktwo.airflow.ingest_dag`, shared with `tracktwo_ingest_feeds`.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-if str(Path(__file__).parent) not in sys.path:  # Airflow adds the bundle root; plain DagBag/--local does not
-    sys.path.append(str(Path(__file__).parent))
-
-from _common import EVENTS, ingest_dag
+from tracktwo.airflow import EVENTS, ingest_dag
 
 tracktwo_ingest_gdelt = ingest_dag(
     dag_id="tracktwo_ingest_gdelt",
     schedule="5,20,35,50 * * * *",  # GDELT publishes at :00/:15/:30/:45; give it five minutes
     kind="gdelt_events",
+    list_task_id="gdelt_sources",
     tags=["tracktwo", "ingest", "gdelt"],
     asset=EVENTS,
     changed=lambda summary: summary["ok"] > 0,

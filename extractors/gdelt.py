@@ -18,14 +18,17 @@ import zipfile
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Literal
 from urllib.parse import urljoin
 
 import requests
 
-from extractors.http import FetchError, fetch, fetch_tail, session, stream_lines, utcnow
+from extractors.http import FetchError, fetch, fetch_tail, session, stream_lines
+from tracktwo.core.clock import utc_now
 from extractors.landing import FetchRecord, Landing, iso, write_state
-from tracktwo.config import HttpSettings, Source
+from pydantic import Field
+
+from tracktwo.core.config import HttpSettings, SourceBase
 
 KIND = "gdelt_events"
 EXT = ".export.CSV.zip"
@@ -38,7 +41,7 @@ TAIL_MAX = 64 * 1024 * 1024
 # The 61 tab-separated columns of a GDELT 2.0 export, in file order, with the
 # DuckDB type each is read as. Codes stay VARCHAR: CAMEO codes have leading
 # zeros ('0211'), FIPS/ADM codes are letters. SQLDATE and DATEADDED are parsed
-# with the formats in READ_OPTIONS.
+# with the formats in READ_CSV_PARAMS.
 EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("GLOBALEVENTID", "BIGINT"), ("SQLDATE", "DATE"), ("MonthYear", "INTEGER"), ("Year", "INTEGER"),
     ("FractionDate", "DOUBLE"),
@@ -66,15 +69,23 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
 ]
 assert len(EXPORT_COLUMNS) == 61
 
-# DuckDB read_csv options for an export: tab-separated, no header, no quoting
-# (GDELT never quotes; a '"' in a name or URL is data), nothing sniffed.
-READ_OPTIONS = (
-    "delim = '\\t', header = false, quote = '', escape = '', auto_detect = false, "
-    "dateformat = '%Y%m%d', timestampformat = '%Y%m%d%H%M%S', "
-    "columns = {" + ", ".join(f"'{n}': '{t}'" for n, t in EXPORT_COLUMNS) + "}"
-)
+# Bound parameters of DuckDB's read_csv for an export (warehouse/sql/gdelt_stage.sql): tab-separated, no
+# header, no quoting (GDELT never quotes; a '"' in a name or URL is data), nothing sniffed, this schema.
+READ_CSV_PARAMS: dict[str, object] = {
+    "delim": "\t", "dateformat": "%Y%m%d", "timestampformat": "%Y%m%d%H%M%S", "columns": dict(EXPORT_COLUMNS),
+}
 
 _TS = re.compile(r"/(\d{14})\.export\.csv\.zip$", re.IGNORECASE)
+
+
+class GdeltSource(SourceBase):
+    """A `kind: gdelt_events` entry of sources.yaml: the URL of GDELT 2.0's lastupdate.txt."""
+
+    kind: Literal["gdelt_events"]
+    # how many missed 15-minute files one run may catch up
+    max_files_per_run: int = Field(96, gt=0)
+    # how many times a failed file (HTTP error, MD5 mismatch, corrupt zip) is tried
+    max_attempts: int = Field(3, ge=1)
 
 
 @dataclass(frozen=True)
@@ -122,7 +133,7 @@ def export_entries(lines: Iterable[str], base_url: str | None = None) -> Iterato
             yield f
 
 
-def masterfilelist_url(source: Source) -> str:
+def masterfilelist_url(source: GdeltSource) -> str:
     return urljoin(source.url, "masterfilelist.txt")
 
 
@@ -158,7 +169,8 @@ class LandedState:
     last_ok_ts: datetime | None = None
     pending_retries: list[ListedFile] = field(default_factory=list)
 
-    def is_loaded(self, f: ListedFile) -> bool:
+    def is_landed(self, f: ListedFile) -> bool:
+        """Landed ok already (same URL and MD5): nothing to fetch, whether or not the warehouse loaded it yet."""
         return (f.url, f.md5) in self.ok
 
 
@@ -191,7 +203,7 @@ def _landed_index(landing: Landing, source_id: str) -> dict[str, list | None]:
     return index
 
 
-def landed_state(landing: Landing, source: Source) -> LandedState:
+def landed_state(landing: Landing, source: GdeltSource) -> LandedState:
     """Files landed ok, and failed ones still worth a retry (fewer than `max_attempts` tries)."""
     st = LandedState()
     ok_urls: set[str] = set()
@@ -218,11 +230,11 @@ def landed_state(landing: Landing, source: Source) -> LandedState:
 
 # --- fetching -------------------------------------------------------------------
 
-def fetch_export(source: Source, http: HttpSettings, landing: Landing, listed: ListedFile,
+def fetch_export(source: GdeltSource, http: HttpSettings, landing: Landing, listed: ListedFile,
                  sess: requests.Session | None = None, listed_in: str | None = None,
                  warning: str | None = None) -> FetchRecord:
     """Download one listed export, check it, land it (ok or failed). Never raises for source failures."""
-    started = utcnow()
+    started = utc_now()
     rec = FetchRecord(
         run_id=landing.new_run_id(source.id, started, listed.url.encode()), source_id=source.id, kind=KIND,
         url=listed.url, started_at=iso(started), finished_at="", status="failed", warning=warning,
@@ -242,14 +254,14 @@ def fetch_export(source: Source, http: HttpSettings, landing: Landing, listed: L
         rec.error = f"{listed.url}: {exc}"
     except BadExport as exc:
         rec.error = f"{listed.url}: {exc} (kept for inspection, not loaded; retried next run)"
-    rec.finished_at = iso(utcnow())
+    rec.finished_at = iso(utc_now())
     return landing.write(rec, body if body else None, EXT)
 
 
-def _listing_record(source: Source, landing: Landing, url: str, status: str, started: datetime,
+def _listing_record(source: GdeltSource, landing: Landing, url: str, status: str, started: datetime,
                     http_status: int | None = None, error: str | None = None, extra: dict | None = None) -> FetchRecord:
     rec = FetchRecord(run_id=landing.new_run_id(source.id, started, b"listing"), source_id=source.id, kind=KIND,
-                      url=url, started_at=iso(started), finished_at=iso(utcnow()), status=status,
+                      url=url, started_at=iso(started), finished_at=iso(utc_now()), status=status,
                       http_status=http_status, error=error, extra=extra or {})
     return landing.write(rec, None, ".txt")
 
@@ -275,12 +287,12 @@ def plan_catch_up(latest: list[ListedFile], master: Iterable[ListedFile] | None,
         else:
             candidates = (f for f in master if f.ts > st.last_ok_ts and (newest is None or f.ts <= newest))
         for f in candidates:
-            if not st.is_loaded(f):
+            if not st.is_landed(f):
                 wanted[f.url] = f
                 if len(wanted) >= cap + len(st.pending_retries):
                     break
     for f in latest:
-        if not st.is_loaded(f) and (st.last_ok_ts is None or f.ts > st.last_ok_ts or f.url in wanted):
+        if not st.is_landed(f) and (st.last_ok_ts is None or f.ts > st.last_ok_ts or f.url in wanted):
             wanted[f.url] = f
     return sorted(wanted.values(), key=lambda f: (f.ts, f.url))[:cap]
 
@@ -325,9 +337,9 @@ def _catch_up_listing(murl: str, http: HttpSettings, sess: requests.Session, st:
     return listing_since(murl, http, sess, covers)
 
 
-def fetch_new_files(source: Source, http: HttpSettings, landing: Landing) -> list[FetchRecord]:
+def fetch_new_files(source: GdeltSource, http: HttpSettings, landing: Landing) -> list[FetchRecord]:
     """lastupdate.txt -> the export files not landed yet (catching up missed windows) -> landing."""
-    started = utcnow()
+    started = utc_now()
     cap = source.max_files_per_run
     st = landed_state(landing, source)
     sess = session(http)
@@ -368,7 +380,7 @@ def fetch_new_files(source: Source, http: HttpSettings, landing: Landing) -> lis
         sess.close()
 
 
-def files_in_range(source: Source, http: HttpSettings, start: datetime, end: datetime) -> list[ListedFile]:
+def files_in_range(source: GdeltSource, http: HttpSettings, start: datetime, end: datetime) -> list[ListedFile]:
     """Backfill: every export listed in masterfilelist.txt with start <= window < end, oldest first."""
     sess = session(http)
     try:

@@ -18,7 +18,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from tracktwo.config import HttpSettings
+from tracktwo.core.config import HttpSettings
 
 
 class FetchError(Exception):
@@ -236,10 +236,6 @@ def fetch_tail(
             if exc.status == 416:  # some servers refuse a suffix longer than the file: read it whole
                 return None
             raise
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def stream_lines(

@@ -16,11 +16,19 @@ import feedparser
 from extractors.http import FetchError, fetch
 from extractors.landing import FetchRecord, HttpState, Landing, iso
 from extractors.text import canonical_url, plain_text
-from tracktwo.config import HttpSettings, Source
+from typing import Literal
+
+from tracktwo.core.config import HttpSettings, SourceBase
 
 TITLE_CAP = 500
 SUMMARY_CAP = 4000
 ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
+
+
+class RssSource(SourceBase):
+    """A `kind: rss` entry of sources.yaml: an RSS 0.9x/1.0/2.0 or Atom feed URL (no extra fields)."""
+
+    kind: Literal["rss"]
 
 
 class FeedError(Exception):
@@ -106,7 +114,7 @@ def parse_feed(body: bytes, url: str | None = None, content_type: str | None = N
     return ParsedFeed(items=items, warning=warning, title=plain_text(parsed.feed.get("title"), TITLE_CAP))
 
 
-def fetch_to_landing(source: Source, http: HttpSettings, landing: Landing, state: HttpState) -> FetchRecord:
+def fetch_to_landing(source: RssSource, http: HttpSettings, landing: Landing, state: HttpState) -> FetchRecord:
     """Fetch one feed, land what came back, and return the record (never raises for source failures)."""
     started = datetime.now(timezone.utc)
     run_id = landing.new_run_id(source.id, started)

@@ -22,18 +22,21 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
-from reports import svg
 from extractors.text import safe_href
-from reports.dashboard_data import RegionData, Snapshot, load
-from tracktwo.config import Config
+from reports import svg
+from reports.alerts import SEVERITY_RANK
+from reports.dashboard_data import RegionData, Snapshot, read_snapshot
+from tracktwo.core.config import Config
+from warehouse.status import SourceStatus
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 CSS = HERE / "static" / "dashboard.css"
-METHODOLOGY_MD = HERE.parent / "docs" / "indicators.md"
+METHODOLOGY_MD = HERE / "methodology.md"  # package data: the page must not depend on a checkout
 SETTINGS_FILE = "dashboard.yaml"
 HIGH_BAND = 65.0  # shaded zone of the index chart
 
@@ -114,8 +117,6 @@ def _unlink(children: list) -> list:
 
 def render_markdown(text: str) -> Markup:
     """Markdown to HTML with raw HTML disabled (shown as text), no images, http(s)/#anchor links only."""
-    from markdown_it import MarkdownIt
-
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
     md.disable("image")
     # Any other scheme (javascript:, data:, ...) stays literal text; relative links lose their link below.
@@ -129,8 +130,9 @@ def render_markdown(text: str) -> Markup:
     return Markup(md.renderer.render(tokens, md.options, {}))
 
 
-def methodology_html(path: Path = METHODOLOGY_MD) -> Markup | None:
-    return render_markdown(path.read_text(encoding="utf-8")) if path.is_file() else None
+def methodology_html(path: Path = METHODOLOGY_MD) -> Markup:
+    """The methodology page's body (a missing file is an installation error, not an empty page)."""
+    return render_markdown(path.read_text(encoding="utf-8"))
 
 
 # ---- per-region view model ----
@@ -158,9 +160,6 @@ class RegionView:
     change_class: str
     dialogue: Dialogue
     badges: list[AlertBadge]
-
-
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
 def _badges(d: RegionData) -> list[AlertBadge]:
@@ -261,7 +260,7 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
-def render(snap: Snapshot, methodology: Markup | None, env: Environment | None = None) -> dict[str, str]:
+def render(snap: Snapshot, methodology: Markup, env: Environment | None = None) -> dict[str, str]:
     """File name -> HTML for every page of the site."""
     env = env or environment()
     css = Markup(CSS.read_text(encoding="utf-8"))  # our own file, not feed text
@@ -280,12 +279,15 @@ def render(snap: Snapshot, methodology: Markup | None, env: Environment | None =
     return pages
 
 
-def build(config: Config, out: Path | None = None) -> Path:
-    """Write the site (default `<data>/site/`) and return the path of its index.html."""
+def write_site(config: Config, sources: list[SourceStatus], out: Path | None = None) -> Path:
+    """Write the site (default `<data>/site/`) and return the path of its index.html.
+
+    `sources` is the per-source status the pipeline gathered (each kind's status query).
+    """
     settings = load_settings(config)
     out = Path(out) if out is not None else config.settings.data_dir / "site"
-    snap = load(config, window_days=settings.window_days, active_days=settings.active_days,
-                latest_documents=settings.latest_documents)
+    snap = read_snapshot(config, sources, window_days=settings.window_days, active_days=settings.active_days,
+                         latest_documents=settings.latest_documents)
     pages = render(snap, methodology_html())
     out.mkdir(parents=True, exist_ok=True)
     for name, html in pages.items():

@@ -1,14 +1,13 @@
-"""What the dashboard shows, read from the warehouse into plain objects (no HTML here).
+"""What the dashboard shows, read from the warehouse's documented views into plain objects (no HTML here).
 
 One short read-only connection. Every configured region gets a RegionData, with
 zeros on days (or whole ranges) the warehouse has nothing for, so a quiet region
-is visibly quiet rather than missing. When the indicator views do not exist yet
-(nothing computed), the snapshot says so and still lists sources and documents.
+is visibly quiet rather than missing. When no indicators have been computed yet,
+the snapshot says so and still lists sources and documents.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,68 +16,29 @@ from typing import Any
 import duckdb
 
 from extractors.text import safe_href
-from tracktwo.config import Config, Region
-from warehouse.db import reader, sql, utcnow
+from reports.alerts import Alert, finite, read_alerts
+from tracktwo.core.clock import utc_now_naive
+from tracktwo.core.config import Config, Region
+from warehouse.db import reader
+from warehouse.status import SourceStatus
 
 COUNT_COLUMNS = ("events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
                  "documents", "publishers", "un_documents", "dialogue_events", "dialogue_documents")
 MEAN_COLUMNS = ("goldstein_mean", "tone_mean", "conflict_share", "fatalities")
-STATUS_SQL = "status.sql"  # per source: last success, last error, documents (shared with `tracktwo status`)
-
-OBJECTS_SQL = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
 # The report day: the last day with coded events anywhere (the index is built from events; a day with
 # only early news items would show every region at 0), else the last day with any row.
 LAST_DAY_SQL = "SELECT coalesce(max(day) FILTER (WHERE events_total > 0), max(day)) FROM v_region_daily"
-LAST_DOC_DAY_SQL = "SELECT max(published_at)::DATE FROM documents"
+LAST_DOC_DAY_SQL = "SELECT max(published_at)::DATE FROM v_region_documents"
 DAILY_SQL = "SELECT * FROM v_region_daily WHERE day BETWEEN $start AND $end ORDER BY region_id, day"
-ALERTS_SQL = """
-SELECT * FROM v_alerts
-WHERE day >= $start
-ORDER BY day DESC, CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, kind
-"""
-# Coded events stored per source (events carry the run that loaded them).
-EVENTS_PER_SOURCE_SQL = """
-SELECT r.source_id, count(*) AS events FROM events e JOIN ingest_runs r USING (run_id) GROUP BY r.source_id
-"""
-LAST_RUN_SQL = "SELECT max(as_of) FROM indicator_runs"
-# The latest documents per region, through document_places (the gazetteer's region match).
+LAST_RUN_SQL = "SELECT max(as_of) FROM v_indicator_runs"
+# The latest documents per region (the gazetteer's region match).
 LATEST_DOCS_SQL = """
-WITH hits AS (
-    SELECT place_id AS region_id, doc_id, sum(mentions) AS mentions
-    FROM document_places
-    WHERE place_type = 'region' AND list_contains($regions::VARCHAR[], place_id)
-    GROUP BY place_id, doc_id
-)
-SELECT h.region_id, d.doc_id, d.title, d.url, d.publisher, d.source_id,
-       d.published_at, d.fetched_at, h.mentions
-FROM hits h JOIN documents d USING (doc_id)
-QUALIFY row_number() OVER (PARTITION BY h.region_id
-                           ORDER BY coalesce(d.published_at, d.fetched_at) DESC, d.doc_id) <= $n
-ORDER BY h.region_id, coalesce(d.published_at, d.fetched_at) DESC, d.doc_id
+SELECT region_id, doc_id, title, url, publisher, source_id, published_at, fetched_at, mentions
+FROM v_region_documents
+WHERE list_contains($regions::VARCHAR[], region_id)
+QUALIFY row_number() OVER (PARTITION BY region_id ORDER BY coalesce(published_at, fetched_at) DESC, doc_id) <= $n
+ORDER BY region_id, coalesce(published_at, fetched_at) DESC, doc_id
 """
-
-@dataclass(frozen=True)
-class Evidence:
-    rank: int
-    item_type: str  # event | document
-    title: str
-    url: str | None  # as stored (shown as text)
-    href: str | None  # the same, only when it is http(s)
-    publisher: str | None
-    day: date | None
-    score: float | None
-
-
-@dataclass(frozen=True)
-class Alert:
-    region_id: str
-    day: date
-    kind: str  # escalation | de-escalation | dialogue-gap
-    severity: str  # low | medium | high
-    trigger: str
-    values: dict[str, Any]  # the numbers that triggered it (name -> value)
-    corroboration: int | None
-    evidence: list[Evidence]
 
 
 @dataclass(frozen=True)
@@ -125,25 +85,6 @@ class RegionData:
         return None if before is None else self.tension - float(before)
 
 
-@dataclass(frozen=True)
-class SourceStatus:
-    source_id: str
-    publisher: str
-    kind: str
-    enabled: bool
-    last_success: datetime | None
-    last_failure: datetime | None
-    last_error: str | None
-    documents: int
-    events: int
-    in_warehouse: bool
-
-    @property
-    def failing(self) -> bool:
-        """The latest attempt failed (an error newer than the last success)."""
-        return self.last_failure is not None and (self.last_success is None or self.last_failure > self.last_success)
-
-
 @dataclass
 class Snapshot:
     report_day: date  # the last day with indicators ("today" on the page)
@@ -172,77 +113,22 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
-def _clean(v: Any) -> Any:
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    return v
-
-
-def _evidence(raw: Any) -> list[Evidence]:
-    out = []
-    for e in raw or []:
-        url = e.get("url")
-        out.append(Evidence(rank=int(e.get("rank") or len(out) + 1), item_type=str(e.get("item_type") or ""),
-                            title=str(e.get("title") or e.get("item_id") or ""), url=url, href=safe_href(url),
-                            publisher=e.get("publisher"), day=e.get("day"), score=_clean(e.get("score"))))
-    return sorted(out, key=lambda e: e.rank)
-
-
-_ALERT_KEYS = {"alert_id", "as_of", "region_id", "day", "kind", "severity", "trigger", "corroboration",
-               "evidence", "evidence_count", "evidence_hash", "status", "computed_at"}
-
-
-def _alert(row: dict[str, Any]) -> Alert:
-    values = {k: _clean(v) for k, v in row.items() if k not in _ALERT_KEYS and v is not None
-              and isinstance(v, (int, float))}
-    return Alert(region_id=row["region_id"], day=row["day"], kind=row["kind"], severity=row["severity"],
-                 trigger=str(row.get("trigger") or ""), values=values, corroboration=row.get("corroboration"),
-                 evidence=_evidence(row.get("evidence")))
-
-
-def _sources(con: duckdb.DuckDBPyConnection, config: Config, has_events: bool) -> list[SourceStatus]:
-    """Freshness per source: configured sources first (even never fetched), then any others in the warehouse."""
-    stored = {r["source_id"]: r for r in _rows(con, sql(STATUS_SQL))}
-    events = dict(con.execute(EVENTS_PER_SOURCE_SQL).fetchall()) if has_events else {}
-    try:
-        configured = list(config.sources)
-    except Exception:  # a broken sources.yaml must not hide what the warehouse knows
-        configured = []
-    out = []
-    for s in configured:
-        r = stored.pop(s.id, None) or {}
-        out.append(SourceStatus(s.id, s.publisher_name, s.kind, s.enabled, r.get("last_success"),
-                                r.get("last_failure"), r.get("last_error"), int(r.get("documents") or 0),
-                                int(events.get(s.id, 0)), bool(r)))
-    for sid, r in sorted(stored.items()):
-        out.append(SourceStatus(sid, sid, r.get("kind") or "", bool(r.get("enabled")), r.get("last_success"),
-                                r.get("last_failure"), r.get("last_error"), int(r.get("documents") or 0),
-                                int(events.get(sid, 0)), True))
-    return out
-
-
-def load(config: Config, *, window_days: int = 90, active_days: int = 7, latest_documents: int = 15,
-         now: datetime | None = None) -> Snapshot:
-    """Read everything the pages need in one short read-only connection."""
+def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: int = 90, active_days: int = 7,
+                  latest_documents: int = 15, now: datetime | None = None) -> Snapshot:
+    """Read everything the pages need in one short read-only connection (`sources`: the pipeline's status)."""
     regions = list(config.regions)
-    now = now or utcnow()
-    with reader(config.settings.warehouse_path) as con:
-        objects = {r[0] for r in con.execute(OBJECTS_SQL).fetchall()}
-        has_daily = "v_region_daily" in objects
-        has_alerts = "v_alerts" in objects
-        last = con.execute(LAST_DAY_SQL).fetchone()[0] if has_daily else None
+    now = now or utc_now_naive()
+    with reader(config.settings) as con:
+        last = con.execute(LAST_DAY_SQL).fetchone()[0]
         available = last is not None
-        if last is None and "documents" in objects:
+        if last is None:
             last = con.execute(LAST_DOC_DAY_SQL).fetchone()[0]
         end: date = last or now.date()
         start = end - timedelta(days=window_days - 1)
-        params = {"start": start, "end": end}
-        daily = _rows(con, DAILY_SQL, params) if has_daily else []
-        alerts = [_alert(r) for r in _rows(con, ALERTS_SQL, {"start": start})] if has_alerts else []
-        as_of = con.execute(LAST_RUN_SQL).fetchone()[0] if "indicator_runs" in objects else None
-        docs = _rows(con, LATEST_DOCS_SQL, {"regions": [r.id for r in regions], "n": latest_documents}) \
-            if {"documents", "document_places"} <= objects else []
-        sources = _sources(con, config, "events" in objects) if {"sources", "ingest_runs", "documents"} <= objects else []
+        daily = _rows(con, DAILY_SQL, {"start": start, "end": end})
+        alerts = read_alerts(con, start, end)
+        as_of = con.execute(LAST_RUN_SQL).fetchone()[0]
+        docs = _rows(con, LATEST_DOCS_SQL, {"regions": [r.id for r in regions], "n": latest_documents})
 
     days = [start + timedelta(days=i) for i in range(window_days)]
     index = {d: i for i, d in enumerate(days)}
@@ -266,7 +152,7 @@ def load(config: Config, *, window_days: int = 90, active_days: int = 7, latest_
                 continue
             for c in columns:
                 if c in r:
-                    series[c][i] = _clean(r[c])
+                    series[c][i] = finite(r[c])
         ra = [a for a in alerts if a.region_id == region.id]
         rd = [Document(title=str(d["title"] or "(untitled)"), url=d["url"], href=safe_href(d["url"]),
                        publisher=d["publisher"] or d["source_id"], published_at=d["published_at"]) for d in docs if d["region_id"] == region.id]

@@ -1,8 +1,8 @@
-"""Email for the weekly digest: MIME assembly and SMTP delivery (stdlib only).
+"""Email: MIME assembly and SMTP delivery (stdlib only), for the digest and Airflow failure notices.
 
-SMTP settings come from TRACKTWO_SMTP_* or, when the environment names no host
-and Airflow is installed, from Airflow's `smtp_default` connection. The password
-is kept out of every repr, log line, file and error message.
+SMTP settings come from TRACKTWO_SMTP_* (read by `Settings.from_env`) or, when the
+environment names no host and Airflow is installed, from Airflow's `smtp_default`
+connection. The password is kept out of every repr, log line, file and error message.
 
 TLS (STARTTLS or implicit SSL) always verifies the server's certificate and host
 name against the system's CAs; TRACKTWO_SMTP_CA_FILE (or the connection extra
@@ -11,114 +11,31 @@ name against the system's CAs; TRACKTWO_SMTP_CA_FILE (or the connection extra
 
 from __future__ import annotations
 
-import base64
-import os
 import smtplib
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid, parseaddr
 
-from tracktwo.config import ConfigError
+from tracktwo.core.errors import ConfigError
+from tracktwo.core.settings import Settings, SmtpSettings, ca_file, truthy
 
-TRUE = ("1", "true", "yes", "on")
 # CRLF line ends for SMTP; headers are not folded below RFC 5322's hard limit, because a
 # folded List-Unsubscribe URL gets RFC 2047-encoded and clients stop recognising it.
 POLICY = SMTP_POLICY.clone(max_line_length=998)
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where to deliver; `password` is excluded from repr so it never reaches a log."""
-
-    host: str
-    port: int
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    starttls: bool = False
-    ssl: bool = False
-    timeout: float = 30.0
-    origin: str = "env"  # "env" or "airflow:<conn_id>", for messages
-    ca_file: str | None = None  # PEM file of extra CAs to trust (a private CA); system CAs are kept
-
-    def scrub(self, text: str) -> str:
-        """Remove the password from a text that may echo it (server replies, exception strings),
-        also in the base64 forms AUTH PLAIN / LOGIN send it in."""
-        if self.password:
-            secret = self.password.encode("utf-8")
-            forms = [self.password,
-                     base64.b64encode(secret).decode("ascii"),
-                     base64.b64encode(b"\0" + (self.user or "").encode("utf-8") + b"\0" + secret).decode("ascii")]
-            for form in sorted(forms, key=len, reverse=True):
-                text = text.replace(form, "***")
-        return text
-
-    @property
-    def source(self) -> str:
-        """Where these settings came from, for error messages."""
-        if self.origin.startswith("airflow:"):
-            return f"Airflow connection {self.origin.partition(':')[2]!r}"
-        return "TRACKTWO_SMTP_USER / TRACKTWO_SMTP_PASSWORD"
-
-    def ssl_context(self) -> ssl.SSLContext:
-        """System CAs plus `ca_file`; certificate and host name are always verified."""
-        context = ssl.create_default_context()
-        if self.ca_file:
-            context.load_verify_locations(cafile=self.ca_file)
-        return context
-
-
-def _flag(env: dict[str, str], name: str) -> bool:
-    return env.get(name, "").strip().lower() in TRUE
-
-
-def _truthy(value) -> bool:
-    """A connection extra flag: JSON gives booleans, a URI's query gives strings ("false" is false)."""
-    if isinstance(value, str):
-        return value.strip().lower() in TRUE
-    return bool(value)
-
-
-def _ca_file(path: str | None, where: str) -> str | None:
-    path = (path or "").strip()
-    if not path:
-        return None
-    if not os.path.isfile(path):
-        raise ConfigError(f"{where} {path!r}: file not found (a PEM file of the CA certificates to trust)")
-    return path
-
-
-def smtp_from_env(env: dict[str, str] | None = None) -> SmtpSettings | None:
-    """TRACKTWO_SMTP_HOST/PORT/USER/PASSWORD/STARTTLS/SSL, or None when no host is set."""
-    env = dict(os.environ if env is None else env)
-    host = env.get("TRACKTWO_SMTP_HOST", "").strip()
-    if not host:
-        return None
-    use_ssl = _flag(env, "TRACKTWO_SMTP_SSL")
-    starttls = _flag(env, "TRACKTWO_SMTP_STARTTLS")
-    if use_ssl and starttls:
-        raise ConfigError("TRACKTWO_SMTP_SSL and TRACKTWO_SMTP_STARTTLS are exclusive: set one of them")
-    raw_port = env.get("TRACKTWO_SMTP_PORT", "").strip()
-    try:
-        port = int(raw_port) if raw_port else (465 if use_ssl else 587 if starttls else 25)
-    except ValueError:
-        raise ConfigError(f"TRACKTWO_SMTP_PORT must be a number, not {raw_port!r}") from None
-    return SmtpSettings(host=host, port=port, user=env.get("TRACKTWO_SMTP_USER") or None,
-                        password=env.get("TRACKTWO_SMTP_PASSWORD") or None, starttls=starttls, ssl=use_ssl,
-                        ca_file=_ca_file(env.get("TRACKTWO_SMTP_CA_FILE"), "TRACKTWO_SMTP_CA_FILE"))
-
-
-def smtp_from_airflow(conn_id: str = "smtp_default", env: dict[str, str] | None = None) -> SmtpSettings | None:
+def smtp_from_airflow(conn_id: str = "smtp_default", default_ca_file: str | None = None) -> SmtpSettings | None:
     """Airflow's SMTP connection (the SMTP provider's flags), or None without Airflow or without the connection.
 
     `BaseHook.get_connection` from the Task SDK reads the connection through the task's supervisor
     inside a task, and from AIRFLOW_CONN_<ID> (JSON or URI) and any configured secrets backend outside one.
     """
-    env = dict(os.environ if env is None else env)
     try:
-        from airflow.sdk import BaseHook  # lazy: parsing and the CLI never need Airflow
+        # Imported here because Airflow is optional (the `airflow` extra): the CLI and researchers run without it.
+        from airflow.sdk import BaseHook
         from airflow.sdk.exceptions import AirflowNotFoundException
     except Exception:
         return None
@@ -132,27 +49,30 @@ def smtp_from_airflow(conn_id: str = "smtp_default", env: dict[str, str] | None 
         return None
     extra = conn.extra_dejson or {}
     where = f"Airflow connection {conn_id!r}"
-    use_ssl = not _truthy(extra.get("disable_ssl", False))
-    starttls = not _truthy(extra.get("disable_tls", False)) and not use_ssl
+    use_ssl = not truthy(extra.get("disable_ssl", False))
+    starttls = not truthy(extra.get("disable_tls", False)) and not use_ssl
     try:
         port = int(conn.port) if conn.port else (465 if use_ssl else 587 if starttls else 25)
         timeout = float(extra.get("timeout", 30))
     except (TypeError, ValueError):
         raise ConfigError(f"{where}: port and extra 'timeout' must be numbers") from None
-    ca_file = _ca_file(extra.get("ca_file"), f"{where} extra 'ca_file'") or \
-        _ca_file(env.get("TRACKTWO_SMTP_CA_FILE"), "TRACKTWO_SMTP_CA_FILE")
     return SmtpSettings(host=conn.host, port=port, user=conn.login or None, password=conn.password or None,
                         starttls=starttls, ssl=use_ssl, timeout=timeout, origin=f"airflow:{conn_id}",
-                        ca_file=ca_file)
+                        ca_file=ca_file(extra.get("ca_file"), f"{where} extra 'ca_file'") or default_ca_file)
 
 
-def resolve_smtp(env: dict[str, str] | None = None) -> SmtpSettings:
+def smtp_settings(settings: Settings) -> SmtpSettings | None:
+    """TRACKTWO_SMTP_* when set, else Airflow's smtp_default (with TRACKTWO_SMTP_CA_FILE), else None."""
+    return settings.smtp or smtp_from_airflow(default_ca_file=settings.ca_file)
+
+
+def resolve_smtp(settings: Settings) -> SmtpSettings:
     """Environment first, then Airflow's smtp_default; a ConfigError when neither is set."""
-    settings = smtp_from_env(env) or smtp_from_airflow(env=env)
-    if settings is None:
+    smtp = smtp_settings(settings)
+    if smtp is None:
         raise ConfigError("SMTP is not configured: set TRACKTWO_SMTP_HOST (and TRACKTWO_SMTP_PORT, ...) "
                           "or an Airflow smtp_default connection; without --send the digest is written to files")
-    return settings
+    return smtp
 
 
 def _domain(address: str) -> str:

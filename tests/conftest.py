@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tracktwo.config import Config, Settings
+from tracktwo.core.settings import Settings
+from tracktwo.pipeline import open_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_CONFIG = ROOT / "config"
@@ -37,7 +38,7 @@ def make_config(tmp_path):
                 shutil.copy2(p, cfg / p.name)
         doc = {"http": {**FAST_HTTP, **(http or {})}, "sources": sources}
         (cfg / "sources.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
-        return Config(Settings(cfg, tmp_path / name / "data"))
+        return open_config(Settings.from_env(cfg, tmp_path / name / "data"))  # the test's TRACKTWO_* too
 
     return _make
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from tracktwo.config import Config, Settings
+from tracktwo.core.settings import Settings
+from tracktwo.pipeline import open_config
 from warehouse.db import writer
 
 PROJECT_CONFIG = Path(__file__).resolve().parents[1] / "config"
@@ -113,7 +114,7 @@ def build_warehouse(config: Config) -> None:
     from warehouse.indicators import compute
     from warehouse.load import sync_reference
 
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         sync_reference(con, config)
         con.execute("BEGIN")
         _events(con)
@@ -131,12 +132,12 @@ def make_config(root: Path, sources: list[dict] | None = None) -> Config:
         if p.is_file() and p.name != "sources.yaml":
             shutil.copy2(p, cfg / p.name)
     (cfg / "sources.yaml").write_text(yaml.safe_dump({"sources": SOURCES if sources is None else sources}))
-    return Config(Settings(cfg, root / "data"))
+    return open_config(Settings(cfg, root / "data"))
 
 
 def make_site(root: Path) -> tuple[Config, Path]:
     """Fixture warehouse plus its dashboard; returns (config, site dir)."""
-    from reports.dashboard import build
+    from tracktwo.pipeline import dashboard as build
 
     config = make_config(root)
     build_warehouse(config)

@@ -65,14 +65,14 @@ def test_run_is_ingest_indicators_dashboard(two_sources, capsys):
     assert "ingest summary" in out and "indicators (" in out and "some sources failed" in out
     index = config.settings.data_dir / "site" / "index.html"
     assert index.exists() and "tracktwo" in index.read_text(encoding="utf-8")
-    assert query(config.settings.warehouse_path, "SELECT count(*) FROM region_daily")[0][0] > 0
+    assert query(config.settings, "SELECT count(*) FROM region_daily")[0][0] > 0
 
 
 def test_rebuild_keeps_history_and_restores_on_a_failed_load(two_sources, capsys, monkeypatch):
     """Rebuild never loses what landing cannot recreate, and never leaves a half-rebuilt warehouse."""
     config, flags = two_sources
     assert main(flags + ["run"]) == 1
-    path = config.settings.warehouse_path
+    path = config.settings
     n_daily = query(path, "SELECT count(*) FROM region_daily")[0][0]
     assert n_daily > 0
     with writer(path) as con:
@@ -83,12 +83,14 @@ def test_rebuild_keeps_history_and_restores_on_a_failed_load(two_sources, capsys
     assert query(path, "SELECT count(*) FROM digest_log")[0][0] == 1  # the digest is not sent again
     assert query(path, "SELECT count(*) FROM documents")[0][0] == 3
 
-    from warehouse import load as wl
+    import dataclasses
+
+    from tracktwo.pipeline import kinds
 
     def broken(ctx, rec):
         raise RuntimeError("parser bug")
 
-    monkeypatch.setitem(wl.LOADERS, "rss", broken)
+    monkeypatch.setitem(kinds.KINDS, "rss", dataclasses.replace(kinds.KINDS["rss"], load=broken))
     capsys.readouterr()
     assert main(flags + ["rebuild"]) == 1
     assert "rebuild failed" in capsys.readouterr().out

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tracktwo.config import Config, ConfigError, Settings
+from tracktwo.core.errors import ConfigError
+from tracktwo.core.settings import Settings
+from tracktwo.pipeline import open_config
 from tracktwo.cli import main
 
 
@@ -13,7 +15,7 @@ def _config(tmp_path, sources_doc) -> Config:
     cfg = tmp_path / "config"
     cfg.mkdir()
     (cfg / "sources.yaml").write_text(yaml.safe_dump(sources_doc) if not isinstance(sources_doc, str) else sources_doc)
-    return Config(Settings(cfg, tmp_path / "data"))
+    return open_config(Settings(cfg, tmp_path / "data"))
 
 
 def test_error_names_file_entry_and_field(tmp_path):
@@ -77,7 +79,7 @@ def test_cli_exit_code_2_on_config_error(tmp_path, capsys):
 def test_project_config_is_valid():
     from conftest import PROJECT_CONFIG
 
-    config = Config(Settings(PROJECT_CONFIG, PROJECT_CONFIG / "unused"))
+    config = open_config(Settings(PROJECT_CONFIG, PROJECT_CONFIG / "unused"))
     ids = {r.id for r in config.regions}
     assert {"russia-ukraine", "israel-palestine", "middle-east", "taiwan-strait", "korean-peninsula"} <= ids
     assert len(ids) >= 13

@@ -11,7 +11,8 @@ import yaml
 
 from dashboard_fixture import EVIL_TITLE, EVIL_URL, make_config, make_site
 from reports import svg
-from reports.dashboard import build, render_markdown
+from reports.dashboard import render_markdown
+from tracktwo.pipeline import dashboard as build
 from extractors.text import safe_href
 from tracktwo.cli import main
 from warehouse.db import writer
@@ -209,7 +210,7 @@ def test_svg_text_alternatives_and_gaps():
 def test_build_without_indicators(tmp_path):
     """A fresh warehouse (schema only): every region still appears, with a note and zeros."""
     config = make_config(tmp_path)
-    with writer(config.settings.warehouse_path):
+    with writer(config.settings):
         pass
     index = build(config, out=tmp_path / "out")
     assert index == tmp_path / "out" / "index.html"
@@ -222,7 +223,7 @@ def test_build_without_indicators(tmp_path):
 
 def test_stale_region_pages_removed(tmp_path):
     config = make_config(tmp_path)
-    with writer(config.settings.warehouse_path):
+    with writer(config.settings):
         pass
     out = tmp_path / "site"
     out.mkdir()
@@ -233,7 +234,7 @@ def test_stale_region_pages_removed(tmp_path):
 
 def test_cli_dashboard(tmp_path, capsys):
     config = make_config(tmp_path)
-    with writer(config.settings.warehouse_path):
+    with writer(config.settings):
         pass
     args = ["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir)]
     assert main(args + ["dashboard", "--out", str(tmp_path / "x")]) == 0

@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 from reports import digest as dg
-from reports.mail import SmtpSettings, smtp_from_env
-from tracktwo.config import ConfigError
+from tracktwo.core.settings import Settings, SmtpSettings
+from tracktwo.core.config import ConfigError
 from warehouse.db import writer
 
 WEEK = "2026-W47"  # Mon 16 Nov .. Sun 22 Nov 2026
@@ -87,7 +87,7 @@ def build_fixture(config) -> None:
     Israel-Palestine: documents only. Every other region: nothing."""
     from warehouse.load import sync_reference
 
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         sync_reference(con, config)
         src = {s["id"]: s for s in SOURCES}
         eid = 1
@@ -186,7 +186,7 @@ def smtp(monkeypatch):
 @pytest.fixture(scope="module")
 def warehouse_template(tmp_path_factory):
     """Built once (indicators are the slow part); each test copies the file."""
-    from tracktwo.config import Config, Settings
+    from tracktwo.pipeline import open_config
     import shutil
     from pathlib import Path
 
@@ -198,7 +198,7 @@ def warehouse_template(tmp_path_factory):
         if p.is_file() and p.name not in ("sources.yaml", "digest.yaml"):
             shutil.copy2(p, cfg / p.name)
     (cfg / "sources.yaml").write_text(yaml.safe_dump({"sources": SOURCES}))
-    config = Config(Settings(cfg, root / "data"))
+    config = open_config(Settings(cfg, root / "data"))
     build_fixture(config)
     return config
 
@@ -208,7 +208,7 @@ def digest_config(warehouse_template, tmp_path):
     """A fresh config + data dir with the fixture warehouse; write_subscribers() sets digest.yaml."""
     import shutil
 
-    from tracktwo.config import Config, Settings
+    from tracktwo.pipeline import open_config
 
     cfg = tmp_path / "config"
     shutil.copytree(warehouse_template.settings.config_dir, cfg)
@@ -220,7 +220,7 @@ def digest_config(warehouse_template, tmp_path):
         doc = {"from": "tracktwo digest <digest@example.org>", "dashboard_url": "https://dash.example.org/",
                "subject": "tracktwo weekly digest {week}: {regions}", "subscribers": subscribers, **extra}
         (cfg / "digest.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
-        return Config(Settings(cfg, data))
+        return open_config(Settings.from_env(cfg, data))  # TRACKTWO_SMTP_* of the test
 
     return _make
 
@@ -396,7 +396,7 @@ def test_password_never_logged_or_written(smtp, digest_config, caplog, monkeypat
     summary = dg.run_weekly(config, week=WEEK, send=True)
     assert summary["failed"] and sink.messages == []
     assert PASSWORD not in repr(summary) and PASSWORD not in caplog.text
-    assert PASSWORD not in repr(smtp_from_env())
+    assert PASSWORD not in repr(Settings.from_env().smtp)
     assert all(PASSWORD not in repr(r) for r in log_rows(config))
     for p in config.settings.data_dir.rglob("*"):
         if p.is_file() and p.suffix in (".eml", ".html"):
@@ -406,7 +406,7 @@ def test_password_never_logged_or_written(smtp, digest_config, caplog, monkeypat
 
 def test_send_without_smtp_is_a_config_error(digest_config, monkeypatch):
     monkeypatch.delenv("TRACKTWO_SMTP_HOST", raising=False)
-    monkeypatch.setattr("reports.mail.smtp_from_airflow", lambda conn_id="smtp_default", env=None: None)
+    monkeypatch.setattr("reports.mail.smtp_from_airflow", lambda conn_id="smtp_default", default_ca_file=None: None)
     with pytest.raises(ConfigError, match="SMTP is not configured"):
         dg.run_weekly(digest_config(), week=WEEK, send=True)
 
@@ -556,7 +556,7 @@ def test_starttls_with_auth_login(starttls_server, certs, monkeypatch):
     sink, auth = starttls_server("LOGIN")  # the server offers AUTH LOGIN only
     monkeypatch.setenv("TRACKTWO_SMTP_PASSWORD", PASSWORD)
     monkeypatch.setenv("TRACKTWO_SMTP_CA_FILE", str(certs / "ca.pem"))
-    with Mailer(smtp_from_env()) as mailer:
+    with Mailer(Settings.from_env().smtp) as mailer:
         results = [mailer.send(small_message(a), a) for a in ("ana@example.org", "ben@example.org")]
     assert [(r.ok, r.error) for r in results] == [(True, None), (True, None)]
     assert auth.attempts == [("LOGIN", True)] and sink.tls == [True, True]
@@ -596,7 +596,7 @@ def test_untrusted_certificate_fails_clearly_starttls(smtp, certs, monkeypatch):
 
     sink = smtp(tls_context=server_tls(certs), require_starttls=True)
     monkeypatch.setenv("TRACKTWO_SMTP_STARTTLS", "1")
-    with Mailer(smtp_from_env()) as mailer:
+    with Mailer(Settings.from_env().smtp) as mailer:
         results = [mailer.send(small_message(a), a) for a in ("ana@example.org", "ben@example.org")]
     assert [r.ok for r in results] == [False, False] and results[0].error == results[1].error
     assert_untrusted(results[0].error, sink.port)
@@ -606,7 +606,7 @@ def test_untrusted_certificate_fails_clearly_starttls(smtp, certs, monkeypatch):
 def test_ca_file_must_exist(tmp_path):
     env = {"TRACKTWO_SMTP_HOST": "127.0.0.1", "TRACKTWO_SMTP_SSL": "1", "TRACKTWO_SMTP_CA_FILE": str(tmp_path / "no.pem")}
     with pytest.raises(ConfigError, match="TRACKTWO_SMTP_CA_FILE .*file not found"):
-        smtp_from_env(env)
+        Settings.from_env(env=env)
 
 
 def test_wrong_password_is_clear_recorded_and_never_leaks(starttls_server, certs, digest_config, monkeypatch,
@@ -653,12 +653,13 @@ import json, sys
 from pathlib import Path
 from reports import digest as dg
 from reports.mail import Mailer, build_message, resolve_smtp, smtp_from_airflow
-from tracktwo.config import Config, Settings
+from tracktwo.core.settings import Settings
+from tracktwo.pipeline import open_config
 
 config_dir, data_dir, week = sys.argv[1:4]
-s = resolve_smtp()  # no TRACKTWO_SMTP_HOST: Airflow's smtp_default
+s = resolve_smtp(Settings.from_env())  # no TRACKTWO_SMTP_HOST: Airflow's smtp_default
 print(json.dumps({"origin": s.origin, "ssl": s.ssl, "starttls": s.starttls, "user": s.user, "port": s.port}))
-summary = dg.run_weekly(Config(Settings(Path(config_dir), Path(data_dir))), week=week, send=True, to="ana@example.org")
+summary = dg.run_weekly(open_config(Settings(Path(config_dir), Path(data_dir))), week=week, send=True, to="ana@example.org")
 print(json.dumps({"sent": summary["sent"], "failed": summary["failed"]}))
 u = smtp_from_airflow("smtp_uri")  # a URI connection: its extras are strings
 msg = build_message(subject="uri", sender="d@example.org", to_email="ben@example.org", to_name=None,

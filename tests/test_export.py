@@ -17,7 +17,7 @@ from warehouse.indicators import compute
 
 def test_export_cli_manifest(make_config, tmp_path):
     config = make(make_config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         load_golden(con)
     compute(config)
     out = tmp_path / "export"
@@ -45,10 +45,10 @@ def test_export_cli_manifest(make_config, tmp_path):
 
 def test_export_partitions_large_views_by_month(make_config, tmp_path):
     config = make(make_config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         load_golden(con)
     compute(config)
-    with reader(config.settings.warehouse_path) as con:
+    with reader(config.settings) as con:
         manifest = export_views(con, tmp_path / "x", partition_rows=5)
     v = {v["view"]: v for v in manifest["views"]}["v_region_daily"]
     assert v["layout"].startswith("hive") and all(f["path"].startswith("v_region_daily/month=2024-03/") for f in v["files"])

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from conftest import PROJECT_CONFIG
-from tracktwo.config import Config, Settings
+from tracktwo.core.settings import Settings
+from tracktwo.pipeline import open_config
 from warehouse.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
-    config = Config(Settings(PROJECT_CONFIG, PROJECT_CONFIG / "unused"))
+    config = open_config(Settings(PROJECT_CONFIG, PROJECT_CONFIG / "unused"))
     return Gazetteer(config.gazetteer, config.regions)
 
 

@@ -90,7 +90,7 @@ def ingest(config):
 
 
 def q(config, sql, params=None):
-    return query(config.settings.warehouse_path, sql, params)
+    return query(config.settings, sql, params)
 
 
 def ts_of(d: date, hh: int = 0, mm: int = 0) -> str:

@@ -8,13 +8,14 @@ from datetime import date
 
 import duckdb
 
-from extractors.gdelt import READ_OPTIONS, LandedState, export_entries, plan_catch_up
+from extractors.gdelt import READ_CSV_PARAMS, LandedState, export_entries, plan_catch_up
+from conftest import PROJECT_CONFIG
 from tracktwo.demo import demo_stages
 from tracktwo.demo import gdelt as demo
 
 
 def test_stream_layout_and_catch_up_plan(tmp_path):
-    files = demo.write_stream(tmp_path, end=date(2026, 11, 24))
+    files = demo.write_stream(tmp_path, PROJECT_CONFIG, end=date(2026, 11, 24))
     folder = tmp_path / "gdeltv2"
     assert len(files) == demo.DAYS == 90
     base = "http://127.0.0.1:1/gdeltv2/masterfilelist.txt"
@@ -30,13 +31,15 @@ def test_stream_layout_and_catch_up_plan(tmp_path):
 
 
 def test_stream_shows_escalation_and_talks(tmp_path):
-    files = demo.write_stream(tmp_path, end=date(2026, 11, 24))
+    files = demo.write_stream(tmp_path, PROJECT_CONFIG, end=date(2026, 11, 24))
     con = duckdb.connect()
     for i, path in enumerate(files):
         with zipfile.ZipFile(path) as zf:
             (tmp_path / f"{i}.csv").write_bytes(zf.read(zf.namelist()[0]))
-    con.execute(f"CREATE TABLE e AS SELECT * FROM read_csv(?, {READ_OPTIONS}, store_rejects = true)",
-                [str(tmp_path / "*.csv")])
+    con.execute("CREATE TABLE e AS SELECT * FROM "
+                "read_csv($path, delim = $delim, header = false, quote = '', escape = '', auto_detect = false, "
+                "dateformat = $dateformat, timestampformat = $timestampformat, columns = $columns, store_rejects = true)",
+                {**READ_CSV_PARAMS, "path": str(tmp_path / "*.csv")})
     assert con.execute("SELECT count(*) FROM reject_errors").fetchone()[0] == 0
     n, distinct = con.execute("SELECT count(*), count(DISTINCT GLOBALEVENTID) FROM e").fetchone()
     assert n == distinct > 5000
@@ -56,7 +59,7 @@ def test_stream_shows_escalation_and_talks(tmp_path):
 
 def test_stage_registered_with_source(tmp_path):
     assert any(name == "gdelt events" for name, _, _ in demo_stages())
-    (src,) = demo.prepare(tmp_path)
+    (src,) = demo.prepare(tmp_path, PROJECT_CONFIG)
     assert src["kind"] == "gdelt_events" and src["url"] == "{server}/gdeltv2/lastupdate.txt"
     assert src["max_files_per_run"] >= demo.DAYS
     assert (tmp_path / "gdeltv2" / "lastupdate.txt").exists()

@@ -53,14 +53,14 @@ def load_golden(con) -> None:
 @pytest.fixture
 def golden(make_config):
     config = make(make_config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         load_golden(con)
     summary = compute(config)
     return config, summary
 
 
 def rows(config, region: str) -> dict:
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         cur = con.execute("SELECT * FROM v_region_daily WHERE region_id = ? ORDER BY day", [region])
         cols = [d[0] for d in cur.description]
         return {r[cols.index("day")]: dict(zip(cols, r)) for r in cur.fetchall()}
@@ -123,7 +123,7 @@ def test_tension_index_by_hand(golden):
 
 def test_alerts_trigger_by_hand(golden):
     config, _ = golden
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         alerts = {(a[0], a[1]): a[2:] for a in con.execute(
             "SELECT day, kind, severity, trigger, trigger_value, dialogue_activity, dialogue_baseline_low,"
             " corroboration, evidence_count FROM v_alerts WHERE region_id = ?", [RU]).fetchall()}
@@ -143,7 +143,7 @@ def test_alerts_trigger_by_hand(golden):
 
 def test_evidence_ranked_diverse_and_resolving(golden):
     config, _ = golden
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         ev = con.execute("""SELECT e.rank, e.item_type, e.item_id, e.publisher, e.score, e.url, e.day
                             FROM v_alert_evidence e JOIN v_alerts a USING (alert_id)
                             WHERE a.kind = 'escalation' ORDER BY e.rank""").fetchall()
@@ -166,7 +166,7 @@ def test_evidence_ranked_diverse_and_resolving(golden):
 
 def test_membership_pse_and_dyads(make_config):
     config = make(make_config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         run(con, "r1", datetime(2024, 3, 6))
         event(con, "gz", D(1), action="PSE", fips="GZ", quad=4)        # Gaza Strip
         event(con, "we", D(1), action="PSE", fips="WE", quad=3)        # West Bank
@@ -197,7 +197,7 @@ def test_empty_warehouse(make_config):
 
 
 def snapshot(config) -> tuple[list, list]:
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         daily = con.execute(f"SELECT {', '.join(DAILY_COLUMNS)} FROM v_region_daily ORDER BY region_id, day").fetchall()
         alerts = con.execute("SELECT * EXCLUDE (as_of) FROM v_alerts ORDER BY alert_id").fetchall()
     return daily, alerts
@@ -206,7 +206,7 @@ def snapshot(config) -> tuple[list, list]:
 def test_incremental_equals_full_and_as_of(golden):
     config, first = golden
     before = snapshot(config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         run(con, "r2", datetime(2024, 3, 7, 12))
         event(con, "late", D(2), action="UKR", quad=4, run_id="r2")  # backdated: changes D2 and later z-scores
         for i in range(3):
@@ -219,7 +219,7 @@ def test_incremental_equals_full_and_as_of(golden):
     assert full.mode == "full" and full.rows_written == 0 and full.alerts_written == 0
     assert snapshot(config) == after_inc != before
     # what a briefing between the two computations saw
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         seen = con.execute("SELECT material_conflict FROM region_daily_as_of(?) WHERE region_id = ? AND day = ?",
                            [first.as_of, RU, D(2)]).fetchone()[0]
         runs = con.execute("SELECT mode FROM indicator_runs ORDER BY as_of").fetchall()
@@ -238,14 +238,14 @@ def test_range_recompute_and_nothing_new(golden):
 
 def test_withdrawn_alert_disappears_from_view(golden):
     config, _ = golden
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         run(con, "r3", datetime(2024, 3, 8))
         # a busy baseline: six more material-conflict events on each of D1..D4, so D5 is no longer exceptional
         for day in range(1, 5):
             for i in range(6):
                 event(con, f"b{day}-{i}", D(day), action="UKR", quad=4, gold=-10, tone=-8, run_id="r3")
     compute(config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         now = dict(con.execute("SELECT kind, trigger FROM v_alerts WHERE day = ?", [D(5)]).fetchall())
         withdrawn = con.execute("SELECT kind FROM alerts WHERE status = 'withdrawn'").fetchall()
         versions = con.execute("SELECT count(*) FROM alerts WHERE kind = 'escalation' AND day = ?", [D(5)]).fetchone()[0]
@@ -255,7 +255,7 @@ def test_withdrawn_alert_disappears_from_view(golden):
 
 
 def test_settings_errors_are_config_errors(make_config):
-    from tracktwo.config import ConfigError
+    from tracktwo.core.config import ConfigError
 
     config = make(make_config, {"baseline_days": 3, "min_baseline_days": 9})
     with pytest.raises(ConfigError, match="indicators.yaml"):
@@ -286,7 +286,7 @@ def steady_conflict(con, days=range(1, 6), added_hour: int | None = None) -> Non
 
 
 def alert_kinds(config, day) -> set[str]:
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         return {k for (k,) in con.execute("SELECT kind FROM v_alerts WHERE region_id = ? AND day = ?",
                                           [RU, day]).fetchall()}
 
@@ -294,7 +294,7 @@ def alert_kinds(config, day) -> set[str]:
 def test_documents_after_last_event_day_raise_no_deescalation(make_config):
     """Today has news items but no events yet: not a collapse of conflict."""
     config = make(make_config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         run(con, "r1", datetime(2024, 3, 6, 10))
         steady_conflict(con)
         document(con, "today", "kyiv-ledger", datetime(2024, 3, 6, 8), "Shelling in Ukraine", [(RU, "Ukraine", 1)])
@@ -309,7 +309,7 @@ def test_documents_after_last_event_day_raise_no_deescalation(make_config):
     assert rows(config, RU)[D(5)]["material_conflict"] == 3
 
     # the events of the 6th arrive: the day is complete, ordinary, and full agrees with incremental
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         run(con, "r2", datetime(2024, 3, 7, 1))
         steady_conflict(con, days=[6])
         con.execute("UPDATE events SET run_id = 'r2' WHERE event_date = ?", [D(6)])
@@ -326,7 +326,7 @@ def test_documents_after_last_event_day_raise_no_deescalation(make_config):
 def test_partial_day_by_arrival_time(make_config):
     """With GDELT's DATEADDED the day being fetched is partial although it has some events."""
     config = make(make_config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         run(con, "r1", datetime(2024, 3, 6, 9, 30))
         steady_conflict(con, added_hour=12)
         event(con, "early", D(6), action="UKR", quad=4, added=datetime(2024, 3, 6, 9, 0))  # 1 of the day's events
@@ -335,7 +335,7 @@ def test_partial_day_by_arrival_time(make_config):
     assert rows(config, RU)[D(6)]["events_total"] is None
     assert alert_kinds(config, D(6)) == set()  # without the rule: material_conflict 1 vs 3, de-escalation
 
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         run(con, "r2", datetime(2024, 3, 7, 0, 5))
         for i in range(2):  # the day's last 15-minute file (stamped 23:45) completes the 6th
             event(con, f"late{i}", D(6), action="UKR", quad=4, added=datetime(2024, 3, 6, 23, 45), run_id="r2")
@@ -343,7 +343,7 @@ def test_partial_day_by_arrival_time(make_config):
     assert second.events_through == D(6)
     d6 = rows(config, RU)[D(6)]
     assert (d6["events_total"], d6["material_conflict"]) == (3, 3) and d6["tension_index"] is not None
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         through = con.execute("SELECT events_through FROM indicator_runs ORDER BY as_of").fetchall()
         seen = con.execute("SELECT events_total FROM region_daily_as_of(?) WHERE region_id = ? AND day = ?",
                            [first.as_of, RU, D(6)]).fetchone()[0]
@@ -354,13 +354,13 @@ def test_partial_day_by_arrival_time(make_config):
 def test_partial_day_completes_without_new_data_on_it(make_config):
     """The feed moves past a documents-only day: the day becomes complete (zero events) in incremental mode too."""
     config = make(make_config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         run(con, "r1", datetime(2024, 3, 6, 10))
         steady_conflict(con)
         document(con, "d6", "kyiv-ledger", datetime(2024, 3, 6, 8), "Shelling in Ukraine", [(RU, "Ukraine", 1)])
     compute(config)
     assert rows(config, RU)[D(6)]["events_total"] is None
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         run(con, "r2", datetime(2024, 3, 8, 1))
         event(con, "d7", D(7), action="ISR", quad=1, run_id="r2")  # elsewhere, on the 7th
     inc = compute(config)
@@ -407,17 +407,17 @@ def add_late_data(con) -> None:
 def test_incremental_equals_fresh_full_on_long_series(make_config):
     """Derived columns are recomputed only for the days a change reaches; the rows equal a full computation."""
     config = make(make_config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         run(con, "r1", datetime(2024, 2, 20))
         load_series(con, range(45), seed=7)
     compute(config)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         add_late_data(con)
     inc = compute(config)
     assert inc.mode == "incremental" and inc.days_recomputed == 4 and inc.rows_written > 0
 
     fresh = make(make_config, name="fresh")
-    with writer(fresh.settings.warehouse_path) as con:
+    with writer(fresh.settings) as con:
         run(con, "r1", datetime(2024, 2, 20))
         load_series(con, range(45), seed=7)
         add_late_data(con)
@@ -428,7 +428,7 @@ def test_incremental_equals_fresh_full_on_long_series(make_config):
     full = compute(config, full=True)
     assert (full.rows_written, full.alerts_written) == (0, 0)
 
-    with writer(config.settings.warehouse_path) as con:  # the current tables are the latest history rows
+    with writer(config.settings) as con:  # the current tables are the latest history rows
         for hist, cur, key in (("region_daily", "region_daily_current", "region_id, day"),
                                ("alerts", "alerts_current", "alert_id")):
             latest = f"SELECT * FROM {hist} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY as_of DESC) = 1"

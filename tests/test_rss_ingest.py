@@ -21,7 +21,7 @@ def ingest(config, ids=None):
 
 
 def q(config, sql, params=None):
-    return query(config.settings.warehouse_path, sql, params)
+    return query(config.settings, sql, params)
 
 
 @pytest.mark.parametrize("name,expected", [("rss2.xml", 3), ("rss1.xml", 2), ("atom.xml", 2)])
@@ -210,7 +210,7 @@ def test_real_feeds(httpserver, make_config, shared_fixtures):
 
 def test_connection_problems_are_said_in_a_few_words():
     from extractors.http import FetchError, connection_problem, fetch
-    from tracktwo.config import HttpSettings
+    from tracktwo.core.config import HttpSettings
 
     dns = ("HTTPSConnectionPool(host='tass.com', port=443): Max retries exceeded with url: /rss (Caused by "
            "NameResolutionError(\"HTTPSConnection(host='tass.com', port=443): Failed to resolve 'tass.com'\"))")

@@ -9,12 +9,14 @@ import time
 
 import pytest
 
+from tracktwo.core.settings import Settings
 from warehouse.db import WarehouseBusy, reader, writer
 
 
 def test_second_writer_waits_then_fails(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
-    with writer(path) as con:
+    settings = Settings(tmp_path / "config", tmp_path)
+    path = settings.warehouse_path
+    with writer(settings) as con:
         con.execute("SELECT count(*) FROM documents").fetchall()
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import duckdb, sys, time
@@ -26,7 +28,7 @@ def test_second_writer_waits_then_fails(tmp_path):
         assert holder.stdout.readline().strip() == "locked"
         t0 = time.monotonic()
         with pytest.raises(WarehouseBusy) as err:
-            with writer(path, lock_timeout=1.0):
+            with writer(settings, lock_timeout=1.0):
                 pass
         waited = time.monotonic() - t0
         assert waited >= 0.9
@@ -35,13 +37,14 @@ def test_second_writer_waits_then_fails(tmp_path):
         holder.kill()
         holder.wait()
     # the file is intact and usable once the holder is gone
-    with writer(path, lock_timeout=5) as con:
+    with writer(settings, lock_timeout=5) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
 
 
 def test_second_writer_gets_in_when_first_finishes(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
-    with writer(path):
+    settings = Settings(tmp_path / "config", tmp_path)
+    path = settings.warehouse_path
+    with writer(settings):
         pass
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import duckdb, time
@@ -53,12 +56,12 @@ def test_second_writer_gets_in_when_first_finishes(tmp_path):
     """)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with writer(path, lock_timeout=10) as con:
+        with writer(settings, lock_timeout=10) as con:
             con.execute("INSERT INTO sources VALUES ('s', 'rss', 'https://e.org', NULL, NULL, NULL, true)")
     finally:
         holder.kill()
         holder.wait()
-    with reader(path) as con:
+    with reader(settings) as con:
         assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 1
 
 
@@ -66,5 +69,5 @@ def test_reader_without_warehouse(tmp_path):
     from warehouse.db import WarehouseMissing
 
     with pytest.raises(WarehouseMissing, match="tracktwo ingest"):
-        with reader(tmp_path / "nope.duckdb"):
+        with reader(Settings(tmp_path, tmp_path / "nope")):
             pass

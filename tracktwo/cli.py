@@ -7,33 +7,30 @@ Exit codes: 0 all good; 1 some source or step failed (the rest was stored);
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 
 from rich.console import Console
 
-from tracktwo.config import Config, ConfigError, Settings
+from tracktwo.commands import core, dashboard, digest, gdelt, indicators
+from tracktwo.core.errors import ConfigError
+from tracktwo.core.settings import Settings
+from tracktwo.pipeline import open_config
+from warehouse.db import WarehouseBusy, WarehouseMissing
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_WAREHOUSE = 0, 1, 2, 3
 
 # Each module exposes register(subparsers); its commands take (args, config, console) -> int.
-COMMAND_MODULES = [
-    "tracktwo.commands.core",
-    "tracktwo.commands.gdelt",
-    "tracktwo.commands.indicators",
-    "tracktwo.commands.dashboard",
-    "tracktwo.commands.digest",
-]
+COMMAND_MODULES = [core, gdelt, indicators, dashboard, digest]
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tracktwo", description="Conflict-monitoring pipeline for Track-II diplomacy.")
-    p.add_argument("--config-dir", help="config folder (env TRACKTWO_CONFIG_DIR, default ./config)")
+    p.add_argument("--config-dir", help="config folder (env TRACKTWO_CONFIG_DIR; default ./config, else the packaged defaults)")
     p.add_argument("--data-dir", help="data folder (env TRACKTWO_DATA_DIR, default ./data)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    for module in COMMAND_MODULES:
+        module.register(sub)
     return p
 
 
@@ -44,10 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 120  # logs and pipes: wide enough for the summary tables
     err = Console(stderr=True, highlight=False)
-    from warehouse.db import WarehouseBusy, WarehouseMissing
-
     try:
-        config = Config(Settings.from_env(args.config_dir, args.data_dir))
+        # The one settings object of this process: flags, then TRACKTWO_* variables, then defaults.
+        config = open_config(Settings.from_env(args.config_dir, args.data_dir))
         return int(args.func(args, config, console) or 0)
     except ConfigError as exc:
         err.print(f"[bold red]configuration error[/]\n{exc}", markup=True, soft_wrap=True)

@@ -1,21 +1,23 @@
 """The one way to open the warehouse: short connections, bounded lock wait, migrations.
 
+The warehouse is located by the settings object (`Settings.warehouse_path`).
 DuckDB allows one read-write process per file. A second writer waits (up to
-`lock_timeout` seconds, TRACKTWO_LOCK_TIMEOUT) and then fails with
-WarehouseBusy, which names the file and the holder; it never corrupts data.
+`Settings.lock_timeout` seconds) and then fails with WarehouseBusy, which names
+the file and the holder; it never corrupts data.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
+
+from tracktwo.core.settings import Settings
+from tracktwo.core.clock import utc_now_naive
 
 MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
 SQL_DIR = Path(__file__).parent / "sql"
@@ -33,10 +35,6 @@ class WarehouseMissing(Exception):
 def sql(name: str) -> str:
     """A named SQL file from warehouse/sql/."""
     return (SQL_DIR / name).read_text(encoding="utf-8")
-
-
-def default_lock_timeout() -> float:
-    return float(os.environ.get("TRACKTWO_LOCK_TIMEOUT", "60"))
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -86,7 +84,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute(text)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                [version, name, datetime.now(timezone.utc).replace(tzinfo=None)],
+                [version, name, utc_now_naive()],
             )
             con.execute("COMMIT")
         except Exception:
@@ -97,12 +95,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 @contextmanager
-def writer(path: Path, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-write connection with the schema up to date."""
-    path = Path(path)
+def writer(settings: Settings, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-write connection with the schema up to date (`lock_timeout` overrides the setting)."""
+    path = settings.warehouse_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path, False, default_lock_timeout() if lock_timeout is None else lock_timeout)
+    con = _open(path, False, settings.lock_timeout if lock_timeout is None else lock_timeout)
     try:
+        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])  # a checked size (Settings)
         migrate(con)
         yield con
     finally:
@@ -110,21 +109,37 @@ def writer(path: Path, lock_timeout: float | None = None) -> Iterator[duckdb.Duc
 
 
 @contextmanager
-def reader(path: Path, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def reader(settings: Settings, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection (researchers, reports, `tracktwo sql`)."""
-    path = Path(path)
+    path = settings.warehouse_path
     if not path.exists():
         raise WarehouseMissing(f"no warehouse at {path}: run `tracktwo ingest` (or `make demo`) first")
-    con = _open(path, True, default_lock_timeout() if lock_timeout is None else lock_timeout)
+    con = _open(path, True, settings.lock_timeout if lock_timeout is None else lock_timeout)
     try:
         yield con
     finally:
         con.close()
 
 
-def query(path: Path, text: str, params: Any = None) -> list[tuple]:
+def upgrade(settings: Settings) -> list[str]:
+    """Apply pending migrations of an existing warehouse (a writer is opened only when some are pending).
+
+    Report verbs call this first: views they read may come from a migration newer than the file.
+    """
+    if not settings.warehouse_path.exists():
+        return []
+    latest = max(v for v, _, _ in migrations())
+    with reader(settings) as con:
+        have = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0
+    if have >= latest:
+        return []
+    with writer(settings):  # migrates on open
+        return [name for version, name, _ in migrations() if version > have]
+
+
+def query(settings: Settings, text: str, params: Any = None) -> list[tuple]:
     """All rows of one read-only query: for scripts, tests and small lookups."""
-    with reader(path) as con:
+    with reader(settings) as con:
         return con.execute(text, params or []).fetchall()
 
 
@@ -151,8 +166,3 @@ def execute(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, object]
     """Execute one statement with named $parameters, binding only those it uses."""
     names = set(_PARAM.findall(stmt))
     return con.execute(stmt, {k: v for k, v in (params or {}).items() if k in names})
-
-
-def utcnow() -> datetime:
-    """Naive UTC now: every TIMESTAMP in the warehouse is UTC."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -13,8 +13,11 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from extractors.rss import FeedItem
+from extractors.landing import FetchRecord
+from extractors.rss import FeedItem, parse_feed
+from tracktwo.core.errors import ConfigError
 from warehouse.gazetteer import Gazetteer
+from warehouse.load import LoadContext, RunSummary, timestamp
 
 STAGE_SCHEMA = {
     "doc_id": pl.String, "item_key": pl.String, "url": pl.String, "title": pl.String,
@@ -113,3 +116,20 @@ def merge_items(
     finally:
         con.unregister("staged_items")
     return MergeCounts(seen=len(items), new=new, updated=changed)
+
+
+def load_feed(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
+    """Loader of kind rss: one landed feed -> documents (inside the caller's transaction)."""
+    parsed = parse_feed(ctx.landing.read_body(rec), rec.url, rec.content_type)
+    try:
+        src = ctx.config.source(rec.source_id)
+        publisher, perspective = src.publisher_name, src.perspective
+    except ConfigError:  # a source removed from sources.yaml since it was fetched: its landed data still load
+        publisher, perspective = rec.source_id, "international"
+    counts = merge_items(
+        ctx.con, parsed.items, source_id=rec.source_id, publisher=publisher, perspective=perspective,
+        run_id=rec.run_id, landing_file=rec.body_file or "", seen_at=timestamp(rec.started_at),
+        gazetteer=ctx.gazetteer,
+    )
+    return RunSummary(rec.run_id, rec.source_id, "ok", rec.http_status, counts.seen, counts.new, counts.updated,
+                      warning=parsed.warning)

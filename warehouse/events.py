@@ -11,8 +11,6 @@ skipped before it is read.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import tempfile
 import zipfile
@@ -20,15 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from extractors.gdelt import READ_OPTIONS, file_timestamp
+from extractors.gdelt import READ_CSV_PARAMS, file_timestamp
 from extractors.landing import FetchRecord
-from warehouse.db import run_script, sql, utcnow
+from warehouse.db import run_script, sql
 from warehouse.load import LoadContext, RunSummary
+from tracktwo.core.clock import utc_now_naive
 
 SOURCE = "gdelt"
-# Bounds DuckDB's own memory while loading (GDELT backfills can be large);
-# override with TRACKTWO_DUCKDB_MEMORY_LIMIT (e.g. "2GB").
-DEFAULT_MEMORY_LIMIT = "512MB"
 
 ALREADY_LOADED = "SELECT run_id FROM gdelt_files WHERE file_url = ? AND md5 = ?"
 COUNT_STAGE = """
@@ -67,19 +63,10 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, config_dir: Path) -> None:
 
 
 def _ensure_reference(ctx: LoadContext) -> None:
-    """Refresh reference tables once per load session (per connection)."""
-    if getattr(ctx, "_gdelt_reference_for", None) is ctx.con:
-        return
-    limit = os.environ.get("TRACKTWO_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
-    ctx.con.execute(f"SET memory_limit = '{_safe_limit(limit)}'")  # a checked constant-like size, not data
-    refresh_reference(ctx.con, ctx.config.settings.config_dir)
-    ctx._gdelt_reference_for = ctx.con  # type: ignore[attr-defined]
-
-
-def _safe_limit(value: str) -> str:
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)?", value.strip(), re.IGNORECASE):
-        raise ValueError(f"TRACKTWO_DUCKDB_MEMORY_LIMIT={value!r} is not a size such as '512MB'")
-    return value.strip()
+    """Refresh reference tables once per load session (DuckDB's memory limit is the writer's, Settings)."""
+    if "gdelt_reference" not in ctx.session:
+        refresh_reference(ctx.con, ctx.config.settings.config_dir)
+        ctx.session["gdelt_reference"] = True
 
 
 def unzip_export(zip_path: Path, out_dir: Path) -> Path:
@@ -98,7 +85,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, csv_path: Path) -> tuple[int, int,
     """Read an export CSV into `gdelt_stage`; returns (rows kept, rows malformed, sample of problems)."""
     con.execute("DROP TABLE IF EXISTS gdelt_reject_errors")
     con.execute("DROP TABLE IF EXISTS gdelt_reject_scans")
-    con.execute(sql("gdelt_stage.sql").replace("{read_options}", READ_OPTIONS), {"path": str(csv_path)})
+    con.execute(sql("gdelt_stage.sql"), {**READ_CSV_PARAMS, "path": str(csv_path)})
     rejected = con.execute(COUNT_REJECTED).fetchone()[0]
     sample = []
     if rejected:
@@ -122,11 +109,7 @@ def load_gdelt(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
     if prev:  # checked first: a file already loaded costs one key lookup, nothing else
         return RunSummary(rec.run_id, rec.source_id, "ok", rec.http_status,
                           warning=f"file already loaded by run {prev[0]}; nothing to do")
-    try:
-        _ensure_reference(ctx)
-    except Exception:
-        ctx._gdelt_reference_for = None  # type: ignore[attr-defined]
-        raise
+    _ensure_reference(ctx)
     tmp_root = ctx.config.settings.data_dir / "tmp"
     tmp_root.mkdir(parents=True, exist_ok=True)
     try:
@@ -137,7 +120,7 @@ def load_gdelt(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
     finally:
         con.execute("DROP TABLE IF EXISTS gdelt_stage")
     con.execute(RECORD_FILE, [file_url, md5, file_timestamp(file_url), rec.run_id, rec.body_file,
-                              seen, new, malformed, utcnow()])
+                              seen, new, malformed, utc_now_naive()])
     notes = [rec.warning] if rec.warning else []
     if malformed:
         notes.append(f"{malformed} malformed row(s) skipped, the rest loaded ({problems})")

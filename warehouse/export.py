@@ -16,8 +16,9 @@ from pathlib import Path
 import duckdb
 
 from extractors.landing import sha256_file
-from tracktwo.config import Config
-from warehouse.db import reader, utcnow
+from tracktwo.core.config import Config
+from warehouse.db import reader
+from tracktwo.core.clock import utc_now_naive
 
 PARTITION_ROWS = 100_000
 
@@ -79,14 +80,14 @@ def export_views(con: duckdb.DuckDBPyConnection, out: Path, partition_rows: int 
         })
     sources = [{"source_id": s, "publisher": p, "kind": k, "license": lic}
                for s, p, k, lic in con.execute(SOURCES_INCLUDED).fetchall()]
-    return {"generated_at": utcnow().isoformat(timespec="seconds") + "Z", "format": "parquet",
+    return {"generated_at": utc_now_naive().isoformat(timespec="seconds") + "Z", "format": "parquet",
             "views": entries, "sources": sources}
 
 
 def export(config: Config, out: Path, partition_rows: int = PARTITION_ROWS) -> dict:
     """Export the researcher views of the configured warehouse; writes out/manifest.json."""
     out = Path(out)
-    with reader(config.settings.warehouse_path) as con:
+    with reader(config.settings) as con:
         manifest = export_views(con, out, partition_rows)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
     return manifest

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from tracktwo.config import GazetteerCountry, Region
+from tracktwo.core.config import GazetteerCountry, Region
 
 
 @dataclass(frozen=True)

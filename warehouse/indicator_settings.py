@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tracktwo.config import Config
+from tracktwo.core.config import Config
 
 FILE = "indicators.yaml"
 

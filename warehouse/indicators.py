@@ -24,10 +24,11 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
-from tracktwo.config import Config
-from warehouse.db import execute, sql, statements, utcnow, writer
+from tracktwo.core.config import Config
+from warehouse.db import execute, sql, statements, writer
 from warehouse.indicator_settings import IndicatorSettings, config_hash, load_settings
 from warehouse.load import sync_reference
+from tracktwo.core.clock import utc_now_naive
 
 # Indicators that get a robust z-score (<name>_z) and a 7-day change (<name>_chg7).
 Z_INDICATORS = [
@@ -311,7 +312,7 @@ def _reference_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
 
 
 def _next_as_of(con: duckdb.DuckDBPyConnection) -> datetime:
-    now = utcnow()
+    now = utc_now_naive()
     last = con.execute("SELECT max(as_of) FROM indicator_runs").fetchone()[0]
     if last is not None and now <= last:
         now = last + timedelta(microseconds=1)
@@ -442,5 +443,5 @@ def _range(con: duckdb.DuckDBPyConnection, start: date | None, end: date | None)
 
 def compute(config: Config, start: date | None = None, end: date | None = None, full: bool = False) -> IndicatorSummary:
     """Recompute indicators and alerts in one short writer connection (CLI, DAG, demo share this)."""
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         return compute_on(con, config, start=start, end=end, full=full)

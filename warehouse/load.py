@@ -2,23 +2,28 @@
 
 The landing zone is the queue: fetches only write files, and this one writer
 turns them into rows, one transaction per fetch, oldest first. Re-running it
-is safe: a record already in `ingest_runs` is skipped.
+is safe: a record already in `ingest_runs` is skipped. Which function loads a
+record of a given source kind is the caller's to say (`loaders`, from the
+pipeline's registry of kinds), so this module knows no kind.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 import duckdb
 
 from extractors.landing import FetchRecord, Landing
-from tracktwo.config import Config
-from warehouse.db import utcnow, writer
+from tracktwo.core.config import Config
+from tracktwo.core.settings import Settings
+from warehouse.db import writer
+from warehouse.gazetteer import Gazetteer
+from tracktwo.core.clock import utc_now_naive
 
 
 @dataclass
@@ -37,17 +42,20 @@ class RunSummary:
 
 @dataclass
 class LoadContext:
+    """What a loader gets: the writer connection (inside the record's transaction), config and landing."""
+
     con: duckdb.DuckDBPyConnection
     config: Config
     landing: Landing
-
-    _gazetteer = None
+    _gazetteer: Gazetteer | None = None
+    # What a loader keeps for the rest of the session (e.g. reference tables refreshed); cleared when a
+    # record's transaction rolls back, since the rollback undid whatever the entry stands for.
+    session: dict[str, object] = field(default_factory=dict)
 
     @property
-    def gazetteer(self):
+    def gazetteer(self) -> Gazetteer:
+        """Built on first use: a load session of GDELT files alone never needs it."""
         if self._gazetteer is None:
-            from warehouse.gazetteer import Gazetteer
-
             self._gazetteer = Gazetteer(self.config.gazetteer, self.config.regions)
         return self._gazetteer
 
@@ -62,50 +70,24 @@ VALUES ($run_id, $source_id, $kind, $url, $started_at, $finished_at, $loaded_at,
 """
 
 
-def _ts(value: str | None) -> datetime | None:
+def timestamp(value: str | None) -> datetime | None:
+    """A fetch record's ISO time as the warehouse's naive UTC TIMESTAMP."""
     if not value:
         return None
     return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
 
 
-def load_rss(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
-    from extractors.rss import parse_feed
-    from warehouse.documents import merge_items
-
-    parsed = parse_feed(ctx.landing.read_body(rec), rec.url, rec.content_type)
-    try:
-        src = ctx.config.source(rec.source_id)
-        publisher, perspective = src.publisher_name, src.perspective
-    except Exception:
-        publisher, perspective = rec.source_id, "international"
-    counts = merge_items(
-        ctx.con, parsed.items, source_id=rec.source_id, publisher=publisher, perspective=perspective,
-        run_id=rec.run_id, landing_file=rec.body_file or "", seen_at=_ts(rec.started_at), gazetteer=ctx.gazetteer,
-    )
-    return RunSummary(rec.run_id, rec.source_id, "ok", rec.http_status, counts.seen, counts.new, counts.updated,
-                      warning=parsed.warning)
-
-
-def load_gdelt(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
-    from warehouse.events import load_gdelt as _load  # imported late: warehouse.events imports this module
-
-    return _load(ctx, rec)
-
-
-LOADERS: dict[str, Loader] = {"rss": load_rss, "gdelt_events": load_gdelt}
-
-
 def _record_run(con: duckdb.DuckDBPyConnection, rec: FetchRecord, s: RunSummary) -> None:
     con.execute(INSERT_RUN, {
         "run_id": rec.run_id, "source_id": rec.source_id, "kind": rec.kind, "url": rec.url,
-        "started_at": _ts(rec.started_at), "finished_at": _ts(rec.finished_at), "loaded_at": utcnow(),
+        "started_at": timestamp(rec.started_at), "finished_at": timestamp(rec.finished_at), "loaded_at": utc_now_naive(),
         "status": s.status, "http_status": s.http_status, "items_seen": s.items_seen, "items_new": s.items_new,
         "items_updated": s.items_updated, "error": s.error, "warning": s.warning,
         "landing_file": rec.body_file, "sha256": rec.sha256, "bytes": rec.bytes,
     })
 
 
-def load_record(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
+def load_record(ctx: LoadContext, rec: FetchRecord, loaders: Mapping[str, Loader]) -> RunSummary:
     """One fetch record in one transaction; a failure is recorded, never half-applied."""
     con = ctx.con
     if rec.status != "ok":
@@ -114,7 +96,7 @@ def load_record(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
         _record_run(con, rec, s)
         con.execute("COMMIT")
         return s
-    loader = LOADERS.get(rec.kind)
+    loader = loaders.get(rec.kind)
     con.execute("BEGIN")
     try:
         if loader is None:
@@ -125,6 +107,7 @@ def load_record(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
         return s
     except Exception as exc:  # recorded as a failed run of this source; the others go on
         con.execute("ROLLBACK")
+        ctx.session.clear()
         s = RunSummary(rec.run_id, rec.source_id, "failed", rec.http_status, error=f"load failed: {exc}",
                        load_error=True)
         con.execute("BEGIN")
@@ -173,16 +156,16 @@ def pending(con: duckdb.DuckDBPyConnection, landing: Landing, source_ids: Iterab
     return recs
 
 
-def load_pending(config: Config, source_ids: Iterable[str] | None = None,
+def load_pending(config: Config, loaders: Mapping[str, Loader], source_ids: Iterable[str] | None = None,
                  on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
     settings = config.settings
     landing = Landing(settings.data_dir)
     out: list[RunSummary] = []
-    with writer(settings.warehouse_path) as con:
+    with writer(settings) as con:
         sync_reference(con, config)
         ctx = LoadContext(con, config, landing)
         for rec in pending(con, landing, source_ids):
-            s = load_record(ctx, rec)
+            s = load_record(ctx, rec, loaders)
             out.append(s)
             if on_run:
                 on_run(s)
@@ -199,7 +182,8 @@ class RebuildFailed(Exception):
     """A landed payload that loaded before failed to load again: the old warehouse is kept."""
 
 
-def rebuild(config: Config, on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
+def rebuild(config: Config, loaders: Mapping[str, Loader],
+            on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
     """Recreate the warehouse from landing alone; the old file is restored if anything fails.
 
     "Anything" includes a payload that fetched fine but does not load now (a bug, a bad
@@ -209,20 +193,20 @@ def rebuild(config: Config, on_run: Callable[[RunSummary], None] | None = None) 
     path: Path = config.settings.warehouse_path
     backup = path.with_name(path.name + ".before-rebuild")
     if path.exists():
-        with writer(path):  # takes the lock (fail now if another writer is busy) and migrates the old file
+        with writer(config.settings):  # takes the lock (fail now if another writer is busy) and migrates the old file
             pass
         shutil.move(path, backup)
         wal = path.with_name(path.name + ".wal")
         if wal.exists():
             shutil.move(wal, backup.with_name(backup.name + ".wal"))
     try:
-        out = load_pending(config, on_run=on_run)
+        out = load_pending(config, loaders, on_run=on_run)
         broken = [r for r in out if r.load_error]
         if broken:
             raise RebuildFailed(f"{len(broken)} landed payload(s) failed to load, first {broken[0].run_id}: "
                                 f"{broken[0].error}; the previous warehouse is kept")
         if backup.exists():
-            _carry_over(path, backup)
+            _carry_over(config.settings, backup)
     except BaseException:
         if backup.exists():
             for p in (path, path.with_name(path.name + ".wal")):
@@ -238,8 +222,8 @@ def rebuild(config: Config, on_run: Callable[[RunSummary], None] | None = None) 
     return out
 
 
-def _carry_over(path: Path, backup: Path) -> None:
-    with writer(path) as con:
+def _carry_over(settings: Settings, backup: Path) -> None:
+    with writer(settings) as con:
         con.execute("ATTACH ? AS old (READ_ONLY)", [str(backup)])
         have = {r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'").fetchall()}

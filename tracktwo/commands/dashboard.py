@@ -7,7 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tracktwo.config import Config
+from tracktwo import pipeline
+from tracktwo.core.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,8 +18,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_dashboard(args, config: Config, console: Console) -> int:
-    from reports.dashboard import build
-
-    index = build(config, out=Path(args.out).resolve() if args.out else None)
+    index = pipeline.dashboard(config, out=Path(args.out).resolve() if args.out else None)
     console.print(str(index), soft_wrap=True, markup=False, highlight=False)
     return 0

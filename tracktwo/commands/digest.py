@@ -7,7 +7,8 @@ import argparse
 from rich.console import Console
 from rich.markup import escape
 
-from tracktwo.config import Config
+from tracktwo import pipeline
+from tracktwo.core.config import Config
 
 STYLE = {"sent": "green", "written": "cyan", "skipped": "yellow", "failed": "red"}
 
@@ -24,12 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_digest(args, config: Config, console: Console) -> int:
-    from reports.digest import run_weekly
-
     def line(recipient: str, status: str, detail: str) -> None:
         console.print(f"  {recipient:<32} [{STYLE.get(status, 'white')}]{status:<8}[/] {escape(detail)}", soft_wrap=True)
 
-    summary = run_weekly(config, week=args.week, send=args.send, to=args.to, resend=args.resend, on_result=line)
+    summary = pipeline.digest(config, week=args.week, send=args.send, to=args.to, resend=args.resend, on_result=line)
     week = summary["week"]
     if summary["no_data"]:
         console.print(f"no data for {week} in the regions of: {', '.join(summary['no_data'])} (the message says so)", soft_wrap=True)

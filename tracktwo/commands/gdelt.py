@@ -16,7 +16,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from tracktwo.config import Config, ConfigError, Source
+from extractors import gdelt as ext
+from extractors.gdelt import GdeltSource
+from extractors.http import FetchError, session
+from extractors.landing import Landing
+from tracktwo import pipeline
+from tracktwo.core.config import Config, ConfigError
+from tracktwo.pipeline import kinds
+from warehouse.db import writer
+from warehouse.load import LoadContext, load_record
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.set_defaults(func=cmd_backfill_gdelt)
 
 
-def _source(config: Config, source_id: str | None) -> Source:
+def _source(config: Config, source_id: str | None) -> GdeltSource:
     if source_id:
         s = config.source(source_id)
         if s.kind != "gdelt_events":
@@ -44,29 +52,18 @@ def _source(config: Config, source_id: str | None) -> Source:
 
 def _load(config: Config, records) -> list:
     """Load the given landed records in one short writer session."""
-    from extractors.landing import Landing
-    from warehouse.db import writer
-    from warehouse.load import LoadContext, load_record
-
     landing = Landing(config.settings.data_dir)
-    with writer(config.settings.warehouse_path) as con:
+    with writer(config.settings) as con:
         ctx = LoadContext(con, config, landing)
-        return [load_record(ctx, rec) for rec in records]
+        return [load_record(ctx, rec, kinds.loaders()) for rec in records]
 
 
 def cmd_backfill_gdelt(args, config: Config, console: Console) -> int:
-    from extractors import gdelt as ext
-    from extractors.http import FetchError, session
-    from extractors.landing import Landing
-
     if args.end < args.start:
         raise ConfigError(f"--end {args.end} is before --start {args.start}")
     source = _source(config, args.source)
     batch = max(1, args.batch)
     landing = Landing(config.settings.data_dir)
-
-    from tracktwo import pipeline
-
     leftover = pipeline.load(config, [source.id])  # files landed by an earlier, interrupted run
     if leftover:
         console.print(f"loaded {len(leftover)} file(s) landed by an earlier, interrupted run")
@@ -80,7 +77,7 @@ def cmd_backfill_gdelt(args, config: Config, console: Console) -> int:
         console.print(f"[red]cannot read the file list:[/] {escape(str(exc))}")
         return 1
     state = ext.landed_state(landing, source)
-    todo = [f for f in files if not state.is_loaded(f)]
+    todo = [f for f in files if not state.is_landed(f)]
     done = len(files) - len(todo)
     console.print(f"{len(files)} export file(s) in range, {done} already loaded, {len(todo)} to fetch")
 

@@ -14,12 +14,17 @@ from typing import Callable
 import yaml
 from rich.console import Console
 
-from tracktwo.config import Config, Settings
+from tracktwo.console import run_ingest
+from tracktwo.core.config import Config
+from tracktwo.core.settings import Settings
+from tracktwo.demo import dashboard, digest, gdelt, indicators
 from tracktwo.demo.feeds import OUTLETS, feed_files
 from tracktwo.demo.server import LocalServer
+from tracktwo.pipeline import open_config
+from warehouse.db import reader
 
-# (name, prepare(served_dir) -> list of extra source dicts, run(config, console) -> exit code)
-DemoStage = tuple[str, Callable[[Path], list[dict]], Callable[[Config, Console], int]]
+# (name, prepare(served_dir, base config dir) -> list of extra source dicts, run(config, console) -> exit code)
+DemoStage = tuple[str, Callable[[Path, Path], list[dict]], Callable[[Config, Console], int]]
 
 SUMMARY_SQL = """
 SELECT publisher, count(*) AS documents, min(published_at)::DATE AS first_day, max(published_at)::DATE AS last_day
@@ -28,9 +33,7 @@ FROM documents GROUP BY publisher ORDER BY publisher
 
 
 def demo_stages() -> list[DemoStage]:
-    """The stages after ingest, in pipeline order (imported late: they pull in the heavy modules)."""
-    from tracktwo.demo import dashboard, digest, gdelt, indicators
-
+    """The stages after ingest, in pipeline order."""
     return [gdelt.STAGE, indicators.STAGE, dashboard.STAGE, digest.STAGE]
 
 
@@ -54,12 +57,9 @@ def write_config(base: Settings, out: Path, server_url: str, extra_sources: list
     return cfg
 
 
-def run_demo(console: Console, out: str | None = None) -> int:
-    from tracktwo.commands.core import run_ingest
-    from warehouse.db import reader
-
+def run_demo(base: Settings, console: Console, out: str | None = None) -> int:
+    """The demo in `out` (default <data>/demo), on a copy of `base`'s config with sample sources."""
     stages = demo_stages()
-    base = Settings.from_env()
     out_dir = Path(out or base.data_dir / "demo").resolve()
     if out_dir.exists():
         shutil.rmtree(out_dir)
@@ -70,13 +70,13 @@ def run_demo(console: Console, out: str | None = None) -> int:
         (served / rel).write_text(text, encoding="utf-8")
     extra: list[dict] = []
     for _, prepare, _ in stages:
-        extra += prepare(served)
+        extra += prepare(served, base.config_dir)
 
     rc = 0
     with LocalServer(served) as server:
         console.print(f"[bold]tracktwo demo[/]: sample data served at {server.url} (loopback only)")
         cfg_dir = write_config(base, out_dir, server.url, extra)
-        config = Config(Settings(cfg_dir, out_dir))
+        config = open_config(Settings(cfg_dir, out_dir))
         console.rule("ingest, first pass")
         rc |= run_ingest(config, [], console)
         console.rule("ingest, second pass (conditional GET: expect not_modified, nothing new)")
@@ -85,7 +85,7 @@ def run_demo(console: Console, out: str | None = None) -> int:
             console.rule(name)
             rc |= run(config, console)
 
-    with reader(config.settings.warehouse_path) as con:
+    with reader(config.settings) as con:
         rows = con.execute(SUMMARY_SQL).fetchall()
         n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     console.rule("loaded")

@@ -6,13 +6,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tracktwo.config import Config
+from tracktwo import pipeline
+from tracktwo.core.config import Config
 
 
 def run(config: Config, console: Console) -> int:
-    from reports.digest import run_weekly
-
-    summary = run_weekly(config, send=False)
+    summary = pipeline.digest(config, send=False)
     for f in summary["files"]:
         console.print(f"  digest for {Path(f).stem}: {f}", soft_wrap=True)
     console.print(f"  {summary['messages']} digest(s) for {summary['week']} written (nothing sent); "
@@ -20,4 +19,4 @@ def run(config: Config, console: Console) -> int:
     return 0
 
 
-STAGE = ("digest", lambda served: [], run)
+STAGE = ("digest", lambda served, config_dir: [], run)

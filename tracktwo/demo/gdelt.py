@@ -27,7 +27,9 @@ import yaml
 from rich.console import Console
 
 from extractors.gdelt import EXPORT_COLUMNS
-from tracktwo.config import Config, Settings
+from tracktwo.core.config import Config
+from tracktwo.demo.feeds import anchor_today
+from warehouse.db import reader
 
 DAYS = 90
 SURGE_DAYS = 10
@@ -79,13 +81,6 @@ def zip_export(csv_text: str | bytes, ts: str) -> bytes:
 
 def listing_line(body: bytes, url: str) -> str:
     return f"{len(body)} {hashlib.md5(body).hexdigest()} {url}"
-
-
-def _project_config_dir() -> Path:
-    cfg = Settings.from_env().config_dir
-    if (cfg / "fips_iso3.csv").exists():
-        return cfg
-    return Path(__file__).resolve().parents[2] / "config"
 
 
 def _regions(cfg: Path) -> list[dict]:
@@ -165,12 +160,13 @@ def day_rows(day: date, day_index: int, regions: list[dict], rng: random.Random,
     return rows
 
 
-def write_stream(served: Path, end: date | None = None, days: int = DAYS, seed: int = 20261125) -> list[Path]:
-    """Write <served>/gdeltv2/ with `days` daily exports ending on `end` (default: yesterday, UTC)."""
-    from tracktwo.demo.feeds import anchor_today
+def write_stream(served: Path, cfg: Path, end: date | None = None, days: int = DAYS,
+                 seed: int = 20261125) -> list[Path]:
+    """Write <served>/gdeltv2/ with `days` daily exports ending on `end` (default: yesterday, UTC).
 
+    `cfg` is the config folder whose regions and reference tables the synthetic events follow.
+    """
     end = end or anchor_today() - timedelta(days=1)
-    cfg = _project_config_dir()
     regions = _regions(cfg)
     fips, names, cameo = _reference(cfg)
     out = served / "gdeltv2"
@@ -190,8 +186,8 @@ def write_stream(served: Path, end: date | None = None, days: int = DAYS, seed: 
     return files
 
 
-def prepare(served: Path) -> list[dict]:
-    write_stream(served)
+def prepare(served: Path, config_dir: Path) -> list[dict]:
+    write_stream(served, config_dir)
     return [{"id": "demo-gdelt", "kind": "gdelt_events", "url": "{server}/gdeltv2/lastupdate.txt",
              "publisher": "GDELT (synthetic demo)", "perspective": "international", "max_files_per_run": 100,
              "license": "CC0 (synthetic sample written for tracktwo)"}]
@@ -202,21 +198,20 @@ SELECT count(*) AS events, count(DISTINCT landing_file) AS files, min(event_date
 FROM events WHERE source = 'gdelt'
 """
 SURGE_SQL = """
-WITH last AS (SELECT max(event_date) AS d FROM events WHERE source = 'gdelt')
+WITH last AS (SELECT max(event_date) AS d FROM events WHERE source = 'gdelt'),
+     e AS (SELECT *, (actor1_iso3, actor2_iso3) IN (('PRK', 'KOR'), ('KOR', 'PRK')) AS prk_kor FROM events)
 SELECT
   count(*) FILTER (WHERE quad_class = 4 AND action_iso3 IN ('RUS', 'UKR') AND event_date >  d - 10) / 10.0,
   count(*) FILTER (WHERE quad_class = 4 AND action_iso3 IN ('RUS', 'UKR') AND event_date <= d - 10) / 80.0,
-  count(*) FILTER (WHERE root_code IN ('03', '04', '05') AND {actors} AND event_date >  d - 10) / 10.0,
-  count(*) FILTER (WHERE root_code IN ('03', '04', '05') AND {actors} AND event_date <= d - 10) / 80.0
-FROM events, last WHERE source = 'gdelt'
-""".replace("{actors}", "((actor1_iso3 = 'PRK' AND actor2_iso3 = 'KOR') OR (actor1_iso3 = 'KOR' AND actor2_iso3 = 'PRK'))")
+  count(*) FILTER (WHERE root_code IN ('03', '04', '05') AND prk_kor AND event_date >  d - 10) / 10.0,
+  count(*) FILTER (WHERE root_code IN ('03', '04', '05') AND prk_kor AND event_date <= d - 10) / 80.0
+FROM e, last WHERE source = 'gdelt'
+"""
 
 
 def run(config: Config, console: Console) -> int:
     """The stream was loaded by ingest (catch-up from masterfilelist.txt); show what it holds."""
-    from warehouse.db import reader
-
-    with reader(config.settings.warehouse_path) as con:
+    with reader(config.settings) as con:
         n, files, first, last = con.execute(SUMMARY_SQL).fetchone()
         war_now, war_before, talk_now, talk_before = con.execute(SURGE_SQL).fetchone()
     console.print(f"  {n} GDELT events from {files} export files, {first} .. {last}")

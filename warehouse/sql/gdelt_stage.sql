@@ -1,5 +1,5 @@
--- Read one unzipped GDELT export into a temporary staging table, typed by the
--- explicit schema ({read_options} is extractors.gdelt.READ_OPTIONS, a constant).
+-- Read one unzipped GDELT export into a temporary staging table, typed by the explicit
+-- schema (the parameters are extractors.gdelt.READ_CSV_PARAMS, bound, plus $path).
 -- Malformed rows (wrong column count, unparsable value) go to the rejects tables.
 CREATE OR REPLACE TEMP TABLE gdelt_stage AS
 SELECT GLOBALEVENTID, SQLDATE, DATEADDED,
@@ -9,5 +9,6 @@ SELECT GLOBALEVENTID, SQLDATE, DATEADDED,
        NumMentions, NumSources, NumArticles, AvgTone,
        ActionGeo_Type, ActionGeo_FullName, ActionGeo_CountryCode, ActionGeo_ADM1Code,
        ActionGeo_Lat, ActionGeo_Long, SOURCEURL
-FROM read_csv($path, {read_options},
+FROM read_csv($path, delim = $delim, header = false, quote = '', escape = '', auto_detect = false,
+              dateformat = $dateformat, timestampformat = $timestampformat, columns = $columns,
               store_rejects = true, rejects_table = 'gdelt_reject_errors', rejects_scan = 'gdelt_reject_scans')

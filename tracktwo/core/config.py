@@ -6,22 +6,19 @@ typo in a 60-source file must be findable without reading a traceback.
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Sequence, TypeVar, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, ValidationError, create_model, field_validator, model_validator
+
+from tracktwo.core.errors import ConfigError
+from tracktwo.core.settings import Settings
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
-
-
-class ConfigError(Exception):
-    """A config file is missing, unreadable or invalid."""
 
 
 class HttpSettings(BaseModel):
@@ -37,20 +34,18 @@ class HttpSettings(BaseModel):
     max_retry_after: float = Field(120.0, ge=0)
 
 
-class Source(BaseModel):
+class SourceBase(BaseModel):
+    """The fields every source has; each kind's model (its module's SETTINGS) adds its own and a `kind` literal."""
+
     model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not silently ignored
 
     id: str
-    kind: Literal["rss", "gdelt_events"]
+    kind: str
     url: str
     enabled: bool = True
     publisher: str | None = None
     perspective: str = "international"
     license: str | None = None
-    # gdelt_events: how many missed 15-minute files one run may catch up.
-    max_files_per_run: int = Field(96, gt=0)
-    # gdelt_events: how many times a failed file (HTTP error, MD5 mismatch, corrupt zip) is tried.
-    max_attempts: int = Field(3, ge=1)
 
     @field_validator("id")
     @classmethod
@@ -123,11 +118,14 @@ def _format_error(file: Path, err: ValidationError, entries: list[Any] | None, l
         where = []
         if loc and loc[0] == list_key and len(loc) > 1 and isinstance(loc[1], int):
             idx = loc[1]
-            ident = None
-            if entries and idx < len(entries) and isinstance(entries[idx], dict):
-                ident = entries[idx].get("id")
+            entry = entries[idx] if entries and idx < len(entries) and isinstance(entries[idx], dict) else {}
+            ident = entry.get("id")
             where.append(f"{list_key}[{idx}]" + (f" (id={ident!r})" if ident else ""))
             loc = loc[2:]
+            if loc and loc[0] == entry.get("kind"):  # a union of kinds names the chosen kind first
+                loc = loc[1:]
+            if e["type"] in ("union_tag_invalid", "union_tag_not_found"):  # no model for this `kind`
+                loc = ["kind"]
         field = ".".join(str(p) for p in loc) or "(entry)"
         where.append(f"field '{field}'")
         lines.append(f"  {' '.join(where)}: {e['msg']}")
@@ -144,19 +142,27 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
 
 
-class _SourcesFile(BaseModel):
+class _SourcesFileBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
     http: HttpSettings = HttpSettings()
-    sources: list[Source]
+    sources: list[SourceBase]
 
     @model_validator(mode="after")
-    def _unique(self) -> "_SourcesFile":
+    def _unique(self) -> "_SourcesFileBase":
         seen: set[str] = set()
         for s in self.sources:
             if s.id in seen:
                 raise ValueError(f"duplicate source id {s.id!r}")
             seen.add(s.id)
         return self
+
+
+def sources_file_model(kinds: Sequence[type[SourceBase]]) -> type[_SourcesFileBase]:
+    """The model of sources.yaml for the registered source kinds: `kind` picks the entry's model."""
+    if not kinds:
+        raise ConfigError("no source kinds registered")
+    entry = kinds[0] if len(kinds) == 1 else Annotated[Union[tuple(kinds)], Discriminator("kind")]
+    return create_model("SourcesFile", __base__=_SourcesFileBase, sources=(list[entry], ...))
 
 
 class _RegionsFile(BaseModel):
@@ -177,53 +183,37 @@ class _GazetteerFile(BaseModel):
     countries: dict[str, GazetteerCountry]
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Where config is read from and where data is written."""
-
-    config_dir: Path
-    data_dir: Path
-
-    @classmethod
-    def from_env(cls, config_dir: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None) -> "Settings":
-        cfg = Path(config_dir or os.environ.get("TRACKTWO_CONFIG_DIR") or "config")
-        data = Path(data_dir or os.environ.get("TRACKTWO_DATA_DIR") or "data")
-        return cls(cfg.resolve(), data.resolve())
-
-    @property
-    def warehouse_path(self) -> Path:
-        return self.data_dir / "warehouse.duckdb"
-
-    @property
-    def landing_dir(self) -> Path:
-        return self.data_dir / "landing"
-
-
 class Config:
-    """Lazily loaded, validated view of the config dir."""
+    """Lazily loaded, validated view of the config dir.
 
-    def __init__(self, settings: Settings):
+    `source_kinds` are the settings models of the registered source kinds (the
+    pipeline's registry passes them: `tracktwo.pipeline.open_config`), so this
+    ground-floor module validates sources.yaml without knowing any kind.
+    """
+
+    def __init__(self, settings: Settings, source_kinds: Sequence[type[SourceBase]]):
         self.settings = settings
+        self.source_kinds = tuple(source_kinds)
 
     def path(self, name: str) -> Path:
         return self.settings.config_dir / name
 
     @cached_property
-    def _sources_file(self) -> _SourcesFile:
-        return self.settings_file("sources.yaml", _SourcesFile, "sources", required=True)
+    def _sources_file(self) -> _SourcesFileBase:
+        return self.settings_file("sources.yaml", sources_file_model(self.source_kinds), "sources", required=True)
 
     @property
     def http(self) -> HttpSettings:
         return self._sources_file.http
 
     @property
-    def sources(self) -> list[Source]:
+    def sources(self) -> list[SourceBase]:
         return self._sources_file.sources
 
-    def enabled_sources(self, kind: str | None = None) -> list[Source]:
+    def enabled_sources(self, kind: str | None = None) -> list[SourceBase]:
         return [s for s in self.sources if s.enabled and (kind is None or s.kind == kind)]
 
-    def source(self, source_id: str) -> Source:
+    def source(self, source_id: str) -> SourceBase:
         for s in self.sources:
             if s.id == source_id:
                 return s

@@ -1,27 +1,31 @@
-"""Shared wiring for the tracktwo DAGs: defaults, the DuckDB pool, Assets, failure notices.
+"""Airflow wiring for the tracktwo DAGs: defaults, the DuckDB pool, Assets, tasks, failure notices.
 
-Not a DAG file (.airflowignore keeps the DAG processor from parsing it); the
-DAG files import it from the dags folder, which Airflow puts on sys.path.
-Everything heavy (tracktwo, duckdb, feedparser) is imported inside functions
-so that parsing the DAGs stays cheap.
+The DAG files in dags/ are thin: they import this installed module (no sys.path
+edits) and call the service verbs (`tracktwo.pipeline`) inside their tasks.
+Everything heavy (the pipeline, DuckDB, feedparser, polars) is imported inside
+the task functions here, on purpose: Airflow parses DAG files every few seconds
+and that parse must stay cheap. Those function-local imports are the only ones
+the layer contract allows for that reason (docs/architecture.md).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any, Callable
 
-from typing import Callable
+from airflow.sdk import Asset, TriggerRule, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowSkipException
 
-from airflow.sdk import Asset, TriggerRule, dag, task
+from tracktwo.core.settings import Settings
+
+if TYPE_CHECKING:
+    from tracktwo.core.config import Config
+    from tracktwo.core.settings import SmtpSettings
 
 log = logging.getLogger("tracktwo.airflow")
 
-ROOT = Path(__file__).resolve().parents[1]
 OWNER = "tracktwo"
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -35,15 +39,21 @@ EVENTS = Asset(name="tracktwo_events", uri="x-tracktwo://warehouse/events")
 INDICATORS = Asset(name="tracktwo_indicators", uri="x-tracktwo://warehouse/region_daily")
 
 
-def _seconds(name: str, default: float) -> timedelta:
-    return timedelta(seconds=float(os.environ.get(name, default)))
+def settings() -> Settings:
+    """The settings object of this process (TRACKTWO_* variables), built where a task or the parse needs it."""
+    return Settings.from_env()
+
+
+def _retry_delay(default: float) -> timedelta:
+    delay = settings().airflow_retry_delay
+    return timedelta(seconds=default if delay is None else delay)
 
 
 # A failed fetch is retried with exponential backoff (base delay, then 2x, ...);
 # TRACKTWO_AIRFLOW_RETRY_DELAY (seconds) shortens it for tests and local trials.
 FETCH_TASK_ARGS: dict[str, Any] = {
     "retries": 2,
-    "retry_delay": _seconds("TRACKTWO_AIRFLOW_RETRY_DELAY", 60),
+    "retry_delay": _retry_delay(60),
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=30),
 }
@@ -53,78 +63,69 @@ WAREHOUSE_TASK_ARGS: dict[str, Any] = {
     "pool": DUCKDB_POOL,
     "pool_slots": 1,
     "retries": 2,
-    "retry_delay": _seconds("TRACKTWO_AIRFLOW_RETRY_DELAY", 120),
+    "retry_delay": _retry_delay(120),
 }
 
 
+def failure_mail_setup(env: Settings) -> tuple["SmtpSettings | None", str]:
+    """Where failure notices go: (SMTP settings, "") or (None, why not)."""
+    from reports.mail import smtp_settings  # the mail stack is imported when a task fails, not at parse time
+
+    smtp = smtp_settings(env)
+    if smtp is None:
+        return None, "SMTP is not configured (set TRACKTWO_SMTP_HOST or an Airflow smtp_default connection)"
+    if not env.alert_email:
+        return None, "no recipient (set TRACKTWO_ALERT_EMAIL to a comma-separated list)"
+    return smtp, ""
+
+
+def failure_message(what: str, error: object, sender: str, recipients: tuple[str, ...]) -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = f"[tracktwo] {what.split(' ')[0]} failed"
+    msg["From"] = sender
+    msg["To"] = ", ".join(recipients)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(f"tracktwo task failed after its retries:\n\n  {what}\n\nerror: {error}\n\n"
+                    "See the task's log in Airflow and `tracktwo status`.\n")
+    return msg
+
+
 def notify_failure(context: dict[str, Any]) -> None:
-    """Task failure (after its retries): email through the SMTP provider if configured, else a log line."""
+    """Task failure (after its retries): email through tracktwo's mailer if configured, else a log line.
+
+    The same SMTP settings, CA handling and password scrubbing as the digest (reports.mail).
+    """
     ti = context.get("ti") or context.get("task_instance")
     what = (f"{getattr(ti, 'dag_id', '?')}.{getattr(ti, 'task_id', '?')}"
             f" map_index={getattr(ti, 'map_index', -1)} try={getattr(ti, 'try_number', '?')}")
     error = context.get("exception")
-    notifier, why_not = smtp_notifier()
-    if notifier is None:
+    try:
+        env = settings()
+        smtp, why_not = failure_mail_setup(env)
+    except Exception as exc:  # a broken mail setup must not hide the original failure
+        smtp, why_not = None, f"mail settings unusable: {exc}"
+    if smtp is None:
         log.error("tracktwo task failed: %s: %s (no failure email sent: %s)", what, error, why_not)
         return
-    try:
-        notifier(context)
-        log.info("tracktwo task failed: %s: %s (failure email sent to %s)", what, error, notifier.to)
-    except Exception as exc:  # a broken mail setup must not hide the original failure
-        log.error("tracktwo task failed: %s: %s (failure email could not be sent: %s)", what, error, exc)
+    from reports.mail import Mailer
 
-
-def _smtp_env_connection() -> str | None:
-    """An Airflow connection (JSON) from TRACKTWO_SMTP_*, read by the same function as the digest's."""
-    from reports.mail import smtp_from_env
-
-    smtp = smtp_from_env()
-    if smtp is None:
-        return None
-    extra: dict[str, Any] = {"disable_ssl": not smtp.ssl, "disable_tls": not smtp.starttls,
-                             "timeout": int(smtp.timeout), "retry_limit": 2}
-    if os.environ.get("TRACKTWO_SMTP_FROM"):
-        extra["from_email"] = os.environ["TRACKTWO_SMTP_FROM"]
-    return json.dumps({"conn_type": "smtp", "host": smtp.host, "port": smtp.port, "login": smtp.user,
-                       "password": smtp.password, "extra": extra})
-
-
-def _has_connection(conn_id: str) -> bool:
-    try:
-        from airflow.sdk import BaseHook
-
-        BaseHook.get_connection(conn_id)
-        return True
-    except Exception:
-        return False
-
-
-def smtp_notifier() -> tuple[Any | None, str]:
-    """The SmtpNotifier to use, or (None, reason) when SMTP or recipients are not configured."""
-    to = [a.strip() for a in os.environ.get("TRACKTWO_ALERT_EMAIL", "").split(",") if a.strip()]
-    conn_json = _smtp_env_connection()
-    if conn_json:
-        # Connections from AIRFLOW_CONN_<ID> are read from this process's environment.
-        os.environ["AIRFLOW_CONN_TRACKTWO_SMTP"] = conn_json
-        conn_id = "tracktwo_smtp"
-    elif _has_connection("smtp_default"):
-        conn_id = "smtp_default"
+    sender = env.smtp_from or f"tracktwo@{smtp.host}"
+    msg = failure_message(what, smtp.scrub(str(error)), sender, env.alert_email)
+    with Mailer(smtp) as mailer:
+        results = [mailer.send(msg, to) for to in env.alert_email]
+    failed = [r for r in results if not r.ok]
+    if failed:
+        log.error("tracktwo task failed: %s: %s (failure email not delivered to %s: %s)", what, smtp.scrub(str(error)),
+                  ", ".join(r.recipient for r in failed), failed[0].error)
     else:
-        return None, "SMTP is not configured (set TRACKTWO_SMTP_HOST or an Airflow smtp_default connection)"
-    if not to:
-        return None, "no recipient (set TRACKTWO_ALERT_EMAIL to a comma-separated list)"
-    from airflow.providers.smtp.notifications.smtp import SmtpNotifier
-
-    return SmtpNotifier(
-        to=to, from_email=os.environ.get("TRACKTWO_SMTP_FROM") or None, smtp_conn_id=conn_id,
-        subject="[tracktwo] {{ ti.dag_id }}.{{ ti.task_id }} failed",
-    ), ""
+        log.info("tracktwo task failed: %s: %s (failure email sent to %s)", what, smtp.scrub(str(error)),
+                 ", ".join(env.alert_email))
 
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": OWNER,
     "retries": 1,
-    "retry_delay": _seconds("TRACKTWO_AIRFLOW_RETRY_DELAY", 120),
+    "retry_delay": _retry_delay(120),
     "on_failure_callback": notify_failure,
 }
 
@@ -135,18 +136,15 @@ DAG_ARGS: dict[str, Any] = {
 }
 
 
-def load_config():
-    """tracktwo's Config: TRACKTWO_CONFIG_DIR / TRACKTWO_DATA_DIR, else the project's config/ and data/."""
-    from tracktwo.config import Config, Settings
+def load_config() -> "Config":
+    """tracktwo's Config from TRACKTWO_CONFIG_DIR / TRACKTWO_DATA_DIR (the same defaults as the CLI)."""
+    from tracktwo.pipeline import open_config
 
-    return Config(Settings.from_env(os.environ.get("TRACKTWO_CONFIG_DIR") or ROOT / "config",
-                                    os.environ.get("TRACKTWO_DATA_DIR") or ROOT / "data"))
+    return open_config(settings())
 
 
 def run_after() -> datetime | None:
     """The run's time: asset-triggered and manual runs have no logical_date, every run has run_after."""
-    from airflow.sdk import get_current_context
-
     return get_current_context()["dag_run"].run_after
 
 
@@ -159,8 +157,6 @@ def source_ids(kind: str) -> list[str]:
 
 def fetch_source(source_id: str) -> list[dict[str, Any]]:
     """Fetch one source into landing (never DuckDB); raise after landing if any fetch failed."""
-    from airflow.sdk import get_current_context
-
     from tracktwo import pipeline
 
     get_current_context()["source_id"] = source_id  # names the mapped task in the UI
@@ -195,30 +191,61 @@ def load_kind(kind: str) -> dict[str, Any]:
     }
 
 
+def compute_indicators() -> dict[str, Any]:
+    """The indicators task: incremental recompute of the days new data touched."""
+    from tracktwo import pipeline
+
+    log.info("computing indicators for the run of %s", run_after())
+    result = pipeline.indicators(load_config())
+    log.info("indicators: %s", result)
+    return {"mode": result.mode, "days": result.days_recomputed, "rows": result.rows_written,
+            "alerts": result.alerts_written}
+
+
+def write_dashboard() -> str:
+    """The dashboard task: the static site under <data>/site/."""
+    from tracktwo import pipeline
+
+    log.info("writing the dashboard for the run of %s", run_after())
+    index = pipeline.dashboard(load_config())
+    log.info("dashboard written to %s", index)
+    return str(index)
+
+
+def send_weekly_digest() -> None:
+    """The digest task: the week before the run's `run_after` (never the wall clock), sent idempotently."""
+    from reports.digest import last_complete_week
+    from tracktwo import pipeline
+
+    # The week is the run's, not the wall clock's: a late run or a retry still mails the right week.
+    week = last_complete_week(run_after().date())
+    log.info("weekly digest for %s (run of %s)", week, run_after())
+    result = pipeline.digest(load_config(), week=week, send=True)
+    log.info("digest: %s", {k: v for k, v in result.items() if k != "files"})
+    if result.get("failed"):  # a retry sends only to those not reached yet
+        raise RuntimeError(f"digest for {week} not delivered to {len(result['failed'])} recipient(s): {result['failed']}")
+
+
 def skip_unless(changed: bool, what: str) -> None:
     """Skip an announcing task, so its Asset gets no event, when nothing new reached the warehouse."""
-    from airflow.sdk.exceptions import AirflowSkipException
-
     if not changed:
         raise AirflowSkipException(f"no new {what}: downstream DAGs are not triggered")
 
 
-def ingest_dag(*, dag_id: str, schedule: str, kind: str, tags: list[str], asset: Asset,
+def ingest_dag(*, dag_id: str, schedule: str, kind: str, list_task_id: str, tags: list[str], asset: Asset,
                changed: Callable[[dict[str, Any]], bool], what: str, doc_md: str):
     """The ingest DAG of one source kind: list sources -> mapped fetch (landing only) -> load -> announce.
 
-    - `<kind>_sources` lists the enabled sources of `kind`, read at run time (never at parse time).
+    - `list_task_id` lists the enabled sources of `kind`, read at run time (never at parse time).
     - `fetch` is mapped, one task per source, in parallel, writing only to the landing zone; a
       failed fetch is landed first, then the task fails, so Airflow retries it with backoff.
     - `load` runs in the one-slot pool once every fetch has finished, whatever their outcome
       (trigger rule `all_done`): the good fetches are loaded, the failed ones recorded.
     - `announce` updates `asset` (triggering `tracktwo_indicators`) only when `changed(summary)`.
     """
-    list_id = {"rss": "feed_sources", "gdelt_events": "gdelt_sources"}.get(kind, f"{kind}_sources")
-
     @dag(dag_id=dag_id, schedule=schedule, max_active_runs=1, tags=tags, doc_md=doc_md, **DAG_ARGS)
     def ingest():
-        @task(task_id=list_id)
+        @task(task_id=list_task_id)
         def list_sources() -> list[str]:
             return source_ids(kind)
 

@@ -1,0 +1,98 @@
+"""Active alerts and their evidence, read from `v_alerts` into plain objects: one reader for dashboard and digest."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from extractors.text import safe_href
+
+# Alerts newest first, then by severity, then kind. Region filter optional ($region NULL = all).
+ALERTS_SQL = """
+SELECT * FROM v_alerts
+WHERE day BETWEEN $start AND $end AND ($region IS NULL OR region_id = $region)
+ORDER BY day DESC, CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, kind
+"""
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+# Columns of v_alerts that are not the numbers behind the alert.
+_NOT_VALUES = {"alert_id", "as_of", "region_id", "day", "kind", "severity", "trigger", "corroboration",
+               "evidence", "evidence_count", "evidence_hash"}
+# The numbers shown as "what triggered it", in this order, when present and not NULL.
+TRIGGER_COLUMNS = [("trigger_value", "value"), ("threshold", "threshold"), ("tension_index", "tension index"),
+                   ("material_conflict", "material conflict"), ("dialogue_activity", "dialogue activity"),
+                   ("dialogue_baseline_low", "dialogue baseline low")]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    rank: int
+    item_type: str  # event | document
+    item_id: str | None
+    title: str
+    url: str | None  # as stored (shown as text)
+    href: str | None  # the same, only when it is http(s)
+    publisher: str | None
+    day: date | None
+    score: float | None
+
+
+@dataclass(frozen=True)
+class Alert:
+    region_id: str
+    day: date
+    kind: str  # escalation | de-escalation | dialogue-gap
+    severity: str  # low | medium | high
+    trigger: str  # the rule that fired
+    values: dict[str, Any]  # the numbers behind it (column -> value)
+    corroboration: int | None
+    evidence: list[Evidence]
+
+    @property
+    def triggers(self) -> list[tuple[str, str]]:
+        """(label, value) pairs of what triggered the alert: the rule, then the known numbers."""
+        out = [("rule", self.trigger)] if self.trigger else []
+        return out + [(label, format_value(self.values[col])) for col, label in TRIGGER_COLUMNS
+                      if self.values.get(col) is not None]
+
+
+def format_value(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.0f}"
+    return str(v)
+
+
+def finite(v: Any) -> Any:
+    """NaN and infinities as None (they render as gaps, never as 'nan')."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _evidence(raw: Any) -> list[Evidence]:
+    out = []
+    for e in raw or []:
+        url = e.get("url")
+        out.append(Evidence(rank=int(e.get("rank") or len(out) + 1), item_type=str(e.get("item_type") or ""),
+                            item_id=e.get("item_id"), title=str(e.get("title") or e.get("item_id") or ""),
+                            url=url, href=safe_href(url), publisher=e.get("publisher"), day=e.get("day"),
+                            score=finite(e.get("score"))))
+    return sorted(out, key=lambda e: e.rank)
+
+
+def read_alerts(con: duckdb.DuckDBPyConnection, start: date, end: date, region_id: str | None = None) -> list[Alert]:
+    """Active alerts of the days start..end (of one region, or all), newest first."""
+    cur = con.execute(ALERTS_SQL, {"start": start, "end": end, "region": region_id})
+    cols = [d[0] for d in cur.description]
+    out = []
+    for row in cur.fetchall():
+        r = dict(zip(cols, row))
+        values = {k: finite(v) for k, v in r.items()
+                  if k not in _NOT_VALUES and v is not None and isinstance(v, (int, float)) and not isinstance(v, bool)}
+        out.append(Alert(region_id=r["region_id"], day=r["day"], kind=r["kind"], severity=r["severity"],
+                         trigger=str(r.get("trigger") or ""), values=values, corroboration=r.get("corroboration"),
+                         evidence=_evidence(r.get("evidence"))))
+    return out

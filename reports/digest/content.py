@@ -1,0 +1,343 @@
+"""What one digest says, as data: per region the week's numbers, alerts, stories and changes.
+
+Reads only documented views (v_region_daily, v_alerts through reports.alerts, v_region_documents,
+v_indicator_runs) and the digest log (warehouse.digest_log) over the caller's read-only connection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import duckdb
+
+from extractors.text import safe_href
+from reports.alerts import SEVERITY_RANK, Alert, read_alerts
+from reports.digest.settings import DigestSettings, Subscriber
+from reports.digest.weeks import previous_week, week_start
+from tracktwo.core.clock import utc_now_naive
+from tracktwo.core.config import Config, Region
+from tracktwo.core.errors import ConfigError
+from warehouse import digest_log
+
+FLAT = 0.5  # index points below which a change shows as flat
+
+
+@dataclass
+class Link:
+    title: str
+    url: str | None  # only http(s); None renders the title without a link
+    publisher: str | None
+    day: date | None
+    perspective: str | None = None
+
+
+@dataclass
+class AlertItem:
+    """One kind of alert over the week: the daily alerts of that kind, merged."""
+
+    day: date  # the most severe (then latest) day; its values are the triggers shown
+    kind: str
+    severity: str
+    triggers: list[tuple[str, str]]
+    evidence: list[Link]
+    publishers: int  # independent publishers behind the evidence (corroboration), at most on one day
+    first_day: date | None = None
+    last_day: date | None = None
+    days: int = 1
+
+
+@dataclass
+class WeekStats:
+    days: int = 0
+    events: int = 0
+    documents: int = 0
+    tension: float | None = None  # mean of the daily index over the week
+    dialogue_events: int = 0
+    dialogue_documents: int = 0
+    material_conflict: int = 0
+    alerts: int = 0  # alert-days (one kind on one day)
+    alert_kinds: tuple[str, ...] = ()
+
+    @property
+    def has_data(self) -> bool:
+        return self.events > 0 or self.documents > 0
+
+
+@dataclass
+class Section:
+    region_id: str
+    name: str
+    now: WeekStats
+    before: WeekStats
+    alerts: list[AlertItem]
+    stories: list[Link]
+    changes: list[str] = field(default_factory=list)
+    since_week: str | None = None
+
+    @property
+    def has_data(self) -> bool:
+        return self.now.has_data
+
+    @property
+    def delta(self) -> float | None:
+        if self.now.tension is None or self.before.tension is None:
+            return None
+        return self.now.tension - self.before.tension
+
+    @property
+    def direction(self) -> str:
+        d = self.delta
+        if d is None:
+            return "none"
+        return "up" if d >= FLAT else "down" if d <= -FLAT else "flat"
+
+    @property
+    def perspectives(self) -> list[str]:
+        return sorted({s.perspective for s in self.stories if s.perspective})
+
+
+@dataclass
+class Digest:
+    week: str
+    start: date
+    end: date  # inclusive (Sunday)
+    recipient: str
+    name: str | None
+    sections: list[Section]
+    subject: str
+    dashboard_url: str | None
+    as_of: datetime | None
+    generated_at: datetime
+    indicators_available: bool
+    unsubscribe: list[str]
+
+    @property
+    def has_data(self) -> bool:
+        return any(s.has_data for s in self.sections)
+
+    @property
+    def active(self) -> list[Section]:
+        return [s for s in self.sections if s.has_data]
+
+    @property
+    def quiet(self) -> list[Section]:
+        """Regions without data this week: one line, so an `all` subscription stays short."""
+        return [s for s in self.sections if not s.has_data]
+
+
+def perspective_label(p: str | None, config: Config) -> str | None:
+    if not p:
+        return None
+    if p == "un":
+        return "UN"
+    if p == "international":
+        return "international"
+    try:
+        country = config.gazetteer.get(p)
+    except ConfigError:
+        country = None
+    return f"{country.name} ({p})" if country else p
+
+
+DAILY_SQL = """
+SELECT region_id, day, tension_index, events_total, documents, dialogue_events, dialogue_documents, material_conflict
+FROM v_region_daily
+WHERE region_id = ? AND day BETWEEN ? AND ?
+ORDER BY day
+"""
+STORIES_SQL = """
+SELECT doc_id, title, url, publisher, perspective, published_at, mentions
+FROM v_region_documents
+WHERE region_id = ? AND published_at >= ? AND published_at < ? AND title IS NOT NULL
+ORDER BY mentions DESC, published_at DESC, doc_id
+LIMIT 200
+"""
+DOCS_WEEK_SQL = "SELECT count(*) FROM v_region_documents WHERE region_id = ? AND published_at >= ? AND published_at < ?"
+LAST_RUN_SQL = "SELECT max(as_of) FROM v_indicator_runs"
+
+
+class WarehouseView:
+    """Cached reads for one digest run over one read-only connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, config: Config, settings: DigestSettings):
+        self.con = con
+        self.config = config
+        self.settings = settings
+        self._stats: dict[tuple[str, str], WeekStats] = {}
+        self._alerts: dict[tuple[str, str], list[AlertItem]] = {}
+        # The indicator run the numbers come from; None until indicators have been computed once.
+        self.as_of: datetime | None = con.execute(LAST_RUN_SQL).fetchone()[0]
+
+    @property
+    def has_indicators(self) -> bool:
+        return self.as_of is not None
+
+    def sent(self, week: str) -> set[str]:
+        """Recipients (lower-cased) whose digest for `week` was delivered."""
+        return digest_log.sent_recipients(self.con, week)
+
+    def previous_sent(self, recipient: str, week: str) -> str | None:
+        return digest_log.previous_sent_week(self.con, recipient, week)
+
+    def stats(self, region_id: str, week: str) -> WeekStats:
+        key = (region_id, week)
+        if key in self._stats:
+            return self._stats[key]
+        start = week_start(week)
+        end = start + timedelta(days=6)
+        st = WeekStats()
+        rows = self.con.execute(DAILY_SQL, [region_id, start, end]).fetchall()
+        if rows:
+            idx = [r[2] for r in rows if r[2] is not None]
+            st = WeekStats(
+                days=len(rows), events=sum(r[3] or 0 for r in rows), documents=sum(r[4] or 0 for r in rows),
+                tension=(sum(idx) / len(idx)) if idx else None,
+                dialogue_events=sum(r[5] or 0 for r in rows), dialogue_documents=sum(r[6] or 0 for r in rows),
+                material_conflict=sum(r[7] or 0 for r in rows))
+        else:  # indicators not computed (yet) for these days: documents still tell whether there was data
+            st.documents = self.con.execute(DOCS_WEEK_SQL, [region_id, start, end + timedelta(days=1)]).fetchone()[0]
+        alerts = self.alerts(region_id, week)
+        st.alerts = sum(a.days for a in alerts)
+        st.alert_kinds = tuple(sorted({a.kind for a in alerts}))
+        self._stats[key] = st
+        return st
+
+    def alerts(self, region_id: str, week: str) -> list[AlertItem]:
+        """The week's alerts, one item per kind (a daily alert repeated 7 times is one line)."""
+        key = (region_id, week)
+        if key in self._alerts:
+            return self._alerts[key]
+        start = week_start(week)
+        by_kind: dict[str, list[Alert]] = {}
+        for a in read_alerts(self.con, start, start + timedelta(days=6), region_id):
+            by_kind.setdefault(a.kind, []).append(a)
+        out = [self._merge(same) for same in by_kind.values()]
+        out.sort(key=lambda a: (SEVERITY_RANK.get(a.severity, 9), -a.last_day.toordinal(), a.kind))
+        self._alerts[key] = out
+        return out
+
+    def _merge(self, alerts: list[Alert]) -> AlertItem:
+        """One kind's daily alerts as one item: the most severe (then latest) day's numbers, all days' evidence."""
+        days = sorted(a.day for a in alerts)
+        peak = min(alerts, key=lambda a: (SEVERITY_RANK.get(a.severity, 9), -a.day.toordinal()))
+        # The peak day's evidence first, then the other days' (latest first) by rank, each report once.
+        links: list[Link] = []
+        seen: set[str] = set()
+        for a in [peak] + sorted((a for a in alerts if a is not peak), key=lambda a: a.day, reverse=True):
+            for e in a.evidence:
+                ident = str(e.item_id or e.url or e.title)
+                if ident not in seen:
+                    seen.add(ident)
+                    links.append(Link(title=e.title or e.url or "(untitled)", url=e.href, publisher=e.publisher,
+                                      day=e.day))
+        corroboration = [a.corroboration for a in alerts if isinstance(a.corroboration, int)]
+        publishers = max(corroboration) if corroboration else len({link.publisher for link in links if link.publisher})
+        return AlertItem(day=peak.day, kind=peak.kind, severity=peak.severity, triggers=peak.triggers,
+                         evidence=_pick_evidence(links, self.settings.evidence_per_alert),
+                         publishers=publishers, first_day=days[0], last_day=days[-1], days=len(days))
+
+    def stories(self, region: Region, week: str) -> list[Link]:
+        start = week_start(week)
+        rows = self.con.execute(STORIES_SQL, [region.id, start, start + timedelta(days=7)]).fetchall()
+        return pick_stories(
+            [Link(title=r[1], url=safe_href(r[2]), publisher=r[3], day=r[5].date() if r[5] else None,
+                  perspective=perspective_label(r[4], self.config)) for r in rows],
+            self.settings.top_stories)
+
+
+def _pick_evidence(links: list[Link], n: int) -> list[Link]:
+    """The top n by rank, preferring one report per publisher so that corroboration shows; rank order kept."""
+    chosen: list[int] = []
+    publishers: set[str | None] = set()
+    for i, link in enumerate(links):
+        if len(chosen) < n and link.publisher not in publishers:
+            chosen.append(i)
+            publishers.add(link.publisher)
+    for i in range(len(links)):
+        if len(chosen) >= n:
+            break
+        if i not in chosen:
+            chosen.append(i)
+    return [links[i] for i in sorted(chosen)]
+
+
+def pick_stories(ranked: list[Link], n: int) -> list[Link]:
+    """Top stories, one per perspective in turn, so at least two perspectives show when available."""
+    seen_titles: set[str] = set()
+    by_perspective: dict[str | None, list[Link]] = {}
+    for link in ranked:
+        key = link.title.strip().lower()
+        if key in seen_titles:
+            continue
+        seen_titles.add(key)
+        by_perspective.setdefault(link.perspective, []).append(link)
+    out: list[Link] = []
+    queues = list(by_perspective.values())
+    while len(out) < n and any(queues):
+        for q in queues:
+            if q and len(out) < n:
+                out.append(q.pop(0))
+    return out
+
+
+def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
+    """Plain-language differences against the week of the previous digest."""
+    if not then.has_data and not now.has_data:
+        return []
+    if not then.has_data:
+        return [f"first week with data since {since}"]
+    out = []
+    if now.tension is not None and then.tension is not None:
+        d = now.tension - then.tension
+        word = "rose" if d >= FLAT else "fell" if d <= -FLAT else "held steady"
+        out.append(f"tension index {word}: {then.tension:.1f} in {since} → {now.tension:.1f}")
+    new_kinds = sorted(set(now.alert_kinds) - set(then.alert_kinds))
+    gone_kinds = sorted(set(then.alert_kinds) - set(now.alert_kinds))
+    if new_kinds:
+        out.append("new alert types: " + ", ".join(new_kinds))
+    if gone_kinds:
+        out.append("no longer alerting: " + ", ".join(gone_kinds))
+    if now.alerts != then.alerts:
+        out.append(f"alert-days: {then.alerts} → {now.alerts}")
+    if now.dialogue_events != then.dialogue_events or now.dialogue_documents != then.dialogue_documents:
+        out.append(f"dialogue: {then.dialogue_events} → {now.dialogue_events} events, "
+                   f"{then.dialogue_documents} → {now.dialogue_documents} documents")
+    if now.documents != then.documents:
+        out.append(f"documents: {then.documents} → {now.documents}")
+    return out or [f"no notable change since {since}"]
+
+
+def regions_for(sub: Subscriber, config: Config) -> list[Region]:
+    if sub.regions == "all":
+        return list(config.regions)
+    by_id = {r.id: r for r in config.regions}
+    return [by_id[r] for r in sub.regions]
+
+
+def subject_for(settings: DigestSettings, week: str, regions: list[Region], name: str | None) -> str:
+    names = [r.name for r in regions]
+    label = ", ".join(names) if len(names) <= 3 else ", ".join(names[:3]) + f" +{len(names) - 3} more"
+    return " ".join(settings.subject.format(week=week, regions=label, name=name or "").split())
+
+
+def assemble(view: WarehouseView, settings: DigestSettings, sub: Subscriber, week: str,
+             now: datetime | None = None) -> Digest:
+    """Everything one message says, as data; rendering is separate."""
+    config = view.config
+    regions = regions_for(sub, config)
+    prev = previous_week(week)
+    since = view.previous_sent(sub.email, week) or prev
+    sections = []
+    for region in regions:
+        this, before, then = view.stats(region.id, week), view.stats(region.id, prev), view.stats(region.id, since)
+        sections.append(Section(
+            region_id=region.id, name=region.name, now=this, before=before,
+            alerts=view.alerts(region.id, week)[: settings.alerts_per_region],
+            stories=view.stories(region, week), changes=_changes(this, then, since), since_week=since))
+    start = week_start(week)
+    return Digest(week=week, start=start, end=start + timedelta(days=6), recipient=sub.email, name=sub.name,
+                  sections=sections, subject=subject_for(settings, week, regions, sub.name),
+                  dashboard_url=settings.dashboard_url, as_of=view.as_of,
+                  generated_at=now or utc_now_naive().replace(microsecond=0),
+                  indicators_available=view.has_indicators, unsubscribe=settings.unsubscribe_for(sub.email))

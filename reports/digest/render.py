@@ -1,0 +1,40 @@
+"""A digest as text + HTML (jinja2; HTML autoescaped, feed text is untrusted) and as an email message."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from reports.digest.content import Digest
+from reports.digest.settings import DigestSettings
+from reports.mail import build_message
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["num"] = lambda v, nd=1: "n/a" if v is None else f"{v:.{nd}f}"
+    env.filters["signed"] = lambda v: "n/a" if v is None else f"{v:+.1f}"
+    env.filters["day"] = lambda d: d.strftime("%a %d %b %Y") if d else "undated"
+    return env
+
+
+def render(digest: Digest) -> tuple[str, str]:
+    """(plain text, HTML)."""
+    env = _env()
+    return (env.get_template("digest_email.txt.j2").render(d=digest),
+            env.get_template("digest_email.html.j2").render(d=digest))
+
+
+def compose_message(digest: Digest, settings: DigestSettings) -> EmailMessage:
+    """The multipart (text + HTML) message of one digest."""
+    text, html = render(digest)
+    domain = parseaddr(settings.sender)[1].rpartition("@")[2]
+    return build_message(subject=digest.subject, sender=settings.sender, to_email=digest.recipient,
+                         to_name=digest.name, text=text, html=html, unsubscribe=digest.unsubscribe,
+                         message_id=make_msgid(idstring=f"digest.{digest.week}", domain=domain))

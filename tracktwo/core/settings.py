@@ -1,0 +1,184 @@
+"""The one settings object: where config and data live and how the runtime behaves.
+
+Built once per process by `Settings.from_env` (CLI flags first, then the
+environment, then defaults) and passed down; no other module reads a TRACKTWO_*
+variable. `ENVIRONMENT` lists every variable with its default and meaning; the
+README's table is checked against it by the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import ssl
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Mapping
+
+from tracktwo.core.errors import ConfigError
+from tracktwo.core.secrets import scrub, secret_forms
+
+TRUE = ("1", "true", "yes", "on")
+
+# name -> (default as documented, meaning). The README's settings table lists exactly these.
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    "TRACKTWO_CONFIG_DIR": ("./config if it exists, else the defaults shipped in the package",
+                            "folder of sources.yaml, regions.yaml, gazetteer.yaml, indicators.yaml, digest.yaml"),
+    "TRACKTWO_DATA_DIR": ("./data", "landing zone, state, warehouse, dashboard and digests"),
+    "TRACKTWO_LOCK_TIMEOUT": ("60", "seconds a writer waits for the warehouse lock before exit code 3"),
+    "TRACKTWO_DUCKDB_MEMORY_LIMIT": ("512MB", "DuckDB memory limit while loading GDELT files"),
+    "TRACKTWO_SMTP_HOST": ("(unset: no mail)", "SMTP server for the digest and Airflow failure notices"),
+    "TRACKTWO_SMTP_PORT": ("465 with SSL, 587 with STARTTLS, else 25", "SMTP port"),
+    "TRACKTWO_SMTP_USER": ("(unset: no login)", "SMTP login"),
+    "TRACKTWO_SMTP_PASSWORD": ("(unset)", "SMTP password; never written to logs, files or the warehouse"),
+    "TRACKTWO_SMTP_STARTTLS": ("false", "upgrade the connection with STARTTLS"),
+    "TRACKTWO_SMTP_SSL": ("false", "implicit TLS (SMTPS); exclusive with STARTTLS"),
+    "TRACKTWO_SMTP_CA_FILE": ("(unset: system CAs)", "PEM file of extra CAs to trust, e.g. a private CA"),
+    "TRACKTWO_SMTP_FROM": ("digest.yaml `from`, else tracktwo@<host>", "sender of Airflow failure notices"),
+    "TRACKTWO_ALERT_EMAIL": ("(unset: failures are logged only)",
+                             "comma-separated recipients of Airflow task-failure notices"),
+    "TRACKTWO_AIRFLOW_RETRY_DELAY": ("60 for fetches, 120 for warehouse tasks",
+                                     "seconds between Airflow task retries (tests and local trials shorten it)"),
+}
+
+_SIZE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)?", re.IGNORECASE)
+
+
+def packaged_config_dir() -> Path:
+    """The default config/ shipped inside the package (read-only in an installed wheel)."""
+    return Path(str(resources.files("tracktwo") / "defaults"))
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where to deliver mail; `password` is excluded from repr so it never reaches a log."""
+
+    host: str
+    port: int
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = False
+    ssl: bool = False
+    timeout: float = 30.0
+    origin: str = "env"  # "env" or "airflow:<conn_id>", for messages
+    ca_file: str | None = None  # PEM file of extra CAs to trust (a private CA); system CAs are kept
+
+    def scrub(self, text: str) -> str:
+        """`text` without the password, also in the base64 forms AUTH PLAIN / LOGIN send it in."""
+        if not self.password:
+            return text
+        return scrub(text, secret_forms(self.password, self.user or ""))
+
+    @property
+    def source(self) -> str:
+        """Where these settings came from, for error messages."""
+        if self.origin.startswith("airflow:"):
+            return f"Airflow connection {self.origin.partition(':')[2]!r}"
+        return "TRACKTWO_SMTP_USER / TRACKTWO_SMTP_PASSWORD"
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """System CAs plus `ca_file`; certificate and host name are always verified."""
+        context = ssl.create_default_context()
+        if self.ca_file:
+            context.load_verify_locations(cafile=self.ca_file)
+        return context
+
+
+def truthy(value: object) -> bool:
+    """A flag from the environment or a connection extra: JSON gives booleans, text gives strings."""
+    if isinstance(value, str):
+        return value.strip().lower() in TRUE
+    return bool(value)
+
+
+def ca_file(path: str | None, where: str) -> str | None:
+    """A CA bundle path, checked to exist (a typo must not silently fall back to the system CAs only)."""
+    path = (path or "").strip()
+    if not path:
+        return None
+    if not os.path.isfile(path):
+        raise ConfigError(f"{where} {path!r}: file not found (a PEM file of the CA certificates to trust)")
+    return path
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
+    host = env.get("TRACKTWO_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    use_ssl = truthy(env.get("TRACKTWO_SMTP_SSL", ""))
+    starttls = truthy(env.get("TRACKTWO_SMTP_STARTTLS", ""))
+    if use_ssl and starttls:
+        raise ConfigError("TRACKTWO_SMTP_SSL and TRACKTWO_SMTP_STARTTLS are exclusive: set one of them")
+    raw_port = env.get("TRACKTWO_SMTP_PORT", "").strip()
+    try:
+        port = int(raw_port) if raw_port else (465 if use_ssl else 587 if starttls else 25)
+    except ValueError:
+        raise ConfigError(f"TRACKTWO_SMTP_PORT must be a number, not {raw_port!r}") from None
+    return SmtpSettings(host=host, port=port, user=env.get("TRACKTWO_SMTP_USER") or None,
+                        password=env.get("TRACKTWO_SMTP_PASSWORD") or None, starttls=starttls, ssl=use_ssl,
+                        ca_file=ca_file(env.get("TRACKTWO_SMTP_CA_FILE"), "TRACKTWO_SMTP_CA_FILE"))
+
+
+def _number(env: Mapping[str, str], name: str, default: float | None) -> float | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, not {raw!r}")
+    return value
+
+
+def _memory_limit(env: Mapping[str, str]) -> str:
+    raw = env.get("TRACKTWO_DUCKDB_MEMORY_LIMIT", "").strip() or "512MB"
+    if not _SIZE.fullmatch(raw):
+        raise ConfigError(f"TRACKTWO_DUCKDB_MEMORY_LIMIT={raw!r} is not a size such as '512MB'")
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where config is read from and data written, and the runtime knobs of the environment."""
+
+    config_dir: Path
+    data_dir: Path
+    lock_timeout: float = 60.0
+    duckdb_memory_limit: str = "512MB"
+    smtp: SmtpSettings | None = None
+    ca_file: str | None = None  # TRACKTWO_SMTP_CA_FILE, also for an Airflow SMTP connection
+    smtp_from: str | None = None
+    alert_email: tuple[str, ...] = ()
+    airflow_retry_delay: float | None = None
+
+    @classmethod
+    def from_env(cls, config_dir: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None,
+                 env: Mapping[str, str] | None = None) -> "Settings":
+        """Flags (the arguments) first, then TRACKTWO_* variables, then defaults relative to the working directory."""
+        env = os.environ if env is None else env
+        cfg = config_dir or env.get("TRACKTWO_CONFIG_DIR") or None
+        if cfg is None:
+            cfg = Path("config") if Path("config", "sources.yaml").is_file() else packaged_config_dir()
+        data = Path(data_dir or env.get("TRACKTWO_DATA_DIR") or "data")
+        recipients = tuple(a.strip() for a in env.get("TRACKTWO_ALERT_EMAIL", "").split(",") if a.strip())
+        return cls(
+            config_dir=Path(cfg).resolve(), data_dir=data.resolve(),
+            lock_timeout=_number(env, "TRACKTWO_LOCK_TIMEOUT", 60.0) or 0.0,
+            duckdb_memory_limit=_memory_limit(env),
+            smtp=_smtp(env),
+            ca_file=ca_file(env.get("TRACKTWO_SMTP_CA_FILE"), "TRACKTWO_SMTP_CA_FILE"),
+            smtp_from=env.get("TRACKTWO_SMTP_FROM", "").strip() or None,
+            alert_email=recipients,
+            airflow_retry_delay=_number(env, "TRACKTWO_AIRFLOW_RETRY_DELAY", None),
+        )
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"

@@ -1,0 +1,108 @@
+"""The pipeline's service verbs, shared by the CLI, the demo and the Airflow DAGs.
+
+- `open_config`: the validated config for a settings object (the registry's kinds).
+- `extract_source` / `extract_all`: sources -> landing (no DuckDB; safe to run in parallel).
+- `load` / `rebuild`: landing -> warehouse (the one writer).
+- `indicators`, `dashboard`, `digest`, `source_status`: warehouse -> indicators and reports.
+
+Each verb is thin: it picks the kind's functions from the registry
+(`tracktwo.pipeline.kinds`) and calls the layer below that does the work.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from extractors.landing import FetchRecord, Landing, iso
+from reports import dashboard as dashboard_site
+from reports.digest import run_weekly
+from tracktwo.core.clock import utc_now
+from tracktwo.core.config import Config, SourceBase
+from tracktwo.core.settings import Settings
+from tracktwo.pipeline import kinds
+from warehouse import indicators as indicator_computation
+from warehouse.db import reader, upgrade
+from warehouse.load import RunSummary, load_pending
+from warehouse.load import rebuild as rebuild_warehouse
+from warehouse.status import SourceStatus, read_status
+
+
+def open_config(settings: Settings) -> Config:
+    """The config of `settings`, validating sources.yaml against the registered kinds."""
+    return Config(settings, kinds.settings_models())
+
+
+def select_sources(config: Config, source_ids: Iterable[str] | None = None) -> list[SourceBase]:
+    ids = list(source_ids or [])
+    if not ids:
+        return config.enabled_sources()
+    return [config.source(i) for i in ids]
+
+
+def extract_source(config: Config, source: SourceBase) -> list[FetchRecord]:
+    return kinds.kind(source.kind).extract(source, config)
+
+
+def extract_all(config: Config, sources: list[SourceBase], workers: int = 4,
+                on_done: Callable[[SourceBase, list[FetchRecord]], None] | None = None) -> dict[str, list[FetchRecord]]:
+    out: dict[str, list[FetchRecord]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {s.id: (s, pool.submit(extract_source, config, s)) for s in sources}
+        for sid, (s, fut) in futures.items():
+            try:
+                out[sid] = fut.result()
+            except Exception as exc:  # a bug or a full disk in one source must not stop the others
+                out[sid] = [record_crash(config, s, exc)]
+            if on_done:
+                on_done(s, out[sid])
+    return out
+
+
+def record_crash(config: Config, source: SourceBase, exc: Exception) -> FetchRecord:
+    """Land a failed record for an unexpected extractor error, so the warehouse shows it."""
+    now = utc_now()
+    landing = Landing(config.settings.data_dir)
+    rec = FetchRecord(run_id=landing.new_run_id(source.id, now), source_id=source.id, kind=source.kind,
+                      url=source.url, started_at=iso(now), finished_at=iso(now), status="failed",
+                      error=f"extractor error: {exc.__class__.__name__}: {exc}")
+    try:
+        landing.write(rec, None, "")
+    except OSError:
+        pass
+    return rec
+
+
+def load(config: Config, source_ids: Iterable[str] | None = None,
+         on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
+    return load_pending(config, kinds.loaders(), source_ids, on_run=on_run)
+
+
+def rebuild(config: Config, on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
+    return rebuild_warehouse(config, kinds.loaders(), on_run=on_run)
+
+
+def indicators(config: Config, start: date | None = None, end: date | None = None,
+               full: bool = False) -> indicator_computation.IndicatorSummary:
+    return indicator_computation.compute(config, start=start, end=end, full=full)
+
+
+def source_status(config: Config) -> list[SourceStatus]:
+    """Per configured source: freshness, last error and what the warehouse holds (each kind's status query)."""
+    upgrade(config.settings)
+    stored = {k.name: (k.status_sql, k.stored_unit) for k in kinds.KINDS.values()}
+    with reader(config.settings) as con:
+        return read_status(con, config, stored)
+
+
+def dashboard(config: Config, out: Path | None = None) -> Path:
+    """Write the static site; returns its index.html."""
+    return dashboard_site.write_site(config, source_status(config), out=out)
+
+
+def digest(config: Config, week: str | None = None, send: bool = False, to: str | None = None,
+           resend: bool = False, on_result: Callable[[str, str, str], None] | None = None) -> dict[str, Any]:
+    upgrade(config.settings)
+    return run_weekly(config, week=week, send=send, to=to, resend=resend, on_result=on_result)

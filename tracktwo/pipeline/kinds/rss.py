@@ -1,0 +1,24 @@
+"""Kind `rss`: RSS 0.9x/1.0/2.0 and Atom feeds, stored as documents (with versions and places)."""
+
+from __future__ import annotations
+
+from extractors.landing import FetchRecord, HttpState, Landing
+from extractors.rss import RssSource, fetch_to_landing
+from tracktwo.core.config import Config
+from tracktwo.pipeline.kinds.base import SourceKind
+from warehouse.documents import load_feed
+
+
+def extract(source: RssSource, config: Config) -> list[FetchRecord]:
+    data = config.settings.data_dir
+    return [fetch_to_landing(source, config.http, Landing(data), HttpState(data))]
+
+
+KIND = SourceKind(
+    name="rss",
+    settings=RssSource,
+    extract=extract,
+    load=load_feed,
+    status_sql="SELECT source_id, count(*) AS stored FROM documents GROUP BY source_id",
+    stored_unit="documents",
+)
