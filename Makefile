@@ -34,7 +34,7 @@ bench: install
 
 # Regenerate the pinned constraints from the current venv (after changing dependencies).
 constraints:
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^tracktwo' > constraints.txt
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v '^tracktwo\|^pip==' > constraints.txt
 
 clean:
 	rm -rf $(VENV) data/demo .pytest_cache

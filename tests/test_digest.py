@@ -374,6 +374,23 @@ def test_week_without_data_says_so(smtp, digest_config):
         assert "No data was recorded for 2026-W10" in parts(m)["text/html"]
 
 
+def test_notice_when_indicators_were_never_computed(digest_config):
+    """Documents loaded but no indicator run yet: the digest says so and still shows the stories."""
+    config = digest_config(SUBSCRIBERS[:1])
+    (path,) = dg.run_weekly(config, week=WEEK)["files"]
+    text = parts(email.message_from_bytes(open(path, "rb").read(), policy=policy.default))["text/plain"]
+    assert "Indicators have not been computed yet" not in text  # the fixture warehouse has its indicators
+    with writer(config.settings) as con:
+        for table in ("alert_evidence", "alerts_current", "alerts", "region_daily_current", "region_daily",
+                      "indicator_runs"):
+            con.execute(f"DELETE FROM {table}")  # fixed names: as if `tracktwo indicators` never ran
+    (path,) = dg.run_weekly(config, week=WEEK)["files"]
+    msg = email.message_from_bytes(open(path, "rb").read(), policy=policy.default)
+    assert "Indicators have not been computed yet" in parts(msg)["text/plain"]
+    assert "Indicators have not been computed yet" in parts(msg)["text/html"]
+    assert "Kharkiv" in parts(msg)["text/plain"]  # the week's stories are still there
+
+
 def test_region_without_data_in_a_week_with_data(digest_config):
     config = digest_config([{"email": "tw@example.org", "regions": ["russia-ukraine", "taiwan-strait"]}])
     (path,) = dg.run_weekly(config, week=WEEK)["files"]

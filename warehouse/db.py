@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from tracktwo.core.settings import Settings
 from tracktwo.core.clock import utc_now_naive
@@ -32,8 +33,16 @@ class WarehouseMissing(Exception):
     """No warehouse file yet (nothing ingested)."""
 
 
-def sql(name: str) -> str:
-    """A named SQL file from warehouse/sql/."""
+# SQL templates (`*.sql.j2`) vary only identifiers (column lists from fixed constants in the code) and
+# include shared fragments; values are always bound as $parameters, never rendered into the text.
+_TEMPLATES = Environment(loader=FileSystemLoader(str(SQL_DIR)), undefined=StrictUndefined, autoescape=False,
+                         keep_trailing_newline=True)
+
+
+def sql(name: str, **identifiers: object) -> str:
+    """A named SQL file from warehouse/sql/ (a `.sql.j2` template is rendered with `identifiers`)."""
+    if name.endswith(".j2"):
+        return _TEMPLATES.get_template(name).render(**identifiers)
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
@@ -101,7 +110,6 @@ def writer(settings: Settings, lock_timeout: float | None = None) -> Iterator[du
     path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(path, False, settings.lock_timeout if lock_timeout is None else lock_timeout)
     try:
-        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])  # a checked size (Settings)
         migrate(con)
         yield con
     finally:

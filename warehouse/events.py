@@ -63,8 +63,9 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, config_dir: Path) -> None:
 
 
 def _ensure_reference(ctx: LoadContext) -> None:
-    """Refresh reference tables once per load session (DuckDB's memory limit is the writer's, Settings)."""
+    """Bound DuckDB's memory for GDELT loads (backfills can be large) and refresh the reference tables, once per session."""
     if "gdelt_reference" not in ctx.session:
+        ctx.con.execute("SET memory_limit = ?", [ctx.config.settings.duckdb_memory_limit])  # checked by Settings
         refresh_reference(ctx.con, ctx.config.settings.config_dir)
         ctx.session["gdelt_reference"] = True
 

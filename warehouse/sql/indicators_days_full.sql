@@ -1,0 +1,5 @@
+-- Full run: every day with events or documents.
+CREATE OR REPLACE TEMP TABLE ind_days AS
+SELECT DISTINCT event_date AS day FROM events
+UNION
+SELECT DISTINCT published_at::DATE FROM documents WHERE published_at IS NOT NULL

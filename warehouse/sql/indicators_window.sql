@@ -1,0 +1,19 @@
+-- Days whose inputs changed: recomputed days, and grid days without a stored row yet (every grid day
+-- in a full run, $all).
+CREATE OR REPLACE TEMP TABLE ind_changed AS
+SELECT day FROM ind_days
+UNION
+SELECT DISTINCT b.day FROM ind_base b
+WHERE $all OR NOT EXISTS (SELECT 1 FROM region_daily_current c WHERE c.region_id = b.region_id AND c.day = b.day);
+
+-- A changed day t moves the derived columns of days t .. t + reach (reach = 2 x the longest trailing
+-- window: the index z-score reads the index of the baseline days, which read their own baselines),
+-- and those read the rows back to t - reach. `affected` marks the days whose derived columns are kept.
+CREATE OR REPLACE TEMP TABLE ind_window AS
+SELECT g.day, bool_or(g.day >= c.day) AS affected
+FROM (SELECT DISTINCT day FROM ind_base) g
+JOIN ind_changed c ON g.day BETWEEN c.day - CAST($reach AS INTEGER) AND c.day + CAST($reach AS INTEGER)
+GROUP BY g.day;
+
+CREATE OR REPLACE TEMP TABLE ind_input AS
+SELECT b.*, w.affected FROM ind_base b JOIN ind_window w USING (day)
