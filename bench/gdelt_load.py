@@ -86,7 +86,7 @@ def _child(step: str, work: Path) -> dict:
     else:
         from extractors.landing import FetchRecord, Landing
         from tracktwo.core.settings import Settings
-        from tracktwo.pipeline import open_config
+        from tracktwo.pipeline import kinds, open_config
         from warehouse.db import writer
         from warehouse.load import LoadContext, load_record
         config = open_config(Settings(ROOT / "config", work / "data"))
@@ -96,7 +96,7 @@ def _child(step: str, work: Path) -> dict:
         with writer(config.settings) as con:
             ctx = LoadContext(con, config, landing)
             t = time.perf_counter()
-            s = load_record(ctx, rec)
+            s = load_record(ctx, rec, kinds.loaders())
             con.execute("CHECKPOINT")
             out["seconds"] = time.perf_counter() - t
             out.update(status=s.status, items_seen=s.items_seen, items_new=s.items_new, error=s.error)
