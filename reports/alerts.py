@@ -20,11 +20,11 @@ ORDER BY day DESC, CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 # Columns of v_alerts that are not the numbers behind the alert.
 _NOT_VALUES = {"alert_id", "as_of", "region_id", "day", "kind", "severity", "trigger", "corroboration",
-               "evidence", "evidence_count", "evidence_hash"}
+               "evidence", "evidence_count", "evidence_hash", "coverage"}
 # The numbers shown as "what triggered it", in this order, when present and not NULL.
-TRIGGER_COLUMNS = [("trigger_value", "value"), ("threshold", "threshold"), ("tension_index", "tension index"),
-                   ("material_conflict", "material conflict"), ("dialogue_activity", "dialogue activity"),
-                   ("dialogue_baseline_low", "dialogue baseline low")]
+TRIGGER_COLUMNS = [("observed", "observed"), ("expected", "expected"), ("window_days", "days"),
+                   ("p_value", "p"), ("alpha", "threshold"), ("tension_index", "tension index"),
+                   ("tension_change", "7-day change")]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Evidence:
     rank: int
     item_type: str  # event | document
     item_id: str | None
+    relevance: str  # why it supports the claim: conflict event, reports conflict, cooperation event, ...
     title: str
     url: str | None  # as stored (shown as text)
     href: str | None  # the same, only when it is http(s)
@@ -60,6 +61,8 @@ class Alert:
 
 
 def format_value(v: Any) -> str:
+    if isinstance(v, float) and 0 < abs(v) < 0.01:
+        return f"{v:.1e}"  # p-values
     if isinstance(v, float):
         return f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.0f}"
     return str(v)
@@ -77,7 +80,7 @@ def _evidence(raw: Any) -> list[Evidence]:
     for e in raw or []:
         url = e.get("url")
         out.append(Evidence(rank=int(e.get("rank") or len(out) + 1), item_type=str(e.get("item_type") or ""),
-                            item_id=e.get("item_id"), title=str(e.get("title") or e.get("item_id") or ""),
+                            item_id=e.get("item_id"), relevance=str(e.get("relevance") or ""), title=str(e.get("title") or e.get("item_id") or ""),
                             url=url, href=safe_href(url), publisher=e.get("publisher"), day=e.get("day"),
                             score=finite(e.get("score"))))
     return sorted(out, key=lambda e: e.rank)

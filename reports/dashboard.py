@@ -149,6 +149,7 @@ class AlertBadge:
     severity: str  # the highest among the kind's active alerts
     count: int
     latest: date
+    corroboration: int  # the most independent publishers behind one of those alerts
 
 
 @dataclass
@@ -168,7 +169,8 @@ def _badges(d: RegionData) -> list[AlertBadge]:
     for kind in sorted({a.kind for a in d.active_alerts}):
         same = [a for a in d.active_alerts if a.kind == kind]
         sev = min((a.severity for a in same), key=lambda s: SEVERITY_RANK.get(s, 9))
-        out.append(AlertBadge(kind, sev, len(same), max(a.day for a in same)))
+        out.append(AlertBadge(kind, sev, len(same), max(a.day for a in same),
+                              max((a.corroboration or 0) for a in same)))
     return sorted(out, key=lambda b: (SEVERITY_RANK.get(b.severity, 9), b.kind))
 
 
@@ -190,6 +192,10 @@ def _dialogue(d: RegionData, days: int) -> Dialogue:
     counts = f"{_plural(ev, 'event')}, {_plural(docs, 'document')}"
     if any(a.kind == "dialogue-gap" for a in d.active_alerts):
         return Dialogue("gap", f"gap: {counts}")
+    if any(a.kind == "dialogue-opening" for a in d.active_alerts):
+        return Dialogue("active", f"opening: {counts}")
+    if d.coverage == "no coverage":
+        return Dialogue("none", f"no coverage: {counts}")
     if ev or docs:
         return Dialogue("active", f"active: {counts}")
     return Dialogue("none", f"none in {days} days")
@@ -265,7 +271,9 @@ def render(snap: Snapshot, methodology: Markup, env: Environment | None = None) 
     env = env or environment()
     css = Markup(CSS.read_text(encoding="utf-8"))  # our own file, not feed text
     views = [region_view(d, snap.active_days) for d in snap.regions]
-    views.sort(key=lambda v: (-v.data.tension, v.data.region.name))
+    # "Where is tension rising?": by the 7-day change, the level beside it; then by level
+    views.sort(key=lambda v: (-(v.data.tension_change if v.data.tension_change is not None else -1e9),
+                              -v.data.tension, v.data.region.name))
     active = sum(len(v.data.active_alerts) for v in views)
     common = {"snap": snap, "css": css}
     pages = {"index.html": env.get_template("dashboard_index.html.j2").render(

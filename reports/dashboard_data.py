@@ -77,12 +77,14 @@ class RegionData:
 
     @property
     def tension_change(self) -> float | None:
-        """tension_index_chg7 from the indicators when present, else today minus 7 days ago."""
-        chg = self.value("tension_index_chg7")
-        if chg is not None:
-            return float(chg)
-        before = self.value("tension_index", 7)
-        return None if before is None else self.tension - float(before)
+        """The indicators' tension_change: the index minus its value 7 days before (None when unknown)."""
+        chg = self.value("tension_change")
+        return None if chg is None else float(chg)
+
+    @property
+    def coverage(self) -> str | None:
+        """Dyadic regions: whether a dialogue gap could be seen at all ('observed' or 'no coverage')."""
+        return self.value("coverage")
 
 
 @dataclass

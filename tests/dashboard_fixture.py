@@ -38,8 +38,8 @@ EVENT_SQL = """
 INSERT INTO events (event_id, source, source_event_id, event_date, date_added, actor1_code, actor1_iso3,
                     actor2_code, actor2_iso3, is_root_event, event_code, base_code, root_code, quad_class,
                     goldstein, num_mentions, num_sources, num_articles, avg_tone, action_iso3, source_url,
-                    landing_file, run_id)
-VALUES (?, 'gdelt', ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, 'landing/gdelt/x.zip', 'run-gdelt')
+                    action_feature_id, landing_file, run_id)
+VALUES (?, 'gdelt', ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 'landing/gdelt/x.zip', 'run-gdelt')
 """
 DOC_SQL = """
 INSERT INTO documents VALUES (?, ?, ?, 'international', ?, ?, ?, '', ?, ?, ?, 'en', ?, 1, 'landing/x.xml', ?)
@@ -64,12 +64,15 @@ def _events(con) -> None:
         gold = {1: 2.0, 2: 6.0, 3: -4.0, 4: -9.0}[quad]
         tone = {1: 1.0, 2: 2.0, 3: -4.0, 4: -8.0}[quad]
         con.execute(EVENT_SQL, [f"gdelt:{n}", str(n), day, datetime.combine(day, datetime.min.time()) + LAST_FILE, a1, a1, a2,
-                                a2, code, code[:3], code[:2], quad, gold, mentions, mentions, tone, where, url])
+                                a2, code, code[:3], code[:2], quad, gold, mentions, mentions, tone, where, url,
+                                f"place-{n}"])  # each event its own place: a distinct incident
 
     for i in range(DAYS):
         day = END - timedelta(days=DAYS - 1 - i)
         surge = i >= DAYS - SURGE
-        add(day, 1, "040", 2, f"https://news.example.com/talk/{i}")
+        if i < DAYS - 8:  # talks between the sides, which stop 8 days before the end: a dialogue gap
+            add(day, 1, "040", 2, f"https://news.example.com/talk/{i}")
+            add(day, 1, "043", 2, f"https://news.example.com/talk2/{i}")
         add(day, 3, "120", 2, f"https://news.example.com/reject/{i}")
         add(day, 4, "190", 3, f"https://news.example.com/clash/{i}")
         if surge:
@@ -92,8 +95,8 @@ def _documents(con) -> None:
     for doc_id, src, pub, title, url, day in docs:
         ts = datetime.combine(day, datetime.min.time()) + timedelta(hours=9)
         con.execute(DOC_SQL, [doc_id, src, pub, doc_id, url, title, ts, ts, ts, "h-" + doc_id, "run-" + src])
-        con.execute("INSERT INTO document_places VALUES (?, 'country', 'UKR', 'Ukraine', 2)", [doc_id])
-        con.execute("INSERT INTO document_places VALUES (?, 'region', 'russia-ukraine', 'Ukraine', 3)", [doc_id])
+        con.execute("INSERT INTO document_places (doc_id, place_type, place_id, matched_term, mentions) VALUES (?, 'country', 'UKR', 'Ukraine', 2)", [doc_id])
+        con.execute("INSERT INTO document_places (doc_id, place_type, place_id, matched_term, mentions) VALUES (?, 'region', 'russia-ukraine', 'Ukraine', 3)", [doc_id])
 
 
 def _runs(con) -> None:

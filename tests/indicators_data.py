@@ -8,21 +8,26 @@ import yaml
 
 REGIONS = {
     "regions": [
-        {"id": "russia-ukraine", "name": "Russia-Ukraine", "countries": ["RUS", "UKR"], "dyads": [["RUS", "UKR"]]},
-        {"id": "israel-palestine", "name": "Israel-Palestine", "countries": ["ISR", "PSE"], "dyads": [["ISR", "PSE"]]},
-        {"id": "taiwan-strait", "name": "Taiwan Strait", "countries": ["CHN", "TWN"],
-         "dyads": [["CHN", "TWN"], ["USA", "CHN"]]},
-        {"id": "sudan", "name": "Sudan", "countries": ["SDN"]},
+        {"id": "russia-ukraine", "name": "Russia-Ukraine", "type": "dyadic",
+         "sides": [{"name": "Russia", "countries": ["RUS"]}, {"name": "Ukraine", "countries": ["UKR"]}],
+         "areas": {"countries": ["UKR"], "adm1": ["RS09"]}},
+        {"id": "israel-palestine", "name": "Israel-Palestine", "type": "dyadic",
+         "sides": [{"name": "Israel", "countries": ["ISR"]}, {"name": "Palestinians", "countries": ["PSE"], "actors": ["HMS"]}],
+         "areas": {"countries": ["PSE"]}},
+        {"id": "taiwan-strait", "name": "Taiwan Strait", "type": "dyadic",
+         "sides": [{"name": "China", "countries": ["CHN"]}, {"name": "Taiwan", "countries": ["TWN"]}],
+         "areas": {"countries": ["TWN"],
+                   "boxes": [{"name": "strait", "south": 22.5, "north": 25.3, "west": 119.4, "east": 119.95}]}},
+        {"id": "sudan", "name": "Sudan", "type": "internal", "areas": {"countries": ["SDN"]}},
     ]
 }
 
-# Small numbers so every value can be worked out by hand in the tests.
+# Small windows so every value can be worked out by hand in the tests.
 SETTINGS = {
-    "baseline_days": 4,
-    "min_baseline_days": 3,
-    "change_days": 2,
-    "alerts": {"z": 2.0, "min_events": 1, "min_material_conflict": 1,
-               "dialogue_gap": {"index_min": 50, "severity": {"medium": 65, "high": 80}}},
+    "baseline_days": 4, "min_baseline_days": 3, "change_days": 2,           # descriptive z-scores
+    "index": {"window_days": 2, "conflict_half": 5, "change_days": 2},
+    "alerts": {"baseline_days": 7, "dispersion_days": 14, "guard_days": 7, "min_baseline_days": 5,
+               "min_dispersion_days": 7, "min_incidents": 3, "min_expected": 1.0},
 }
 
 SOURCES = [
@@ -35,11 +40,14 @@ SOURCES = [
     {"id": "gdelt", "kind": "gdelt_events", "url": "http://data.gdeltproject.org/gdeltv2/lastupdate.txt",
      "publisher": "GDELT Project", "license": "GDELT terms (free, with citation)"},
 ]
+RU = "russia-ukraine"
+IP = "israel-palestine"
+TW = "taiwan-strait"
 
 
 def D(n: int) -> date:
-    """Day n of the test month (D(1) = 2024-03-01)."""
-    return date(2024, 3, n)
+    """Day n of the test months (D(1) = 2024-03-01; D(32) = 2024-04-01)."""
+    return date.fromordinal(date(2024, 3, 1).toordinal() + n - 1)
 
 
 def make(make_config, settings: dict | None = None, name: str = "run"):
@@ -56,16 +64,23 @@ def run(con, run_id: str, loaded_at: datetime, source_id: str = "gdelt", kind: s
 
 
 def event(con, eid: str, day: date, *, a1=None, a2=None, action=None, quad=4, root=None, gold=-10.0, mentions=1,
-          tone=-5.0, url=None, run_id="r1", fips=None, added: datetime | None = None) -> None:
-    """One event; `added` is its arrival time (GDELT DATEADDED), None as in the hand-built tests."""
+          tone=-5.0, url=None, run_id="r1", fips=None, added: datetime | None = None, is_root=True, sources=1,
+          feature: str | None = None, adm1=None, geo_type=None, lat=None, lon=None, g1=None, g2=None,
+          code1=None, code2=None) -> None:
+    """One event. `feature` is its place (GDELT ActionGeo_FeatureID): by default each event its own place,
+    so each is its own incident; give two events the same feature (and actors, code, day) to make them one.
+    `added` is its arrival time (GDELT DATEADDED), None as in most hand-built tests."""
     root = root or {1: "04", 2: "07", 3: "11", 4: "19"}[quad]
     con.execute(
-        """INSERT INTO events (event_id, source, source_event_id, event_date, date_added, actor1_name, actor1_iso3,
-               actor2_name, actor2_iso3, event_code, root_code, quad_class, goldstein, num_mentions, avg_tone,
-               action_fips, action_iso3, source_url, landing_file, run_id)
-           VALUES (?, 'gdelt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'landing/x.zip', ?)""",
-        [f"gdelt:{eid}", eid, day, added, a1, a1, a2, a2, root + "0", root, quad, gold, mentions, tone, fips, action,
-         url or f"https://www.news{eid}.example.com/story/{eid}", run_id])
+        """INSERT INTO events (event_id, source, source_event_id, event_date, date_added, actor1_code, actor1_name,
+               actor1_iso3, actor1_group, actor2_code, actor2_name, actor2_iso3, actor2_group, is_root_event,
+               event_code, root_code, quad_class, goldstein, num_mentions, num_sources, avg_tone, action_fips,
+               action_iso3, action_adm1, action_geo_type, lat, lon, action_feature_id, source_url, landing_file, run_id)
+           VALUES (?, 'gdelt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                   'landing/x.zip', ?)""",
+        [f"gdelt:{eid}", eid, day, added, code1 or a1 or g1, a1 or g1, a1, g1, code2 or a2 or g2, a2 or g2, a2, g2,
+         is_root, root + "0", root, quad, gold, mentions, sources, tone, fips, action, adm1, geo_type, lat, lon,
+         feature or f"place-{eid}", url or f"https://www.news{eid}.example.com/story/{eid}", run_id])
 
 
 def document(con, doc_id: str, source_id: str, published: datetime, title: str, regions: list[tuple[str, str, int]],
@@ -80,4 +95,5 @@ def document(con, doc_id: str, source_id: str, published: datetime, title: str, 
     con.execute("INSERT INTO document_versions VALUES (?, 1, 'h', ?, ?, ?, ?, ?, 'landing/f.xml', ?)",
                 [doc_id, url, title, summary, published, published, run_id])
     for region, term, n in regions:
-        con.execute("INSERT INTO document_places VALUES (?, 'region', ?, ?, ?)", [doc_id, region, term, n])
+        con.execute("INSERT INTO document_places (doc_id, place_type, place_id, matched_term, mentions, reason) "
+                    "VALUES (?, 'region', ?, ?, ?, 'area')", [doc_id, region, term, n])

@@ -85,6 +85,41 @@ def test_project_config_is_valid():
     assert len(ids) >= 13
     assert len(config.enabled_sources("rss")) >= 20
     assert config.gazetteer["UKR"].terms
-    for r in config.regions:
-        for c in r.countries:
+    for r in config.regions:  # documents find a region through its countries' gazetteer names
+        for c in r.side_countries | set(r.areas.countries):
             assert c in config.gazetteer, f"region {r.id}: {c} not in gazetteer"
+        assert r.type == "internal" or len(r.sides) == 2
+
+
+REGION_ERRORS = [
+    ({"id": "x", "name": "X", "type": "dyadic", "sides": [{"name": "A", "countries": ["RUS"]}]},
+     "regions[0] (id='x') field '(entry)': Value error, a dyadic region has exactly two sides, not 1"),
+    ({"id": "x", "name": "X", "type": "internal"}, "an internal region needs areas"),
+    ({"id": "x", "name": "X", "type": "internal", "sides": [{"name": "A", "countries": ["RUS"]}, {"name": "B", "countries": ["UKR"]}],
+      "areas": {"countries": ["UKR"]}}, "an internal region has no sides"),
+    ({"id": "x", "name": "X", "type": "dyadic", "sides": [{"name": "A", "countries": ["RUS"]}, {"name": "B", "countries": ["RUS"]}]},
+     "['RUS'] on both sides"),
+    ({"id": "x", "name": "X", "type": "internal", "areas": {"adm1": ["Belgorod"]}},
+     "field 'areas.adm1': Value error, not GDELT ADM1 codes"),
+    ({"id": "x", "name": "X", "type": "internal", "areas": {"boxes": [{"name": "b", "south": 10, "north": 5, "west": 1, "east": 2}]}},
+     "field 'areas.boxes.0': Value error, box 'b': south (10.0) must be below north (5.0)"),
+    ({"id": "x", "name": "X", "type": "dyadic", "sides": [{"name": "A"}, {"name": "B", "countries": ["UKR"]}]},
+     "field 'sides.0': Value error, a side needs at least one of 'countries' or 'actors'"),
+    ({"id": "x", "name": "X", "type": "conflict", "areas": {"countries": ["UKR"]}}, "field 'type'"),
+    ({"id": "x", "name": "X", "type": "internal", "countries": ["UKR"]}, "field 'countries': Extra inputs are not permitted"),
+]
+
+
+@pytest.mark.parametrize("region,message", REGION_ERRORS)
+def test_region_errors_name_file_entry_and_field(tmp_path, region, message):
+    from conftest import PROJECT_CONFIG
+
+    cfg = tmp_path / "config"
+    cfg.mkdir()
+    for name in ("sources.yaml", "gazetteer.yaml"):
+        (cfg / name).write_text((PROJECT_CONFIG / name).read_text())
+    (cfg / "regions.yaml").write_text(yaml.safe_dump({"regions": [region]}))
+    config = open_config(Settings(cfg, tmp_path / "data"))
+    with pytest.raises(ConfigError) as err:
+        config.regions
+    assert str(cfg / "regions.yaml") in str(err.value) and message in str(err.value)

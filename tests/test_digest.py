@@ -53,11 +53,11 @@ LAST_FILE = timedelta(hours=23, minutes=45)
 DOC_SQL = """INSERT INTO documents (doc_id, source_id, publisher, perspective, item_key, url, title, summary,
     published_at, fetched_at, updated_at, language, content_hash, version, landing_file, run_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, 'en', ?, 1, 'landing/x', 'run-x')"""
-PLACE_SQL = "INSERT INTO document_places VALUES (?, ?, ?, ?, ?)"
+PLACE_SQL = "INSERT INTO document_places (doc_id, place_type, place_id, matched_term, mentions) VALUES (?, ?, ?, ?, ?)"
 EVENT_SQL = """INSERT INTO events (event_id, source, source_event_id, event_date, date_added, actor1_iso3, actor2_iso3,
     is_root_event, event_code, base_code, root_code, quad_class, goldstein, num_mentions, num_sources, num_articles,
-    avg_tone, action_iso3, source_url, landing_file, run_id)
-    VALUES (?, 'gdelt', ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, 'landing/g', 'run-g')"""
+    avg_tone, action_iso3, source_url, action_feature_id, landing_file, run_id)
+    VALUES (?, 'gdelt', ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?, 'landing/g', 'run-g')"""
 
 
 def _doc(con, n: int, source: dict, day: date, title: str, regions: list[str], countries: list[str],
@@ -78,7 +78,7 @@ def _events(con, start: int, day: date, n: int, quad: int, root: str, goldstein:
         eid = start + i
         con.execute(EVENT_SQL, [f"gdelt:{eid}", str(eid), day, datetime.combine(day, datetime.min.time()) + LAST_FILE, a1, a2,
                                 f"{root}0", f"{root}0", root, quad, goldstein, 5 + i, tone, where,
-                                f"https://wire{i % 3}.example.com/story/{eid}"])
+                                f"https://wire{i % 3}.example.com/story/{eid}", f"place-{eid}"])
     return start + n
 
 
@@ -279,7 +279,8 @@ def test_content_tension_alerts_dialogue_stories(smtp, digest_config):
     html = parts(msg)["text/html"]
     assert "Tension index" in text and ("↑" in text) and "&#9650;" in html  # the index rose against a quiet week
     assert "Dialogue activity: 0 Track-I dialogue events (week before 14)" in text
-    assert "escalation (high), 7 days" in text and "dialogue-gap" in text  # daily alerts merged per kind
+    # daily alerts merged per kind, with the independent publishers behind them (corroboration)
+    assert "escalation (high), 6 publishers, 7 days" in text and "dialogue-gap (high)" in text
     assert "Evidence (" in text and "https://wire" in text and "Kyiv Daily on shelling" in text
     # top stories from at least two perspectives
     assert "perspectives:" in text
@@ -310,7 +311,9 @@ def test_changes_are_against_the_previous_digest_sent(smtp, digest_config):
     dg.run_weekly(config, week="2026-W45", send=True)
     dg.run_weekly(config, week=WEEK, send=True)
     text = parts(sink.parsed()[-1])["text/plain"]
-    assert "Since the previous digest (2026-W45)" in text and "in 2026-W45 → 92.2" in text
+    # worked out by hand in docs: W45 is quiet (index 10.0: no conflict incidents, a conflict share of 1/3);
+    # W47's daily index rises 35.87, 50.78, 60.49, 67.32, 72.39, 76.30, 79.41 as the 7-day window fills: mean 63.2
+    assert "Since the previous digest (2026-W45)" in text and "tension index rose: 10.0 in 2026-W45 → 63.2" in text
 
 
 def test_refused_recipient_is_recorded_and_others_delivered(smtp, digest_config):

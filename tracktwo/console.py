@@ -16,12 +16,13 @@ from warehouse.indicators import IndicatorSummary
 # A source with more fetches than this in one ingest (a GDELT catch-up) is shown as one line, plus its failures.
 MANY_FETCHES = 3
 LATEST_SQL = """
-SELECT r.region_id, r.day, r.tension_index, r.tension_index_z, r.material_conflict, r.dialogue_events,
-       r.dialogue_documents, (SELECT count(*) FROM v_alerts a WHERE a.region_id = r.region_id AND a.day > r.day - 7) AS alerts_7d
+SELECT r.region_id, r.day, r.tension_index, r.tension_change, r.conflict_incidents, r.events_total,
+       r.dialogue_events, r.dialogue_documents, r.coverage,
+       (SELECT count(*) FROM v_alerts a WHERE a.region_id = r.region_id AND a.day > r.day - 7) AS alerts_7d
 FROM v_region_daily r
 WHERE r.tension_index IS NOT NULL  -- the latest complete day (days after the last event file are partial)
 QUALIFY row_number() OVER (PARTITION BY r.region_id ORDER BY r.day DESC) = 1
-ORDER BY r.tension_index DESC, r.region_id
+ORDER BY r.tension_change DESC NULLS LAST, r.tension_index DESC, r.region_id
 """
 
 
@@ -107,13 +108,15 @@ def run_ingest(config: Config, source_ids: list[str], console: Console, workers:
 
 
 def print_latest(config: Config, console: Console, limit: int = 30) -> None:
-    """Regions by the tension index of their latest complete day."""
+    """Regions on their latest complete day: where tension is rising first (change), the level beside it."""
     rows = query(config.settings, LATEST_SQL)
-    t = Table(title="latest tension index by region")
-    for col in ("region", "day", "index", "index z", "material conflict", "dialogue ev", "dialogue docs", "alerts 7d"):
-        t.add_column(col, justify="left" if col in ("region", "day") else "right")
-    for rid, day, idx, z, mc, de, dd, na in rows[:limit]:
-        t.add_row(escape(rid), str(day), f"{idx:.1f}", "" if z is None else f"{z:+.2f}", str(mc), str(de), str(dd), str(na))
+    t = Table(title="where is tension rising? (latest complete day)")
+    for col in ("region", "day", "change 7d", "index", "conflict incidents", "events", "dialogue ev",
+                "dialogue docs", "dyad coverage", "alerts 7d"):
+        t.add_column(col, justify="left" if col in ("region", "day", "dyad coverage") else "right")
+    for rid, day, idx, chg, ci, ev, de, dd, cov, na in rows[:limit]:
+        t.add_row(escape(rid), str(day), "" if chg is None else f"{chg:+.1f}", f"{idx:.1f}", str(ci), str(ev),
+                  str(de), str(dd), cov or "", str(na))
     console.print(t)
 
 

@@ -106,12 +106,12 @@ def merge_items(
         texts = con.execute(SELECT_CHANGED_TEXT).fetchall()
         con.execute(DELETE_PLACES)
         rows = [
-            (d, p.place_type, p.place_id, p.matched_term, p.mentions)
+            (d, p.place_type, p.place_id, p.matched_term, p.mentions, p.reason)
             for d, text in texts
             for p in gazetteer.places(text)
         ]
         if rows:
-            con.executemany("INSERT INTO document_places VALUES (?, ?, ?, ?, ?)", rows)
+            con.executemany("INSERT INTO document_places VALUES (?, ?, ?, ?, ?, ?)", rows)
         con.execute("DROP TABLE doc_stage")
     finally:
         con.unregister("staged_items")

@@ -5,6 +5,11 @@ longest first, so "Niger" is not found inside "Nigeria" and
 "Democratic Republic of the Congo" wins over "Republic of the Congo".
 Ambiguous terms ("Georgia") count only when none of their country's
 negative-context terms ("Atlanta") appear in the same text.
+
+Regions follow the membership rule of docs/indicators.md: a text is about a dyadic
+region when it names both sides (reason `dyad`: a term of each side's countries) or
+one of its places (reason `area`: a term of an area country, or a keyword); about an
+internal region when it names one of its places.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ class Place:
     place_id: str
     matched_term: str
     mentions: int
+    reason: str | None = None  # regions: dyad (both sides named) | area (a place of the region named)
 
 
 def _pattern(terms: list[str]) -> re.Pattern[str] | None:
@@ -45,11 +51,7 @@ class Gazetteer:
             self.negative[iso3] = _pattern(c.negative_context)
         self.country_re = _pattern(list(self.term_country))
         self.regions = regions
-        self.keyword_region: dict[str, list[str]] = {}
-        for r in regions:
-            for k in r.keywords:
-                self.keyword_region.setdefault(k, []).append(r.id)
-        self.keyword_re = _pattern(list(self.keyword_region))
+        self.keyword_re = _pattern([k for r in regions for k in r.keywords])
 
     def countries(self, text: str) -> Counter[tuple[str, str]]:
         """(iso3, term) -> mentions."""
@@ -74,15 +76,26 @@ class Gazetteer:
         iso_terms: dict[str, list[tuple[str, int]]] = {}
         for (iso3, term), n in countries.items():
             iso_terms.setdefault(iso3, []).append((term, n))
-        region_hits: Counter[tuple[str, str]] = Counter()
-        for r in self.regions:
-            for iso3 in r.countries:
-                for term, n in iso_terms.get(iso3, []):
-                    region_hits[(r.id, term)] += n
+        keyword_hits: Counter[str] = Counter()
         if self.keyword_re is not None and text:
-            for m in self.keyword_re.finditer(text):
-                for rid in self.keyword_region[m.group(0)]:
-                    region_hits[(rid, m.group(0))] += 1
-        for (rid, term), n in sorted(region_hits.items()):
-            out.append(Place("region", rid, term, n))
+            keyword_hits.update(m.group(0) for m in self.keyword_re.finditer(text))
+        for r in self.regions:
+            hits: Counter[tuple[str, str]] = Counter()  # (term, reason) -> mentions
+            if r.type == "dyadic":
+                sides = [[(t, n) for c in side.countries for t, n in iso_terms.get(c, [])] for side in r.sides]
+                if all(sides):
+                    for t, n in sides[0] + sides[1]:
+                        hits[(t, "dyad")] += n
+            for c in r.areas.countries:
+                for t, n in iso_terms.get(c, []):
+                    hits[(t, "area")] += n
+            for k in r.keywords:
+                if keyword_hits[k]:
+                    hits[(k, "area")] += keyword_hits[k]
+            terms: dict[str, tuple[int, str]] = {}
+            for (t, reason), n in hits.items():  # a term that is both a side and a place is a dyad term
+                if t not in terms or reason == "dyad":
+                    terms[t] = (n, reason)
+            for t, (n, reason) in sorted(terms.items()):
+                out.append(Place("region", r.id, t, n, reason))
         return out

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from tracktwo.core.config import Config
 
 FILE = "indicators.yaml"
+RULES_VERSION = 2  # indicator_runs.rules_version; v1 tables are kept as *_v1 (migration 008)
 
 DEFAULT_TERMS = ["talks", "negotiation", "negotiations", "negotiator", "negotiators", "negotiating", "mediation",
                  "mediator", "mediators", "mediated", "ceasefire", "cease-fire", "truce", "back-channel",
@@ -27,47 +28,59 @@ class _M(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Weights(_M):
-    material_conflict: float = Field(0.15, ge=0)
-    material_conflict_z: float = Field(0.25, ge=0)
-    conflict_share: float = Field(0.15, ge=0)
-    conflict_share_z: float = Field(0.10, ge=0)
-    goldstein: float = Field(0.10, ge=0)
-    goldstein_z: float = Field(0.10, ge=0)
-    tone: float = Field(0.05, ge=0)
-    tone_z: float = Field(0.10, ge=0)
+class EventFilter(_M):
+    """Which GDELT events count (docs/indicators.md, "Noise controls"); the others are kept but not counted."""
+
+    root_only: bool = True          # IsRootEvent: coded from a lead paragraph, not from background sentences
+    min_sources: int = Field(1, ge=1)   # NumSources of the export row
+    min_mentions: int = Field(1, ge=1)  # NumMentions of the export row
+    max_lag_days: int = Field(1, ge=0)  # DATEADDED - SQLDATE: older dates are references to past events
+
+
+class LevelWeights(_M):
+    intensity: float = Field(0.7, ge=0)       # conflict incidents per day, saturating
+    conflict_share: float = Field(0.3, ge=0)  # share of conflict among counted events
 
     @model_validator(mode="after")
-    def _positive(self) -> "Weights":
-        if sum(self.model_dump().values()) <= 0:
+    def _positive(self) -> "LevelWeights":
+        if self.intensity + self.conflict_share <= 0:
             raise ValueError("at least one weight must be positive")
         return self
 
 
 class IndexSettings(_M):
-    z_cap: float = Field(3.0, gt=0)
-    material_conflict_half: float = Field(10.0, gt=0)
-    goldstein_scale: float = Field(10.0, gt=0)
-    tone_scale: float = Field(10.0, gt=0)
-    weights: Weights = Weights()
+    """The tension index: a level 0-100 from the last `window_days` days, with no baseline in it."""
+
+    window_days: int = Field(7, ge=1, le=60)
+    conflict_half: float = Field(5.0, gt=0)   # conflict incidents per day at which the intensity part is one half
+    change_days: int = Field(7, ge=1, le=90)  # tension_change: the index minus its value this many days before
+    weights: LevelWeights = LevelWeights()
 
 
-class Bands(_M):
-    medium: float
-    high: float
-
-
-class DialogueGap(_M):
-    index_min: float = Field(50.0, ge=0, le=100)
-    severity: Bands = Bands(medium=65, high=80)
+class DialogueAlertSettings(_M):
+    index_min: float = Field(40.0, ge=0, le=100)  # dialogue-gap and dialogue-opening need tension at least this high
 
 
 class AlertSettings(_M):
-    z: float = Field(2.0, gt=0)
-    min_events: int = Field(5, ge=0)
-    min_material_conflict: int = Field(3, ge=0)
-    severity: Bands = Bands(medium=3.0, high=4.0)
-    dialogue_gap: DialogueGap = DialogueGap()
+    """Negative-binomial tests against a baseline (docs/indicators.md, "Alerts")."""
+
+    family_alpha: float = Field(0.004, gt=0, lt=0.5)  # per region-day, all four tests together (Bonferroni)
+    baseline_days: int = Field(28, ge=7, le=366)      # days whose mean is the expected rate
+    dispersion_days: int = Field(84, ge=14, le=732)   # days the dispersion is estimated from
+    guard_days: int = Field(7, ge=1, le=60)           # days between the baseline and the day tested
+    min_baseline_days: int = Field(14, ge=3)          # evaluable baseline days a test needs ...
+    min_dispersion_days: int = Field(28, ge=7)        # ... and evaluable days to estimate the dispersion from
+    min_incidents: int = Field(3, ge=1)               # escalation: conflict incidents needed on the day
+    min_expected: float = Field(1.0, ge=0)            # de-escalation: baseline incidents per day needed
+    medium_factor: float = Field(10.0, ge=1)          # medium: p below alpha / medium_factor
+    high_factor: float = Field(100.0, ge=1)           # high: p below alpha / high_factor ...
+    high_corroboration: int = Field(2, ge=1)          # ... and this many independent publishers agree
+    dialogue: DialogueAlertSettings = DialogueAlertSettings()
+
+    @property
+    def alpha(self) -> float:
+        """The threshold of each of the four tests (Bonferroni over the family)."""
+        return self.family_alpha / 4
 
 
 class DialogueSettings(_M):
@@ -75,14 +88,25 @@ class DialogueSettings(_M):
     terms: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMS), min_length=1)
 
     def pattern(self) -> str:
-        """RE2 pattern (case-insensitive, word-bounded) matching any term; bound as a parameter."""
-        alts = "|".join(re.escape(t) for t in sorted(set(self.terms), key=len, reverse=True))
-        return rf"(?i)(^|[^\w])({alts})([^\w]|$)"
+        return _pattern(self.terms)
+
+
+DEFAULT_CONFLICT_TERMS = ["attack", "attacks", "attacked", "strike", "strikes", "airstrike", "airstrikes", "air strike",
+                          "shelling", "shelled", "missile", "missiles", "drone", "drones", "rocket", "rockets",
+                          "killed", "killing", "dead", "wounded", "clashes", "clash", "fighting", "offensive",
+                          "bombardment", "bombing", "explosion", "raid", "artillery", "invasion", "troops",
+                          "ambush", "massacre", "casualties", "gunfire", "siege", "shot down", "incursion"]
 
 
 class EvidenceSettings(_M):
     max_events: int = Field(5, ge=0)
     max_documents: int = Field(5, ge=0)
+    # Matched case-insensitively on word boundaries in a document's title and summary: a document that
+    # reports conflict (escalation evidence). Dialogue evidence uses dialogue.terms.
+    conflict_terms: list[str] = Field(default_factory=lambda: list(DEFAULT_CONFLICT_TERMS), min_length=1)
+
+    def conflict_pattern(self) -> str:
+        return _pattern(self.conflict_terms)
 
 
 class EventFeedSettings(_M):
@@ -93,17 +117,25 @@ class EventFeedSettings(_M):
     update_minutes: int = Field(15, ge=0, le=1440)
 
 
+def _pattern(terms: list[str]) -> str:
+    """RE2 pattern (case-insensitive, word-bounded) matching any term; bound as a parameter."""
+    alts = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
+    return rf"(?i)(^|[^\w])({alts})([^\w]|$)"
+
+
 # Floors of the MAD (robust z denominator) per indicator: counts 1 event, shares and means less.
 MAD_FLOOR_DEFAULTS: dict[str, float] = {"default": 1.0, "conflict_share": 0.05, "goldstein_mean": 0.5,
-                                        "tone_mean": 0.5, "tension_index": 5.0}
+                                        "tone_mean": 0.5}
 
 
 class IndicatorSettings(_M):
+    # robust z-scores and 7-day changes of the descriptive columns (<name>_z, <name>_chg7)
     baseline_days: int = Field(28, ge=2, le=366)
     min_baseline_days: int = Field(7, ge=1)
     change_days: int = Field(7, ge=1, le=366)
     mad_scale: float = Field(1.4826, gt=0)
     mad_floor: dict[str, float] = dict(MAD_FLOOR_DEFAULTS)
+    event_filter: EventFilter = EventFilter()
     index: IndexSettings = IndexSettings()
     alerts: AlertSettings = AlertSettings()
     dialogue: DialogueSettings = DialogueSettings()
@@ -134,7 +166,6 @@ def load_settings(config: Config) -> IndicatorSettings:
 
 def config_hash(settings: IndicatorSettings, config: Config) -> str:
     """Changes when a setting or a region definition changes: such a change forces a full recompute."""
-    regions = [{"id": r.id, "countries": sorted(r.countries), "dyads": sorted(sorted(d) for d in r.dyads)}
-               for r in sorted(config.regions, key=lambda r: r.id)]
-    blob = json.dumps({"settings": settings.model_dump(), "regions": regions}, sort_keys=True)
+    regions = [r.model_dump(exclude={"name", "keywords"}) for r in sorted(config.regions, key=lambda r: r.id)]
+    blob = json.dumps({"rules": RULES_VERSION, "settings": settings.model_dump(), "regions": regions}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]

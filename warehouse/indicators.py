@@ -23,35 +23,52 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import duckdb
+import pyarrow as pa
 
 from tracktwo.core.config import Config
 from warehouse.db import execute, sql, statements, writer
-from warehouse.indicator_settings import IndicatorSettings, config_hash, load_settings
+from warehouse.indicator_settings import RULES_VERSION, IndicatorSettings, config_hash, load_settings
 from warehouse.load import sync_reference
+from warehouse.negbin import nb_lower, nb_upper
 from tracktwo.core.clock import utc_now_naive
 
-# Indicators that get a robust z-score (<name>_z) and a 7-day change (<name>_chg7).
+# Daily aggregates (indicators_base.sql), in table order.
+BASE_COLUMNS = [
+    "events_raw", "events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
+    "incidents", "conflict_incidents", "cooperation_incidents", "goldstein_mean", "tone_mean", "conflict_share",
+    "documents", "publishers", "un_documents", "dialogue_documents", "conflict_documents", "side_a_sources",
+    "side_b_sources", "fatalities", "dialogue_events", "shared_events", "overlapping_regions",
+]
+# Event-based columns: NULL on partial days (docs/indicators.md, "Partial days"), with their _z / _chg7.
+EVENT_COLUMNS = ["events_raw", "events_total", "verbal_coop", "material_coop", "verbal_conflict",
+                 "material_conflict", "incidents", "conflict_incidents", "cooperation_incidents", "goldstein_mean",
+                 "tone_mean", "conflict_share", "dialogue_events", "shared_events", "overlapping_regions"]
+MEAN_COLUMNS = ["goldstein_mean", "tone_mean", "fatalities"]  # NULL, not 0, without data
+LIST_COLUMNS = ["overlapping_regions"]
+SIDE_COLUMNS = ["side_a_sources", "side_b_sources"]  # dyadic regions only
+# Descriptive columns that get a robust z-score (<name>_z) and a 7-day change (<name>_chg7).
 Z_INDICATORS = [
     "events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
     "goldstein_mean", "tone_mean", "conflict_share", "documents", "publishers", "un_documents",
-    "dialogue_events", "dialogue_documents",
+    "dialogue_events", "dialogue_documents", "incidents", "conflict_incidents",
 ]
-BASE_COLUMNS = [
-    "events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict", "goldstein_mean",
-    "tone_mean", "conflict_share", "documents", "publishers", "un_documents", "fatalities", "dialogue_events",
-    "dialogue_documents",
-]
+DERIVED_COLUMNS = ["tension_index", "tension_change", "conflict_expected", "conflict_size", "escalation_p",
+                   "deescalation_p", "dialogue_activity", "dialogue_expected", "dialogue_gap_p", "dialogue_opening_p",
+                   "coverage"]
 DAILY_COLUMNS = (["region_id", "day"] + BASE_COLUMNS + [f"{x}_{s}" for x in Z_INDICATORS for s in ("z", "chg7")]
-                 + ["tension_index", "tension_index_z", "tension_index_chg7"])
+                 + DERIVED_COLUMNS)
 ALERT_COLUMNS = [
-    "alert_id", "region_id", "day", "kind", "severity", "trigger", "trigger_value", "threshold", "tension_index",
-    "tension_index_z", "material_conflict", "material_conflict_z", "conflict_share", "conflict_share_z",
-    "events_total", "dialogue_activity", "dialogue_baseline_low", "corroboration", "evidence_count", "evidence_hash",
+    "alert_id", "region_id", "day", "kind", "severity", "trigger", "p_value", "alpha", "window_days", "observed",
+    "expected", "tension_index", "tension_change", "conflict_incidents", "dialogue_activity", "coverage",
+    "corroboration", "evidence_count", "evidence_hash",
 ]
-# Event-based columns: NULL on partial days (docs/indicators.md, "Partial days"; indicators_grid.sql), with
-# their _z / _chg7 and the tension index.
-EVENT_COLUMNS = ["events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
-                 "goldstein_mean", "tone_mean", "conflict_share", "dialogue_events"]
+# What ind_tests holds for the p-values computed in Python (warehouse.negbin), in this order.
+TEST_INPUTS = ("SELECT region_id, day, conflict_incidents, ci_2d, ci_2d_n, ci_7d, ci_7d_n, conflict_expected, "
+               "conflict_size, da_2d, da_2d_n, da_7d, da_7d_n, dialogue_expected, dialogue_size "
+               "FROM ind_tests WHERE affected AND NOT partial AND conflict_expected IS NOT NULL")
+PVALUE_SCHEMA = pa.schema([("region_id", pa.string()), ("day", pa.date32()), ("esc_p1", pa.float64()),
+                           ("esc_p2", pa.float64()), ("escalation_p", pa.float64()), ("deescalation_p", pa.float64()),
+                           ("dialogue_gap_p", pa.float64()), ("dialogue_opening_p", pa.float64())])
 
 LAST_RUN = "SELECT as_of, loaded_through, config_hash FROM indicator_runs ORDER BY as_of DESC LIMIT 1"
 LOADED_THROUGH = "SELECT max(loaded_at) FROM ingest_runs"
@@ -75,42 +92,50 @@ class IndicatorSummary:
 
 
 def _params(s: IndicatorSettings) -> dict[str, object]:
-    w = s.index.weights
+    w, a, f = s.index.weights, s.alerts, s.event_filter
     p: dict[str, object] = {
-        "baseline": s.baseline_days, "change": s.change_days, "min_base": s.min_baseline_days,
+        "baseline_z": s.baseline_days, "change": s.change_days, "min_base_z": s.min_baseline_days,
         "mad_scale": s.mad_scale,
-        "w_mc": w.material_conflict, "w_mc_z": w.material_conflict_z, "w_cs": w.conflict_share,
-        "w_cs_z": w.conflict_share_z, "w_gs": w.goldstein, "w_gs_z": w.goldstein_z, "w_tone": w.tone,
-        "w_tone_z": w.tone_z, "w_sum": sum(w.model_dump().values()),
-        "mc_half": s.index.material_conflict_half, "z_cap": s.index.z_cap,
-        "gs_scale": s.index.goldstein_scale, "tone_scale": s.index.tone_scale,
-        "z": s.alerts.z, "min_events": s.alerts.min_events, "min_mc": s.alerts.min_material_conflict,
-        "sev_medium": s.alerts.severity.medium, "sev_high": s.alerts.severity.high,
-        "gap_index": s.alerts.dialogue_gap.index_min, "gap_medium": s.alerts.dialogue_gap.severity.medium,
-        "gap_high": s.alerts.dialogue_gap.severity.high,
+        "root_only": f.root_only, "min_sources": f.min_sources, "min_mentions": f.min_mentions,
+        "max_lag_days": f.max_lag_days,
+        "level_window": s.index.window_days, "half": s.index.conflict_half, "change_days": s.index.change_days,
+        "w_int": w.intensity, "w_cs": w.conflict_share,
+        "baseline": a.baseline_days, "dispersion": a.dispersion_days, "guard": a.guard_days,
+        "min_base": a.min_baseline_days, "min_dispersion": a.min_dispersion_days, "alpha": a.alpha, "min_incidents": a.min_incidents,
+        "min_expected": a.min_expected, "medium_factor": a.medium_factor, "high_factor": a.high_factor,
+        "high_corroboration": a.high_corroboration, "dialogue_index": a.dialogue.index_min,
         "roots": s.dialogue.cameo_roots, "pattern": s.dialogue.pattern(),
+        "conflict_pattern": s.evidence.conflict_pattern(),
         "max_events": s.evidence.max_events, "max_documents": s.evidence.max_documents,
         "update_minutes": s.event_feed.update_minutes,
-        # how far a changed day reaches: the index z-score's baseline days read their own baselines
-        "reach": 2 * max(s.baseline_days, s.change_days),
+        # how far a changed day reaches: the tests of the days whose dispersion window holds it, the
+        # z-scores of the days whose baseline holds it, the level and change of the next days
+        "reach": max(a.guard_days + a.dispersion_days, s.baseline_days, s.index.window_days + s.index.change_days),
     }
-    for x in Z_INDICATORS + ["tension_index"]:
+    for x in Z_INDICATORS:
         p[f"floor_{x}"] = s.floor(x)
     return p
 
 
-def _reference_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Configured regions, their countries and dyads as temp tables the SQL joins on."""
-    regions = config.regions
-    rc = sorted({(r.id, c) for r in regions for c in r.countries})
-    dy = sorted({(r.id, min(a, b), max(a, b)) for r in regions for a, b in r.dyads if a != b})
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_regions AS SELECT unnest($1::VARCHAR[]) AS region_id",
-                [[r.id for r in regions]])
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_rc AS SELECT unnest($1::VARCHAR[]) AS region_id, "
-                "unnest($2::VARCHAR[]) AS iso3", [[x[0] for x in rc], [x[1] for x in rc]])
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_dyads AS SELECT unnest($1::VARCHAR[]) AS region_id, "
-                "unnest($2::VARCHAR[]) AS lo, unnest($3::VARCHAR[]) AS hi",
-                [[x[0] for x in dy], [x[1] for x in dy], [x[2] for x in dy]])
+def _p_values(rows: list[tuple]) -> pa.Table:
+    """The four tests' p-values per region-day (docs/indicators.md, "Alerts"): 1.0 when the count is on the
+    other side of its expectation, NULL when a window is incomplete. A size k of None (no variance beyond
+    the mean's in the baseline) is Poisson; n days of NB(mu, k) sum to NB(n mu, n k)."""
+    out: dict[str, list] = {name: [] for name in PVALUE_SCHEMA.names}
+    for (region, day, x1, x2, n2, x7, n7, mu, k, d2, dn2, d7, dn7, mu_d, k_d) in rows:
+        p1 = nb_upper(x1, mu, k) if x1 > mu else 1.0
+        # the 2-day test also needs today at or above the expected rate (not the day after a spike)
+        def times(n: int, size: float | None) -> float | None:
+            return None if size is None else n * size
+
+        p2 = (nb_upper(x2, 2 * mu, times(2, k)) if x2 > 2 * mu and x1 >= mu else 1.0) if n2 == 2 else None
+        p7 = (nb_lower(x7, 7 * mu, times(7, k)) if x7 < 7 * mu else 1.0) if n7 == 7 else None
+        gap = (nb_lower(d7, 7 * mu_d, times(7, k_d)) if d7 < 7 * mu_d else 1.0) if dn7 == 7 else None
+        opening = (nb_upper(d2, 2 * mu_d, times(2, k_d)) if d2 > 2 * mu_d else 1.0) if dn2 == 2 else None
+        for name, value in zip(PVALUE_SCHEMA.names, (region, day, p1, p2, min(p1, p2 if p2 is not None else 1.0),
+                                                     p7, gap, opening)):
+            out[name].append(value)
+    return pa.Table.from_pydict(out, schema=PVALUE_SCHEMA)
 
 
 def _next_as_of(con: duckdb.DuckDBPyConnection) -> datetime:
@@ -156,9 +181,9 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
     params = _params(settings)
     run = _Steps(con, params)
     t = time.perf_counter()
-    sync_reference(con, config)  # the views filter on the regions computed
-    _reference_tables(con, config)
-    run.times["reference tables"] = round(time.perf_counter() - t, 4)
+    sync_reference(con, config)  # the regions mirror the SQL reads, and the views filter on
+    run.times["sync reference"] = round(time.perf_counter() - t, 4)
+    run.script(sql("indicators_reference.sql"))
     last = run(LAST_RUN, name="last run").fetchone()
     loaded_now = run(LOADED_THROUGH, name="loaded through").fetchone()[0]
     as_of = _next_as_of(con)
@@ -183,21 +208,27 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
 
     con.execute("BEGIN")
     try:
-        run.script(sql("indicators_base.sql.j2"))
-        run.script(sql("indicators_grid.sql"), {"use_stored": mode != "full"})
+        run.script(sql("indicators_membership.sql"))
+        run.script(sql("indicators_base.sql"))
+        run.script(sql("indicators_grid.sql.j2", base_columns=BASE_COLUMNS, event_columns=EVENT_COLUMNS,
+                       mean_columns=MEAN_COLUMNS, list_columns=LIST_COLUMNS, side_columns=SIDE_COLUMNS),
+                   {"use_stored": mode != "full"})
         run.script(sql("indicators_window.sql"))
-        run.script(sql("indicators_z.sql.j2", source="ind_input", target="ind_z1", indicators=Z_INDICATORS, extra=[]))
-        run.script(sql("indicators_index.sql"))
-        run.script(sql("indicators_z.sql.j2", source="ind_indexed", target="ind_derived", indicators=["tension_index"],
-                       extra=["min(dialogue_events + dialogue_documents) OVER wb AS dialogue__low",
-                              "count(*) OVER wb AS baseline__n"]))
+        run.script(sql("indicators_z.sql.j2", source="ind_input", target="ind_z1", indicators=Z_INDICATORS))
+        run.script(sql("indicators_level.sql"))
+        run.script(sql("indicators_tests.sql"))
+        t = time.perf_counter()
+        pvalues = _p_values(con.execute(TEST_INPUTS).fetchall())
+        con.register("ind_pvalues", pvalues)
+        run.times["p-values"] = round(time.perf_counter() - t, 4)
         run.script(sql("indicators_derived.sql"))
+        con.unregister("ind_pvalues")
         run.script(sql("indicators_write_daily.sql.j2", **columns), {"as_of": as_of})
         rows = run("SELECT count(*) FROM ind_daily_write", name="rows written").fetchone()[0]
 
         run.script(sql("alerts_candidates.sql"))
         run.script(sql("alerts_current.sql.j2", **columns))
-        run.script(sql("alerts_evidence.sql.j2"))
+        run.script(sql("alerts_evidence.sql"))
         run.script(sql("alerts_write.sql.j2", **columns), {"as_of": as_of})
         n_alerts = run(ALERTS_WRITTEN, name="alerts written").fetchone()[0]
 
@@ -207,7 +238,7 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
         run.script(sql("indicators_run.sql"), {
             "as_of": as_of, "mode": mode, "days": days, "first_day": first_day, "last_day": last_day,
             "rows": rows, "alerts": n_alerts, "loaded_through": loaded_through, "config_hash": chash,
-            "seconds": seconds})
+            "seconds": seconds, "rules_version": RULES_VERSION})
         t = time.perf_counter()
         con.execute("COMMIT")
         run.times["commit"] = round(time.perf_counter() - t, 4)

@@ -117,13 +117,20 @@ def load_record(ctx: LoadContext, rec: FetchRecord, loaders: Mapping[str, Loader
 
 
 SYNC_SOURCE = "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)"
-SYNC_REGION = "INSERT OR REPLACE INTO regions VALUES (?, ?, ?, ?, ?)"
+SYNC_REGION = "INSERT OR REPLACE INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def _reference_rows(config: Config) -> tuple[list[tuple], list[tuple]]:
     """The rows of `sources` and `regions` for this config, in table column order."""
     sources = [(s.id, s.kind, s.url, s.publisher_name, s.perspective, s.license, s.enabled) for s in config.sources]
-    regions = [(r.id, r.name, list(r.countries), [list(d) for d in r.dyads], list(r.keywords)) for r in config.regions]
+    regions = []
+    for r in config.regions:
+        a, b = (r.sides + [None, None])[:2]
+        side = [(s.name, list(s.countries), list(s.actors)) if s else (None, None, None) for s in (a, b)]
+        boxes = [{"name": x.name, "south": x.south, "north": x.north, "west": x.west, "east": x.east,
+                  "country": x.country} for x in r.areas.boxes]
+        regions.append((r.id, r.name, r.type, *side[0], *side[1], list(r.areas.countries), list(r.areas.adm1), boxes,
+                        list(r.keywords)))
     return sources, regions
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Sequence, TypeVar, Union
+from typing import Annotated, Any, Literal, Sequence, TypeVar, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, ValidationError, create_model, field_validator, model_validator
@@ -73,30 +73,128 @@ class SourceBase(BaseModel):
         return self.publisher or self.id
 
 
-class Region(BaseModel):
+ADM1 = re.compile(r"^[A-Z]{2}[A-Z0-9]{2}$")  # GDELT ActionGeo_ADM1Code: FIPS 10-4 country + subdivision
+ACTOR = re.compile(r"^[A-Z0-9]{3}$")  # a CAMEO actor code block, e.g. HMS (Hamas), HEZ (Hezbollah)
+
+
+def _iso3_list(v: list[str]) -> list[str]:
+    bad = [c for c in v if not ISO3.match(c)]
+    if bad:
+        raise ValueError(f"not ISO3 codes: {bad}")
+    return v
+
+
+class Side(BaseModel):
+    """One party of a dyadic conflict: states by ISO3 (GDELT actor countries), non-state actors by CAMEO code."""
+
     model_config = ConfigDict(extra="forbid")
 
-    id: str
     name: str
-    countries: list[str] = Field(min_length=1)
-    dyads: list[tuple[str, str]] = []
-    keywords: list[str] = []
+    countries: list[str] = []
+    actors: list[str] = []
 
     @field_validator("countries")
     @classmethod
     def _countries(cls, v: list[str]) -> list[str]:
-        bad = [c for c in v if not ISO3.match(c)]
+        return _iso3_list(v)
+
+    @field_validator("actors")
+    @classmethod
+    def _actors(cls, v: list[str]) -> list[str]:
+        bad = [a for a in v if not ACTOR.match(a)]
         if bad:
-            raise ValueError(f"not ISO3 codes: {bad}")
+            raise ValueError(f"not 3-character CAMEO actor codes: {bad}")
         return v
 
     @model_validator(mode="after")
-    def _dyads(self) -> "Region":
-        for a, b in self.dyads:
-            for c in (a, b):
-                if not ISO3.match(c):
-                    raise ValueError(f"dyad member {c!r} is not an ISO3 code")
+    def _someone(self) -> "Side":
+        if not self.countries and not self.actors:
+            raise ValueError("a side needs at least one of 'countries' or 'actors'")
         return self
+
+
+class Box(BaseModel):
+    """A latitude/longitude box (a sea, a strait, a border strip); `country` limits it to events geocoded there."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    south: float = Field(ge=-90, le=90)
+    north: float = Field(ge=-90, le=90)
+    west: float = Field(ge=-180, le=180)
+    east: float = Field(ge=-180, le=180)
+    country: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Box":
+        if self.south >= self.north:
+            raise ValueError(f"box {self.name!r}: south ({self.south}) must be below north ({self.north})")
+        if self.west >= self.east:
+            raise ValueError(f"box {self.name!r}: west ({self.west}) must be left of east ({self.east}); "
+                             "split a box that crosses the antimeridian in two")
+        if self.country is not None and not ISO3.match(self.country):
+            raise ValueError(f"box {self.name!r}: country {self.country!r} is not an ISO3 code")
+        return self
+
+
+class Areas(BaseModel):
+    """Where a conflict happens: whole countries, GDELT ADM1 subdivisions, latitude/longitude boxes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    countries: list[str] = []
+    adm1: list[str] = []
+    boxes: list[Box] = []
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, v: list[str]) -> list[str]:
+        return _iso3_list(v)
+
+    @field_validator("adm1")
+    @classmethod
+    def _adm1(cls, v: list[str]) -> list[str]:
+        bad = [a for a in v if not ADM1.match(a)]
+        if bad:
+            raise ValueError(f"not GDELT ADM1 codes (FIPS country + 2 characters, e.g. RS09): {bad}")
+        return v
+
+    @property
+    def empty(self) -> bool:
+        return not (self.countries or self.adm1 or self.boxes)
+
+
+class Region(BaseModel):
+    """A conflict region (docs/indicators.md, "Regions"): `dyadic` (two sides) or `internal` (places)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    type: Literal["dyadic", "internal"]
+    sides: list[Side] = []
+    areas: Areas = Areas()
+    keywords: list[str] = []  # place names and terms for documents (gazetteer), matched case-sensitively
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Region":
+        if self.type == "dyadic":
+            if len(self.sides) != 2:
+                raise ValueError(f"a dyadic region has exactly two sides, not {len(self.sides)}")
+            a, b = self.sides
+            both = (set(a.countries) & set(b.countries)) | (set(a.actors) & set(b.actors))
+            if both:
+                raise ValueError(f"{sorted(both)} on both sides")
+        else:
+            if self.sides:
+                raise ValueError("an internal region has no sides (use type: dyadic)")
+            if self.areas.empty:
+                raise ValueError("an internal region needs areas (countries, adm1 or boxes)")
+        return self
+
+    @property
+    def side_countries(self) -> set[str]:
+        return {c for s in self.sides for c in s.countries}
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -1,54 +1,40 @@
--- Alerts from the derived series (temp ind_derived); rules in docs/indicators.md. Partial days (events
--- still arriving, event-based columns NULL) raise none.
+-- Alerts from the tests of ind_derived (docs/indicators.md, "Alerts"). Each test passes at $alpha (the
+-- family threshold split over the four tests); partial days raise none. The statistical severity is
+-- low below $alpha, medium below $alpha / $medium_factor, high below $alpha / $high_factor; `high` also
+-- needs corroboration (alerts_write.sql.j2).
 CREATE OR REPLACE TEMP TABLE ind_alerts AS
-WITH esc AS (
-    SELECT *,
-           CASE WHEN tension_index_z >= $z AND events_total >= $min_events THEN tension_index_z END AS t_index,
-           CASE WHEN material_conflict_z >= $z AND material_conflict >= $min_mc THEN material_conflict_z END AS t_mc,
-           CASE WHEN conflict_share_z >= $z AND events_total >= $min_events THEN conflict_share_z END AS t_cs
-    FROM ind_derived WHERE NOT partial
-),
-deesc AS (
-    SELECT *,
-           CASE WHEN tension_index_z <= -$z AND material_conflict_med >= $min_mc THEN tension_index_z END AS t_index,
-           CASE WHEN material_conflict_z <= -$z AND material_conflict_med >= $min_mc THEN material_conflict_z END AS t_mc
-    FROM ind_derived WHERE NOT partial
-),
-fired AS (
+WITH fired AS (
     SELECT region_id, day, 'escalation' AS kind,
-           concat_ws(', ', CASE WHEN t_index IS NOT NULL THEN 'tension_index_z>=' || $z END,
-                           CASE WHEN t_mc IS NOT NULL THEN 'material_conflict_z>=' || $z END,
-                           CASE WHEN t_cs IS NOT NULL THEN 'conflict_share_z>=' || $z END) AS trigger,
-           greatest(t_index, t_mc, t_cs) AS trigger_value, $z AS threshold,
-           tension_index, tension_index_z, material_conflict, material_conflict_z, conflict_share, conflict_share_z,
-           events_total, dialogue_activity, dialogue_low
-    FROM esc WHERE coalesce(t_index, t_mc, t_cs) IS NOT NULL
-    UNION ALL
-    SELECT region_id, day, 'de-escalation',
-           concat_ws(', ', CASE WHEN t_index IS NOT NULL THEN 'tension_index_z<=-' || $z END,
-                           CASE WHEN t_mc IS NOT NULL THEN 'material_conflict_z<=-' || $z END),
-           least(t_index, t_mc), -$z,
-           tension_index, tension_index_z, material_conflict, material_conflict_z, conflict_share, conflict_share_z,
-           events_total, dialogue_activity, dialogue_low
-    FROM deesc WHERE coalesce(t_index, t_mc) IS NOT NULL
-    UNION ALL
-    SELECT region_id, day, 'dialogue-gap',
-           'tension_index>=' || $gap_index || ', dialogue_activity<=baseline_low',
-           tension_index, $gap_index,
-           tension_index, tension_index_z, material_conflict, material_conflict_z, conflict_share, conflict_share_z,
-           events_total, dialogue_activity, dialogue_low
+           CASE WHEN esc_p1 <= esc_p2 THEN 'conflict incidents of the day above the baseline'
+                ELSE 'conflict incidents of the last 2 days above the baseline' END AS trigger,
+           least(esc_p1, esc_p2) AS p_value,
+           CASE WHEN esc_p1 <= esc_p2 THEN 1 ELSE 2 END AS window_days,
+           CASE WHEN esc_p1 <= esc_p2 THEN conflict_incidents ELSE ci_2d END::DOUBLE AS observed,
+           CASE WHEN esc_p1 <= esc_p2 THEN conflict_expected ELSE 2 * conflict_expected END AS expected
     FROM ind_derived
-    WHERE NOT partial AND tension_index >= $gap_index AND events_total >= $min_events
-      AND dialogue_low IS NOT NULL AND dialogue_activity <= dialogue_low
+    WHERE NOT partial AND escalation_p < $alpha AND conflict_incidents >= $min_incidents
+    UNION ALL
+    SELECT region_id, day, 'de-escalation', 'conflict incidents of the last 7 days below the baseline',
+           deescalation_p, 7, ci_7d::DOUBLE, 7 * conflict_expected
+    FROM ind_derived
+    WHERE NOT partial AND deescalation_p < $alpha AND conflict_expected >= $min_expected
+    UNION ALL
+    SELECT region_id, day, 'dialogue-gap', 'dialogue of the last 7 days below the baseline while tension is high',
+           dialogue_gap_p, 7, da_7d::DOUBLE, 7 * dialogue_expected
+    FROM ind_derived
+    WHERE NOT partial AND region_type = 'dyadic' AND coverage = 'observed' AND tension_index >= $dialogue_index
+      AND dialogue_gap_p < $alpha
+    UNION ALL
+    SELECT region_id, day, 'dialogue-opening', 'dialogue of the last 2 days above the baseline while tension is high',
+           dialogue_opening_p, 2, da_2d::DOUBLE, 2 * dialogue_expected
+    FROM ind_derived
+    WHERE NOT partial AND region_type = 'dyadic' AND coverage = 'observed' AND tension_index >= $dialogue_index
+      AND dialogue_opening_p < $alpha
 )
-SELECT substr(md5(region_id || '|' || CAST(day AS VARCHAR) || '|' || kind), 1, 16) AS alert_id,
-       region_id, day, kind,
-       CASE WHEN kind = 'dialogue-gap' THEN
-                CASE WHEN trigger_value >= $gap_high THEN 'high' WHEN trigger_value >= $gap_medium THEN 'medium' ELSE 'low' END
-            ELSE
-                CASE WHEN abs(trigger_value) >= $sev_high THEN 'high' WHEN abs(trigger_value) >= $sev_medium THEN 'medium' ELSE 'low' END
-       END AS severity,
-       trigger, trigger_value, threshold, tension_index, tension_index_z, material_conflict, material_conflict_z,
-       conflict_share, conflict_share_z, events_total, dialogue_activity,
-       dialogue_low AS dialogue_baseline_low
-FROM fired
+SELECT substr(md5(f.region_id || '|' || CAST(f.day AS VARCHAR) || '|' || f.kind), 1, 16) AS alert_id,
+       f.region_id, f.day, f.kind, f.trigger, f.p_value, $alpha AS alpha, f.window_days::INTEGER AS window_days,
+       f.observed, round(f.expected, 6) AS expected,
+       d.tension_index, d.tension_change, d.conflict_incidents, d.dialogue_activity, d.coverage,
+       CASE WHEN f.p_value < $alpha / $high_factor THEN 'high'
+            WHEN f.p_value < $alpha / $medium_factor THEN 'medium' ELSE 'low' END AS stat_severity
+FROM fired f JOIN ind_derived d ON d.region_id = f.region_id AND d.day = f.day

@@ -3,12 +3,12 @@
 -- Malformed rows (wrong column count, unparsable value) go to the rejects tables.
 CREATE OR REPLACE TEMP TABLE gdelt_stage AS
 SELECT GLOBALEVENTID, SQLDATE, DATEADDED,
-       Actor1Code, Actor1Name, Actor1CountryCode,
-       Actor2Code, Actor2Name, Actor2CountryCode,
+       Actor1Code, Actor1Name, Actor1CountryCode, Actor1KnownGroupCode,
+       Actor2Code, Actor2Name, Actor2CountryCode, Actor2KnownGroupCode,
        IsRootEvent, EventCode, EventBaseCode, EventRootCode, QuadClass, GoldsteinScale,
        NumMentions, NumSources, NumArticles, AvgTone,
        ActionGeo_Type, ActionGeo_FullName, ActionGeo_CountryCode, ActionGeo_ADM1Code,
-       ActionGeo_Lat, ActionGeo_Long, SOURCEURL
+       ActionGeo_Lat, ActionGeo_Long, ActionGeo_FeatureID, SOURCEURL
 FROM read_csv($path, delim = $delim, header = false, quote = '', escape = '', auto_detect = false,
               dateformat = $dateformat, timestampformat = $timestampformat, columns = $columns,
               store_rejects = true, rejects_table = 'gdelt_reject_errors', rejects_scan = 'gdelt_reject_scans')

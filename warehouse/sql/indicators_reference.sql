@@ -1,0 +1,26 @@
+-- The configured regions (the `regions` mirror of regions.yaml, synced first) as narrow temp tables the
+-- membership and indicator SQL join on; and the sources whose perspective is a side's country.
+CREATE OR REPLACE TEMP TABLE ind_regions AS SELECT region_id, type FROM regions;
+
+CREATE OR REPLACE TEMP TABLE ind_side_countries AS
+SELECT region_id, 'a' AS side, unnest(side_a_countries) AS iso3 FROM regions WHERE type = 'dyadic'
+UNION ALL
+SELECT region_id, 'b' AS side, unnest(side_b_countries) AS iso3 FROM regions WHERE type = 'dyadic';
+
+CREATE OR REPLACE TEMP TABLE ind_side_actors AS
+SELECT region_id, 'a' AS side, unnest(side_a_actors) AS actor FROM regions WHERE type = 'dyadic'
+UNION ALL
+SELECT region_id, 'b' AS side, unnest(side_b_actors) AS actor FROM regions WHERE type = 'dyadic';
+
+CREATE OR REPLACE TEMP TABLE ind_area_countries AS
+SELECT region_id, unnest(area_countries) AS iso3 FROM regions;
+
+CREATE OR REPLACE TEMP TABLE ind_area_adm1 AS
+SELECT region_id, unnest(area_adm1) AS adm1 FROM regions;
+
+CREATE OR REPLACE TEMP TABLE ind_area_boxes AS
+SELECT region_id, unnest(area_boxes, recursive := true) FROM regions;
+
+CREATE OR REPLACE TEMP TABLE ind_side_sources AS
+SELECT c.region_id, c.side, s.source_id
+FROM ind_side_countries c JOIN sources s ON s.perspective = c.iso3;

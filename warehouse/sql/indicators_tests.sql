@@ -1,0 +1,53 @@
+-- Inputs of the alert tests (docs/indicators.md, "Alerts"), per region and day: the counts over the test
+-- windows, and the baseline of conflict incidents and of dialogue activity. The baseline mean is taken over
+-- $baseline days and the dispersion over $dispersion days, both ending $guard days before the day, so a
+-- change is tested against what came before it. Partial days are NULL and count in no window.
+-- The dialogue tests count dialogue events (GDELT's coverage is continuous; document counts change with the
+-- feeds configured, so a newly added feed would look like an opening).
+-- The negative-binomial size (k) estimates the over-dispersion by moments, widened by the uncertainty of
+-- the mean: k = m^2 / (max(v - m, 0) + v / n), m the mean (at least 0.5) and v the variance of the
+-- dispersion window; no extra variance means Poisson (k NULL here, a very large k in the test).
+CREATE OR REPLACE TEMP TABLE ind_tests AS
+WITH w AS (
+    SELECT *,
+           dialogue_events + dialogue_documents AS dialogue_activity,
+           sum(conflict_incidents) OVER w2 AS ci_2d, count(conflict_incidents) OVER w2 AS ci_2d_n,
+           sum(conflict_incidents) OVER w7 AS ci_7d, count(conflict_incidents) OVER w7 AS ci_7d_n,
+           avg(conflict_incidents) OVER wb AS ci_mean, count(conflict_incidents) OVER wb AS ci_base_n,
+           avg(conflict_incidents) OVER wd AS ci_dmean, var_samp(conflict_incidents) OVER wd AS ci_dvar,
+           count(conflict_incidents) OVER wd AS ci_dn,
+           sum(dialogue_events) OVER w2 AS da_2d,
+           count(dialogue_events) OVER w2 AS da_2d_n,
+           sum(dialogue_events) OVER w7 AS da_7d,
+           count(dialogue_events) OVER w7 AS da_7d_n,
+           avg(dialogue_events) OVER wb AS da_mean,
+           avg(dialogue_events) OVER wd AS da_dmean,
+           var_samp(dialogue_events) OVER wd AS da_dvar,
+           count(dialogue_events) OVER wd AS da_dn,
+           sum(dialogue_events) OVER wd AS da_dsum,
+           sum(side_a_sources) OVER w7 AS side_a_7d, sum(side_b_sources) OVER w7 AS side_b_7d
+    FROM ind_level
+    WINDOW w2 AS (PARTITION BY region_id ORDER BY day RANGE BETWEEN INTERVAL 1 DAY PRECEDING AND CURRENT ROW),
+           w7 AS (PARTITION BY region_id ORDER BY day RANGE BETWEEN INTERVAL 6 DAY PRECEDING AND CURRENT ROW),
+           wb AS (PARTITION BY region_id ORDER BY day
+                  RANGE BETWEEN to_days(CAST($guard + $baseline - 1 AS INTEGER)) PRECEDING
+                            AND to_days(CAST($guard AS INTEGER)) PRECEDING),
+           wd AS (PARTITION BY region_id ORDER BY day
+                  RANGE BETWEEN to_days(CAST($guard + $dispersion - 1 AS INTEGER)) PRECEDING
+                            AND to_days(CAST($guard AS INTEGER)) PRECEDING)
+)
+SELECT *,
+       CASE WHEN ci_base_n >= $min_base AND ci_dn >= $min_dispersion THEN greatest(ci_mean, 0.5) END AS conflict_expected,
+       CASE WHEN ci_base_n >= $min_base
+            AND coalesce(greatest(ci_dvar - greatest(ci_dmean, 0.5), 0) + ci_dvar / ci_dn, 0) > 0
+            THEN round(greatest(ci_dmean, 0.5) ^ 2
+                       / (greatest(ci_dvar - greatest(ci_dmean, 0.5), 0) + ci_dvar / ci_dn), 6) END AS conflict_size,
+       CASE WHEN ci_base_n >= $min_base AND ci_dn >= $min_dispersion THEN greatest(da_mean, 0.5) END AS dialogue_expected,
+       CASE WHEN ci_base_n >= $min_base
+            AND coalesce(greatest(da_dvar - greatest(da_dmean, 0.5), 0) + da_dvar / da_dn, 0) > 0
+            THEN round(greatest(da_dmean, 0.5) ^ 2
+                       / (greatest(da_dvar - greatest(da_dmean, 0.5), 0) + da_dvar / da_dn), 6) END AS dialogue_size,
+       CASE WHEN region_type <> 'dyadic' THEN NULL
+            WHEN coalesce(da_dsum, 0) > 0 OR (coalesce(side_a_7d, 0) > 0 AND coalesce(side_b_7d, 0) > 0)
+            THEN 'observed' ELSE 'no coverage' END AS coverage
+FROM w
