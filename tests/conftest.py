@@ -19,7 +19,7 @@ SHARED = ROOT.parent / "shared" / "fixtures"
 FAST_HTTP = {"retries": 2, "backoff_base": 0, "backoff_max": 0, "connect_timeout": 2, "read_timeout": 2, "max_retry_after": 5}
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_fixtures() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared/fixtures is absent (real-format data not available)")

@@ -218,3 +218,34 @@ def test_connection_problems_are_said_in_a_few_words():
     with pytest.raises(FetchError) as err:
         fetch("http://127.0.0.1:9/feed", HttpSettings(retries=1, backoff_base=0), sleep=lambda s: None)
     assert str(err.value) == "connection error: connection refused by 127.0.0.1:9 (gave up after 2 attempts)"
+
+
+FRAGMENT_GUIDS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Front page</title><link>https://front.example.org/</link><description>x</description>
+<item><title>Strikes on Odesa port</title><link>https://front.example.org/story/77</link>
+  <guid>https://front.example.org/story/77#0</guid><pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>Strikes on Odesa port</title><link>https://front.example.org/story/77#10</link>
+  <guid>https://front.example.org/story/77#10</guid><pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>Grain corridor talks</title><link>https://front.example.org/story/78</link>
+  <guid>https://front.example.org/story/78#0</guid><pubDate>Mon, 02 Nov 2026 09:00:00 GMT</pubDate></item>
+</channel></rss>"""
+
+
+def test_one_story_per_canonical_url_with_aliases(httpserver, make_config):
+    """A front-page feed lists one story under guids that differ by a fragment: one document, the other guid an
+    alias; the same story under a third guid later is still that document."""
+    body = [FRAGMENT_GUIDS]
+    httpserver.expect_request("/front").respond_with_handler(lambda req: Response(body[0], content_type=RSS))
+    config = make_config([rss_source("front", httpserver.url_for("/front"))])
+    runs = ingest(config)
+    assert [(r.items_seen, r.items_new) for r in runs] == [(3, 2)]
+    assert q(config, "SELECT item_key, url FROM documents ORDER BY url") == [
+        ("https://front.example.org/story/77#0", "https://front.example.org/story/77"),
+        ("https://front.example.org/story/78#0", "https://front.example.org/story/78")]
+    assert q(config, "SELECT item_key FROM document_aliases") == [("https://front.example.org/story/77#10",)]
+    body[0] = FRAGMENT_GUIDS.replace("77#10</guid>", "77#20</guid>")
+    runs = ingest(config)
+    assert [(r.items_new, r.items_updated) for r in runs] == [(0, 0)]
+    assert q(config, "SELECT count(*) FROM documents")[0][0] == 2
+    assert sorted(k for (k,) in q(config, "SELECT item_key FROM document_aliases")) == [
+        "https://front.example.org/story/77#10", "https://front.example.org/story/77#20"]

@@ -77,5 +77,5 @@ def test_fresh_environment_runs_the_demo_from_the_wheel(wheel, tmp_path):
     index = (site_dir / "index.html").read_text()
     assert "Russia–Ukraine" in index and "<style>" in index  # the packaged templates and CSS
     methodology = (site_dir / "methodology.html").read_text()
-    assert "Tension index" in methodology  # the packaged methodology text, not an empty page
+    assert "Tension: level and change" in methodology  # the packaged methodology text, not an empty page
     assert list((data / "digests").rglob("*.eml"))

@@ -1,7 +1,9 @@
 """Merge parsed feed items into `documents`, `document_versions` and `document_places`.
 
-A story is identified by (source, feed item id); a changed item becomes a new
-version (the old one stays in document_versions); a re-seen item changes nothing.
+A story is one canonical URL per source (else its feed item id): feeds list the same
+story under several item ids, which become aliases (`document_aliases`), so document
+counts and corroboration are not inflated. A changed item becomes a new version (the
+old one stays in document_versions); a re-seen item changes nothing.
 """
 
 from __future__ import annotations
@@ -20,18 +22,36 @@ from warehouse.gazetteer import Gazetteer
 from warehouse.load import LoadContext, RunSummary, timestamp
 
 STAGE_SCHEMA = {
-    "doc_id": pl.String, "item_key": pl.String, "url": pl.String, "title": pl.String,
+    "doc_id": pl.String, "story": pl.String, "item_key": pl.String, "url": pl.String, "title": pl.String,
     "summary": pl.String, "published_at": pl.Datetime("us"), "language": pl.String, "content_hash": pl.String,
 }
 
+# A staged story takes the id of a stored document of the same source with the same canonical URL, if any.
+MAP_TO_STORED = """
+CREATE OR REPLACE TEMP TABLE staged_mapped AS
+SELECT s.* REPLACE (coalesce(d.doc_id, s.doc_id) AS doc_id)
+FROM staged_items s
+LEFT JOIN (SELECT url, min(doc_id) AS doc_id FROM documents WHERE source_id = $source_id AND url IS NOT NULL
+           GROUP BY url) d ON d.url = s.url
+"""
 CREATE_STAGE = """
 CREATE OR REPLACE TEMP TABLE doc_stage AS
 SELECT s.*,
        d.doc_id IS NULL AS is_new,
        coalesce(d.version, 0) + 1 AS next_version
-FROM staged_items s
+FROM staged_mapped s
 LEFT JOIN documents d USING (doc_id)
 WHERE d.doc_id IS NULL OR d.content_hash <> s.content_hash
+"""
+# Every item id of a story other than its document's own: an alias (kept once).
+INSERT_ALIASES = """
+INSERT INTO document_aliases
+SELECT DISTINCT m.doc_id, a.item_key, $seen_at
+FROM staged_aliases a
+JOIN staged_mapped m ON m.story = a.story
+JOIN documents d ON d.doc_id = m.doc_id
+WHERE a.item_key <> d.item_key
+  AND NOT EXISTS (SELECT 1 FROM document_aliases x WHERE x.doc_id = m.doc_id AND x.item_key = a.item_key)
 """
 
 INSERT_VERSIONS = """
@@ -85,18 +105,23 @@ def merge_items(
 ) -> MergeCounts:
     """Caller owns the transaction."""
     unique: dict[str, FeedItem] = {}
-    for it in items:  # first occurrence wins: feeds list newest first
-        unique.setdefault(doc_id(source_id, it.item_key), it)
+    for it in items:  # one per story (canonical URL, else item id); first occurrence wins: feeds list newest first
+        unique.setdefault(it.url or it.item_key, it)
     frame = pl.DataFrame(
         [
-            {"doc_id": k, "item_key": i.item_key, "url": i.url, "title": i.title, "summary": i.summary,
-             "published_at": i.published_at, "language": i.language, "content_hash": i.content_hash}
-            for k, i in unique.items()
+            {"doc_id": doc_id(source_id, i.item_key), "story": story, "item_key": i.item_key, "url": i.url,
+             "title": i.title, "summary": i.summary, "published_at": i.published_at, "language": i.language,
+             "content_hash": i.content_hash}
+            for story, i in unique.items()
         ],
         schema=STAGE_SCHEMA,
     )
+    aliases = pl.DataFrame([{"story": it.url or it.item_key, "item_key": it.item_key} for it in items],
+                           schema={"story": pl.String, "item_key": pl.String})
     con.register("staged_items", frame.to_arrow())
+    con.register("staged_aliases", aliases.to_arrow())
     try:
+        con.execute(MAP_TO_STORED, {"source_id": source_id})
         con.execute(CREATE_STAGE)
         params = {"seen_at": seen_at, "landing_file": landing_file, "run_id": run_id}
         con.execute(INSERT_VERSIONS, params)
@@ -112,9 +137,12 @@ def merge_items(
         ]
         if rows:
             con.executemany("INSERT INTO document_places VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.execute(INSERT_ALIASES, {"seen_at": seen_at})
         con.execute("DROP TABLE doc_stage")
+        con.execute("DROP TABLE staged_mapped")
     finally:
         con.unregister("staged_items")
+        con.unregister("staged_aliases")
     return MergeCounts(seen=len(items), new=new, updated=changed)
 
 
