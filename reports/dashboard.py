@@ -175,12 +175,13 @@ def _badges(d: RegionData) -> list[AlertBadge]:
 
 
 def _change(d: RegionData) -> tuple[str, str]:
+    """tension_change: conflict incidents of the week against the week before, in percent (smoothed)."""
     c = d.tension_change
     if c is None:
         return "–", "flat"
-    if abs(c) < 0.05:
-        return "±0.0", "flat"
-    return (f"▲ +{c:.1f}", "up") if c > 0 else (f"▼ −{abs(c):.1f}", "down")
+    if abs(c) < 0.5:
+        return "±0 %", "flat"
+    return (f"▲ +{c:.0f} %", "up") if c > 0 else (f"▼ −{abs(c):.0f} %", "down")
 
 
 def _plural(n: int, word: str) -> str:

@@ -77,7 +77,7 @@ class RegionData:
 
     @property
     def tension_change(self) -> float | None:
-        """The indicators' tension_change: the index minus its value 7 days before (None when unknown)."""
+        """The indicators' tension_change: conflict incidents of the last 7 days against the 7 before, in percent."""
         chg = self.value("tension_change")
         return None if chg is None else float(chg)
 

@@ -98,7 +98,7 @@ def test_index_freshness_panel(site):
 
 def test_quiet_region_shows_zeros(site):
     _, index = _page(site, "index.html")
-    assert re.search(r"Haiti gang crisis \(no data\) ±0\.0 0\.0", index.plain)  # 7-day change, then the level
+    assert re.search(r"Haiti gang crisis \(no data\) ±0 % 0\.0", index.plain)  # 7-day change, then the level
     _, page = _page(site, "region-haiti.html")
     assert "No events or documents for this region" in page.plain
     assert len([a for a in page.all("svg") if a.get("role") == "img"]) == 4

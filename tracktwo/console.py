@@ -115,7 +115,7 @@ def print_latest(config: Config, console: Console, limit: int = 30) -> None:
                 "dialogue docs", "dyad coverage", "alerts 7d"):
         t.add_column(col, justify="left" if col in ("region", "day", "dyad coverage") else "right")
     for rid, day, idx, chg, ci, ev, de, dd, cov, na in rows[:limit]:
-        t.add_row(escape(rid), str(day), "" if chg is None else f"{chg:+.1f}", f"{idx:.1f}", str(ci), str(ev),
+        t.add_row(escape(rid), str(day), "" if chg is None else f"{chg:+.0f} %", f"{idx:.1f}", str(ci), str(ev),
                   str(de), str(dd), cov or "", str(na))
     console.print(t)
 

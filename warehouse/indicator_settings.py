@@ -53,7 +53,7 @@ class IndexSettings(_M):
 
     window_days: int = Field(7, ge=1, le=60)
     conflict_half: float = Field(5.0, gt=0)   # conflict incidents per day at which the intensity part is one half
-    change_days: int = Field(7, ge=1, le=90)  # tension_change: the index minus its value this many days before
+    change_days: int = Field(7, ge=1, le=90)  # tension_change: conflict incidents of these days against the ones before
     weights: LevelWeights = LevelWeights()
 
 

@@ -110,7 +110,7 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         "update_minutes": s.event_feed.update_minutes,
         # how far a changed day reaches: the tests of the days whose dispersion window holds it, the
         # z-scores of the days whose baseline holds it, the level and change of the next days
-        "reach": max(a.guard_days + a.dispersion_days, s.baseline_days, s.index.window_days + s.index.change_days),
+        "reach": max(a.guard_days + a.dispersion_days, s.baseline_days, s.index.window_days, 2 * s.index.change_days),
     }
     for x in Z_INDICATORS:
         p[f"floor_{x}"] = s.floor(x)

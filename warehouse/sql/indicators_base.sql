@@ -7,6 +7,7 @@ WITH mem AS (
            e.quad_class, e.root_code, e.goldstein, e.avg_tone, greatest(coalesce(e.num_mentions, 1), 1) AS w
     FROM event_regions er JOIN events e USING (event_id)
     WHERE er.day IN (SELECT day FROM ind_days)
+      AND e.event_date IN (SELECT day FROM ind_days)  -- the same day: lets the scan of events skip the rest
 ),
 ev_agg AS (
     SELECT region_id, day,
@@ -36,7 +37,7 @@ shared AS (
     SELECT a.region_id, a.day, count(DISTINCT a.event_id) AS shared_events,
            list_sort(list_distinct(list(b.region_id))) AS overlapping_regions
     FROM event_regions a
-    JOIN event_regions b ON b.event_id = a.event_id AND b.region_id <> a.region_id AND b.counted
+    JOIN event_regions b ON b.day = a.day AND b.event_id = a.event_id AND b.region_id <> a.region_id AND b.counted
     WHERE a.day IN (SELECT day FROM ind_days) AND a.counted
     GROUP BY ALL
 ),

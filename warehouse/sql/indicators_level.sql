@@ -3,7 +3,10 @@
 --   100 * (w_int * c / (c + half) + w_cs * share) / (w_int + w_cs)
 -- c = mean conflict incidents per evaluable day of the window, share = conflict events / counted events
 -- over the window. Both parts rise with material conflict, all else equal. NULL on partial days.
--- tension_change: the index minus its value $change_days days before (NULL when that day has none).
+-- tension_change: whether tension is rising or falling, in percent: conflict incidents of the last
+-- $change_days days against the $change_days before, each smoothed by one incident a day, so a quiet
+-- region's single incident is not a surge and a large conflict's change is not flattened by the level's
+-- saturation: 100 * ((this + n) / (previous + n) - 1), n = $change_days. NULL unless both windows are complete.
 CREATE OR REPLACE TEMP TABLE ind_level AS
 WITH w AS (
     SELECT *,
@@ -22,9 +25,17 @@ lv AS (
            END AS tension_index
     FROM w
 )
-SELECT *,
-       round(tension_index - first_value(tension_index) OVER (
-           PARTITION BY region_id ORDER BY day
-           RANGE BETWEEN to_days(CAST($change_days AS INTEGER)) PRECEDING
-                     AND to_days(CAST($change_days AS INTEGER)) PRECEDING), 2) AS tension_change
-FROM lv
+SELECT * EXCLUDE (this_c, this_n, prev_c, prev_n),
+       CASE WHEN this_n = $change_days AND prev_n = $change_days
+            THEN round(100 * ((this_c + $change_days) / (prev_c + $change_days) - 1), 1) END AS tension_change
+FROM (
+    SELECT *,
+           sum(conflict_incidents) OVER cw AS this_c, count(conflict_incidents) OVER cw AS this_n,
+           sum(conflict_incidents) OVER pw AS prev_c, count(conflict_incidents) OVER pw AS prev_n
+    FROM lv
+    WINDOW cw AS (PARTITION BY region_id ORDER BY day
+                  RANGE BETWEEN to_days(CAST($change_days - 1 AS INTEGER)) PRECEDING AND CURRENT ROW),
+           pw AS (PARTITION BY region_id ORDER BY day
+                  RANGE BETWEEN to_days(CAST(2 * $change_days - 1 AS INTEGER)) PRECEDING
+                            AND to_days(CAST($change_days AS INTEGER)) PRECEDING)
+)

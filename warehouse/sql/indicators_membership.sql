@@ -7,55 +7,45 @@ DELETE FROM event_regions WHERE day IN (SELECT day FROM ind_days);
 
 INSERT INTO event_regions
 WITH ev AS (
-    SELECT event_id, event_date, actor1_code, actor2_code, actor1_iso3, actor2_iso3, actor1_group, actor2_group,
+    SELECT rowid AS rid, event_id, event_date, actor1_code, actor2_code, actor1_iso3, actor2_iso3, actor1_group, actor2_group,
            action_iso3, action_fips, action_adm1, action_geo_type, lat, lon, event_code, action_feature_id,
            is_root_event, num_sources, num_mentions, date_added
     FROM events
     WHERE event_date IN (SELECT day FROM ind_days)
 ),
-side1 AS (
-    SELECT event_id, region_id, min(side) AS side FROM (
-        SELECT ev.event_id, s.region_id, s.side FROM ev JOIN ind_side_countries s ON ev.actor1_iso3 = s.iso3
-        UNION ALL
-        SELECT ev.event_id, s.region_id, s.side FROM ev JOIN ind_side_actors s ON ev.actor1_group = s.actor
-    ) GROUP BY ALL
-),
-side2 AS (
-    SELECT event_id, region_id, min(side) AS side FROM (
-        SELECT ev.event_id, s.region_id, s.side FROM ev JOIN ind_side_countries s ON ev.actor2_iso3 = s.iso3
-        UNION ALL
-        SELECT ev.event_id, s.region_id, s.side FROM ev JOIN ind_side_actors s ON ev.actor2_group = s.actor
-    ) GROUP BY ALL
-),
-area AS (
-    SELECT ev.event_id, a.region_id FROM ev JOIN ind_area_countries a ON ev.action_iso3 = a.iso3
-    UNION
-    SELECT ev.event_id, a.region_id FROM ev JOIN ind_area_adm1 a ON ev.action_adm1 = a.adm1
-    UNION
-    SELECT ev.event_id, b.region_id FROM ev JOIN ind_area_boxes b
+hits AS (  -- what ties an event (by row) to a region: 1 = actor 1's side, 2 = actor 2's side, 3 = the place
+    SELECT ev.rid, s.region_id, 1 AS role, s.side FROM ev JOIN ind_side_countries s ON ev.actor1_iso3 = s.iso3
+    UNION ALL
+    SELECT ev.rid, s.region_id, 1, s.side FROM ev JOIN ind_side_actors s ON ev.actor1_group = s.actor
+    UNION ALL
+    SELECT ev.rid, s.region_id, 2, s.side FROM ev JOIN ind_side_countries s ON ev.actor2_iso3 = s.iso3
+    UNION ALL
+    SELECT ev.rid, s.region_id, 2, s.side FROM ev JOIN ind_side_actors s ON ev.actor2_group = s.actor
+    UNION ALL
+    SELECT ev.rid, a.region_id, 3, NULL FROM ev JOIN ind_area_countries a ON ev.action_iso3 = a.iso3
+    UNION ALL
+    SELECT ev.rid, a.region_id, 3, NULL FROM ev JOIN ind_area_adm1 a ON ev.action_adm1 = a.adm1
+    UNION ALL
+    SELECT ev.rid, b.region_id, 3, NULL FROM ev JOIN ind_area_boxes b
         ON ev.lat BETWEEN b.south AND b.north AND ev.lon BETWEEN b.west AND b.east
     WHERE ev.action_geo_type >= 2 AND (b.country IS NULL OR b.country = ev.action_iso3)
 ),
-cand AS (
-    SELECT event_id, region_id FROM side1
-    UNION SELECT event_id, region_id FROM side2
-    UNION SELECT event_id, region_id FROM area
-),
 m AS (
-    SELECT c.event_id, c.region_id, r.type, s1.side AS side1, s2.side AS side2, a.event_id IS NOT NULL AS in_area
-    FROM cand c
-    JOIN ind_regions r ON r.region_id = c.region_id
-    LEFT JOIN side1 s1 ON s1.event_id = c.event_id AND s1.region_id = c.region_id
-    LEFT JOIN side2 s2 ON s2.event_id = c.event_id AND s2.region_id = c.region_id
-    LEFT JOIN area a ON a.event_id = c.event_id AND a.region_id = c.region_id
+    SELECT rid, region_id,
+           min(side) FILTER (role = 1) AS side1, min(side) FILTER (role = 2) AS side2, bool_or(role = 3) AS in_area
+    FROM hits GROUP BY rid, region_id
+    -- only pairs that can qualify: both sides named and opposite, or the place in the region's areas
+    HAVING bool_or(role = 3) OR min(side) FILTER (role = 1) <> min(side) FILTER (role = 2)
 ),
 j AS (
-    SELECT m.event_id, m.region_id, m.side1, m.side2, ev.*,
+    SELECT m.region_id, m.side1, m.side2, ev.* EXCLUDE (rid),
            m.side1 IS NOT NULL AND m.side2 IS NOT NULL AND m.side1 <> m.side2 AS via_dyad,
-           m.in_area AND (m.type = 'internal' OR m.side1 IS NOT NULL OR m.side2 IS NOT NULL
+           m.in_area AND (r.type = 'internal' OR m.side1 IS NOT NULL OR m.side2 IS NOT NULL
                           OR (ev.actor1_iso3 IS NULL AND ev.actor1_group IS NULL)
                           OR (ev.actor2_iso3 IS NULL AND ev.actor2_group IS NULL)) AS via_area
-    FROM m JOIN ev ON ev.event_id = m.event_id
+    FROM m
+    JOIN ind_regions r ON r.region_id = m.region_id
+    JOIN ev ON ev.rid = m.rid  -- joined on the row number, not the text id: the expensive part at scale
 )
 SELECT event_id, region_id, event_date AS day,
        CASE WHEN via_dyad AND via_area THEN 'dyad+area' WHEN via_dyad THEN 'dyad' ELSE 'area' END AS reason,
@@ -67,9 +57,9 @@ SELECT event_id, region_id, event_date AS day,
            AS counted,
        -- one incident: the same day, actor codes, CAMEO code and place (GDELT's feature id, else ADM1 and
        -- coordinates): the same real-world event coded again from another article
-       md5(concat_ws('|', event_date, coalesce(actor1_code, ''), coalesce(actor2_code, ''), coalesce(event_code, ''),
-                     coalesce(action_feature_id,
-                              concat_ws(',', action_fips, action_adm1, round(lat, 3), round(lon, 3)))))
+       -- (a 64-bit hash: ids are compared within a day only, where they are always computed together)
+       hash(event_date, actor1_code, actor2_code, event_code,
+            coalesce(action_feature_id, concat_ws(',', action_fips, action_adm1, round(lat, 3), round(lon, 3))))
            AS incident_id
 FROM j
 WHERE via_dyad OR via_area
