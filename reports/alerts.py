@@ -24,7 +24,8 @@ _NOT_VALUES = {"alert_id", "as_of", "region_id", "day", "kind", "severity", "tri
 # The numbers shown as "what triggered it", in this order, when present and not NULL.
 TRIGGER_COLUMNS = [("observed", "observed"), ("expected", "expected"), ("window_days", "days"),
                    ("p_value", "p"), ("alpha", "threshold"), ("tension_index", "tension index"),
-                   ("tension_change", "7-day change")]
+                   ("tension_change", "7-day change, %"), ("conflict_incidents", "conflict incidents"),
+                   ("dialogue_activity", "dialogue activity")]
 
 
 @dataclass(frozen=True)
