@@ -96,3 +96,27 @@ def test_rebuild_keeps_history_and_restores_on_a_failed_load(two_sources, capsys
     assert "rebuild failed" in capsys.readouterr().out
     assert query(path, "SELECT count(*) FROM documents")[0][0] == 3  # the previous warehouse is back
     assert query(path, "SELECT count(*) FROM digest_log")[0][0] == 1
+
+
+@pytest.mark.parametrize("query", [
+    "COPY documents TO '{landing}'",                      # over a landing payload: the immutable zone
+    "COPY documents TO '{data}/out.csv'",                  # into the data folder
+    "SELECT * FROM read_text('/etc/hostname')",
+    "SELECT * FROM glob('{data}/*')",
+    "ATTACH '{data}/other.duckdb' AS o",
+    "INSTALL httpfs",
+    "SET enable_external_access = true",
+    "DELETE FROM documents",
+])
+def test_sql_is_sandboxed(two_sources, capsys, query):
+    config, flags = two_sources
+    main(flags + ["ingest"])
+    landing = next(config.settings.landing_dir.rglob("*.xml"))
+    before = landing.read_bytes()
+    capsys.readouterr()
+    rc = main(flags + ["sql", query.format(landing=landing, data=config.settings.data_dir)])
+    out = capsys.readouterr().out
+    assert rc == 1 and ("refused" in out or "query failed" in out), out
+    assert landing.read_bytes() == before and not (config.settings.data_dir / "out.csv").exists()
+    assert not (config.settings.data_dir / "other.duckdb").exists()
+    assert main(flags + ["sql", "SELECT count(*) FROM documents"]) == 0  # reading the warehouse still works

@@ -117,13 +117,22 @@ def writer(settings: Settings, lock_timeout: float | None = None) -> Iterator[du
 
 
 @contextmanager
-def reader(settings: Settings, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection (researchers, reports, `tracktwo sql`)."""
+def reader(settings: Settings, lock_timeout: float | None = None,
+           sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection (researchers, reports, `tracktwo sql`).
+
+    `sandboxed` (for queries typed by a person, `tracktwo sql`): no file outside the warehouse can be read or
+    written (COPY, read_csv, read_text, glob), no database attached, no extension installed, and the
+    configuration is locked so a query cannot undo that (DuckDB's enable_external_access, lock_configuration).
+    """
     path = settings.warehouse_path
     if not path.exists():
         raise WarehouseMissing(f"no warehouse at {path}: run `tracktwo ingest` (or `make demo`) first")
     con = _open(path, True, settings.lock_timeout if lock_timeout is None else lock_timeout)
     try:
+        if sandboxed:
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
         yield con
     finally:
         con.close()

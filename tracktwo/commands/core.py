@@ -96,9 +96,13 @@ def cmd_rebuild(args, config: Config, console: Console) -> int:
 
 
 def cmd_sql(args, config: Config, console: Console) -> int:
-    with reader(config.settings) as con:
+    with reader(config.settings, sandboxed=True) as con:
         try:
             cur = con.execute(args.query)
+        except duckdb.PermissionException as exc:
+            console.print("[red]refused:[/] `tracktwo sql` reads the warehouse only: it cannot read or write other "
+                          f"files, attach databases or install extensions ({escape(str(exc).splitlines()[0])})")
+            return 1
         except duckdb.Error as exc:
             console.print(f"[red]query failed:[/] {escape(str(exc))}")
             return 1
