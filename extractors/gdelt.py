@@ -86,6 +86,9 @@ class GdeltSource(SourceBase):
     max_files_per_run: int = Field(96, gt=0)
     # how many times a failed file (HTTP error, MD5 mismatch, corrupt zip) is tried
     max_attempts: int = Field(3, ge=1)
+    # the most an export may unzip to: real 15-minute exports are a few MB, a day's backfill file tens of MB;
+    # a zip bomb stops here (the 20 MB download cap alone lets a zip expand to about 20 GB)
+    max_unzipped_bytes: int = Field(512_000_000, gt=0)
 
 
 @dataclass(frozen=True)

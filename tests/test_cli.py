@@ -120,3 +120,19 @@ def test_sql_is_sandboxed(two_sources, capsys, query):
     assert landing.read_bytes() == before and not (config.settings.data_dir / "out.csv").exists()
     assert not (config.settings.data_dir / "other.duckdb").exists()
     assert main(flags + ["sql", "SELECT count(*) FROM documents"]) == 0  # reading the warehouse still works
+
+
+def test_status_shows_landed_fetches_not_loaded(two_sources, capsys):
+    from tracktwo import pipeline
+
+    config, flags = two_sources
+    main(flags + ["ingest"])
+    pipeline.extract_all(config, pipeline.select_sources(config))  # fetched and landed, the load never ran
+    capsys.readouterr()
+    assert main(flags + ["status"]) == 0
+    out = capsys.readouterr().out
+    assert "2 landed fetch(es) not loaded yet" in out and "tracktwo load" in out
+    assert main(flags + ["load"]) in (0, 1)
+    capsys.readouterr()
+    main(flags + ["status"])
+    assert "not loaded yet" not in capsys.readouterr().out

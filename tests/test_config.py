@@ -123,3 +123,18 @@ def test_region_errors_name_file_entry_and_field(tmp_path, region, message):
     with pytest.raises(ConfigError) as err:
         config.regions
     assert str(cfg / "regions.yaml") in str(err.value) and message in str(err.value)
+
+
+def test_latin1_byte_and_duplicate_keys_are_config_errors(tmp_path, capsys):
+    from tracktwo.cli import main
+
+    cfg = tmp_path / "config"
+    cfg.mkdir()
+    (cfg / "sources.yaml").write_bytes(b"sources:\n  - id: caf\xe9\n    kind: rss\n    url: https://e.org/f\n")
+    rc = main(["--config-dir", str(cfg), "--data-dir", str(tmp_path / "data"), "ingest"])
+    assert rc == 2 and "not UTF-8" in capsys.readouterr().err
+    (cfg / "sources.yaml").write_text("sources:\n  - id: a\n    kind: rss\n    url: https://e.org/f\n"
+                                      "    enabled: true\n    enabled: false\n")
+    rc = main(["--config-dir", str(cfg), "--data-dir", str(tmp_path / "data"), "ingest"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "duplicate key 'enabled'" in err and "line 6" in err

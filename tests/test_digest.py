@@ -730,3 +730,12 @@ def test_airflow_smtp_default_connection_delivers(starttls_server, smtp, certs, 
     assert missing == {"missing": None}
     assert PASSWORD not in proc.stdout and PASSWORD not in proc.stderr
 
+
+
+def test_to_an_invalid_address_is_a_config_error(digest_config, capsys):
+    from tracktwo.cli import main
+
+    config = digest_config()
+    rc = main(["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir),
+               "digest", "--week", WEEK, "--to", "notanemail"])
+    assert rc == 2 and "not an email address" in capsys.readouterr().err

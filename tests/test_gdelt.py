@@ -482,3 +482,34 @@ def test_landed_state_reads_each_fetch_record_once(httpserver, make_config, monk
     again = ext.landed_state(landing, config.source("gdelt"))
     assert len(reads) == len(landing.meta_paths("gdelt")) and again == first
     assert len(first.ok) == 2 and [f.url for f in first.pending_retries] == [fake.url(f"{ts_of(day, 1, 15)}.export.CSV.zip")]
+
+
+def test_every_row_malformed_is_a_failure_not_a_success(httpserver, make_config):
+    """A layout change that inserts columns mid-row makes every row malformed: recorded as failed, nothing loaded."""
+    ts = "20261102140000"
+    rows = []
+    for line in synthetic(ts, 20, 7000).splitlines():
+        cells = line.split("\t")
+        rows.append("\t".join(cells[:10] + ["new", "columns"] + cells[10:]))
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, zip_export("\n".join(rows) + "\n", ts))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    (run,) = ingest(config)
+    assert run.status == "failed" and "no usable row: 20 malformed" in run.error and "layout" in run.error
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 0
+    assert q(config, "SELECT count(*) FROM gdelt_files")[0][0] == 0  # not recorded as loaded
+
+
+def test_zip_bomb_stops_at_the_unzipped_cap_and_leftovers_are_swept(httpserver, make_config):
+    ts = "20261102141500"
+    text = synthetic(ts, 2000, 9000)  # about 600 KB unzipped, a few KB zipped
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, zip_export(text, ts))
+    config = make_config([gdelt_source(fake.lastupdate_url, max_unzipped_bytes=100_000)])
+    leftover = config.settings.data_dir / "tmp" / "gdelt-killed" / "export.csv"  # from a process killed mid-load
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text("partial")
+    (run,) = ingest(config)
+    assert run.status == "failed" and "over the limit of 100,000" in run.error
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 0
+    assert list((config.settings.data_dir / "tmp").iterdir()) == []  # the partial file and the leftover are gone

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-from extractors.gdelt import READ_CSV_PARAMS, file_timestamp
+from extractors.gdelt import READ_CSV_PARAMS, GdeltSource, file_timestamp
 from extractors.landing import FetchRecord
+from tracktwo.core.errors import ConfigError
 from warehouse.db import run_script, sql
 from warehouse.load import LoadContext, RunSummary
 from tracktwo.core.clock import utc_now_naive
@@ -70,16 +71,39 @@ def _ensure_reference(ctx: LoadContext) -> None:
         ctx.session["gdelt_reference"] = True
 
 
-def unzip_export(zip_path: Path, out_dir: Path) -> Path:
-    """Stream the single CSV out of a landed export zip (CRC checked by zipfile as it reads)."""
+class ExportRejected(ValueError):
+    """A landed export that cannot be loaded as it is (too large unzipped, no usable row)."""
+
+
+def unzip_export(zip_path: Path, out_dir: Path, max_bytes: int) -> Path:
+    """Stream the single CSV out of a landed export zip (CRC checked by zipfile as it reads), at most `max_bytes`.
+
+    A zip bomb (a small download that expands a thousandfold) stops at the cap; the partial file goes with the
+    caller's temporary folder.
+    """
     with zipfile.ZipFile(zip_path) as zf:
-        names = zf.namelist()
-        if len(names) != 1:
-            raise ValueError(f"{zip_path.name}: zip holds {len(names)} members, expected one CSV")
+        infos = zf.infolist()
+        if len(infos) != 1:
+            raise ExportRejected(f"{zip_path.name}: zip holds {len(infos)} members, expected one CSV")
+        if infos[0].file_size > max_bytes:
+            raise ExportRejected(f"{zip_path.name}: unzips to {infos[0].file_size:,} bytes, over the limit of "
+                                 f"{max_bytes:,} (max_unzipped_bytes)")
         out = out_dir / "export.csv"
-        with zf.open(names[0]) as src, open(out, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
+        written = 0
+        with zf.open(infos[0]) as src, open(out, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                written += len(chunk)
+                if written > max_bytes:  # the header may lie: count what actually comes out
+                    raise ExportRejected(f"{zip_path.name}: unzips to more than {max_bytes:,} bytes "
+                                         "(max_unzipped_bytes)")
+                dst.write(chunk)
     return out
+
+
+def sweep_temporary(tmp_root: Path) -> None:
+    """Remove unzipped exports a killed process left behind (no other loader runs: the writer lock is held)."""
+    for leftover in tmp_root.glob("gdelt-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def stage_csv(con: duckdb.DuckDBPyConnection, csv_path: Path) -> tuple[int, int, str | None]:
@@ -101,6 +125,14 @@ def stage_csv(con: duckdb.DuckDBPyConnection, csv_path: Path) -> tuple[int, int,
     return distinct, rejected + no_key, ("; ".join(sample) or None)
 
 
+def _max_unzipped(ctx: LoadContext, rec: FetchRecord) -> int:
+    """The source's max_unzipped_bytes (the default when the source has left sources.yaml since)."""
+    try:
+        return int(getattr(ctx.config.source(rec.source_id), "max_unzipped_bytes"))
+    except (ConfigError, AttributeError):
+        return GdeltSource.model_fields["max_unzipped_bytes"].default
+
+
 def load_gdelt(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
     """Loader for kind gdelt_events: one landed export -> events (runs inside the caller's transaction)."""
     con = ctx.con
@@ -110,20 +142,27 @@ def load_gdelt(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
     if prev:  # checked first: a file already loaded costs one key lookup, nothing else
         return RunSummary(rec.run_id, rec.source_id, "ok", rec.http_status,
                           warning=f"file already loaded by run {prev[0]}; nothing to do")
-    _ensure_reference(ctx)
     tmp_root = ctx.config.settings.data_dir / "tmp"
+    if "gdelt_reference" not in ctx.session:  # the session's first GDELT file
+        sweep_temporary(tmp_root)
+    _ensure_reference(ctx)
     tmp_root.mkdir(parents=True, exist_ok=True)
     try:
         with tempfile.TemporaryDirectory(dir=tmp_root, prefix="gdelt-") as td:
-            csv_path = unzip_export(ctx.landing.verified_body_path(rec), Path(td))
+            csv_path = unzip_export(ctx.landing.verified_body_path(rec), Path(td), _max_unzipped(ctx, rec))
             seen, malformed, problems = stage_csv(con, csv_path)
+        if seen == 0:  # a layout change (columns inserted mid-row) makes every row malformed: not a success
+            raise ExportRejected(f"no usable row: {malformed} malformed, 0 loaded ({problems}); "
+                                 "has GDELT changed the export layout?")
         new = con.execute(sql("gdelt_insert.sql"), {"landing_file": rec.body_file, "run_id": rec.run_id}).fetchone()[0]
     finally:
         con.execute("DROP TABLE IF EXISTS gdelt_stage")
     con.execute(RECORD_FILE, [file_url, md5, file_timestamp(file_url), rec.run_id, rec.body_file,
                               seen, new, malformed, utc_now_naive()])
     notes = [rec.warning] if rec.warning else []
-    if malformed:
+    if malformed > seen:
+        notes.append(f"mostly malformed: {malformed} row(s) skipped, {seen} loaded ({problems})")
+    elif malformed:
         notes.append(f"{malformed} malformed row(s) skipped, the rest loaded ({problems})")
     elif problems:
         notes.append(problems)

@@ -25,6 +25,7 @@ class SourceStatus:
     stored: int  # what the warehouse holds from it, in `stored_unit`s (its kind's status query)
     stored_unit: str
     in_warehouse: bool  # fetched at least once
+    pending: int = 0  # landed fetches the warehouse has not loaded yet (an interrupted or running load)
 
     @property
     def failing(self) -> bool:

@@ -14,7 +14,10 @@ from reports.digest.settings import DigestSettings, Subscriber, load_settings
 from reports.digest.weeks import last_complete_week, parse_week
 from reports.mail import Mailer, resolve_smtp
 from tracktwo.core.clock import utc_now_naive
+from pydantic import ValidationError
+
 from tracktwo.core.config import Config
+from tracktwo.core.errors import ConfigError
 from warehouse import digest_log
 from warehouse.db import reader, writer
 
@@ -41,7 +44,12 @@ def select_subscribers(settings: DigestSettings, to: str | None) -> list[Subscri
     if not to:
         return list(settings.subscribers)
     match = [s for s in settings.subscribers if s.email.lower() == to.strip().lower()]
-    return match or [Subscriber(email=to, regions="all")]
+    if match:
+        return match
+    try:
+        return [Subscriber(email=to, regions="all")]
+    except ValidationError:
+        raise ConfigError(f"--to {to!r}: not an email address") from None
 
 
 def run_weekly(config: Config, week: str | None = None, send: bool = False, to: str | None = None,

@@ -74,13 +74,17 @@ def cmd_status(args, config: Config, console: Console) -> int:
     """Per source: last success, last failure and error, and what the warehouse holds (each kind's own count)."""
     statuses = pipeline.source_status(config)
     t = Table(title=f"sources in {config.settings.warehouse_path}")
-    for col in ("source_id", "kind", "enabled", "last_success", "last_failure", "last_error", "stored"):
+    for col in ("source_id", "kind", "enabled", "last_success", "last_failure", "last_error", "stored", "not loaded"):
         t.add_column(col, no_wrap=col in ("source_id", "last_success", "last_failure"))
     for s in statuses:
         when = [("" if v is None else str(v.replace(microsecond=0))) for v in (s.last_success, s.last_failure)]
         t.add_row(escape(s.source_id), s.kind, str(s.enabled).lower(), *when, escape(s.last_error or ""),
-                  f"{s.stored:,} {s.stored_unit}")
+                  f"{s.stored:,} {s.stored_unit}", str(s.pending or ""))
     console.print(t)
+    waiting = sum(s.pending for s in statuses)
+    if waiting:
+        console.print(f"{waiting} landed fetch(es) not loaded yet (a load is running or was interrupted): "
+                      "`tracktwo load` loads them")
     return 0
 
 

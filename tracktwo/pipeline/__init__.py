@@ -11,7 +11,9 @@ Each verb is thin: it picks the kind's functions from the registry
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -25,7 +27,7 @@ from tracktwo.core.settings import Settings
 from tracktwo.pipeline import kinds
 from warehouse import indicators as indicator_computation
 from warehouse.db import reader, upgrade
-from warehouse.load import RunSummary, load_pending
+from warehouse.load import RunSummary, load_pending, pending
 from warehouse.load import rebuild as rebuild_warehouse
 from warehouse.status import SourceStatus, read_status
 
@@ -94,7 +96,9 @@ def source_status(config: Config) -> list[SourceStatus]:
     upgrade(config.settings)
     stored = {k.name: (k.status_sql, k.stored_unit) for k in kinds.KINDS.values()}
     with reader(config.settings) as con:
-        return read_status(con, config, stored)
+        statuses = read_status(con, config, stored)
+        waiting = Counter(r.source_id for r in pending(con, Landing(config.settings.data_dir)))
+    return [replace(s, pending=waiting.get(s.source_id, 0)) for s in statuses]
 
 
 def dashboard(config: Config, out: Path | None = None) -> Path:
