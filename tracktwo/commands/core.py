@@ -14,7 +14,7 @@ from tracktwo.console import print_run_line, print_runs, print_summary, run_inge
 from tracktwo.core.config import Config
 from tracktwo.demo import run_demo
 from warehouse.db import reader
-from warehouse.load import RebuildFailed
+from warehouse.load import RebuildFailed, interrupted_rebuild
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,6 +81,10 @@ def cmd_status(args, config: Config, console: Console) -> int:
         t.add_row(escape(s.source_id), s.kind, str(s.enabled).lower(), *when, escape(s.last_error or ""),
                   f"{s.stored:,} {s.stored_unit}", str(s.pending or ""))
     console.print(t)
+    partial = interrupted_rebuild(config.settings)
+    if partial:
+        console.print(f"[yellow]a rebuild was interrupted[/]: {partial} is its partial file; the warehouse is the one "
+                      "from before it, intact. Run `tracktwo rebuild` to start it over.", soft_wrap=True)
     waiting = sum(s.pending for s in statuses)
     if waiting:
         console.print(f"{waiting} landed fetch(es) not loaded yet (a load is running or was interrupted): "

@@ -153,6 +153,7 @@ class Settings:
     smtp_from: str | None = None
     alert_email: tuple[str, ...] = ()
     airflow_retry_delay: float | None = None
+    warehouse_file: str = "warehouse.duckdb"  # under data_dir (`tracktwo rebuild` builds a sibling, then swaps)
 
     @classmethod
     def from_env(cls, config_dir: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None,
@@ -177,7 +178,7 @@ class Settings:
 
     @property
     def warehouse_path(self) -> Path:
-        return self.data_dir / "warehouse.duckdb"
+        return self.data_dir / self.warehouse_file
 
     @property
     def landing_dir(self) -> Path:
