@@ -12,10 +12,11 @@ with the shipped defaults of config/indicators.yaml), one history per synthetic 
 
 Grid: mu in {5, 10, 20, 40} incidents a day, k in {3, 8, 20}; `--histories` per cell and scenario.
 Targets (issue 12): all alerts together on at most 1 % of evaluable region-days of the stationary
-histories; escalation within 2 days in at least 90 % of step histories. Exit 1 when the headline
-(k >= 8) misses a target; every cell is reported.
+histories; escalation within 2 days in at least 90 % of step histories. Exit 1 when the false-alarm
+target (all cells) or the escalation target where it is attainable (cells whose oracle, knowing mu and k,
+reaches 95 %) is missed; the k >= 8 and de-escalation lines are reported, not enforced.
 
-    .venv/bin/python -m bench.alerts_calibration [--histories 20] [--seed 20261129]
+    .venv/bin/python -m bench.alerts_calibration [--histories 20] [--seed 20261129] [--family-alpha 0.008]
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def _codes(i: int) -> tuple[str, str]:
     return a, b
 
 
-def run_scenario(scenario: str, n: int, seed: int, work: Path) -> dict:
+def run_scenario(scenario: str, n: int, seed: int, work: Path, family_alpha: float | None = None) -> dict:
     regions, cols = histories(scenario, n, seed)
     cfg, data = work / scenario / "config", work / scenario / "data"
     cfg.mkdir(parents=True)
@@ -135,6 +136,8 @@ def run_scenario(scenario: str, n: int, seed: int, work: Path) -> dict:
     (cfg / "sources.yaml").write_text(yaml.safe_dump({"sources": [
         {"id": "gdelt", "kind": "gdelt_events", "url": "https://data.gdeltproject.org/gdeltv2/lastupdate.txt"}]}))
     (cfg / "regions.yaml").write_text(yaml.safe_dump({"regions": regions}))
+    if family_alpha is not None:  # the shipped defaults with one change
+        (cfg / "indicators.yaml").write_text(yaml.safe_dump({"alerts": {"family_alpha": family_alpha}}))
     config = open_config(Settings(cfg, data))
     table = pa.table(cols)
     with writer(config.settings) as con:
@@ -173,11 +176,12 @@ def run_scenario(scenario: str, n: int, seed: int, work: Path) -> dict:
     return out
 
 
-def oracle(mu: float, k: float, seed: int, n: int = 20_000) -> float:
+def oracle(mu: float, k: float, seed: int, n: int = 20_000, family_alpha: float | None = None) -> float:
     """The best the escalation rule can do at its alpha: the share of triplings flagged within 2 days when mu
-    and k are known exactly (no baseline to estimate), by Monte Carlo with the pipeline's own thresholds."""
-    s = IndicatorSettings()
-    alpha, floor = s.alerts.alpha, s.alerts.min_incidents
+    and k are known exactly (no baseline to estimate), by Monte Carlo with the pipeline's own thresholds
+    (each of its two windows at alpha / 2, as the rule's Bonferroni correction has it)."""
+    s = IndicatorSettings.model_validate({"alerts": {"family_alpha": family_alpha}} if family_alpha else {})
+    alpha, floor = s.alerts.alpha / 2, s.alerts.min_incidents
 
     def threshold(m: float, size: float) -> int:
         x = int(m)
@@ -199,16 +203,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--histories", type=int, default=20, help="histories per (mu, k) cell and scenario")
     ap.add_argument("--seed", type=int, default=20261129)
+    ap.add_argument("--family-alpha", type=float, default=None,
+                    help="alerts.family_alpha to measure instead of the shipped default (a trade-off study)")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="tracktwo-calibration-"))
     try:
-        results = {s: run_scenario(s, args.histories, args.seed, work) for s in SCENARIOS}
+        results = {s: run_scenario(s, args.histories, args.seed, work, args.family_alpha) for s in SCENARIOS}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"{'cell':<14} {'false alarms (stationary)':>28} {'escalation <= 2 days':>22} {'oracle':>7} "
           f"{'de-escalation <= 7 days':>24}")
-    ceilings = {f"mu={mu},k={k}": oracle(mu, k, args.seed) for mu in MUS for k in KS}
+    ceilings = {f"mu={mu},k={k}": oracle(mu, k, args.seed, family_alpha=args.family_alpha) for mu in MUS for k in KS}
     for cell in results["stationary"]["cells"]:
         s, st, c = (results[x]["cells"][cell] for x in SCENARIOS)
         print(f"{cell:<14} {s['alarm_days']:>6} / {s['region_days']:<6} = {100 * s['rate']:5.2f} %"

@@ -15,7 +15,7 @@ from extractors.text import safe_href
 ALERTS_SQL = """
 SELECT * FROM v_alerts
 WHERE day BETWEEN $start AND $end AND ($region IS NULL OR region_id = $region)
-ORDER BY day DESC, CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, kind
+ORDER BY day DESC, severity DESC, kind  -- severity is an ENUM ordered low < medium < high
 """
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 # Columns of v_alerts that are not the numbers behind the alert.
@@ -46,7 +46,7 @@ class Evidence:
 class Alert:
     region_id: str
     day: date
-    kind: str  # escalation | de-escalation | dialogue-gap
+    kind: str  # escalation | de-escalation | dialogue-gap | dialogue-opening
     severity: str  # low | medium | high
     trigger: str  # the rule that fired
     values: dict[str, Any]  # the numbers behind it (column -> value)

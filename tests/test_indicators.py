@@ -29,13 +29,20 @@ def alerts(config, region: str | None = None) -> list[dict]:
         return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
-def poisson_upper(x: int, mu: float) -> float:
-    """P(X >= x), X ~ Poisson(mu), by summing the pmf: an independent check of warehouse.negbin."""
-    return 1 - sum(math.exp(-mu) * mu ** j / math.factorial(j) for j in range(x))
+def nb_pmf(j: int, mu: float, k: float) -> float:
+    """P(X = j), X ~ NB(mean mu, size k), from log-gammas: an independent check of warehouse.negbin."""
+    p = k / (k + mu)
+    return math.exp(math.lgamma(j + k) - math.lgamma(k) - math.lgamma(j + 1) + k * math.log(p) + j * math.log(1 - p))
 
 
-def poisson_lower(x: int, mu: float) -> float:
-    return sum(math.exp(-mu) * mu ** j / math.factorial(j) for j in range(x + 1))
+def nb_upper_by_sum(x: int, mu: float, k: float) -> float:
+    """P(X >= x) by summing the pmf from x up (not 1 minus the rest: that loses the small tails' digits)."""
+    return sum(nb_pmf(j, mu, k) for j in range(x, x + 2000))
+
+
+def nb_lower_by_sum(x: int, mu: float, k: float) -> float:
+    """P(X <= x) by summing the pmf."""
+    return sum(nb_pmf(j, mu, k) for j in range(x + 1))
 
 
 # ---------------------------------------------------------------- membership
@@ -50,6 +57,9 @@ def test_membership_by_sides_and_areas(make_config):
         "belgorod": (dict(a1="RUS", a2="RUS", action="RUS", adm1="RS09", geo_type=4), {RU: "area"}),
         "kyiv-third-parties": (dict(a1="FRA", a2="DEU", action="UKR"), {}),
         "kyiv-unknown": (dict(action="UKR"), {RU: "area"}),
+        "kyiv-soldiers": (dict(code1="MIL", action="UKR"), {RU: "area"}),    # coded, but of no stated country
+        "kyiv-third-state": (dict(a1="USA", action="UKR"), {}),             # a third state alone: not the war's
+        "kyiv-us-vs-unknown": (dict(a1="USA", code2="REB", action="UKR"), {RU: "area"}),
         "front": (dict(a1="RUS", a2="UKR", action="UKR"), {RU: "dyad+area"}),
         "hamas": (dict(a1="ISR", g2="HMS", action="ISR"), {IP: "dyad"}),
         "tel-aviv": (dict(a1="ISR", a2="ISR", action="ISR"), {}),
@@ -71,9 +81,9 @@ def test_membership_by_sides_and_areas(make_config):
     for eid, region, reason in got:
         found[eid.removeprefix("gdelt:")][region] = reason
     assert found == {eid: want for eid, (_, want) in cases.items()}
-    # the day's rows: Russia-Ukraine counts 4 events (dyad-moscow, belgorod, kyiv-unknown, front); the overlap
-    # is said on both regions
-    assert rows(config, RU)[D(1)]["events_total"] == 4
+    # the day's rows: Russia-Ukraine counts 6 events (dyad-moscow, belgorod, kyiv-unknown, kyiv-soldiers,
+    # kyiv-us-vs-unknown, front); the overlap is said on both regions
+    assert rows(config, RU)[D(1)]["events_total"] == 6
     ip, sd = rows(config, IP)[D(1)], rows(config, "sudan")[D(1)]
     assert (ip["events_total"], ip["shared_events"], ip["overlapping_regions"]) == (2, 1, ["sudan"])
     assert (sd["events_total"], sd["shared_events"], sd["overlapping_regions"]) == (2, 1, [IP])
@@ -106,21 +116,25 @@ def test_filter_and_incidents(make_config):
 # ---------------------------------------------------------------- a 21-day story, worked out by hand
 #
 # Russia-Ukraine: 2 conflict incidents and 1 dialogue event (RUS-UKR, CAMEO 04) a day on days 1..20; on
-# day 21, 12 conflict incidents and 8 dialogue events. Israel-Palestine: 10 conflict incidents a day on
+# day 21, 14 conflict incidents and 10 dialogue events. Israel-Palestine: 10 conflict incidents a day on
 # days 1..14, then 1 a day. Taiwan Strait: 4 conflict incidents a day throughout, and 3 dialogue events a
 # day until day 14, none after. Settings (indicators_data.SETTINGS): the level over 2 days, the change
 # over 2 days; each test's baseline is the 7 days ending 7 days before the day (guard 7), the dispersion
-# from the 14 days ending there. Every baseline here is constant, so its variance is 0: Poisson.
+# from the 14 days ending there. Every baseline here is constant, so its variance is 0 and a day is Poisson;
+# but a baseline mean m taken over 7 days is itself uncertain (variance m / 7), so an n-day sum is tested
+# as a negative binomial of mean n m and variance n m + n^2 m / 7: size K = (n m)^2 / (n^2 m / 7) = 7 m.
 
 
 def load_story(con) -> None:
     run(con, "r1", datetime(2024, 3, 22, 1))
     for d in range(1, 22):
         surge = d == 21
-        for i in range(12 if surge else 2):
-            url = f"https://www.alpha.example.com/{d}/{i}" if i % 2 == 0 else f"https://beta.example.org/{d}/{i}"
+        for i in range(14 if surge else 2):
+            # alpha's articles on its desktop and its mobile host: one outlet
+            alpha = "https://www.alpha.example.com" if i % 4 == 0 else "https://m.alpha.example.com"
+            url = f"{alpha}/{d}/{i}" if i % 2 == 0 else f"https://beta.example.org/{d}/{i}"
             event(con, f"ru{d}-{i}", D(d), a1="RUS", a2="UKR", action="UKR", quad=4, url=url)
-        for i in range(8 if surge else 1):
+        for i in range(10 if surge else 1):
             event(con, f"rud{d}-{i}", D(d), a1="RUS", a2="UKR", action="UKR", quad=1, root="04", gold=4.0,
                   url=f"https://gamma.example.net/{d}/{i}")
         for i in range(10 if d <= 14 else 1):
@@ -151,11 +165,11 @@ def test_level_and_change_by_hand(story):
     # day 19: c = (2 + 2) / 2 = 2 incidents a day; share = 4 conflict / 6 counted = 2/3
     #   100 * (0.7 * 2 / (2 + 5) + 0.3 * 2/3) = 100 * (0.2 + 0.2) = 40.0
     assert ru[D(19)]["tension_index"] == 40.0
-    # day 21: c = (2 + 12) / 2 = 7; share = 14 / 23; 100 * (0.7 * 7 / 12 + 0.3 * 14 / 23) = 59.09
-    assert ru[D(21)]["tension_index"] == 59.09
-    # change over 2 days (settings): days 20, 21 hold 2 + 12 = 14 incidents, days 18, 19 hold 4; smoothed by one
-    # a day: 100 * ((14 + 2) / (4 + 2) - 1) = 166.7 %
-    assert ru[D(21)]["tension_change"] == 166.7
+    # day 21: c = (2 + 14) / 2 = 8; share = 16 / 27; 100 * (0.7 * 8 / 13 + 0.3 * 16 / 27) = 60.85
+    assert ru[D(21)]["tension_index"] == 60.85
+    # change over 2 days (settings): days 20, 21 hold 2 + 14 = 16 incidents, days 18, 19 hold 4; smoothed by one
+    # a day: 100 * ((16 + 2) / (4 + 2) - 1) = 200.0 %
+    assert ru[D(21)]["tension_change"] == 200.0
     assert ru[D(19)]["tension_change"] == 0.0
     # Israel-Palestine: 10 incidents a day is a level of 100 * (0.7 * 10/15 + 0.3) = 76.67 for as long as it
     # lasts (no baseline absorbs it), and it falls to 100 * (0.7 * 1/6 + 0.3) = 41.67 once it is calm
@@ -167,15 +181,16 @@ def test_level_and_change_by_hand(story):
 def test_escalation_by_hand(story):
     config, _ = story
     (esc,) = [a for a in alerts(config, RU) if a["kind"] == "escalation"]
-    # day 21 against the baseline of days 8..14 (mean 2, variance 0: Poisson): 12 on the day,
-    # P(X >= 12 | 2) = 1.1e-6; the 2-day test, P(X >= 14 | 4) = 2.5e-5, is weaker
-    assert esc["day"] == D(21) and esc["window_days"] == 1 and (esc["observed"], esc["expected"]) == (12, 2)
-    assert esc["p_value"] == pytest.approx(poisson_upper(12, 2), rel=1e-9, abs=0)
+    # day 21 against the baseline of days 8..14 (mean 2, variance 0; K = 7 x 2 = 14): 14 on the day,
+    # P(X >= 14 | NB(2, 14)) = 9.2e-7; the 2-day test, P(X >= 16 | NB(4, 14)) = 1.2e-4, is weaker. Two tests
+    # were run, so the alert's p-value is the smaller times 2 (Bonferroni): 1.8e-6
+    assert esc["day"] == D(21) and esc["window_days"] == 1 and (esc["observed"], esc["expected"]) == (14, 2)
+    assert esc["p_value"] == pytest.approx(2 * nb_upper_by_sum(14, 2, 14), rel=1e-9, abs=0)
     assert esc["p_value"] < 0.001 / 100 and esc["severity"] == "high"  # and 3 independent outlets (below)
     with writer(config.settings) as con:
         d = con.execute("SELECT escalation_p, conflict_expected, conflict_size FROM v_region_daily "
                         "WHERE region_id = ? AND day = ?", [RU, D(21)]).fetchone()
-    assert d[0] == pytest.approx(esc["p_value"]) and d[1] == 2 and d[2] is None  # no extra variance: Poisson
+    assert d[0] == pytest.approx(esc["p_value"]) and d[1] == 2 and d[2] is None  # no extra daily variance
     assert [a["day"] for a in alerts(config) if a["kind"] == "escalation"] == [D(21)]  # nothing else escalates
 
 
@@ -187,8 +202,8 @@ def test_evidence_supports_the_claim(story):
     # the Kremlin's offer and the Geneva talks do not report an escalation: they are not its evidence
     assert esc_docs == {"kharkiv": "reports conflict", "statement": "source of a conflict event"}
     assert {e["relevance"] for e in esc["evidence"] if e["item_type"] == "event"} == {"conflict event"}
-    # independent outlets among all relevant items: alpha.example.com, beta.example.org (events, and the
-    # statement, its URL on beta), kyiv-ledger.example.org (the Kharkiv report): 3
+    # independent outlets among all relevant items: alpha.example.com (www. and m. are one), beta.example.org
+    # (events, and the statement, its URL on beta), kyiv-ledger.example.org (the Kharkiv report): 3
     assert esc["corroboration"] == 3
     assert {e["item_id"]: e["relevance"] for e in opening["evidence"] if e["item_type"] == "document"} == \
         {"geneva": "reports dialogue"}
@@ -198,21 +213,21 @@ def test_evidence_supports_the_claim(story):
 def test_dialogue_opening_by_hand(story):
     config, _ = story
     (op,) = [a for a in alerts(config) if a["kind"] == "dialogue-opening"]
-    # 1 dialogue event a day in the baseline; days 20 and 21 hold 1 + 8: P(X >= 9 | 2) = 2.4e-4 < 0.001,
-    # while the tension index (59.09) is above 40
-    assert (op["region_id"], op["day"], op["window_days"], op["observed"], op["expected"]) == (RU, D(21), 2, 9, 2)
-    assert op["p_value"] == pytest.approx(poisson_upper(9, 2), rel=1e-9, abs=0)
-    assert op["severity"] == "low"  # 2.4e-4 is below 0.001, not below 0.001 / 10
+    # 1 dialogue event a day in the baseline (K = 7); days 20 and 21 hold 1 + 10:
+    # P(X >= 11 | NB(2, 7)) = 2.1e-4 < 0.001, while the tension index (60.85) is above 40
+    assert (op["region_id"], op["day"], op["window_days"], op["observed"], op["expected"]) == (RU, D(21), 2, 11, 2)
+    assert op["p_value"] == pytest.approx(nb_upper_by_sum(11, 2, 7), rel=1e-9, abs=0)
+    assert op["severity"] == "low"  # 2.1e-4 is below 0.001, not below 0.001 / 10
 
 
 def test_de_escalation_needs_corroboration_for_high(story):
     config, _ = story
     de = [a for a in alerts(config, IP) if a["kind"] == "de-escalation"]
-    # 7-day sums against 7 x 10 from the baseline: day 16 holds 5*10 + 2 = 52, P(<= 52 | 70) = 0.015, too
-    # likely; day 17 holds 43, P = 2.7e-4: de-escalation from day 17 to day 21 (7 calm days, P(<= 7 | 70))
-    assert [a["day"] for a in de] == [D(17), D(18), D(19), D(20), D(21)]
-    assert de[0]["observed"] == 43 and de[0]["p_value"] == pytest.approx(poisson_lower(43, 70), rel=1e-9, abs=0)
-    assert de[-1]["observed"] == 7 and de[-1]["p_value"] == pytest.approx(poisson_lower(7, 70), rel=1e-9, abs=0)
+    # 7-day sums against 7 x 10 from the baseline (K = 70): day 17 holds 4*10 + 3 = 43, P(<= 43 | NB(70, 70))
+    # = 0.007, too likely; day 18 holds 34, P = 2.7e-4: de-escalation from day 18 to day 21 (7 calm days)
+    assert [a["day"] for a in de] == [D(18), D(19), D(20), D(21)]
+    assert de[0]["observed"] == 34 and de[0]["p_value"] == pytest.approx(nb_lower_by_sum(34, 70, 70), rel=1e-9, abs=0)
+    assert de[-1]["observed"] == 7 and de[-1]["p_value"] == pytest.approx(nb_lower_by_sum(7, 70, 70), rel=1e-9, abs=0)
     # statistically high, but no cooperation event or dialogue report supports it: medium, not high
     assert de[-1]["p_value"] < 1e-5 and de[-1]["corroboration"] == 0 and de[-1]["severity"] == "medium"
 
@@ -220,10 +235,10 @@ def test_de_escalation_needs_corroboration_for_high(story):
 def test_dialogue_gap_and_coverage(story):
     config, _ = story
     gap = [a for a in alerts(config) if a["kind"] == "dialogue-gap"]
-    # Taiwan Strait: 3 dialogue events a day until day 14. Day 18's week holds 9, P(<= 9 | 21) = 0.0036:
-    # not yet; day 19 holds 6, P = 2.5e-4: a gap on days 19, 20, 21 while tension stays above 40
-    assert [(a["region_id"], a["day"]) for a in gap] == [(TW, D(19)), (TW, D(20)), (TW, D(21))]
-    assert gap[-1]["observed"] == 0 and gap[-1]["p_value"] == pytest.approx(poisson_lower(0, 21), rel=1e-9, abs=0)
+    # Taiwan Strait: 3 dialogue events a day until day 14 (K = 21). Day 19's week holds 6, P(<= 6 | NB(21, 21))
+    # = 0.003: not yet; day 20 holds 3, P = 1.4e-4: a gap on days 20 and 21 while tension stays above 40
+    assert [(a["region_id"], a["day"]) for a in gap] == [(TW, D(20)), (TW, D(21))]
+    assert gap[-1]["observed"] == 0 and gap[-1]["p_value"] == pytest.approx(nb_lower_by_sum(0, 21, 21), rel=1e-9, abs=0)
     assert all(a["coverage"] == "observed" and a["tension_index"] >= 40 for a in gap)
     # Israel-Palestine: no dialogue ever and no source of either side: "no coverage", never a gap
     ip = rows(config, IP)
@@ -232,7 +247,7 @@ def test_dialogue_gap_and_coverage(story):
     with writer(config.settings) as con:
         dyad = con.execute("SELECT side_a, side_b, dialogue_events, side_a_sources, side_b_sources, coverage "
                            "FROM v_dyad_daily WHERE region_id = ? AND day = ?", [RU, D(21)]).fetchone()
-    assert dyad == ("Russia", "Ukraine", 8, 1, 1, "observed")
+    assert dyad == ("Russia", "Ukraine", 10, 1, 1, "observed")
     assert rows(config, "sudan") == {} or {r["coverage"] for r in rows(config, "sudan").values()} == {None}
 
 
@@ -467,3 +482,14 @@ def test_partial_mad_floor_keeps_the_other_defaults():
     assert s.floor("tone_mean") == 3.0
     assert s.floor("conflict_share") == MAD_FLOOR_DEFAULTS["conflict_share"] == 0.05
     assert s.floor("material_conflict") == 1.0
+
+
+def test_shipped_indicators_yaml_states_the_defaults():
+    """config/indicators.yaml says "the values below are the defaults": it must not drift from the code."""
+    import yaml
+
+    from tracktwo.core.settings import packaged_config_dir
+    from warehouse.indicator_settings import IndicatorSettings
+
+    shipped = yaml.safe_load((packaged_config_dir() / "indicators.yaml").read_text(encoding="utf-8"))
+    assert IndicatorSettings.model_validate(shipped) == IndicatorSettings()

@@ -1,6 +1,6 @@
 """The wheel works on its own: package data inside, and a fresh environment runs the demo from it.
 
-The wheel is built offline from the checkout (no build isolation: the pinned setuptools of this
+The wheel is built offline from a copy of the checkout (no build isolation: the pinned setuptools of this
 environment). It is installed with --no-index into a new virtual environment, whose dependencies
 come from this environment's site-packages (already installed with constraints.txt) through a
 plain path entry: the editable install's .pth hook there is not executed, so the only `tracktwo`
@@ -12,6 +12,7 @@ methodology text and default config, with no checkout in sight.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -24,11 +25,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# what a build must not see: local state that would leak into the wheel or be written into the checkout
+NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "data", "build", "dist", "*.egg-info", "__pycache__",
+                                     ".pytest_cache", "out")
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    # built from a copy, so the build's own files (build/, *.egg-info) never land in the checkout
+    src = tmp_path_factory.mktemp("src") / "tracktwo"
+    shutil.copytree(ROOT, src, symlinks=True, ignore=NOT_SOURCES)
     out = tmp_path_factory.mktemp("wheel")
     proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                           "-q", "-w", str(out), str(ROOT)], capture_output=True, text=True, timeout=300)
+                           "-q", "-w", str(out), str(src)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     (whl,) = out.glob("tracktwo-*.whl")
     return whl
@@ -46,6 +55,9 @@ def test_wheel_holds_package_data(wheel):
     config = {p.name for p in (ROOT / "config").iterdir() if p.suffix in (".yaml", ".csv")}
     assert {f"tracktwo/defaults/{c}" for c in config} <= names
     assert not any(n.startswith(("tests/", "dags/", "bench/")) for n in names)
+    # only the four packages and the wheel's metadata at the top
+    assert {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")} == \
+        {"tracktwo", "warehouse", "reports", "extractors"}
 
 
 def test_fresh_environment_runs_the_demo_from_the_wheel(wheel, tmp_path):

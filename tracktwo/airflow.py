@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from airflow.sdk import Asset, TriggerRule, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
 
+from tracktwo.core.errors import ConfigError
 from tracktwo.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -44,9 +45,22 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
+def _parse_time_retry_delay() -> float | None:
+    """TRACKTWO_AIRFLOW_RETRY_DELAY, read once when the DAG files are parsed. A broken setting must not
+    make every DAG fail to import (the scheduler would show only an import error): it is logged and the
+    defaults apply; the tasks themselves build the settings again and report the error where it matters."""
+    try:
+        return Settings.from_env().airflow_retry_delay
+    except ConfigError as exc:
+        log.warning("tracktwo settings unusable at DAG parse time, default retry delays apply: %s", exc)
+        return None
+
+
+_RETRY_DELAY = _parse_time_retry_delay()
+
+
 def _retry_delay(default: float) -> timedelta:
-    delay = settings().airflow_retry_delay
-    return timedelta(seconds=default if delay is None else delay)
+    return timedelta(seconds=default if _RETRY_DELAY is None else _RETRY_DELAY)
 
 
 # A failed fetch is retried with exponential backoff (base delay, then 2x, ...);

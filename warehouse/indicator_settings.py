@@ -18,6 +18,9 @@ from tracktwo.core.config import Config
 
 FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version; v1 tables are kept as *_v1 (migration 008)
+# Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
+# so the next run recomputes everything instead of mixing old and new days.
+RULES_REVISION = 2
 
 DEFAULT_TERMS = ["talks", "negotiation", "negotiations", "negotiator", "negotiators", "negotiating", "mediation",
                  "mediator", "mediators", "mediated", "ceasefire", "cease-fire", "truce", "back-channel",
@@ -76,6 +79,15 @@ class AlertSettings(_M):
     high_factor: float = Field(100.0, ge=1)           # high: p below alpha / high_factor ...
     high_corroboration: int = Field(2, ge=1)          # ... and this many independent publishers agree
     dialogue: DialogueAlertSettings = DialogueAlertSettings()
+
+    @model_validator(mode="after")
+    def _check_minimums(self) -> "AlertSettings":
+        """A minimum above its window could never be met: every test would stay silent without saying why."""
+        if self.min_baseline_days > self.baseline_days:
+            raise ValueError("alerts.min_baseline_days must not exceed alerts.baseline_days")
+        if self.min_dispersion_days > self.dispersion_days:
+            raise ValueError("alerts.min_dispersion_days must not exceed alerts.dispersion_days")
+        return self
 
     @property
     def alpha(self) -> float:
@@ -167,5 +179,5 @@ def load_settings(config: Config) -> IndicatorSettings:
 def config_hash(settings: IndicatorSettings, config: Config) -> str:
     """Changes when a setting or a region definition changes: such a change forces a full recompute."""
     regions = [r.model_dump(exclude={"name", "keywords"}) for r in sorted(config.regions, key=lambda r: r.id)]
-    blob = json.dumps({"rules": RULES_VERSION, "settings": settings.model_dump(), "regions": regions}, sort_keys=True)
+    blob = json.dumps({"rules": [RULES_VERSION, RULES_REVISION], "settings": settings.model_dump(), "regions": regions}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -64,10 +64,10 @@ ALERT_COLUMNS = [
 ]
 # What ind_tests holds for the p-values computed in Python (warehouse.negbin), in this order.
 TEST_INPUTS = ("SELECT region_id, day, conflict_incidents, ci_2d, ci_2d_n, ci_7d, ci_7d_n, conflict_expected, "
-               "conflict_size, da_2d, da_2d_n, da_7d, da_7d_n, dialogue_expected, dialogue_size "
+               "conflict_size, ci_base_n, da_2d, da_2d_n, da_7d, da_7d_n, dialogue_expected, dialogue_size "
                "FROM ind_tests WHERE affected AND NOT partial AND conflict_expected IS NOT NULL")
-PVALUE_SCHEMA = pa.schema([("region_id", pa.string()), ("day", pa.date32()), ("esc_p1", pa.float64()),
-                           ("esc_p2", pa.float64()), ("escalation_p", pa.float64()), ("deescalation_p", pa.float64()),
+PVALUE_SCHEMA = pa.schema([("region_id", pa.string()), ("day", pa.date32()), ("esc_window", pa.int32()),
+                           ("escalation_p", pa.float64()), ("deescalation_p", pa.float64()),
                            ("dialogue_gap_p", pa.float64()), ("dialogue_opening_p", pa.float64())])
 
 LAST_RUN = "SELECT as_of, loaded_through, config_hash FROM indicator_runs ORDER BY as_of DESC LIMIT 1"
@@ -108,32 +108,51 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         "conflict_pattern": s.evidence.conflict_pattern(),
         "max_events": s.evidence.max_events, "max_documents": s.evidence.max_documents,
         "update_minutes": s.event_feed.update_minutes,
-        # how far a changed day reaches: the tests of the days whose dispersion window holds it, the
-        # z-scores of the days whose baseline holds it, the level and change of the next days
-        "reach": max(a.guard_days + a.dispersion_days, s.baseline_days, s.index.window_days, 2 * s.index.change_days),
+        # how far a changed day reaches: the tests of the days whose baseline or dispersion window holds it,
+        # the z-scores of the days whose baseline holds it and the changes of the days it is compared with,
+        # the level of the next days and the tension change (its window and the one before)
+        "reach": max(a.guard_days + a.dispersion_days, a.guard_days + a.baseline_days, s.baseline_days,
+                     s.change_days, s.index.window_days, 2 * s.index.change_days),
     }
     for x in Z_INDICATORS:
         p[f"floor_{x}"] = s.floor(x)
     return p
 
 
-def _p_values(rows: list[tuple]) -> pa.Table:
-    """The four tests' p-values per region-day (docs/indicators.md, "Alerts"): 1.0 when the count is on the
-    other side of its expectation, NULL when a window is incomplete. A size k of None (no variance beyond
-    the mean's in the baseline) is Poisson; n days of NB(mu, k) sum to NB(n mu, n k)."""
-    out: dict[str, list] = {name: [] for name in PVALUE_SCHEMA.names}
-    for (region, day, x1, x2, n2, x7, n7, mu, k, d2, dn2, d7, dn7, mu_d, k_d) in rows:
-        p1 = nb_upper(x1, mu, k) if x1 > mu else 1.0
-        # the 2-day test also needs today at or above the expected rate (not the day after a spike)
-        def times(n: int, size: float | None) -> float | None:
-            return None if size is None else n * size
+def window_size(days: int, mean: float, size: float | None, baseline_days: int) -> float | None:
+    """The negative-binomial size of a `days`-day sum, with the uncertainty of the baseline mean in it.
 
-        p2 = (nb_upper(x2, 2 * mu, times(2, k)) if x2 > 2 * mu and x1 >= mu else 1.0) if n2 == 2 else None
-        p7 = (nb_lower(x7, 7 * mu, times(7, k)) if x7 < 7 * mu else 1.0) if n7 == 7 else None
-        gap = (nb_lower(d7, 7 * mu_d, times(7, k_d)) if d7 < 7 * mu_d else 1.0) if dn7 == 7 else None
-        opening = (nb_upper(d2, 2 * mu_d, times(2, k_d)) if d2 > 2 * mu_d else 1.0) if dn2 == 2 else None
-        for name, value in zip(PVALUE_SCHEMA.names, (region, day, p1, p2, min(p1, p2 if p2 is not None else 1.0),
-                                                     p7, gap, opening)):
+    A day's count has variance mean + mean^2 / size; `days` of them add that `days` times, and the mean's
+    own error (its variance divided by the `baseline_days` it was taken over) adds `days`^2 times, since
+    every day of the window shares it. The sum is taken as NB(days x mean, K) with the same variance:
+    K = (days x mean)^2 / (variance - days x mean). None (Poisson) only without any extra variance.
+    """
+    daily = mean + (mean * mean / size if size else 0.0)
+    extra = days * (daily - mean) + days * days * daily / max(baseline_days, 1)
+    return (days * mean) ** 2 / extra if extra > 0 else None
+
+
+def _p_values(rows: list[tuple]) -> pa.Table:
+    """The tests' p-values per region-day (docs/indicators.md, "Alerts"): 1.0 when the count is on the other side
+    of its expectation, NULL when a window is incomplete (or, for the dialogue tests, the region has no dyad).
+    Escalation runs two tests (the day, the last 2 days): its p-value is the smaller one times 2 (Bonferroni),
+    so it passes at the same alpha as the other tests."""
+    out: dict[str, list] = {name: [] for name in PVALUE_SCHEMA.names}
+    for (region, day, x1, x2, n2, x7, n7, mu, k, nb_days, d2, dn2, d7, dn7, mu_d, k_d) in rows:
+        p1 = nb_upper(x1, mu, window_size(1, mu, k, nb_days)) if x1 > mu else 1.0
+        # the 2-day test also needs today at or above the expected rate (not the day after a spike)
+        p2 = (nb_upper(x2, 2 * mu, window_size(2, mu, k, nb_days)) if x2 > 2 * mu and x1 >= mu else 1.0) \
+            if n2 == 2 else 1.0
+        window = 1 if p1 <= p2 else 2
+        escalation = min(1.0, 2 * min(p1, p2))
+        p7 = (nb_lower(x7, 7 * mu, window_size(7, mu, k, nb_days)) if x7 < 7 * mu else 1.0) if n7 == 7 else None
+        gap = opening = None
+        if mu_d is not None:  # dyadic regions only
+            if dn7 == 7:
+                gap = nb_lower(d7, 7 * mu_d, window_size(7, mu_d, k_d, nb_days)) if d7 < 7 * mu_d else 1.0
+            if dn2 == 2:
+                opening = nb_upper(d2, 2 * mu_d, window_size(2, mu_d, k_d, nb_days)) if d2 > 2 * mu_d else 1.0
+        for name, value in zip(PVALUE_SCHEMA.names, (region, day, window, escalation, p7, gap, opening)):
             out[name].append(value)
     return pa.Table.from_pydict(out, schema=PVALUE_SCHEMA)
 

@@ -23,7 +23,7 @@ TRUE = ("1", "true", "yes", "on")
 
 # name -> (default as documented, meaning). The README's settings table lists exactly these.
 ENVIRONMENT: dict[str, tuple[str, str]] = {
-    "TRACKTWO_CONFIG_DIR": ("./config if it exists, else the defaults shipped in the package",
+    "TRACKTWO_CONFIG_DIR": ("./config if it holds sources.yaml, else the defaults shipped in the package",
                             "folder of sources.yaml, regions.yaml, gazetteer.yaml, indicators.yaml, digest.yaml"),
     "TRACKTWO_DATA_DIR": ("./data", "landing zone, state, warehouse, dashboard and digests"),
     "TRACKTWO_LOCK_TIMEOUT": ("60", "seconds a writer waits for the warehouse lock before exit code 3"),

@@ -5,12 +5,12 @@
 CREATE OR REPLACE TEMP TABLE ind_alerts AS
 WITH fired AS (
     SELECT region_id, day, 'escalation' AS kind,
-           CASE WHEN esc_p1 <= esc_p2 THEN 'conflict incidents of the day above the baseline'
+           CASE WHEN esc_window = 1 THEN 'conflict incidents of the day above the baseline'
                 ELSE 'conflict incidents of the last 2 days above the baseline' END AS trigger,
-           least(esc_p1, esc_p2) AS p_value,
-           CASE WHEN esc_p1 <= esc_p2 THEN 1 ELSE 2 END AS window_days,
-           CASE WHEN esc_p1 <= esc_p2 THEN conflict_incidents ELSE ci_2d END::DOUBLE AS observed,
-           CASE WHEN esc_p1 <= esc_p2 THEN conflict_expected ELSE 2 * conflict_expected END AS expected
+           escalation_p AS p_value,  -- the smaller of the two tests' p-values, times 2 (Bonferroni)
+           esc_window AS window_days,
+           CASE WHEN esc_window = 1 THEN conflict_incidents ELSE ci_2d END::DOUBLE AS observed,
+           CASE WHEN esc_window = 1 THEN conflict_expected ELSE 2 * conflict_expected END AS expected
     FROM ind_derived
     WHERE NOT partial AND escalation_p < $alpha AND conflict_incidents >= $min_incidents
     UNION ALL

@@ -4,9 +4,9 @@
 -- change is tested against what came before it. Partial days are NULL and count in no window.
 -- The dialogue tests count dialogue events (GDELT's coverage is continuous; document counts change with the
 -- feeds configured, so a newly added feed would look like an opening).
--- The negative-binomial size (k) estimates the over-dispersion by moments, widened by the uncertainty of
--- the mean: k = m^2 / (max(v - m, 0) + v / n), m the mean (at least 0.5) and v the variance of the
--- dispersion window; no extra variance means Poisson (k NULL here, a very large k in the test).
+-- The size k of the daily counts' negative binomial is estimated by moments over the dispersion window:
+-- k = m^2 / max(v - m, 0), m its mean (at least 0.5) and v its variance; no extra variance is Poisson
+-- (k NULL). warehouse.indicators adds the uncertainty of the baseline mean (its n days) to every window.
 CREATE OR REPLACE TEMP TABLE ind_tests AS
 WITH w AS (
     SELECT *,
@@ -38,15 +38,13 @@ WITH w AS (
 )
 SELECT *,
        CASE WHEN ci_base_n >= $min_base AND ci_dn >= $min_dispersion THEN greatest(ci_mean, 0.5) END AS conflict_expected,
-       CASE WHEN ci_base_n >= $min_base
-            AND coalesce(greatest(ci_dvar - greatest(ci_dmean, 0.5), 0) + ci_dvar / ci_dn, 0) > 0
-            THEN round(greatest(ci_dmean, 0.5) ^ 2
-                       / (greatest(ci_dvar - greatest(ci_dmean, 0.5), 0) + ci_dvar / ci_dn), 6) END AS conflict_size,
-       CASE WHEN ci_base_n >= $min_base AND ci_dn >= $min_dispersion THEN greatest(da_mean, 0.5) END AS dialogue_expected,
-       CASE WHEN ci_base_n >= $min_base
-            AND coalesce(greatest(da_dvar - greatest(da_dmean, 0.5), 0) + da_dvar / da_dn, 0) > 0
-            THEN round(greatest(da_dmean, 0.5) ^ 2
-                       / (greatest(da_dvar - greatest(da_dmean, 0.5), 0) + da_dvar / da_dn), 6) END AS dialogue_size,
+       CASE WHEN ci_base_n >= $min_base AND ci_dn >= $min_dispersion AND ci_dvar > greatest(ci_dmean, 0.5)
+            THEN round(greatest(ci_dmean, 0.5) ^ 2 / (ci_dvar - greatest(ci_dmean, 0.5)), 6) END AS conflict_size,
+       CASE WHEN region_type = 'dyadic' AND ci_base_n >= $min_base AND ci_dn >= $min_dispersion
+            THEN greatest(da_mean, 0.5) END AS dialogue_expected,
+       CASE WHEN region_type = 'dyadic' AND ci_base_n >= $min_base AND ci_dn >= $min_dispersion
+                 AND da_dvar > greatest(da_dmean, 0.5)
+            THEN round(greatest(da_dmean, 0.5) ^ 2 / (da_dvar - greatest(da_dmean, 0.5)), 6) END AS dialogue_size,
        CASE WHEN region_type <> 'dyadic' THEN NULL
             WHEN coalesce(da_dsum, 0) > 0 OR (coalesce(side_a_7d, 0) > 0 AND coalesce(side_b_7d, 0) > 0)
             THEN 'observed' ELSE 'no coverage' END AS coverage

@@ -6,9 +6,10 @@ UNION
 SELECT DISTINCT b.day FROM ind_base b
 WHERE $all OR NOT EXISTS (SELECT 1 FROM region_daily_current c WHERE c.region_id = b.region_id AND c.day = b.day);
 
--- A changed day t moves the derived columns of days t .. t + reach (reach = 2 x the longest trailing
--- window: the index z-score reads the index of the baseline days, which read their own baselines),
--- and those read the rows back to t - reach. `affected` marks the days whose derived columns are kept.
+-- A changed day t moves the derived columns of days t .. t + reach (reach, set by warehouse.indicators:
+-- the longest look-back of any derived column: a test's guard + dispersion or guard + baseline, the
+-- z-scores' baseline, the changes, the level window, the tension change's two windows), and those read
+-- the rows back to t - reach. `affected` marks the days whose derived columns are kept.
 CREATE OR REPLACE TEMP TABLE ind_window AS
 SELECT g.day, bool_or(g.day >= c.day) AS affected
 FROM (SELECT DISTINCT day FROM ind_base) g

@@ -98,15 +98,15 @@ CREATE TABLE region_daily (
     incidents_z DOUBLE, incidents_chg7 DOUBLE,
     conflict_incidents_z DOUBLE, conflict_incidents_chg7 DOUBLE,
     tension_index        DOUBLE,    -- level 0-100 (docs/indicators.md): high while the conflict is intense
-    tension_change       DOUBLE,    -- tension_index minus its value 7 days before
+    tension_change       DOUBLE,    -- % change of conflict incidents, last 7 days vs the 7 before (smoothed)
     conflict_expected    DOUBLE,    -- baseline mean of conflict_incidents per day
-    conflict_size        DOUBLE,    -- negative-binomial size (dispersion) of the baseline
-    escalation_p         DOUBLE,    -- upper-tail p-value of conflict_incidents (1 and 2 days)
+    conflict_size        DOUBLE,    -- negative-binomial size of the daily counts (NULL: Poisson)
+    escalation_p         DOUBLE,    -- upper tail of conflict_incidents: min of 1 and 2 days, times 2
     deescalation_p       DOUBLE,    -- lower-tail p-value of the 7-day conflict_incidents
     dialogue_activity    BIGINT,    -- dialogue_events + dialogue_documents
-    dialogue_expected    DOUBLE,    -- baseline mean of dialogue_activity per day
-    dialogue_gap_p       DOUBLE,    -- lower-tail p-value of the 7-day dialogue activity
-    dialogue_opening_p   DOUBLE,    -- upper-tail p-value of the 2-day dialogue activity
+    dialogue_expected    DOUBLE,    -- baseline mean of dialogue_events per day (dyadic regions)
+    dialogue_gap_p       DOUBLE,    -- lower-tail p-value of the 7-day dialogue events
+    dialogue_opening_p   DOUBLE,    -- upper-tail p-value of the 2-day dialogue events
     coverage             VARCHAR,   -- dyadic: 'observed' or 'no coverage'; NULL for internal regions
     PRIMARY KEY (region_id, day, as_of)
 );
