@@ -57,7 +57,8 @@ def test_membership_by_sides_and_areas(make_config):
         "belgorod": (dict(a1="RUS", a2="RUS", action="RUS", adm1="RS09", geo_type=4), {RU: "area"}),
         "kyiv-third-parties": (dict(a1="FRA", a2="DEU", action="UKR"), {}),
         "kyiv-unknown": (dict(action="UKR"), {RU: "area"}),
-        "kyiv-soldiers": (dict(code1="MIL", action="UKR"), {RU: "area"}),    # coded, but of no stated country
+        "kyiv-soldiers": (dict(code1="MIL", action="UKR"), {RU: "area"}),    # armed, of no stated country
+        "kyiv-protesters": (dict(code1="OPP", a2="FRA", action="UKR"), {}),  # unidentified, but not armed
         "kyiv-third-state": (dict(a1="USA", action="UKR"), {}),             # a third state alone: not the war's
         "kyiv-us-vs-unknown": (dict(a1="USA", code2="REB", action="UKR"), {RU: "area"}),
         "front": (dict(a1="RUS", a2="UKR", action="UKR"), {RU: "dyad+area"}),
@@ -493,3 +494,41 @@ def test_shipped_indicators_yaml_states_the_defaults():
 
     shipped = yaml.safe_load((packaged_config_dir() / "indicators.yaml").read_text(encoding="utf-8"))
     assert IndicatorSettings.model_validate(shipped) == IndicatorSettings()
+
+
+def test_dispersion_is_day_to_day_variance(make_config):
+    """conflict_size follows docs/indicators.md, recomputed here from the daily counts: each day's deviation
+    from the mean of its trailing 7 days (n of them, at least 2), squared, times n / (n - 1), averaged over the
+    dispersion window (14 days ending 7 before the day in these settings); k = m^2 / (v - m), m the window's
+    mean (at least 0.5); NULL when v <= m. A level that moved once inside the window counts only in the 6
+    days after the move, not as variance around the window's mean."""
+    config = make(make_config)
+    with writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 3, 10))
+        load_series(con, range(60), seed=7)
+    compute(config)
+    with writer(config.settings) as con:
+        got = con.execute("SELECT day, conflict_incidents, conflict_size, conflict_expected FROM v_region_daily "
+                          "WHERE region_id = ? ORDER BY day", [RU]).fetchall()
+    counts = {d: c for d, c, _, _ in got}
+    days = sorted(counts)
+
+    def dev2(d: date) -> float | None:
+        window = [counts[x] for x in days if d - timedelta(days=6) <= x <= d and counts[x] is not None]
+        if counts[d] is None or len(window) < 2:
+            return None
+        n = len(window)
+        return (counts[d] - sum(window) / n) ** 2 * n / (n - 1)
+
+    checked = 0
+    for d, _, size, expected in got:
+        if expected is None:
+            continue
+        window = [x for x in days if d - timedelta(days=20) <= x <= d - timedelta(days=7)]
+        devs = [v for v in (dev2(x) for x in window) if v is not None]
+        m = max(sum(counts[x] for x in window) / len(window), 0.5)
+        v = sum(devs) / len(devs)
+        want = round(m * m / (v - m), 6) if v > m else None
+        assert size == (pytest.approx(want, rel=1e-9) if want is not None else None), d
+        checked += 1
+    assert checked > 30 and any(s is not None for _, _, s, _ in got) and any(s is None for _, _, s, e in got if e)

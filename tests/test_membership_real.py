@@ -69,7 +69,7 @@ def test_taiwan_strait_counts_taiwan_not_china(real):
         # CHN -> TWN, "make optimistic comment" (014), geocoded to China: opposite sides; coded from a
         # background sentence (IsRootEvent 0), so kept but not counted
         "881991301": ("dyad", False),
-        # TWN -> GOVMED (media, no country) at Yilan, Taiwan: in the area, a party and an unidentified actor
+        # TWN -> GOVMED (media, no country) at Yilan, Taiwan: in the area, and Taiwan is a party
         "881992511": ("area", True),
         # TWN -> LEG (legislators, no country) at Taipei: likewise
         "881992512": ("area", True),
@@ -94,18 +94,40 @@ def test_russia_ukraine_counts_no_domestic_moscow_event(real):
     assert moscow.isdisjoint(got)
     assert {sid for sid, (reason, _) in got.items() if "dyad" in reason} == {
         "881992396", "881992397"}  # RUS -> UKR / UKRCVL, "use conventional military force" (192)
-    # the rest happen in Ukraine and involve a party (UKR, RUS) or an actor GDELT could not place (GOV, LEG,
-    # MED, JUD, CVL): 15 rows
-    assert sum(1 for reason, _ in got.values() if reason == "area") == 15
-    # not counted: two references to the 17th (SQLDATE a week before DATEADDED) and two background sentences
-    assert {sid for sid, (_, counted) in got.items() if not counted} == {
-        "881990878", "881990882", "881992533", "881992824"}
+    # the rest happen in Ukraine and involve a party (UKR, RUS) or an armed actor GDELT could not place
+    # (MED -> MIL, 881992156): 10 rows
+    assert sum(1 for reason, _ in got.values() if reason == "area") == 10
+    # in Ukraine but not the war's: unidentified legislators, judges and civilians with no party and no armed
+    # actor (LEG -> USA, LEG alone, CVL -> USAGOV, USAJUD -> JUD, JUD alone)
+    assert {"881992116", "881992098", "881991425", "881990882", "881990878"}.isdisjoint(got)
+    # not counted: two background sentences (IsRootEvent 0)
+    assert {sid for sid, (_, counted) in got.items() if not counted} == {"881992533", "881992824"}
     day = q(config, "SELECT count(*), count(*) FILTER (counted) FROM event_regions "
                     "WHERE region_id = 'russia-ukraine' AND day = DATE '2019-10-24'")[0]
-    assert day == (15, 13)  # the two references are dated the 17th
+    assert day == (12, 10)
 
 
 def test_korean_peninsula_counts_no_seoul_politics(real):
     config, raw = real
     seoul = {r[COL["GLOBALEVENTID"]] for r in raw if r[COL["ActionGeo_ADM1Code"]] == "KS11"}
     assert seoul and seoul.isdisjoint(members(config, "korean-peninsula"))
+
+
+def test_middle_east_counts_no_beirut_domestic_politics(real):
+    config, raw = real
+    beirut = {r[COL["GLOBALEVENTID"]] for r in raw if r[COL["ActionGeo_ADM1Code"]] == "LE04"}
+    assert len(beirut) == 26  # Beirut, a week into the protests of October 2019
+    got = members(config, "middle-east")
+    # Lebanon is an area of the Israel-Iran/Hezbollah region, but an event there needs a party or an armed
+    # actor: the parliament (LEG), the opposition (OPP -> LBN, LBNELI, LBNMED, MED), officials (LBN -> GOV,
+    # LBNGOV -> GOV, EDU -> GOV) are Lebanese politics, not that conflict
+    assert {"881992084", "881992087", "881992089", "881992093", "881992097", "881992285", "881992286",
+            "881992287", "881992288", "881991479"}.isdisjoint(got)
+    # what remains involves Israel or Iran: IRNGOV -> RUSGOV in Lebanon, USA -> ISR and TUR -> ISR in Beirut
+    assert set(got) == {"881991959", "881992767", "881992493", "881992494"}
+    # TUR -> ISR (045, "mediate") twice from background sentences (IsRootEvent 0): kept, not counted
+    assert got == {"881991959": ("area", True), "881992767": ("area", True),
+                   "881992493": ("area", False), "881992494": ("area", False)}
+    for r in raw:
+        if r[COL["GLOBALEVENTID"]] in got:
+            assert {"ISR", "IRN"} & {r[COL["Actor1CountryCode"]], r[COL["Actor2CountryCode"]]}

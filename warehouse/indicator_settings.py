@@ -40,6 +40,23 @@ class EventFilter(_M):
     max_lag_days: int = Field(1, ge=0)  # DATEADDED - SQLDATE: older dates are references to past events
 
 
+class MembershipSettings(_M):
+    """Which actors GDELT did not identify still tie an event in a dyadic region's areas to it."""
+
+    # CAMEO actor types of armed actors (soldiers, rebels, insurgents, separatists, unaligned armed forces,
+    # intelligence): coded without a country, in a war zone they may belong to either side. Unidentified
+    # officials, legislators, protesters or civilians are most often the place's own domestic actors.
+    unidentified_armed_types: list[str] = ["MIL", "REB", "INS", "SEP", "UAF", "SPY"]
+
+    @field_validator("unidentified_armed_types")
+    @classmethod
+    def _types(cls, v: list[str]) -> list[str]:
+        bad = [t for t in v if not re.fullmatch(r"[A-Z]{3}", t)]
+        if bad:
+            raise ValueError(f"unidentified_armed_types are 3-letter CAMEO actor types, not {bad}")
+        return v
+
+
 class LevelWeights(_M):
     intensity: float = Field(0.7, ge=0)       # conflict incidents per day, saturating
     conflict_share: float = Field(0.3, ge=0)  # share of conflict among counted events
@@ -148,6 +165,7 @@ class IndicatorSettings(_M):
     mad_scale: float = Field(1.4826, gt=0)
     mad_floor: dict[str, float] = dict(MAD_FLOOR_DEFAULTS)
     event_filter: EventFilter = EventFilter()
+    membership: MembershipSettings = MembershipSettings()
     index: IndexSettings = IndexSettings()
     alerts: AlertSettings = AlertSettings()
     dialogue: DialogueSettings = DialogueSettings()

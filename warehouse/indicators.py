@@ -97,7 +97,7 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         "baseline_z": s.baseline_days, "change": s.change_days, "min_base_z": s.min_baseline_days,
         "mad_scale": s.mad_scale,
         "root_only": f.root_only, "min_sources": f.min_sources, "min_mentions": f.min_mentions,
-        "max_lag_days": f.max_lag_days,
+        "max_lag_days": f.max_lag_days, "armed_types": s.membership.unidentified_armed_types,
         "level_window": s.index.window_days, "half": s.index.conflict_half, "change_days": s.index.change_days,
         "w_int": w.intensity, "w_cs": w.conflict_share,
         "baseline": a.baseline_days, "dispersion": a.dispersion_days, "guard": a.guard_days,
@@ -108,10 +108,11 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         "conflict_pattern": s.evidence.conflict_pattern(),
         "max_events": s.evidence.max_events, "max_documents": s.evidence.max_documents,
         "update_minutes": s.event_feed.update_minutes,
-        # how far a changed day reaches: the tests of the days whose baseline or dispersion window holds it,
-        # the z-scores of the days whose baseline holds it and the changes of the days it is compared with,
-        # the level of the next days and the tension change (its window and the one before)
-        "reach": max(a.guard_days + a.dispersion_days, a.guard_days + a.baseline_days, s.baseline_days,
+        # how far a changed day reaches: the tests of the days whose baseline or dispersion window holds it
+        # (the dispersion reads each day's deviation from its trailing 7 days: 6 more), the z-scores of the
+        # days whose baseline holds it and the changes of the days it is compared with, the level of the
+        # next days and the tension change (its window and the one before)
+        "reach": max(a.guard_days + a.dispersion_days + 6, a.guard_days + a.baseline_days, s.baseline_days,
                      s.change_days, s.index.window_days, 2 * s.index.change_days),
     }
     for x in Z_INDICATORS:

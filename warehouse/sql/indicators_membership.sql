@@ -3,8 +3,9 @@
 --   dyad: the two actors are on opposite sides (by actor country, or GDELT's known-group code);
 --   area: the event happens in the region's areas (action country, ADM1 code, or a box for events geocoded
 --         below country level) and, for a dyadic region, involves a party or an actor GDELT did not identify:
---         one coded without a country or known group (soldiers, rebels, civilians of no stated country), or
---         no actor at all. A third state acting alone in the areas (USA, no second actor) does not join.
+--         an armed actor coded without a country or known group (its CAMEO type in $armed_types: soldiers,
+--         rebels, insurgents of no stated country), or no actor at all. Unidentified officials, protesters or
+--         civilians (most often the place's own domestic actors) and a third state acting alone do not join.
 DELETE FROM event_regions WHERE day IN (SELECT day FROM ind_days);
 
 INSERT INTO event_regions
@@ -43,8 +44,10 @@ j AS (
     SELECT m.region_id, m.side1, m.side2, ev.* EXCLUDE (rid),
            m.side1 IS NOT NULL AND m.side2 IS NOT NULL AND m.side1 <> m.side2 AS via_dyad,
            m.in_area AND (r.type = 'internal' OR m.side1 IS NOT NULL OR m.side2 IS NOT NULL
-                          OR (ev.actor1_code IS NOT NULL AND ev.actor1_iso3 IS NULL AND ev.actor1_group IS NULL)
-                          OR (ev.actor2_code IS NOT NULL AND ev.actor2_iso3 IS NULL AND ev.actor2_group IS NULL)
+                          OR (ev.actor1_iso3 IS NULL AND ev.actor1_group IS NULL
+                              AND left(ev.actor1_code, 3) IN (SELECT unnest($armed_types)))
+                          OR (ev.actor2_iso3 IS NULL AND ev.actor2_group IS NULL
+                              AND left(ev.actor2_code, 3) IN (SELECT unnest($armed_types)))
                           OR (ev.actor1_code IS NULL AND ev.actor2_code IS NULL)) AS via_area
     FROM m
     JOIN ind_regions r ON r.region_id = m.region_id

@@ -5,16 +5,31 @@
 -- The dialogue tests count dialogue events (GDELT's coverage is continuous; document counts change with the
 -- feeds configured, so a newly added feed would look like an opening).
 -- The size k of the daily counts' negative binomial is estimated by moments over the dispersion window:
--- k = m^2 / max(v - m, 0), m its mean (at least 0.5) and v its variance; no extra variance is Poisson
--- (k NULL). warehouse.indicators adds the uncertainty of the baseline mean (its n days) to every window.
+-- k = m^2 / max(v - m, 0), m its mean (at least 0.5) and v the day-to-day variance: each day's deviation from
+-- the mean of its trailing 7 days (as many as there are, at least 2), squared and times n / (n - 1) (for n
+-- independent days the deviation has (n - 1) / n of a day's variance), averaged over the window. A level that moved within the window (a war that calmed down two months ago)
+-- is not day-to-day noise: the plain variance around the window's mean would count the move itself and make
+-- every later test blind. No extra variance is Poisson (k NULL). warehouse.indicators adds the uncertainty
+-- of the baseline mean (its n days) to every window.
 CREATE OR REPLACE TEMP TABLE ind_tests AS
-WITH w AS (
+WITH r AS (
+    SELECT *,
+           CASE WHEN count(conflict_incidents) OVER w7 >= 2
+                THEN (conflict_incidents - avg(conflict_incidents) OVER w7) ^ 2
+                     * count(conflict_incidents) OVER w7 / (count(conflict_incidents) OVER w7 - 1) END AS ci_dev2,
+           CASE WHEN count(dialogue_events) OVER w7 >= 2
+                THEN (dialogue_events - avg(dialogue_events) OVER w7) ^ 2
+                     * count(dialogue_events) OVER w7 / (count(dialogue_events) OVER w7 - 1) END AS da_dev2
+    FROM ind_level
+    WINDOW w7 AS (PARTITION BY region_id ORDER BY day RANGE BETWEEN INTERVAL 6 DAY PRECEDING AND CURRENT ROW)
+),
+w AS (
     SELECT *,
            dialogue_events + dialogue_documents AS dialogue_activity,
            sum(conflict_incidents) OVER w2 AS ci_2d, count(conflict_incidents) OVER w2 AS ci_2d_n,
            sum(conflict_incidents) OVER w7 AS ci_7d, count(conflict_incidents) OVER w7 AS ci_7d_n,
            avg(conflict_incidents) OVER wb AS ci_mean, count(conflict_incidents) OVER wb AS ci_base_n,
-           avg(conflict_incidents) OVER wd AS ci_dmean, var_samp(conflict_incidents) OVER wd AS ci_dvar,
+           avg(conflict_incidents) OVER wd AS ci_dmean, avg(ci_dev2) OVER wd AS ci_dvar,
            count(conflict_incidents) OVER wd AS ci_dn,
            sum(dialogue_events) OVER w2 AS da_2d,
            count(dialogue_events) OVER w2 AS da_2d_n,
@@ -22,11 +37,11 @@ WITH w AS (
            count(dialogue_events) OVER w7 AS da_7d_n,
            avg(dialogue_events) OVER wb AS da_mean,
            avg(dialogue_events) OVER wd AS da_dmean,
-           var_samp(dialogue_events) OVER wd AS da_dvar,
+           avg(da_dev2) OVER wd AS da_dvar,
            count(dialogue_events) OVER wd AS da_dn,
            sum(dialogue_events) OVER wd AS da_dsum,
            sum(side_a_sources) OVER w7 AS side_a_7d, sum(side_b_sources) OVER w7 AS side_b_7d
-    FROM ind_level
+    FROM r
     WINDOW w2 AS (PARTITION BY region_id ORDER BY day RANGE BETWEEN INTERVAL 1 DAY PRECEDING AND CURRENT ROW),
            w7 AS (PARTITION BY region_id ORDER BY day RANGE BETWEEN INTERVAL 6 DAY PRECEDING AND CURRENT ROW),
            wb AS (PARTITION BY region_id ORDER BY day
