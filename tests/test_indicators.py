@@ -58,6 +58,7 @@ def test_membership_by_sides_and_areas(make_config):
         "kyiv-third-parties": (dict(a1="FRA", a2="DEU", action="UKR"), {}),
         "kyiv-unknown": (dict(action="UKR"), {RU: "area"}),
         "kyiv-soldiers": (dict(code1="MIL", action="UKR"), {RU: "area"}),    # armed, of no stated country
+        "kyiv-govmil": (dict(code1="GOVMIL", action="UKR"), {RU: "area"}),  # armed in its second block
         "kyiv-protesters": (dict(code1="OPP", a2="FRA", action="UKR"), {}),  # unidentified, but not armed
         "kyiv-third-state": (dict(a1="USA", action="UKR"), {}),             # a third state alone: not the war's
         "kyiv-us-vs-unknown": (dict(a1="USA", code2="REB", action="UKR"), {RU: "area"}),
@@ -82,9 +83,9 @@ def test_membership_by_sides_and_areas(make_config):
     for eid, region, reason in got:
         found[eid.removeprefix("gdelt:")][region] = reason
     assert found == {eid: want for eid, (_, want) in cases.items()}
-    # the day's rows: Russia-Ukraine counts 6 events (dyad-moscow, belgorod, kyiv-unknown, kyiv-soldiers,
-    # kyiv-us-vs-unknown, front); the overlap is said on both regions
-    assert rows(config, RU)[D(1)]["events_total"] == 6
+    # the day's rows: Russia-Ukraine counts 7 events (dyad-moscow, belgorod, kyiv-unknown, kyiv-soldiers,
+    # kyiv-govmil, kyiv-us-vs-unknown, front); the overlap is said on both regions
+    assert rows(config, RU)[D(1)]["events_total"] == 7
     ip, sd = rows(config, IP)[D(1)], rows(config, "sudan")[D(1)]
     assert (ip["events_total"], ip["shared_events"], ip["overlapping_regions"]) == (2, 1, ["sudan"])
     assert (sd["events_total"], sd["shared_events"], sd["overlapping_regions"]) == (2, 1, [IP])
@@ -496,12 +497,13 @@ def test_shipped_indicators_yaml_states_the_defaults():
     assert IndicatorSettings.model_validate(shipped) == IndicatorSettings()
 
 
-def test_dispersion_is_day_to_day_variance(make_config):
-    """conflict_size follows docs/indicators.md, recomputed here from the daily counts: each day's deviation
-    from the mean of its trailing 7 days (n of them, at least 2), squared, times n / (n - 1), averaged over the
+def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
+    """conflict_size and the conflict tests' p-values follow docs/indicators.md, recomputed here from the daily
+    counts. The size: each day's deviation from the mean of its trailing 7 days (n of them, at least 2), squared, times n / (n - 1), averaged over the
     dispersion window (14 days ending 7 before the day in these settings); k = m^2 / (v - m), m the window's
     mean (at least 0.5); NULL when v <= m. A level that moved once inside the window counts only in the 6
-    days after the move, not as variance around the window's mean."""
+    days after the move, not as variance around the window's mean. The p-values: NB tails of the day, the
+    last 2 and 7 days, with the baseline mean's uncertainty in every window; escalation's smaller times 2."""
     config = make(make_config)
     with writer(config.settings) as con:
         run(con, "r1", datetime(2024, 3, 10))
@@ -520,6 +522,15 @@ def test_dispersion_is_day_to_day_variance(make_config):
         n = len(window)
         return (counts[d] - sum(window) / n) ** 2 * n / (n - 1)
 
+    with writer(config.settings) as con:
+        pvalues = {d: (e, de) for d, e, de in con.execute(
+            "SELECT day, escalation_p, deescalation_p FROM v_region_daily WHERE region_id = ?", [RU]).fetchall()}
+
+    def size_of_sum(n: int, mu: float, k: float | None, b: int) -> float:
+        """docs/indicators.md: an n-day sum has variance n d + n^2 d / b, d = mu + mu^2 / k a day's."""
+        daily = mu + (mu * mu / k if k else 0.0)
+        return (n * mu) ** 2 / (n * (daily - mu) + n * n * daily / b)
+
     checked = 0
     for d, _, size, expected in got:
         if expected is None:
@@ -530,5 +541,17 @@ def test_dispersion_is_day_to_day_variance(make_config):
         v = sum(devs) / len(devs)
         want = round(m * m / (v - m), 6) if v > m else None
         assert size == (pytest.approx(want, rel=1e-9) if want is not None else None), d
+        # the p-values from the counts: the baseline is the 7 days ending 7 before the day
+        base = [counts[x] for x in days if d - timedelta(days=13) <= x <= d - timedelta(days=7)]
+        mu, b = max(sum(base) / len(base), 0.5), len(base)
+        assert expected == pytest.approx(mu, rel=1e-12)
+        x1, x2 = counts[d], counts[d] + counts[d - timedelta(days=1)]
+        x7 = sum(counts[x] for x in days if d - timedelta(days=6) <= x <= d)
+        p1 = nb_upper_by_sum(x1, mu, size_of_sum(1, mu, size, b)) if x1 > mu else 1.0
+        p2 = nb_upper_by_sum(x2, 2 * mu, size_of_sum(2, mu, size, b)) if x2 > 2 * mu and x1 >= mu else 1.0
+        de = nb_lower_by_sum(x7, 7 * mu, size_of_sum(7, mu, size, b)) if x7 < 7 * mu else 1.0
+        esc, deesc = pvalues[d]
+        assert esc == pytest.approx(min(1.0, 2 * min(p1, p2)), rel=1e-6, abs=1e-15), d
+        assert deesc == pytest.approx(de, rel=1e-6, abs=1e-15), d
         checked += 1
     assert checked > 30 and any(s is not None for _, _, s, _ in got) and any(s is None for _, _, s, e in got if e)

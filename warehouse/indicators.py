@@ -142,10 +142,11 @@ def _p_values(rows: list[tuple]) -> pa.Table:
     for (region, day, x1, x2, n2, x7, n7, mu, k, nb_days, d2, dn2, d7, dn7, mu_d, k_d) in rows:
         p1 = nb_upper(x1, mu, window_size(1, mu, k, nb_days)) if x1 > mu else 1.0
         # the 2-day test also needs today at or above the expected rate (not the day after a spike)
-        p2 = (nb_upper(x2, 2 * mu, window_size(2, mu, k, nb_days)) if x2 > 2 * mu and x1 >= mu else 1.0) \
-            if n2 == 2 else 1.0
-        window = 1 if p1 <= p2 else 2
-        escalation = min(1.0, 2 * min(p1, p2))
+        if n2 == 2:  # two tests: the smaller p-value times 2
+            p2 = nb_upper(x2, 2 * mu, window_size(2, mu, k, nb_days)) if x2 > 2 * mu and x1 >= mu else 1.0
+            window, escalation = (1 if p1 <= p2 else 2), min(1.0, 2 * min(p1, p2))
+        else:  # yesterday is not evaluable: the day's test alone
+            window, escalation = 1, p1
         p7 = (nb_lower(x7, 7 * mu, window_size(7, mu, k, nb_days)) if x7 < 7 * mu else 1.0) if n7 == 7 else None
         gap = opening = None
         if mu_d is not None:  # dyadic regions only

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import math
 
-K_MAX = 1e5  # a size above this is Poisson for every count the indicators see
+# Poisson when the extra variance mu^2 / k is below this share of the mean: a size judged by itself would
+# drop real variance at large means (a mean's uncertainty gives K = b x mu, growing with mu)
+POISSON_BELOW = 1e-9
 _EPS = 1e-15
 _TINY = 1e-300
 
@@ -99,7 +101,7 @@ def nb_lower(x: float | None, mu: float | None, k: float | None) -> float | None
         return 0.0
     if mu <= 0:
         return 1.0
-    if k is None or k >= K_MAX:  # Poisson: P(X <= x) = Q(x + 1, mu)
+    if k is None or mu / k < POISSON_BELOW:  # Poisson: P(X <= x) = Q(x + 1, mu)
         return max(0.0, _gamma_pq(math.floor(x) + 1.0, mu)[1])
     return min(1.0, max(0.0, betainc(k, math.floor(x) + 1.0, k / (k + mu))))
 
@@ -112,6 +114,6 @@ def nb_upper(x: float | None, mu: float | None, k: float | None) -> float | None
         return 1.0
     if mu <= 0:
         return 0.0
-    if k is None or k >= K_MAX:  # Poisson: P(X >= x) = P(x, mu)
+    if k is None or mu / k < POISSON_BELOW:  # Poisson: P(X >= x) = P(x, mu)
         return max(0.0, _gamma_pq(math.ceil(x), mu)[0])
     return min(1.0, max(0.0, betainc(math.ceil(x), k, mu / (k + mu))))

@@ -6,8 +6,9 @@
 --   de-escalation: counted member events of cooperation (quad class 1, 2) and documents reporting dialogue;
 --   dialogue-opening: dialogue events between the two sides (CAMEO root 03-05) and documents reporting dialogue.
 -- Each item's outlet is the host of its URL (lower case, without a 'www.', 'm.', 'amp.' or 'mobile.'
--- prefix), for events and documents alike, so one outlet counts once; an item without a URL counts as its
--- publisher (lower case), and only without either as itself. corroboration = the distinct outlets among
+-- prefix), for events and documents alike, so one outlet counts once; a source that is not a URL (GDELT's
+-- "BBC Monitoring") counts as that name, an item without any as its publisher (lower case), and only
+-- without either as itself. corroboration = the distinct outlets among
 -- all relevant items.
 -- Ranking takes the best item of each outlet first (so the top rows come from distinct outlets), then by
 -- score (event num_mentions, document mentions of the region); ties broken by id so reruns agree.
@@ -66,8 +67,11 @@ cand AS (
     SELECT * FROM doc_cand WHERE relevance IS NOT NULL
 )
 SELECT *,
-       coalesce(nullif(regexp_replace(split_part(split_part(lower(url), '://', 2), '/', 1),
-                                      '^(www[0-9]*|m|amp|mobile)\.|[:?#].*$', '', 'g'), ''),
+       coalesce(CASE WHEN contains(url, '://')
+                     THEN nullif(regexp_replace(split_part(split_part(lower(url), '://', 2), '/', 1),
+                                                '^(www[0-9]*|m|amp|mobile)\.|[:?#].*$', '', 'g'), '')
+                     -- not a URL: GDELT writes the service's name ("BBC Monitoring") for its non-web sources
+                     ELSE nullif(lower(trim(url)), '') END,
                 nullif(lower(trim(publisher)), ''), item_id) AS outlet
 FROM cand;
 

@@ -3,9 +3,14 @@
 --   dyad: the two actors are on opposite sides (by actor country, or GDELT's known-group code);
 --   area: the event happens in the region's areas (action country, ADM1 code, or a box for events geocoded
 --         below country level) and, for a dyadic region, involves a party or an actor GDELT did not identify:
---         an armed actor coded without a country or known group (its CAMEO type in $armed_types: soldiers,
---         rebels, insurgents of no stated country), or no actor at all. Unidentified officials, protesters or
+--         an armed actor coded without a country or known group (one of its CAMEO type codes in $armed_types:
+--         soldiers, rebels, insurgents of no stated country; the code is read in 3-letter blocks, so GOVMIL
+--         and catSEP are armed too), or no actor at all. Unidentified officials, protesters or
 --         civilians (most often the place's own domestic actors) and a third state acting alone do not join.
+-- An actor code's 3-letter blocks (country or ethnic/religious prefix, then types: GOVMIL -> [GOV, MIL]).
+CREATE OR REPLACE TEMP MACRO actor_blocks(code) AS
+    [substr(code, 1, 3), substr(code, 4, 3), substr(code, 7, 3), substr(code, 10, 3), substr(code, 13, 3)];
+
 DELETE FROM event_regions WHERE day IN (SELECT day FROM ind_days);
 
 INSERT INTO event_regions
@@ -45,9 +50,9 @@ j AS (
            m.side1 IS NOT NULL AND m.side2 IS NOT NULL AND m.side1 <> m.side2 AS via_dyad,
            m.in_area AND (r.type = 'internal' OR m.side1 IS NOT NULL OR m.side2 IS NOT NULL
                           OR (ev.actor1_iso3 IS NULL AND ev.actor1_group IS NULL
-                              AND left(ev.actor1_code, 3) IN (SELECT unnest($armed_types)))
+                              AND list_has_any(actor_blocks(ev.actor1_code), $armed_types))
                           OR (ev.actor2_iso3 IS NULL AND ev.actor2_group IS NULL
-                              AND left(ev.actor2_code, 3) IN (SELECT unnest($armed_types)))
+                              AND list_has_any(actor_blocks(ev.actor2_code), $armed_types))
                           OR (ev.actor1_code IS NULL AND ev.actor2_code IS NULL)) AS via_area
     FROM m
     JOIN ind_regions r ON r.region_id = m.region_id
