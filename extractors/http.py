@@ -1,4 +1,4 @@
-"""The one HTTP client setup: timeouts, User-Agent, retries, size cap.
+"""The one HTTP client setup: timeouts, User-Agent, retries, size cap, download deadline.
 
 Every source goes through `fetch`, so politeness (backoff, Retry-After,
 conditional GET) and safety (body cap) are decided in one place.
@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 import requests
+import urllib3
 from requests.structures import CaseInsensitiveDict
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
@@ -73,18 +74,34 @@ def session(http: HttpSettings) -> requests.Session:
     return s
 
 
-def _read_capped(resp: requests.Response, max_bytes: int) -> bytes:
+def _read_capped(resp: requests.Response, max_bytes: int, deadline: float, max_seconds: float) -> bytes:
+    """The body, decoded, refused past `max_bytes` or past `deadline` (time.monotonic()).
+
+    Read with read1 (whatever has arrived, up to a chunk) rather than iter_content, whose reads wait for a
+    full chunk: a server dripping a byte at a time would otherwise hold a read for as long as it likes
+    while never tripping the read timeout. The deadline is then checked after every arrival.
+    """
     declared = resp.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"body too large: Content-Length {declared} > limit {max_bytes} bytes", resp.status_code)
     chunks: list[bytes] = []
     total = 0
-    for chunk in resp.iter_content(64 * 1024):
+    while True:
+        try:
+            chunk = resp.raw.read1(64 * 1024, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as exc:  # the same errors iter_content would raise
+            raise requests.exceptions.ReadTimeout(str(exc)) from exc
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError, OSError) as exc:
+            raise requests.exceptions.ConnectionError(str(exc)) from exc
+        if not chunk:
+            return b"".join(chunks)
         total += len(chunk)
         if total > max_bytes:
             raise FetchError(f"body too large: more than {max_bytes} bytes", resp.status_code)
         chunks.append(chunk)
-    return b"".join(chunks)
+        if time.monotonic() > deadline:
+            raise FetchError(f"download too slow: {total} bytes in {max_seconds:g}s, not finished "
+                             "(http.max_seconds)", resp.status_code)
 
 
 def connection_problem(exc: Exception) -> str:
@@ -193,11 +210,12 @@ def fetch(
     def once(sess: requests.Session) -> HttpResult:
         nonlocal attempts
         attempts += 1
+        deadline = time.monotonic() + http.max_seconds
         with _open(sess, url, http, headers) as resp:
             if resp.status_code == 304:
                 return HttpResult(url, 304, b"", CaseInsensitiveDict(resp.headers), attempts)
             with _network_errors(http):
-                body = _read_capped(resp, http.max_bytes)
+                body = _read_capped(resp, http.max_bytes, deadline, http.max_seconds)
             return HttpResult(resp.url, resp.status_code, body, CaseInsensitiveDict(resp.headers), attempts)
 
     with _session_for(http, sess) as s:
@@ -221,12 +239,13 @@ def fetch_tail(
     headers = {"Range": f"bytes=-{int(nbytes)}", "Accept-Encoding": "identity"}
 
     def once(sess: requests.Session) -> tuple[bytes, int | None] | None:
+        deadline = time.monotonic() + http.max_seconds
         with _open(sess, url, http, headers) as resp:
             if resp.status_code != 206:
                 return None
             m = re.match(r"bytes\s+\d+-\d+/(\d+)", resp.headers.get("Content-Range", ""))
             with _network_errors(http):
-                body = _read_capped(resp, min(http.max_bytes, int(nbytes) + 1024))
+                body = _read_capped(resp, min(http.max_bytes, int(nbytes) + 1024), deadline, http.max_seconds)
             return body, int(m.group(1)) if m else None
 
     with _session_for(http, sess) as s:

@@ -123,6 +123,15 @@ def test_fetch_tasks_retry_with_backoff_and_never_use_the_pool(dagbag):
         assert fetch.task_id in load.upstream_task_ids
 
 
+def test_every_task_has_an_execution_timeout(dagbag):
+    from datetime import timedelta
+
+    for dag_id in DAG_IDS:
+        for t in dagbag.get_dag(dag_id).tasks:
+            assert t.execution_timeout is not None and t.execution_timeout <= timedelta(hours=1), (dag_id, t.task_id)
+    assert dagbag.get_dag("tracktwo_ingest_feeds").get_task("fetch").execution_timeout == timedelta(minutes=30)
+
+
 def test_warehouse_tasks_share_the_one_slot_pool(dagbag):
     for dag_id, task_ids in WAREHOUSE_TASKS.items():
         for task_id in task_ids:

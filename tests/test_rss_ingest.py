@@ -249,3 +249,44 @@ def test_one_story_per_canonical_url_with_aliases(httpserver, make_config):
     assert q(config, "SELECT count(*) FROM documents")[0][0] == 2
     assert sorted(k for (k,) in q(config, "SELECT item_key FROM document_aliases")) == [
         "https://front.example.org/story/77#10", "https://front.example.org/story/77#20"]
+
+
+def test_a_dripping_server_is_cut_off_by_the_download_deadline(httpserver, make_config):
+    """A byte every 0.1 s never trips read_timeout; http.max_seconds ends the download, the failure says why
+    and the other source still loads."""
+    def drip(req):
+        def body():
+            for _ in range(80):
+                yield b" "
+                time.sleep(0.1)
+            yield fixture_bytes("rss1.xml")
+        return Response(body(), content_type=RSS)
+
+    httpserver.expect_request("/good").respond_with_data(fixture_bytes("rss2.xml"), content_type=RSS)
+    httpserver.expect_request("/drip").respond_with_handler(drip)
+    # the deadline set on the source itself (over the http block's 300 s)
+    config = make_config([rss_source("s-good", httpserver.url_for("/good")),
+                          rss_source("s-drip", httpserver.url_for("/drip"), max_seconds=1)],
+                         http={"read_timeout": 2, "retries": 0})
+    assert config.http.max_seconds == 300 and config.http_for(config.source("s-drip")).max_seconds == 1
+    runs = {r.source_id: r for r in ingest(config)}
+    assert runs["s-good"].status == "ok" and runs["s-good"].items_new == 3
+    assert runs["s-drip"].status == "failed"
+    assert "download too slow" in runs["s-drip"].error and "http.max_seconds" in runs["s-drip"].error
+    got = int(runs["s-drip"].error.split("download too slow: ")[1].split(" bytes")[0])
+    assert 0 < got < 80  # cut off mid-drip, not read to the end
+
+
+def test_gzip_encoded_feed_is_decoded_and_a_gzip_bomb_is_capped(httpserver, make_config):
+    import gzip
+
+    httpserver.expect_request("/gz").respond_with_data(gzip.compress(fixture_bytes("rss2.xml")), content_type=RSS,
+                                                       headers={"Content-Encoding": "gzip"})
+    bomb = gzip.compress(b"<rss>" + b" " * 50_000_000)  # about 50 KB on the wire, 50 MB decoded
+    httpserver.expect_request("/bomb").respond_with_data(bomb, content_type=RSS, headers={"Content-Encoding": "gzip"})
+    config = make_config([rss_source("s-gz", httpserver.url_for("/gz")), rss_source("s-bomb", httpserver.url_for("/bomb"))],
+                         http={"max_bytes": 1_000_000, "retries": 0})
+    runs = {r.source_id: r for r in ingest(config)}
+    assert runs["s-gz"].status == "ok" and runs["s-gz"].items_new == 3
+    assert runs["s-bomb"].status == "failed" and "too large" in runs["s-bomb"].error
+    assert len(bomb) < 1_000_000  # the wire size is under the cap: only the decoded size can catch it

@@ -66,6 +66,9 @@ def _retry_delay(default: float) -> timedelta:
 # A failed fetch is retried with exponential backoff (base delay, then 2x, ...);
 # TRACKTWO_AIRFLOW_RETRY_DELAY (seconds) shortens it for tests and local trials.
 FETCH_TASK_ARGS: dict[str, Any] = {
+    # one source's fetch: each response is bounded by http.max_seconds (300 s); a GDELT catch-up lands up to
+    # max_files_per_run files, and a killed fetch loses nothing (landing is written file by file)
+    "execution_timeout": timedelta(minutes=30),
     "retries": 2,
     "retry_delay": _retry_delay(60),
     "retry_exponential_backoff": 2.0,
@@ -74,6 +77,7 @@ FETCH_TASK_ARGS: dict[str, Any] = {
 
 # Warehouse tasks wait in the one-slot pool; a retry covers a CLI user holding the lock.
 WAREHOUSE_TASK_ARGS: dict[str, Any] = {
+    "execution_timeout": timedelta(hours=1),  # a full indicator run on 10 M events takes seconds
     "pool": DUCKDB_POOL,
     "pool_slots": 1,
     "retries": 2,
@@ -138,6 +142,7 @@ def notify_failure(context: dict[str, Any]) -> None:
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": OWNER,
+    "execution_timeout": timedelta(hours=1),  # no task may hang forever (tasks with their own args set less)
     "retries": 1,
     "retry_delay": _retry_delay(120),
     "on_failure_callback": notify_failure,

@@ -27,6 +27,8 @@ class HttpSettings(BaseModel):
     user_agent: str = "tracktwo/0.1 (+https://github.com/tracktwo/tracktwo; conflict-monitoring research)"
     connect_timeout: float = Field(10.0, gt=0)
     read_timeout: float = Field(30.0, gt=0)
+    # the whole download of one response: a server that drips a byte now and then never hits read_timeout
+    max_seconds: float = Field(300.0, gt=0)
     max_bytes: int = Field(20_000_000, gt=0)
     retries: int = Field(3, ge=0, le=10)
     backoff_base: float = Field(1.0, ge=0)
@@ -43,6 +45,7 @@ class SourceBase(BaseModel):
     kind: str
     url: str
     enabled: bool = True
+    max_seconds: float | None = Field(None, gt=0)  # this source's download deadline, over http.max_seconds
     publisher: str | None = None
     perspective: str = "international"
     license: str | None = None
@@ -320,6 +323,12 @@ class Config:
     @property
     def http(self) -> HttpSettings:
         return self._sources_file.http
+
+    def http_for(self, source: SourceBase) -> HttpSettings:
+        """The HTTP settings a source's fetches use: the http block with the source's own deadline, if set."""
+        if source.max_seconds is None:
+            return self.http
+        return self.http.model_copy(update={"max_seconds": source.max_seconds})
 
     @property
     def sources(self) -> list[SourceBase]:

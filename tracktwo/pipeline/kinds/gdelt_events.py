@@ -10,7 +10,7 @@ from warehouse.events import load_gdelt
 
 
 def extract(source: GdeltSource, config: Config) -> list[FetchRecord]:
-    return fetch_new_files(source, config.http, Landing(config.settings.data_dir))
+    return fetch_new_files(source, config.http_for(source), Landing(config.settings.data_dir))
 
 
 KIND = SourceKind(

@@ -11,7 +11,7 @@ from warehouse.documents import load_feed
 
 def extract(source: RssSource, config: Config) -> list[FetchRecord]:
     data = config.settings.data_dir
-    return [fetch_to_landing(source, config.http, Landing(data), HttpState(data))]
+    return [fetch_to_landing(source, config.http_for(source), Landing(data), HttpState(data))]
 
 
 KIND = SourceKind(
