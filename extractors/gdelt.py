@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import re
 import zipfile
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Iterator, Literal
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 
@@ -76,6 +77,7 @@ READ_CSV_PARAMS: dict[str, object] = {
 }
 
 _TS = re.compile(r"/(\d{14})\.export\.csv\.zip$", re.IGNORECASE)
+log = logging.getLogger("tracktwo.gdelt")
 
 
 class GdeltSource(SourceBase):
@@ -119,12 +121,37 @@ def file_timestamp(url: str) -> datetime | None:
         return None
 
 
+def _on_listing_host(url: str, base_url: str) -> str | None:
+    """The entry's URL if it is a file on the listing's own host (and port), else None: a listing must not
+    point the fetcher at another machine (a forged entry naming 127.0.0.1 or an internal address). A plain
+    http entry of an https listing is fetched over https (GDELT's listings name http URLs)."""
+    entry, base = urlsplit(url), urlsplit(base_url)
+    if entry.scheme not in ("http", "https") or entry.query or entry.fragment or entry.username or entry.password:
+        return None
+    if (entry.hostname or "").lower() != (base.hostname or "").lower():
+        return None
+    default = {"http": 80, "https": 443}
+    if (entry.port or default[entry.scheme]) != (base.port or default.get(base.scheme, 0)):
+        if not (entry.scheme == "http" and base.scheme == "https" and entry.port is None and base.port is None):
+            return None
+    if base.scheme == "https" and entry.scheme == "http":
+        return urlunsplit(("https", base.netloc, entry.path, "", ""))
+    return url
+
+
 def parse_listing_line(line: str, base_url: str | None = None) -> ListedFile | None:
-    """`<bytes> <md5> <url>`; a relative URL (the offline demo's) is resolved against the listing's."""
+    """`<bytes> <md5> <url>`; a relative URL (the offline demo's) is resolved against the listing's, and an
+    entry on another host than the listing's is ignored (logged)."""
     parts = line.strip().split()
     if len(parts) != 3 or not parts[0].isdigit() or not re.fullmatch(r"[0-9a-fA-F]{32}", parts[1]):
         return None
     url = urljoin(base_url, parts[2]) if base_url else parts[2]
+    if base_url:
+        checked = _on_listing_host(url, base_url)
+        if checked is None:
+            log.warning("GDELT listing %s: entry not on the listing's host, ignored: %.200r", base_url, parts[2])
+            return None
+        url = checked
     return ListedFile(int(parts[0]), parts[1].lower(), url)
 
 

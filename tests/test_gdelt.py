@@ -31,6 +31,7 @@ class FakeGdelt:
         self.ranges = True  # serve Range requests on the listings, as GDELT's storage does
         self.history: list[str] = []  # older lines of masterfilelist.txt (other files, years back)
         self.requests: list[str] = []
+        self.extra_latest: list[str] = []  # raw lines appended to lastupdate.txt (forged entries)
         self.range_bytes: list[int] = []  # bytes sent for each masterfilelist.txt request
         httpserver.expect_request(re.compile(r"^/gdeltv2/.*")).respond_with_handler(self._handle)
 
@@ -64,7 +65,8 @@ class FakeGdelt:
         name = request.path.rsplit("/", 1)[-1]
         self.requests.append(name)
         if name == "lastupdate.txt":
-            return Response(self._lines(self.listed[-self.latest_count:]), content_type="text/plain")
+            return Response(self._lines(self.listed[-self.latest_count:]) + "".join(self.extra_latest),
+                            content_type="text/plain")
         if name == "masterfilelist.txt" and self.master_available:
             data = ("".join(self.history) + self._lines(self.listed)).encode()
             resp = Response(data, content_type="text/plain")
@@ -513,3 +515,46 @@ def test_zip_bomb_stops_at_the_unzipped_cap_and_leftovers_are_swept(httpserver, 
     assert run.status == "failed" and "over the limit of 100,000" in run.error
     assert q(config, "SELECT count(*) FROM events")[0][0] == 0
     assert list((config.settings.data_dir / "tmp").iterdir()) == []  # the partial file and the leftover are gone
+
+
+def test_listing_entries_off_the_listing_host_are_never_fetched(httpserver, make_config):
+    """A forged lastupdate.txt cannot point the fetcher elsewhere: an entry on another host or port, or one
+    whose file name only appears in a query string, is ignored; the genuine entry loads."""
+    from pytest_httpserver import HTTPServer
+
+    other = HTTPServer(host="127.0.0.1", port=0)  # "another machine": its own port
+    other.expect_request(re.compile(".*")).respond_with_data("secret", content_type="application/zip")
+    other.start()
+    try:
+        ts = "20261102120000"
+        fake = FakeGdelt(httpserver)
+        fake.add(ts, zip_export(export_line(GLOBALEVENTID=1, SQLDATE="20261102", DATEADDED=ts) + "\n", ts))
+        fake.extra_latest = [
+            f"6 {'a' * 32} {other.url_for('/gdeltv2/20261102121500.export.CSV.zip')}\n",
+            f"6 {'b' * 32} {fake.url('secret.txt')}?/20261102123000.export.CSV.zip\n",
+            f"6 {'c' * 32} {fake.url('x.zip')}#/20261102124500.export.CSV.zip\n",
+        ]
+        config = make_config([gdelt_source(fake.lastupdate_url)])
+        ingest(config)
+        assert other.log == []  # nothing was asked of the other host
+    finally:
+        other.stop()
+    assert fake.downloads() == [f"{ts}.export.CSV.zip"] and "secret.txt" not in fake.requests
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 1
+    assert q(config, "SELECT count(*) FROM ingest_runs WHERE kind = 'gdelt_events' AND status <> 'not_modified' "
+                     "AND url LIKE '%export.CSV.zip'")[0][0] == 1
+
+
+def test_listing_host_rule():
+    from extractors.gdelt import parse_listing_line
+
+    base = "https://data.gdeltproject.org/gdeltv2/lastupdate.txt"
+    md5 = "0" * 32
+    ok = parse_listing_line(f"1 {md5} http://data.gdeltproject.org/gdeltv2/20191024143000.export.CSV.zip", base)
+    assert ok is not None and ok.url == "https://data.gdeltproject.org/gdeltv2/20191024143000.export.CSV.zip"
+    for url in ("http://127.0.0.1:8702/gdeltv2/20191024143000.export.CSV.zip",
+                "http://data.gdeltproject.org:8080/gdeltv2/20191024143000.export.CSV.zip",
+                "http://evil.example/gdeltv2/20191024143000.export.CSV.zip",
+                "http://user:pw@data.gdeltproject.org/gdeltv2/20191024143000.export.CSV.zip",
+                "ftp://data.gdeltproject.org/gdeltv2/20191024143000.export.CSV.zip"):
+        assert parse_listing_line(f"1 {md5} {url}", base) is None, url
