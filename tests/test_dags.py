@@ -308,3 +308,46 @@ def test_indicators_end_to_end(dagbag, httpserver, run_env):
     assert task_states(dr)[("compute", -1)] == "success", f"after {time.time() - start:.1f}s"
     rows = q(config, "SELECT count(*), coalesce(sum(documents), 0) FROM region_daily")[0]
     assert rows[0] > 0 and rows[1] > 0
+
+
+def test_failure_notice_never_logs_the_smtp_password_a_server_echoes(dagbag, caplog, monkeypatch):
+    """An SMTP server that echoes the credentials in its refusal, and a task error that contains the password:
+    neither the password nor the base64 forms AUTH sends it in reach the log."""
+    import base64
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    from tracktwo import airflow as wiring
+
+    password = "s3cret-Echo-Pa55"
+    forms = [password, base64.b64encode(password.encode()).decode(),
+             base64.b64encode(f"\0tracktwo\0{password}".encode()).decode()]
+
+    def echo(server, session, envelope, mechanism, auth_data):
+        said = auth_data.password.decode() if isinstance(auth_data, LoginPassword) else repr(auth_data)
+        return AuthResult(success=False, handled=False,
+                          message=f"535 5.7.8 bad credentials {said} {forms[1]} {forms[2]}")
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ctl = Controller(_Inbox(), hostname="127.0.0.1", port=port, authenticator=echo, auth_require_tls=False)
+    ctl.start()
+    try:
+        for var, value in {"TRACKTWO_SMTP_HOST": "127.0.0.1", "TRACKTWO_SMTP_PORT": str(port),
+                           "TRACKTWO_SMTP_USER": "tracktwo", "TRACKTWO_SMTP_PASSWORD": password,
+                           "TRACKTWO_ALERT_EMAIL": "ops@example.org"}.items():
+            monkeypatch.setenv(var, value)
+        for var in ("TRACKTWO_SMTP_STARTTLS", "TRACKTWO_SMTP_SSL", "TRACKTWO_SMTP_CA_FILE"):
+            monkeypatch.delenv(var, raising=False)
+        caplog.set_level("DEBUG")
+        wiring.notify_failure({"exception": RuntimeError(f"connect failed for tracktwo:{password}")})
+    finally:
+        ctl.stop()
+    ours = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records if not r.name.startswith("mail.log"))
+    assert "tracktwo task failed" in ours and "not delivered" in ours  # the refusal is reported ...
+    assert "535 5.7.8 bad credentials *** *** ***" in ours  # ... with what the server echoed, scrubbed
+    for secret in forms:
+        assert secret not in ours  # ... without the secret in any form
