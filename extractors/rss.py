@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -71,6 +72,35 @@ def _hash(*parts: object) -> str:
     return h.hexdigest()
 
 
+_XML_ENCODING = re.compile(rb"""^\s*(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
+
+
+def repair_utf8(body: bytes, content_type: str | None = None) -> tuple[bytes, int]:
+    """A UTF-8 feed (declared so, or undeclared: XML's default) with invalid bytes, with only those bytes
+    replaced (U+FFFD) and the count of replacements. feedparser, given such a body, falls back to a
+    single-byte encoding for the whole document: one bad byte would turn every Cyrillic or Arabic title into
+    mojibake. Bodies in another declared encoding, or valid UTF-8, come back unchanged."""
+    declared = None
+    m = _CHARSET.search(content_type or "")
+    if m:
+        declared = m.group(1)
+    else:
+        m = _XML_ENCODING.match(body[:1024])
+        if m:
+            declared = m.group(1).decode("ascii")
+        elif body[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a UTF-16 byte order mark
+            return body, 0
+    if declared is not None and declared.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return body, 0
+    try:
+        body.decode("utf-8")
+        return body, 0
+    except UnicodeDecodeError:
+        text = body.decode("utf-8", errors="replace")
+        return text.encode("utf-8"), text.count("\ufffd") - body.count("\ufffd".encode())
+
+
 def parse_feed(body: bytes, url: str | None = None, content_type: str | None = None) -> ParsedFeed:
     """Bytes to items; raises FeedError when nothing usable comes out.
 
@@ -80,10 +110,14 @@ def parse_feed(body: bytes, url: str | None = None, content_type: str | None = N
     if not body.strip():
         raise FeedError("empty body")
     headers = {"content-location": url or "", "content-type": content_type} if content_type else None
+    body, replaced = repair_utf8(body, content_type)
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
-    warning = None
+    problems = []
+    if replaced:
+        problems.append(f"{replaced} invalid UTF-8 byte sequence{'s' if replaced > 1 else ''} replaced")
     if parsed.get("bozo"):
-        warning = f"malformed feed: {parsed.get('bozo_exception')}"
+        problems.append(f"malformed feed: {parsed.get('bozo_exception')}")
+    warning = "; ".join(problems) or None
     feed_lang = parsed.feed.get("language")
     items: list[FeedItem] = []
     for e in parsed.entries:

@@ -290,3 +290,20 @@ def test_gzip_encoded_feed_is_decoded_and_a_gzip_bomb_is_capped(httpserver, make
     assert runs["s-gz"].status == "ok" and runs["s-gz"].items_new == 3
     assert runs["s-bomb"].status == "failed" and "too large" in runs["s-bomb"].error
     assert len(bomb) < 1_000_000  # the wire size is under the cap: only the decoded size can catch it
+
+
+def test_one_invalid_byte_garbles_only_itself(httpserver, make_config):
+    """A UTF-8 feed with one invalid byte: that byte becomes U+FFFD, every other title stays Cyrillic, and the
+    run says so in its warning (feedparser alone would decode the whole feed as a single-byte encoding)."""
+    items = "".join(f"<item><title>Обстрел Харькова {i}</title><link>https://kyiv.example.org/{i}</link></item>"
+                    for i in range(3))
+    feed = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Лента</title>{items}</channel></rss>'
+    body = feed.encode()
+    cut = body.index("Обстрел Харькова 1".encode()) + len("Об".encode())
+    body = body[:cut] + b"\xff" + body[cut:]
+    httpserver.expect_request("/bad-byte").respond_with_data(body, content_type=RSS)
+    config = make_config([rss_source("s-bad", httpserver.url_for("/bad-byte"))])
+    (run,) = ingest(config)
+    assert run.status == "ok" and "1 invalid UTF-8 byte sequence replaced" in run.warning
+    titles = sorted(t for (t,) in q(config, "SELECT title FROM documents"))
+    assert titles == sorted(["Обстрел Харькова 0", "Об\ufffdстрел Харькова 1", "Обстрел Харькова 2"])
