@@ -276,6 +276,8 @@ def fetch_export(source: GdeltSource, http: HttpSettings, landing: Landing, list
         res = fetch(listed.url, http, sess=sess)
         rec.http_status, rec.attempts = res.status, res.attempts
         rec.content_type = res.headers.get("Content-Type")
+        if res.redirects:  # the whole chain, the last URL the one that answered
+            rec.extra["redirects"] = res.redirects
         body = res.body
         check_export(body, listed)
         rec.status = "ok"

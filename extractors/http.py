@@ -7,12 +7,15 @@ conditional GET) and safety (body cap) are decided in one place.
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import re
+import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
@@ -44,6 +47,7 @@ class HttpResult:
     body: bytes
     headers: CaseInsensitiveDict = field(default_factory=CaseInsensitiveDict)  # header names in any case
     attempts: int = 1
+    redirects: list[str] = field(default_factory=list)  # the URLs redirected to, in order (the last one answered)
 
     @property
     def not_modified(self) -> bool:
@@ -146,10 +150,60 @@ def _session_for(http: HttpSettings, sess: requests.Session | None) -> Iterator[
         own.close()
 
 
+def _private(host: str, resolve: Callable[..., list] = socket.getaddrinfo) -> str | None:
+    """The first loopback, private, link-local or otherwise non-public address `host` resolves to, or None."""
+    try:
+        infos = resolve(host, None)
+    except (OSError, UnicodeError):
+        return None  # unresolvable: the request itself will fail and say so
+    for info in infos:
+        ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not ip.is_global:
+            return str(ip)
+    return None
+
+
+def refused_redirect(origin: str, target: str, resolve: Callable[..., list] = socket.getaddrinfo) -> str | None:
+    """Why a redirect from the configured URL's chain to `target` is not followed, or None to follow it.
+
+    Only http(s); and never into loopback, private or link-local space unless the configured URL is there
+    itself (a local test server, an intranet mirror): a public feed must not be able to point tracktwo at
+    the machine it runs on or at its network (the landed body would carry what it found there)."""
+    parts = urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"only http(s) URLs are followed, not {parts.scheme or 'a relative URL'}"
+    if parts.username or parts.password:
+        return "a URL with credentials"
+    origin_host = urlsplit(origin).hostname or ""
+    if _private(origin_host, resolve) is not None:
+        return None
+    where = _private(parts.hostname, resolve)
+    return f"{parts.hostname} is a non-public address ({where})" if where else None
+
+
 def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[str, str] | None = None) -> requests.Response:
-    """One streamed GET, classified: 429/5xx/timeouts are retryable, other 4xx are final."""
-    with _network_errors(http):
-        resp = sess.get(url, headers=headers or {}, timeout=(http.connect_timeout, http.read_timeout), stream=True)
+    """One streamed GET, classified: 429/5xx/timeouts are retryable, other 4xx are final. Redirects are
+    followed here, not by requests, so each hop is checked (refused_redirect) and counted (max_redirects);
+    the URLs followed are on the response as `tracktwo_redirects`."""
+    chain: list[str] = []
+    current = url
+    while True:
+        with _network_errors(http):
+            resp = sess.get(current, headers=headers or {}, timeout=(http.connect_timeout, http.read_timeout),
+                            stream=True, allow_redirects=False)
+        if not (resp.is_redirect and resp.headers.get("Location")):
+            break
+        target = urljoin(current, resp.headers["Location"])
+        status = resp.status_code
+        resp.close()
+        if len(chain) >= http.max_redirects:
+            raise FetchError(f"too many redirects (more than {http.max_redirects}), last to {target[:300]}", status)
+        why = refused_redirect(url, target)
+        if why:
+            raise FetchError(f"redirect to {target[:300]} refused: {why}", status)
+        chain.append(target)
+        current = target
+    resp.tracktwo_redirects = chain  # type: ignore[attr-defined]
     status = resp.status_code
     if status == 429 or status >= 500:
         wait = parse_retry_after(resp.headers.get("Retry-After")) if status == 429 else None
@@ -213,10 +267,12 @@ def fetch(
         deadline = time.monotonic() + http.max_seconds
         with _open(sess, url, http, headers) as resp:
             if resp.status_code == 304:
-                return HttpResult(url, 304, b"", CaseInsensitiveDict(resp.headers), attempts)
+                return HttpResult(url, 304, b"", CaseInsensitiveDict(resp.headers), attempts,
+                                  list(resp.tracktwo_redirects))
             with _network_errors(http):
                 body = _read_capped(resp, http.max_bytes, deadline, http.max_seconds)
-            return HttpResult(resp.url, resp.status_code, body, CaseInsensitiveDict(resp.headers), attempts)
+            return HttpResult(resp.url, resp.status_code, body, CaseInsensitiveDict(resp.headers), attempts,
+                              list(resp.tracktwo_redirects))
 
     with _session_for(http, sess) as s:
         return _with_retries(lambda: once(s), http, sleep)

@@ -164,6 +164,8 @@ def fetch_to_landing(source: RssSource, http: HttpSettings, landing: Landing, st
         rec.etag = res.headers.get("ETag")
         rec.last_modified = res.headers.get("Last-Modified")
         rec.content_type = res.headers.get("Content-Type")
+        if res.redirects:  # the whole chain, the last URL the one that answered
+            rec.extra["redirects"] = res.redirects
         if res.not_modified:
             rec.status = "not_modified"
         else:
@@ -172,7 +174,7 @@ def fetch_to_landing(source: RssSource, http: HttpSettings, landing: Landing, st
                 parsed = parse_feed(body, source.url, rec.content_type)
                 rec.status = "ok"
                 rec.warning = parsed.warning
-                rec.extra = {"items": len(parsed.items)}
+                rec.extra["items"] = len(parsed.items)
             except FeedError as exc:
                 rec.error = str(exc)
     except FetchError as exc:

@@ -307,3 +307,50 @@ def test_one_invalid_byte_garbles_only_itself(httpserver, make_config):
     assert run.status == "ok" and "1 invalid UTF-8 byte sequence replaced" in run.warning
     titles = sorted(t for (t,) in q(config, "SELECT title FROM documents"))
     assert titles == sorted(["Обстрел Харькова 0", "Об\ufffdстрел Харькова 1", "Обстрел Харькова 2"])
+
+
+def test_redirects_are_followed_checked_and_recorded(httpserver, make_config):
+    """A redirect chain is followed by hand: the whole chain is in the fetch record; a loop stops at
+    max_redirects, a redirect to a non-http scheme is refused, and neither lands a body."""
+    from extractors.landing import Landing
+
+    httpserver.expect_request("/moved").respond_with_data("", status=301, headers={"Location": "/moved-again"})
+    httpserver.expect_request("/moved-again").respond_with_data("", status=302,
+                                                                headers={"Location": httpserver.url_for("/feed")})
+    httpserver.expect_request("/feed").respond_with_data(fixture_bytes("rss2.xml"), content_type=RSS)
+    httpserver.expect_request("/loop").respond_with_data("", status=302, headers={"Location": "/loop"})
+    httpserver.expect_request("/file").respond_with_data("", status=302, headers={"Location": "file:///etc/passwd"})
+    config = make_config([rss_source("s-moved", httpserver.url_for("/moved")),
+                          rss_source("s-loop", httpserver.url_for("/loop")),
+                          rss_source("s-file", httpserver.url_for("/file"))],
+                         http={"max_redirects": 3, "retries": 0})
+    runs = {r.source_id: r for r in ingest(config)}
+    assert runs["s-moved"].status == "ok" and runs["s-moved"].items_new == 3
+    assert runs["s-loop"].status == "failed" and "too many redirects (more than 3)" in runs["s-loop"].error
+    assert runs["s-file"].status == "failed" and "only http(s) URLs are followed, not file" in runs["s-file"].error
+    records = {r.source_id: r for r in Landing(config.settings.data_dir).records()}
+    assert records["s-moved"].url == httpserver.url_for("/moved")
+    assert records["s-moved"].extra["redirects"] == [httpserver.url_for("/moved-again"), httpserver.url_for("/feed")]
+    assert records["s-loop"].body_file is None and records["s-file"].body_file is None
+    assert httpserver.log and sum(1 for req, _ in httpserver.log if req.path == "/loop") == 4  # 1 + 3 redirects
+
+
+def test_redirect_into_a_private_network_is_refused():
+    """From a public feed, no hop may land on loopback, private or link-local addresses (the resolver is
+    stubbed: no network); a feed configured on such an address itself may redirect within it."""
+    from extractors.http import refused_redirect
+
+    table = {"feeds.example.org": "93.184.216.34", "cdn.example.net": "151.101.1.1", "intranet.example": "10.0.0.5",
+             "metadata.example": "169.254.169.254", "127.0.0.1": "127.0.0.1", "::1": "::1"}
+
+    def resolve(host, port):
+        return [(None, None, None, "", (table[host], 0))]
+
+    public = "https://feeds.example.org/rss.xml"
+    assert refused_redirect(public, "https://cdn.example.net/rss.xml", resolve) is None
+    assert "non-public address (10.0.0.5)" in refused_redirect(public, "http://intranet.example/x", resolve)
+    assert "169.254.169.254" in refused_redirect(public, "http://metadata.example/latest/meta-data", resolve)
+    assert "127.0.0.1" in refused_redirect(public, "http://127.0.0.1:8702/secret.txt", resolve)
+    assert "::1" in refused_redirect(public, "http://[::1]/", resolve)
+    assert "credentials" in refused_redirect(public, "https://u:p@cdn.example.net/", resolve)
+    assert refused_redirect("http://127.0.0.1:8000/feed.xml", "http://127.0.0.1:9000/other.xml", resolve) is None

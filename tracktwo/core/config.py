@@ -29,6 +29,7 @@ class HttpSettings(BaseModel):
     read_timeout: float = Field(30.0, gt=0)
     # the whole download of one response: a server that drips a byte now and then never hits read_timeout
     max_seconds: float = Field(300.0, gt=0)
+    max_redirects: int = Field(5, ge=0, le=20)  # followed by hand: only http(s), never into a private network
     max_bytes: int = Field(20_000_000, gt=0)
     retries: int = Field(3, ge=0, le=10)
     backoff_base: float = Field(1.0, ge=0)
