@@ -138,3 +138,30 @@ def test_latin1_byte_and_duplicate_keys_are_config_errors(tmp_path, capsys):
     rc = main(["--config-dir", str(cfg), "--data-dir", str(tmp_path / "data"), "ingest"])
     err = capsys.readouterr().err
     assert rc == 2 and "duplicate key 'enabled'" in err and "line 6" in err
+
+
+def test_too_many_sources_is_a_clear_error(tmp_path):
+    from tracktwo.core.config import MAX_SOURCES
+
+    lines = ["sources:"] + [f"  - {{id: s{i}, kind: rss, url: 'https://example.org/{i}.xml'}}"
+                            for i in range(MAX_SOURCES + 1)]
+    config = _config(tmp_path, "\n".join(lines) + "\n")
+    with pytest.raises(ConfigError, match=r"5,001 sources; at most 5,000"):
+        config.sources
+
+
+def test_many_sources_mirror_in_one_bulk_insert(make_config):
+    """4,000 sources (under the cap) mirror into the `sources` table whole, and a second sync writes nothing."""
+    from warehouse.db import writer
+    from warehouse.load import sync_reference
+
+    config = make_config([{"id": f"s{i}", "kind": "rss", "url": f"https://example.org/{i}.xml",
+                           "publisher": f"P{i}", "license": "CC0"} for i in range(4000)])
+    with writer(config.settings) as con:
+        sync_reference(con, config)
+        got = con.execute("SELECT count(*), count(DISTINCT source_id), min(publisher), bool_and(enabled) FROM sources").fetchone()
+        assert got == (4000, 4000, "P0", True)
+        assert con.execute("SELECT url, license FROM sources WHERE source_id = 's3999'").fetchone() == (
+            "https://example.org/3999.xml", "CC0")
+        sync_reference(con, config)
+        assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 4000

@@ -354,3 +354,16 @@ def test_redirect_into_a_private_network_is_refused():
     assert "::1" in refused_redirect(public, "http://[::1]/", resolve)
     assert "credentials" in refused_redirect(public, "https://u:p@cdn.example.net/", resolve)
     assert refused_redirect("http://127.0.0.1:8000/feed.xml", "http://127.0.0.1:9000/other.xml", resolve) is None
+
+
+def test_a_feed_beyond_max_items_is_refused(httpserver, make_config):
+    items = "".join(f"<item><title>Item {i}</title><link>https://example.org/{i}</link></item>" for i in range(12))
+    httpserver.expect_request("/huge").respond_with_data(f'<rss version="2.0"><channel>{items}</channel></rss>',
+                                                         content_type=RSS)
+    httpserver.expect_request("/good").respond_with_data(fixture_bytes("rss2.xml"), content_type=RSS)
+    config = make_config([rss_source("s-huge", httpserver.url_for("/huge"), max_items=10),
+                          rss_source("s-good", httpserver.url_for("/good"))])
+    runs = {r.source_id: r for r in ingest(config)}
+    assert runs["s-huge"].status == "failed" and "feed has 12 entries, more than max_items (10)" in runs["s-huge"].error
+    assert runs["s-good"].status == "ok"
+    assert q(config, "SELECT count(*) FROM documents WHERE source_id = 's-huge'")[0][0] == 0

@@ -261,10 +261,22 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
 
 
+# A sources.yaml beyond this is a mistake (a generated file, a loop): every run would hold the warehouse's
+# write lock while mirroring it. Checked before the entries are validated one by one.
+MAX_SOURCES = 5_000
+
+
 class _SourcesFileBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
     http: HttpSettings = HttpSettings()
     sources: list[SourceBase]
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _not_too_many(cls, v: Any) -> Any:
+        if isinstance(v, list) and len(v) > MAX_SOURCES:
+            raise ValueError(f"{len(v):,} sources; at most {MAX_SOURCES:,} are supported in one sources.yaml")
+        return v
 
     @model_validator(mode="after")
     def _unique(self) -> "_SourcesFileBase":
