@@ -20,7 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Iterator, Literal
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -123,19 +123,19 @@ def file_timestamp(url: str) -> datetime | None:
 
 def _on_listing_host(url: str, base_url: str) -> str | None:
     """The entry's URL if it is a file on the listing's own host (and port), else None: a listing must not
-    point the fetcher at another machine (a forged entry naming 127.0.0.1 or an internal address). A plain
-    http entry of an https listing is fetched over https (GDELT's listings name http URLs)."""
-    entry, base = urlsplit(url), urlsplit(base_url)
-    if entry.scheme not in ("http", "https") or entry.query or entry.fragment or entry.username or entry.password:
-        return None
-    if (entry.hostname or "").lower() != (base.hostname or "").lower():
-        return None
-    default = {"http": 80, "https": 443}
-    if (entry.port or default[entry.scheme]) != (base.port or default.get(base.scheme, 0)):
-        if not (entry.scheme == "http" and base.scheme == "https" and entry.port is None and base.port is None):
+    point the fetcher at another machine (a forged entry naming 127.0.0.1 or an internal address). GDELT's
+    https listing names http URLs: the same host over the other scheme, default ports, is accepted as
+    listed (the URL is the file's identity in landing and in gdelt_files, so it is not rewritten)."""
+    try:
+        entry, base = urlsplit(url), urlsplit(base_url)
+        if entry.scheme not in ("http", "https") or entry.query or entry.fragment or entry.username or entry.password:
             return None
-    if base.scheme == "https" and entry.scheme == "http":
-        return urlunsplit(("https", base.netloc, entry.path, "", ""))
+        if (entry.hostname or "").lower() != (base.hostname or "").lower():
+            return None
+        if entry.port != base.port and not (entry.scheme != base.scheme and entry.port is None and base.port is None):
+            return None  # another port; the same host over the other scheme is GDELT's own (http entries)
+    except ValueError:  # a port out of range or not a number, a broken IPv6 literal
+        return None
     return url
 
 
@@ -145,7 +145,11 @@ def parse_listing_line(line: str, base_url: str | None = None) -> ListedFile | N
     parts = line.strip().split()
     if len(parts) != 3 or not parts[0].isdigit() or not re.fullmatch(r"[0-9a-fA-F]{32}", parts[1]):
         return None
-    url = urljoin(base_url, parts[2]) if base_url else parts[2]
+    try:
+        url = urljoin(base_url, parts[2]) if base_url else parts[2]
+    except ValueError:
+        log.warning("GDELT listing %s: unreadable entry ignored: %.200r", base_url, parts[2])
+        return None
     if base_url:
         checked = _on_listing_host(url, base_url)
         if checked is None:

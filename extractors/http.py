@@ -11,10 +11,11 @@ import ipaddress
 import re
 import socket
 import time
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -78,31 +79,89 @@ def session(http: HttpSettings) -> requests.Session:
     return s
 
 
+class _Inflate:
+    """Content-Encoding gzip or deflate, decoded here, with a bound on what one call may produce.
+
+    Decoding is not left to urllib3: its read1 keeps reading inside itself while the input decodes to
+    nothing (a gzip comment dripped byte by byte, a stream of empty deflate blocks), so no deadline or
+    size check could run between arrivals."""
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        self.d = zlib.decompressobj(wbits=31 if encoding == "gzip" else 15)
+        self.first = True
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        try:
+            out = self.d.decompress(data, limit)
+        except zlib.error:
+            if not (self.first and self.encoding == "deflate"):
+                raise
+            self.d = zlib.decompressobj(wbits=-15)  # "deflate" sent raw, without the zlib header, as some do
+            out = self.d.decompress(data, limit)
+        self.first = False
+        if self.d.unconsumed_tail:  # more output than `limit`
+            raise OverflowError
+        return out
+
+    def finish(self) -> bytes:
+        out = self.d.flush()
+        if not self.d.eof:
+            raise zlib.error(f"{self.encoding} body ended before its end marker")
+        return out
+
+
+def _inflate_for(resp: requests.Response) -> _Inflate | None:
+    enc = (resp.headers.get("Content-Encoding") or "").strip().lower()
+    if enc in ("", "identity"):
+        return None
+    if enc in ("gzip", "x-gzip", "deflate"):
+        return _Inflate("deflate" if enc == "deflate" else "gzip")
+    raise FetchError(f"unsupported Content-Encoding {enc[:40]!r}", resp.status_code)
+
+
 def _read_capped(resp: requests.Response, max_bytes: int, deadline: float, max_seconds: float) -> bytes:
-    """The body, decoded, refused past `max_bytes` or past `deadline` (time.monotonic()).
+    """The body, decoded, refused past `max_bytes` (on the wire and decoded) or past `deadline`
+    (time.monotonic()), checked after every arrival.
 
     Read with read1 (whatever has arrived, up to a chunk) rather than iter_content, whose reads wait for a
     full chunk: a server dripping a byte at a time would otherwise hold a read for as long as it likes
-    while never tripping the read timeout. The deadline is then checked after every arrival.
+    while never tripping the read timeout. The deadline bounds the body; connecting and each wait for
+    headers are bounded by the connect and read timeouts.
     """
     declared = resp.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"body too large: Content-Length {declared} > limit {max_bytes} bytes", resp.status_code)
+    inflate = _inflate_for(resp)
     chunks: list[bytes] = []
-    total = 0
+    wire = total = 0
+    too_large = FetchError(f"body too large: more than {max_bytes} bytes", resp.status_code)
     while True:
         try:
-            chunk = resp.raw.read1(64 * 1024, decode_content=True)
+            raw = resp.raw.read1(64 * 1024, decode_content=False)
         except urllib3.exceptions.ReadTimeoutError as exc:  # the same errors iter_content would raise
             raise requests.exceptions.ReadTimeout(str(exc)) from exc
-        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError, OSError) as exc:
+        except (urllib3.exceptions.HTTPError, OSError) as exc:  # protocol, TLS, connection
             raise requests.exceptions.ConnectionError(str(exc)) from exc
-        if not chunk:
-            return b"".join(chunks)
-        total += len(chunk)
+        try:
+            if not raw:
+                tail = inflate.finish() if inflate else b""
+                if total + len(tail) > max_bytes:
+                    raise too_large
+                return b"".join(chunks) + tail
+            wire += len(raw)
+            if wire > max_bytes:
+                raise too_large
+            data = inflate.feed(raw, max_bytes - total + 1) if inflate else raw
+        except OverflowError:
+            raise too_large from None
+        except zlib.error as exc:
+            raise FetchError(f"body does not decode as {inflate.encoding if inflate else 'sent'}: {exc}",
+                             resp.status_code) from None
+        total += len(data)
         if total > max_bytes:
-            raise FetchError(f"body too large: more than {max_bytes} bytes", resp.status_code)
-        chunks.append(chunk)
+            raise too_large
+        chunks.append(data)
         if time.monotonic() > deadline:
             raise FetchError(f"download too slow: {total} bytes in {max_seconds:g}s, not finished "
                              "(http.max_seconds)", resp.status_code)
@@ -150,32 +209,55 @@ def _session_for(http: HttpSettings, sess: requests.Session | None) -> Iterator[
         own.close()
 
 
-def _private(host: str, resolve: Callable[..., list] = socket.getaddrinfo) -> str | None:
-    """The first loopback, private, link-local or otherwise non-public address `host` resolves to, or None."""
+def _addresses(host: str, resolve: Callable[..., list]) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     try:
         infos = resolve(host, None)
-    except (OSError, UnicodeError):
-        return None  # unresolvable: the request itself will fail and say so
+    except (OSError, UnicodeError, ValueError):
+        return []  # unresolvable: the request itself will fail and say so
+    out = []
     for info in infos:
         ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if isinstance(ip, ipaddress.IPv6Address):  # IPv4 inside IPv6 forms (mapped, 6to4, NAT64, compatible)
+            packed = ip.packed
+            embedded = ip.ipv4_mapped or ip.sixtofour or (
+                ipaddress.IPv4Address(packed[12:]) if packed[:12] in (bytes(12), bytes.fromhex("0064ff9b") + bytes(8))
+                else None)
+            if embedded is not None:
+                out.append(embedded)
+        out.append(ip)
+    return out
+
+
+def _private(host: str, resolve: Callable[..., list] = socket.getaddrinfo) -> str | None:
+    """The first loopback, private, link-local or otherwise non-public address `host` resolves to, or None."""
+    for ip in _addresses(host, resolve):
         if not ip.is_global:
             return str(ip)
     return None
 
 
-def refused_redirect(origin: str, target: str, resolve: Callable[..., list] = socket.getaddrinfo) -> str | None:
-    """Why a redirect from the configured URL's chain to `target` is not followed, or None to follow it.
+def _all_private(host: str, resolve: Callable[..., list]) -> bool:
+    """Every address of `host` is non-public (a local test server, an intranet mirror)."""
+    ips = _addresses(host, resolve)
+    return bool(ips) and all(not ip.is_global for ip in ips)
 
-    Only http(s); and never into loopback, private or link-local space unless the configured URL is there
-    itself (a local test server, an intranet mirror): a public feed must not be able to point tracktwo at
-    the machine it runs on or at its network (the landed body would carry what it found there)."""
+
+def refused_redirect(origin: str, target: str, resolve: Callable[..., list] | None = None,
+                     via: Sequence[str] = ()) -> str | None:
+    """Why a redirect from the configured URL `origin` (through the URLs `via`) to `target` is not followed,
+    or None to follow it.
+
+    Only http(s); and never into loopback, private or link-local space (IPv4 inside IPv6 forms included)
+    unless the configured URL and every hop so far are there themselves, all their addresses non-public (a
+    local test server, an intranet mirror): a public feed must not be able to point tracktwo at the machine
+    it runs on or at its network (the landed body would carry what it found there)."""
+    resolve = resolve or socket.getaddrinfo
     parts = urlsplit(target)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"only http(s) URLs are followed, not {parts.scheme or 'a relative URL'}"
     if parts.username or parts.password:
         return "a URL with credentials"
-    origin_host = urlsplit(origin).hostname or ""
-    if _private(origin_host, resolve) is not None:
+    if all(_all_private(urlsplit(u).hostname or "", resolve) for u in (origin, *via)):
         return None
     where = _private(parts.hostname, resolve)
     return f"{parts.hostname} is a non-public address ({where})" if where else None
@@ -189,16 +271,24 @@ def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[st
     current = url
     while True:
         with _network_errors(http):
-            resp = sess.get(current, headers=headers or {}, timeout=(http.connect_timeout, http.read_timeout),
-                            stream=True, allow_redirects=False)
+            try:
+                resp = sess.get(current, headers=headers or {}, timeout=(http.connect_timeout, http.read_timeout),
+                                stream=True, allow_redirects=False)
+            except (requests.exceptions.InvalidURL, urllib3.exceptions.LocationParseError, ValueError) as exc:
+                raise FetchError(f"bad URL {current[:300]!r}: {exc}") from None
         if not (resp.is_redirect and resp.headers.get("Location")):
             break
-        target = urljoin(current, resp.headers["Location"])
         status = resp.status_code
-        resp.close()
+        try:  # requests' own reading of Location (a raw UTF-8 header is re-decoded), resolved against this hop
+            target = urljoin(current, sess.get_redirect_target(resp) or "")
+            urlsplit(target).port  # raises on a port that is not a number in range
+        except ValueError as exc:
+            raise FetchError(f"bad redirect target {resp.headers.get('Location', '')[:200]!r}: {exc}", status) from None
+        finally:
+            resp.close()
         if len(chain) >= http.max_redirects:
             raise FetchError(f"too many redirects (more than {http.max_redirects}), last to {target[:300]}", status)
-        why = refused_redirect(url, target)
+        why = refused_redirect(url, target, via=chain)
         if why:
             raise FetchError(f"redirect to {target[:300]} refused: {why}", status)
         chain.append(target)

@@ -80,28 +80,36 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
 
 
 def repair_utf8(body: bytes, content_type: str | None = None) -> tuple[bytes, int]:
-    """A UTF-8 feed (declared so, or undeclared: XML's default) with invalid bytes, with only those bytes
-    replaced (U+FFFD) and the count of replacements. feedparser, given such a body, falls back to a
-    single-byte encoding for the whole document: one bad byte would turn every Cyrillic or Arabic title into
-    mojibake. Bodies in another declared encoding, or valid UTF-8, come back unchanged."""
-    declared = None
+    """A UTF-8 feed with a few invalid bytes, with only those bytes replaced (U+FFFD) and the count of
+    replacements. feedparser, given such a body, falls back to a single-byte encoding for the whole
+    document: one bad byte would turn every Cyrillic or Arabic title into mojibake.
+
+    Repaired only when UTF-8 is what the feed says (its XML declaration, else the server's charset, else
+    XML's default) and when the body is UTF-8 but for a few bytes (valid multi-byte characters in it, and
+    invalid sequences at most 1 in 20 of them). A body declared otherwise, or mostly not UTF-8 (a
+    windows-1251 feed that a server mislabels as utf-8), is left to feedparser's own fallback."""
+    declared = []
+    m = _XML_ENCODING.match(body[:1024])
+    if m:
+        declared.append(m.group(1).decode("ascii"))
     m = _CHARSET.search(content_type or "")
     if m:
-        declared = m.group(1)
-    else:
-        m = _XML_ENCODING.match(body[:1024])
-        if m:
-            declared = m.group(1).decode("ascii")
-        elif body[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a UTF-16 byte order mark
-            return body, 0
-    if declared is not None and declared.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        declared.append(m.group(1))
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a UTF-16 byte order mark
+        return body, 0
+    if any(d.lower().replace("_", "-") not in ("utf-8", "utf8") for d in declared):
         return body, 0
     try:
         body.decode("utf-8")
         return body, 0
     except UnicodeDecodeError:
-        text = body.decode("utf-8", errors="replace")
-        return text.encode("utf-8"), text.count("\ufffd") - body.count("\ufffd".encode())
+        pass
+    text = body.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd") - body.count("\ufffd".encode())
+    multibyte = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    if multibyte == 0 or replaced * 20 > multibyte:
+        return body, 0
+    return text.encode("utf-8"), replaced
 
 
 def parse_feed(body: bytes, url: str | None = None, content_type: str | None = None,

@@ -551,10 +551,14 @@ def test_listing_host_rule():
     base = "https://data.gdeltproject.org/gdeltv2/lastupdate.txt"
     md5 = "0" * 32
     ok = parse_listing_line(f"1 {md5} http://data.gdeltproject.org/gdeltv2/20191024143000.export.CSV.zip", base)
-    assert ok is not None and ok.url == "https://data.gdeltproject.org/gdeltv2/20191024143000.export.CSV.zip"
+    # GDELT's https listing names http files: accepted as listed (the URL is the file's identity)
+    assert ok is not None and ok.url == "http://data.gdeltproject.org/gdeltv2/20191024143000.export.CSV.zip"
     for url in ("http://127.0.0.1:8702/gdeltv2/20191024143000.export.CSV.zip",
                 "http://data.gdeltproject.org:8080/gdeltv2/20191024143000.export.CSV.zip",
                 "http://evil.example/gdeltv2/20191024143000.export.CSV.zip",
                 "http://user:pw@data.gdeltproject.org/gdeltv2/20191024143000.export.CSV.zip",
-                "ftp://data.gdeltproject.org/gdeltv2/20191024143000.export.CSV.zip"):
+                "ftp://data.gdeltproject.org/gdeltv2/20191024143000.export.CSV.zip",
+                "http://data.gdeltproject.org:99999/gdeltv2/20191024143000.export.CSV.zip",  # a port out of range
+                "http://data.gdeltproject.org:x/gdeltv2/20191024143000.export.CSV.zip",
+                "http://[::1/gdeltv2/20191024143000.export.CSV.zip"):                    # a broken IPv6 literal
         assert parse_listing_line(f"1 {md5} {url}", base) is None, url

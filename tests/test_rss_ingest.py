@@ -354,6 +354,51 @@ def test_redirect_into_a_private_network_is_refused():
     assert "::1" in refused_redirect(public, "http://[::1]/", resolve)
     assert "credentials" in refused_redirect(public, "https://u:p@cdn.example.net/", resolve)
     assert refused_redirect("http://127.0.0.1:8000/feed.xml", "http://127.0.0.1:9000/other.xml", resolve) is None
+    # a public name with one private record is not a private origin; a chain that went public stays public
+    table["mixed.example.org"] = "93.184.216.34"
+    mixed = lambda host, port: ([(None, None, None, "", ("93.184.216.34", 0)), (None, None, None, "", ("10.255.0.1", 0))]
+                                if host == "mixed.example.org" else resolve(host, port))
+    assert "169.254.169.254" in refused_redirect("https://mixed.example.org/rss", "http://metadata.example/", mixed)
+    assert "127.0.0.1" in refused_redirect("http://127.0.0.1:8000/feed.xml", "http://127.0.0.1:9000/x", resolve,
+                                           via=["https://cdn.example.net/hop"])
+    # IPv4 inside IPv6 forms: NAT64, 6to4, IPv4-compatible
+    for v6 in ("64:ff9b::a00:5", "2002:7f00:1::", "::127.0.0.1"):
+        table["v6.example"] = v6
+        assert refused_redirect(public, "http://v6.example/", resolve) is not None, v6
+
+
+def test_bad_redirect_targets_are_fetch_errors():
+    """A Location that cannot be a URL, or a URL requests cannot parse, is a FetchError (recorded as that
+    source's failure), not an exception that would end the run. (A fake session: a real server library
+    refuses to send such headers.)"""
+    from extractors.http import FetchError, fetch
+    from tracktwo.core.config import HttpSettings
+
+    class Redirect:
+        is_redirect, status_code = True, 302
+
+        def __init__(self, location: str):
+            self.headers = {"Location": location}
+
+        def close(self) -> None:
+            pass
+
+    class Session:
+        def __init__(self, location: str):
+            self.location = location
+
+        def get(self, url, **kw):
+            return Redirect(self.location)
+
+        def get_redirect_target(self, resp):
+            return resp.headers["Location"]
+
+    http = HttpSettings(retries=0)
+    for location in ("http://example.com:99999/", "http://[::1"):
+        with pytest.raises(FetchError, match="bad redirect target"):
+            fetch("http://127.0.0.1:9/feed.xml", http, sess=Session(location))
+    with pytest.raises(FetchError, match="bad URL"):
+        fetch("http://a..b/feed.xml", http)  # rejected while parsing, before any lookup
 
 
 def test_a_feed_beyond_max_items_is_refused(httpserver, make_config):
@@ -367,3 +412,39 @@ def test_a_feed_beyond_max_items_is_refused(httpserver, make_config):
     assert runs["s-huge"].status == "failed" and "feed has 12 entries, more than max_items (10)" in runs["s-huge"].error
     assert runs["s-good"].status == "ok"
     assert q(config, "SELECT count(*) FROM documents WHERE source_id = 's-huge'")[0][0] == 0
+
+
+@pytest.mark.parametrize("content_type", ["application/rss+xml; charset=utf-8", "application/rss+xml", None])
+def test_a_windows_1251_feed_is_never_repaired_as_utf8(content_type):
+    """Declared windows-1251 in its XML prolog (a server saying utf-8 is wrong, a common misconfiguration),
+    or undeclared but plainly not UTF-8: no byte is replaced, feedparser's own decoding applies."""
+    from extractors.rss import repair_utf8
+
+    items = "".join(f"<item><title>Обстрел Харькова {i}</title><link>https://x.example.org/{i}</link></item>"
+                    for i in range(3))
+    feed = f'<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel>{items}</channel></rss>'
+    body = feed.encode("cp1251")
+    assert repair_utf8(body, content_type) == (body, 0)
+    undeclared = feed.replace(' encoding="windows-1251"', "").encode("cp1251")
+    assert repair_utf8(undeclared, content_type) == (undeclared, 0)  # no valid UTF-8 character in it
+    if content_type and "utf-8" in content_type:
+        titles = [i.title for i in parse_feed(body, "https://x.example.org/", content_type).items]
+        assert "Обстрел Харькова 0" in titles
+
+
+def test_a_dripped_gzip_header_cannot_hold_the_download(httpserver, make_config):
+    """A gzip body whose header comment is dripped a byte at a time decodes to nothing for as long as it
+    lasts: the deadline still ends it."""
+    def drip(req):
+        def body():
+            yield b"\x1f\x8b\x08\x10\x00\x00\x00\x00\x00\xff"  # gzip header with FCOMMENT set
+            for _ in range(80):
+                yield b"a"
+                time.sleep(0.1)
+        return Response(body(), content_type=RSS, headers={"Content-Encoding": "gzip"})
+
+    httpserver.expect_request("/gzdrip").respond_with_handler(drip)
+    config = make_config([rss_source("s-gzdrip", httpserver.url_for("/gzdrip"), max_seconds=1)],
+                         http={"read_timeout": 2, "retries": 0})
+    (run,) = ingest(config)
+    assert run.status == "failed" and "download too slow: 0 bytes" in run.error

@@ -72,7 +72,7 @@ def cmd_backfill_gdelt(args, config: Config, console: Console) -> int:
     end = datetime.combine(args.end + timedelta(days=1), datetime.min.time())
     console.print(f"listing GDELT exports {args.start} .. {args.end} from {escape(ext.masterfilelist_url(source))}")
     try:
-        files = ext.files_in_range(source, config.http, start, end)
+        files = ext.files_in_range(source, config.http_for(source), start, end)
     except FetchError as exc:
         console.print(f"[red]cannot read the file list:[/] {escape(str(exc))}")
         return 1
@@ -85,12 +85,12 @@ def cmd_backfill_gdelt(args, config: Config, console: Console) -> int:
     columns = [TextColumn("[bold]gdelt backfill"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
                TextColumn("{task.fields[rows]:,} rows"), TextColumn("{task.fields[failed]} failed"),
                TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn()]
-    sess = session(config.http)
+    sess = session(config.http_for(source))
     try:
         with Progress(*columns, console=console, transient=False) as progress:
             task = progress.add_task("backfill", total=len(files), completed=done, rows=0, failed=0)
             for i in range(0, len(todo), batch):
-                recs = [ext.fetch_export(source, config.http, landing, f, sess, listed_in="backfill")
+                recs = [ext.fetch_export(source, config.http_for(source), landing, f, sess, listed_in="backfill")
                         for f in todo[i:i + batch]]
                 for s in _load(config, recs):
                     rows += s.items_new
