@@ -439,6 +439,16 @@ def load_series(con, days: range, seed: int, run_id: str = "r1", prefix: str = "
                          [(region, pair[1], rnd.randint(1, 3))], run_id=run_id)
 
 
+def computed_series(make_config):
+    """A config whose warehouse holds load_series' 60 days (seed 7), indicators computed once."""
+    config = make(make_config)
+    with writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 3, 10))
+        load_series(con, range(60), seed=7)
+    compute(config)
+    return config
+
+
 def add_late_data(con) -> None:
     run(con, "r2", datetime(2024, 3, 20))
     load_series(con, range(4, 5), seed=11, run_id="r2", prefix="late")     # backdated, early in the series
@@ -448,11 +458,7 @@ def add_late_data(con) -> None:
 
 def test_incremental_equals_fresh_full_on_long_series(make_config):
     """Derived columns are recomputed only for the days a change reaches; the rows equal a full computation."""
-    config = make(make_config)
-    with writer(config.settings) as con:
-        run(con, "r1", datetime(2024, 3, 10))
-        load_series(con, range(60), seed=7)
-    compute(config)
+    config = computed_series(make_config)
     with writer(config.settings) as con:
         add_late_data(con)
     inc = compute(config)
@@ -504,11 +510,7 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
     mean (at least 0.5); NULL when v <= m. A level that moved once inside the window counts only in the 6
     days after the move, not as variance around the window's mean. The p-values: NB tails of the day, the
     last 2 and 7 days, with the baseline mean's uncertainty in every window; escalation's smaller times 2."""
-    config = make(make_config)
-    with writer(config.settings) as con:
-        run(con, "r1", datetime(2024, 3, 10))
-        load_series(con, range(60), seed=7)
-    compute(config)
+    config = computed_series(make_config)
     with writer(config.settings) as con:
         got = con.execute("SELECT day, conflict_incidents, conflict_size, conflict_expected FROM v_region_daily "
                           "WHERE region_id = ? ORDER BY day", [RU]).fetchall()
