@@ -448,3 +448,28 @@ def test_a_dripped_gzip_header_cannot_hold_the_download(httpserver, make_config)
                          http={"read_timeout": 2, "retries": 0})
     (run,) = ingest(config)
     assert run.status == "failed" and "download too slow: 0 bytes" in run.error
+
+
+def test_a_source_being_fetched_elsewhere_is_skipped_not_fetched_twice(httpserver, make_config, caplog):
+    """While another process holds a source's fetch lock, an ingest leaves that source alone (no request, no
+    landed file) and fetches the others; once the lock is free the source is fetched as usual."""
+    import fcntl
+
+    from extractors.landing import Landing
+
+    httpserver.expect_request("/a").respond_with_data(fixture_bytes("rss2.xml"), content_type=RSS)
+    httpserver.expect_request("/b").respond_with_data(fixture_bytes("rss1.xml"), content_type=RSS)
+    config = make_config([rss_source("s-a", httpserver.url_for("/a")), rss_source("s-b", httpserver.url_for("/b"))])
+    locks = config.settings.data_dir / "locks"
+    locks.mkdir(parents=True)
+    with open(locks / "fetch-s-a.lock", "a+") as other:  # "another ingest" fetching s-a
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        caplog.set_level("WARNING", logger="tracktwo.pipeline")
+        runs = {r.source_id: r for r in ingest(config)}
+        assert set(runs) == {"s-b"} and runs["s-b"].status == "ok"
+        assert [req.path for req, _ in httpserver.log] == ["/b"]
+        assert "source s-a is being fetched by another process" in caplog.text
+        fcntl.flock(other, fcntl.LOCK_UN)
+    runs = {r.source_id: r for r in ingest(config)}
+    assert runs["s-a"].status == "ok"
+    assert sum(1 for r in Landing(config.settings.data_dir).records() if r.source_id == "s-a") == 1

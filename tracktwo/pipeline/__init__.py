@@ -11,12 +11,15 @@ Each verb is thin: it picks the kind's functions from the registry
 
 from __future__ import annotations
 
+import fcntl
+import logging
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from extractors.landing import FetchRecord, Landing, iso
 from reports import dashboard as dashboard_site
@@ -31,6 +34,8 @@ from warehouse.load import RunSummary, load_pending, pending
 from warehouse.load import rebuild as rebuild_warehouse
 from warehouse.status import SourceStatus, read_status
 
+log = logging.getLogger("tracktwo.pipeline")
+
 
 def open_config(settings: Settings) -> Config:
     """The config of `settings`, validating sources.yaml against the registered kinds."""
@@ -44,8 +49,33 @@ def select_sources(config: Config, source_ids: Iterable[str] | None = None) -> l
     return [config.source(i) for i in ids]
 
 
+@contextmanager
+def _fetch_lock(config: Config, source: SourceBase) -> Iterator[bool]:
+    """An exclusive, non-blocking lock per source for the time of its fetch (True when held). Two ingests at
+    once (a cron job and a person, two Airflow runs) would otherwise download and land the same files twice.
+    The operating system drops the lock when its process dies, so a killed fetch never leaves it behind."""
+    folder = config.settings.data_dir / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"fetch-{source.id}.lock", "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def extract_source(config: Config, source: SourceBase) -> list[FetchRecord]:
-    return kinds.kind(source.kind).extract(source, config)
+    """One source's fetch, landed; nothing when another process is fetching the same source right now
+    (its records will be loaded by whichever load runs next)."""
+    with _fetch_lock(config, source) as held:
+        if not held:
+            log.warning("source %s is being fetched by another process: skipped this time", source.id)
+            return []
+        return kinds.kind(source.kind).extract(source, config)
 
 
 def extract_all(config: Config, sources: list[SourceBase], workers: int = 4,
