@@ -14,7 +14,7 @@ import time
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urljoin, urlsplit
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tracktwo.core.config import Config
 from tracktwo.core.settings import Settings
 from tracktwo.pipeline import open_config
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from tracktwo.core.config import Config
 from tracktwo.core.settings import Settings
 from tracktwo.pipeline import open_config
 from warehouse.db import writer

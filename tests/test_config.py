@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from tracktwo.core.config import Config
 from tracktwo.core.errors import ConfigError
 from tracktwo.core.settings import Settings
 from tracktwo.pipeline import open_config
