@@ -14,7 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tracktwo.core.config import Config
+from tracktwo.core.config import Config, codes_matching
+
+ACTOR_TYPE = re.compile(r"^[A-Z]{3}$")  # a CAMEO actor type: MIL, REB, GOV, ...
 
 FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version; v1 tables are kept as *_v1 (migration 008)
@@ -51,10 +53,7 @@ class MembershipSettings(_M):
     @field_validator("unidentified_armed_types")
     @classmethod
     def _types(cls, v: list[str]) -> list[str]:
-        bad = [t for t in v if not re.fullmatch(r"[A-Z]{3}", t)]
-        if bad:
-            raise ValueError(f"unidentified_armed_types are 3-letter CAMEO actor types, not {bad}")
-        return v
+        return codes_matching(v, ACTOR_TYPE, "3-letter CAMEO actor types")
 
 
 class LevelWeights(_M):

@@ -81,11 +81,16 @@ ADM1 = re.compile(r"^[A-Z]{2}[A-Z0-9]{2}$")  # GDELT ActionGeo_ADM1Code: FIPS 10
 ACTOR = re.compile(r"^[A-Z0-9]{3}$")  # a CAMEO actor code block, e.g. HMS (Hamas), HEZ (Hezbollah)
 
 
-def _iso3_list(v: list[str]) -> list[str]:
-    bad = [c for c in v if not ISO3.match(c)]
+def codes_matching(v: list[str], pattern: re.Pattern[str], what: str) -> list[str]:
+    """The list unchanged if every code matches `pattern`; else a ValueError naming the ones that do not."""
+    bad = [c for c in v if not pattern.match(c)]
     if bad:
-        raise ValueError(f"not ISO3 codes: {bad}")
+        raise ValueError(f"not {what}: {bad}")
     return v
+
+
+def _iso3_list(v: list[str]) -> list[str]:
+    return codes_matching(v, ISO3, "ISO3 codes")
 
 
 class Side(BaseModel):
@@ -105,10 +110,7 @@ class Side(BaseModel):
     @field_validator("actors")
     @classmethod
     def _actors(cls, v: list[str]) -> list[str]:
-        bad = [a for a in v if not ACTOR.match(a)]
-        if bad:
-            raise ValueError(f"not 3-character CAMEO actor codes: {bad}")
-        return v
+        return codes_matching(v, ACTOR, "3-character CAMEO actor codes")
 
     @model_validator(mode="after")
     def _someone(self) -> "Side":
@@ -158,10 +160,7 @@ class Areas(BaseModel):
     @field_validator("adm1")
     @classmethod
     def _adm1(cls, v: list[str]) -> list[str]:
-        bad = [a for a in v if not ADM1.match(a)]
-        if bad:
-            raise ValueError(f"not GDELT ADM1 codes (FIPS country + 2 characters, e.g. RS09): {bad}")
-        return v
+        return codes_matching(v, ADM1, "GDELT ADM1 codes (FIPS country + 2 characters, e.g. RS09)")
 
     @property
     def empty(self) -> bool:
