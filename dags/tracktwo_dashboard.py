@@ -2,16 +2,15 @@
 
 Scheduled by the `tracktwo_indicators` Asset or by the clock, whichever comes
 first (AssetOrTimeSchedule). `build` calls `tracktwo.pipeline.dashboard(config)`,
-which writes the site under `<data>/site/`; it reads the warehouse, so it waits in
-the `tracktwo_duckdb` pool (DuckDB will not open a file for reading while another
-process writes it).
+which writes the site under `<data>/site/`. It only reads the lake, so it needs no
+pool: readers never wait for a writer, and it shows the snapshot it opened on.
 """
 
 from __future__ import annotations
 
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 
-from tracktwo.airflow import DAG_ARGS, INDICATORS, WAREHOUSE_TASK_ARGS, write_dashboard
+from tracktwo.airflow import DAG_ARGS, INDICATORS, READ_TASK_ARGS, write_dashboard
 
 
 @dag(
@@ -23,7 +22,7 @@ from tracktwo.airflow import DAG_ARGS, INDICATORS, WAREHOUSE_TASK_ARGS, write_da
     **DAG_ARGS,
 )
 def tracktwo_dashboard():
-    @task(**WAREHOUSE_TASK_ARGS)
+    @task(**READ_TASK_ARGS)
     def build() -> str:
         return write_dashboard()
 

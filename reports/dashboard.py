@@ -12,6 +12,8 @@ latest_documents (per region page, default 15).
 
 from __future__ import annotations
 
+import json
+
 import math
 import os
 import re
@@ -301,6 +303,9 @@ def write_site(config: Config, sources: list[SourceStatus], out: Path | None = N
     out.mkdir(parents=True, exist_ok=True)
     for name, html in pages.items():
         _write(out / name, html)
+    # which lake snapshot the pages were read from, for scripts (the footer says it for people)
+    _write(out / "snapshot.json", json.dumps({"generated_at": snap.generated_at.isoformat() + "Z",
+                                              "lake_snapshot": snap.lake_snapshot}, indent=2) + "\n")
     for stale in out.glob("region-*.html"):  # regions removed from the config
         if stale.name not in pages:
             stale.unlink()

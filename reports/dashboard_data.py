@@ -19,7 +19,7 @@ from extractors.text import safe_href
 from reports.alerts import Alert, finite, read_alerts
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config, Region
-from warehouse.db import reader
+from warehouse.db import current_snapshot, reader
 from warehouse.status import SourceStatus
 
 COUNT_COLUMNS = ("events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
@@ -93,6 +93,7 @@ class Snapshot:
     generated_at: datetime  # UTC
     indicators_as_of: datetime | None  # the indicator run the numbers come from
     indicators_available: bool
+    lake_snapshot: dict[str, object] | None  # {snapshot_id, snapshot_time}: what the pages were read from
     days: list[date]
     regions: list[RegionData]
     sources: list[SourceStatus]
@@ -131,6 +132,7 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
         alerts = read_alerts(con, start, end)
         as_of = con.execute(LAST_RUN_SQL).fetchone()[0]
         docs = _rows(con, LATEST_DOCS_SQL, {"regions": [r.id for r in regions], "n": latest_documents})
+        lake_snapshot = current_snapshot(con).as_dict()
 
     days = [start + timedelta(days=i) for i in range(window_days)]
     index = {d: i for i, d in enumerate(days)}
@@ -162,4 +164,4 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
                               has_data=any(series.get("events_total", [])) or any(series.get("documents", [])), alerts=ra, active_alerts=[a for a in ra if a.day >= active_from],
                               documents=rd))
     return Snapshot(report_day=end, generated_at=now, indicators_as_of=as_of, indicators_available=available,
-                    days=days, regions=out, sources=sources, active_days=active_days)
+                    lake_snapshot=lake_snapshot, days=days, regions=out, sources=sources, active_days=active_days)

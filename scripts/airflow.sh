@@ -36,7 +36,7 @@ export TRACKTWO_DATA_DIR="$(cd "${TRACKTWO_DATA_DIR:-$ROOT/data}" && pwd)"
 # into it (so `dags list` shows them at once, not after the first DAG-processor pass).
 "$AIRFLOW_BIN" db migrate >/dev/null 2>&1
 # Every task that opens the DuckDB warehouse runs in this one-slot pool: one writer at a time.
-"$AIRFLOW_BIN" pools set tracktwo_duckdb 1 "tracktwo: one process at a time opens the DuckDB warehouse" >/dev/null 2>&1
+"$AIRFLOW_BIN" pools set tracktwo_duckdb 1 "tracktwo: writers of the lake take turns" >/dev/null 2>&1
 "$AIRFLOW_BIN" dags reserialize >/dev/null 2>&1 || echo "warning: dags reserialize failed; see \`$0 dags list-import-errors\`" >&2
 
 if [ "$#" -gt 0 ]; then

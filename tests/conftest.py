@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 import shutil
 from pathlib import Path
 
@@ -63,3 +64,15 @@ def make_httpserver():
     server.clear()
     if server.is_running():
         server.stop()
+
+
+@contextmanager
+def batch_writer(settings):
+    """A writer whose inserts commit as one transaction: hand-built test rows are written row by row, and in a
+    lake every autocommitted statement is a snapshot of its own (a Parquet file or a catalog row each)."""
+    from warehouse.db import writer
+
+    with writer(settings) as con:
+        con.execute("BEGIN")
+        yield con
+        con.execute("COMMIT")

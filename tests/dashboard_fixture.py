@@ -15,10 +15,11 @@ from pathlib import Path
 
 import yaml
 
+from warehouse.db import writer
 from tracktwo.core.config import Config
 from tracktwo.core.settings import Settings
 from tracktwo.pipeline import open_config
-from warehouse.db import writer
+
 
 PROJECT_CONFIG = Path(__file__).resolve().parents[1] / "config"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from conftest import fixture_bytes, rss_source
@@ -25,9 +24,7 @@ def test_ingest_exit_codes_and_summary(two_sources, capsys):
     assert main(flags + ["ingest"]) == 1  # one source failed, the other is stored
     out = capsys.readouterr().out
     assert "ingest summary" in out and "not a feed" in out
-    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
-    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
-    con.close()
+    assert query(config.settings, "SELECT count(*) FROM documents")[0][0] == 3
     assert main(flags + ["ingest", "good"]) == 0
     assert main(flags + ["ingest", "nope"]) == 2
 
@@ -44,10 +41,8 @@ def test_status_sql_and_rebuild(two_sources, capsys):
     # read-only: a write is refused and nothing changes
     assert main(flags + ["sql", "DELETE FROM documents"]) == 1
     assert main(flags + ["rebuild"]) == 0
-    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
-    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
-    assert con.execute("SELECT count(*) FROM ingest_runs WHERE status = 'failed'").fetchone()[0] == 1
-    con.close()
+    assert query(config.settings, "SELECT count(*) FROM documents")[0][0] == 3
+    assert query(config.settings, "SELECT count(*) FROM ingest_runs WHERE status = 'failed'")[0][0] == 1
 
 
 def test_status_without_warehouse(tmp_path, make_config, capsys):
@@ -189,9 +184,9 @@ def test_rebuild_survives_kill_9_at_any_point(two_sources, capsys):
         proc.wait()
         assert state() == before, delay  # the old warehouse, or a complete new one: the same rows
     # status says when a rebuild was interrupted; the next one starts over and finishes
-    if (config.settings.data_dir / "warehouse.duckdb.rebuild").exists():
+    if (config.settings.data_dir / "lake.rebuild").exists():
         main(flags + ["status"])
         assert "a rebuild was interrupted" in capsys.readouterr().out
     assert main(flags + ["rebuild"]) == 0
-    assert state() == before and not (config.settings.data_dir / "warehouse.duckdb.rebuild").exists()
-    assert list(config.settings.data_dir.glob("warehouse.duckdb.before-rebuild-*"))  # backups, never overwritten
+    assert state() == before and not (config.settings.data_dir / "lake.rebuild").exists()
+    assert list(config.settings.data_dir.glob("lake.before-rebuild-*"))  # backups, never overwritten

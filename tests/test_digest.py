@@ -17,14 +17,14 @@ from email import policy
 from pathlib import Path
 from urllib.parse import quote
 
-import duckdb
 import pytest
 import yaml
 
 from reports import digest as dg
 from tracktwo.core.settings import Settings, SmtpSettings
 from tracktwo.core.config import ConfigError
-from warehouse.db import writer
+from conftest import batch_writer
+from warehouse.db import query, writer
 
 WEEK = "2026-W47"  # Mon 16 Nov .. Sun 22 Nov 2026
 MONDAY = date(2026, 11, 16)
@@ -89,6 +89,7 @@ def build_fixture(config) -> None:
 
     with writer(config.settings) as con:
         sync_reference(con, config)
+    with batch_writer(config.settings) as con:
         src = {s["id"]: s for s in SOURCES}
         eid = 1
         for k in range(35, 0, -1):  # 12 Oct .. 15 Nov: baseline
@@ -214,7 +215,7 @@ def digest_config(warehouse_template, tmp_path):
     shutil.copytree(warehouse_template.settings.config_dir, cfg)
     data = tmp_path / "data"
     data.mkdir()
-    shutil.copy2(warehouse_template.settings.warehouse_path, data / "warehouse.duckdb")
+    shutil.copytree(warehouse_template.settings.lake_path, data / "lake")
 
     def _make(subscribers=SUBSCRIBERS, **extra):
         doc = {"from": "tracktwo digest <digest@example.org>", "dashboard_url": "https://dash.example.org/",
@@ -226,12 +227,8 @@ def digest_config(warehouse_template, tmp_path):
 
 
 def log_rows(config):
-    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
-    try:
-        return con.execute("SELECT week, recipient, status, error, regions, message_id FROM digest_log "
-                           "ORDER BY sent_at, recipient").fetchall()
-    finally:
-        con.close()
+    return query(config.settings, "SELECT week, recipient, status, error, regions, message_id FROM digest_log "
+                                  "ORDER BY sent_at, recipient")
 
 
 def parts(msg):
@@ -354,12 +351,7 @@ def test_files_mode_writes_eml_and_html_and_sends_nothing(smtp, digest_config):
     assert sorted(p.name for p in out.iterdir()) == sorted(
         f"{a}@example.org.{ext}" for a in ("ana", "ben", "cleo") for ext in ("eml", "html"))
     assert summary["messages"] == 3 and sink.messages == []
-    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
-    try:
-        has_log = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'digest_log'").fetchone()[0]
-        assert not has_log or con.execute("SELECT count(*) FROM digest_log").fetchone()[0] == 0
-    finally:
-        con.close()
+    assert query(config.settings, "SELECT count(*) FROM digest_log")[0][0] == 0
     assert (out / "ana@example.org.html").read_text().lstrip().startswith("<!DOCTYPE html>")
     # an address not in digest.yaml gets a preview with every region
     (preview,) = dg.run_weekly(config, week=WEEK, to="guest@example.org")["files"]
@@ -383,7 +375,7 @@ def test_notice_when_indicators_were_never_computed(digest_config):
     (path,) = dg.run_weekly(config, week=WEEK)["files"]
     text = parts(email.message_from_bytes(open(path, "rb").read(), policy=policy.default))["text/plain"]
     assert "Indicators have not been computed yet" not in text  # the fixture warehouse has its indicators
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         for table in ("alert_evidence", "alerts_current", "alerts", "region_daily_current", "region_daily",
                       "indicator_runs"):
             con.execute(f"DELETE FROM {table}")  # fixed names: as if `tracktwo indicators` never ran
@@ -654,11 +646,7 @@ def test_wrong_password_is_clear_recorded_and_never_leaks(starttls_server, certs
     b = lambda raw: base64.b64encode(raw).decode()
     secrets = [wrong, b(wrong.encode()), b(f"\0{USER}\0{wrong}".encode())]
     ours = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records if not r.name.startswith("mail.log"))
-    con = duckdb.connect(str(config.settings.warehouse_path), read_only=True)
-    try:
-        log_table = repr(con.execute("SELECT * FROM digest_log").fetchall())
-    finally:
-        con.close()
+    log_table = repr(query(config.settings, "SELECT * FROM digest_log"))
     for secret in secrets:
         assert secret not in out and secret not in err and secret not in ours and secret not in log_table
         for p in config.settings.data_dir.rglob("*"):

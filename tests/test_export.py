@@ -10,14 +10,15 @@ import duckdb
 from test_indicators import load_story
 from indicators_data import make
 from tracktwo.cli import main
-from warehouse.db import reader, writer
+from conftest import batch_writer
+from warehouse.db import query, reader
 from warehouse.export import export_views
 from warehouse.indicators import compute
 
 
 def test_export_cli_manifest(make_config, tmp_path):
     config = make(make_config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         load_story(con)
     compute(config)
     out = tmp_path / "export"
@@ -42,11 +43,24 @@ def test_export_cli_manifest(make_config, tmp_path):
     ev = duckdb.execute("SELECT evidence[1].item_id FROM read_parquet(?) WHERE kind = 'escalation'",
                         [str(out / "v_alerts.parquet")]).fetchone()[0]
     assert ev.startswith("gdelt:ru21-")  # a conflict event of the escalation's day
+    # the manifest names the lake snapshot it was read from; that snapshot still gives the same rows after a
+    # later write (a briefing's numbers are reproducible)
+    snap = manifest["lake_snapshot"]
+    with batch_writer(config.settings) as con:
+        con.execute("DELETE FROM alert_evidence")
+    import tracktwo
+
+    con = tracktwo.connect(str(config.settings.data_dir), as_of=snap["snapshot_id"])
+    try:
+        assert con.execute("SELECT count(*) FROM v_alert_evidence").fetchone()[0] == views["v_alert_evidence"]["rows"] > 0
+    finally:
+        con.close()
+    assert query(config.settings, "SELECT count(*) FROM v_alert_evidence")[0][0] == 0
 
 
 def test_export_partitions_large_views_by_month(make_config, tmp_path):
     config = make(make_config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         load_story(con)
     compute(config)
     with reader(config.settings) as con:

@@ -10,19 +10,20 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from indicators_data import IP, RU, TW, D, document, event, make, run
-from warehouse.db import writer
+from conftest import batch_writer
+
 from warehouse.indicators import DAILY_COLUMNS, EVENT_COLUMNS, compute
 
 
 def rows(config, region: str) -> dict:
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         cur = con.execute("SELECT * FROM v_region_daily WHERE region_id = ? ORDER BY day", [region])
         cols = [d[0] for d in cur.description]
         return {r[cols.index("day")]: dict(zip(cols, r)) for r in cur.fetchall()}
 
 
 def alerts(config, region: str | None = None) -> list[dict]:
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         cur = con.execute("SELECT * FROM v_alerts WHERE ? IS NULL OR region_id = ? ORDER BY region_id, day, kind",
                           [region, region])
         cols = [d[0] for d in cur.description]
@@ -72,12 +73,12 @@ def test_membership_by_sides_and_areas(make_config):
         "sudanese-abroad": (dict(a1="SDN", a2="SDN", action="EGY"), {}),
         "overlap": (dict(a1="ISR", g2="HMS", action="SDN"), {IP: "dyad", "sudan": "area"}),
     }
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         run(con, "r1", datetime(2024, 3, 2))
         for eid, (kw, _) in cases.items():
             event(con, eid, D(1), **kw)
     compute(config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         got = con.execute("SELECT event_id, region_id, reason FROM event_regions").fetchall()
     found: dict[str, dict[str, str]] = {eid: {} for eid in cases}
     for eid, region, reason in got:
@@ -94,7 +95,7 @@ def test_membership_by_sides_and_areas(make_config):
 def test_filter_and_incidents(make_config):
     config = make(make_config)
     same = dict(a1="SDN", a2="SDN", action="SDN", quad=4, feature="omdurman")
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         run(con, "r1", datetime(2024, 4, 2))
         event(con, "e1", D(1), **same)                            # counted: incident A
         event(con, "e2", D(1), **same)                            # the same incident from another article
@@ -106,7 +107,7 @@ def test_filter_and_incidents(make_config):
     d1 = rows(config, "sudan")[D(1)]
     assert (d1["events_raw"], d1["events_total"], d1["material_conflict"], d1["verbal_coop"]) == (6, 4, 3, 1)
     assert (d1["incidents"], d1["conflict_incidents"], d1["cooperation_incidents"]) == (3, 2, 1)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         counted = dict(con.execute("SELECT event_id, counted FROM event_regions").fetchall())
         same_incident = con.execute("SELECT count(DISTINCT incident_id) FROM event_regions "
                                     "WHERE event_id IN ('gdelt:e1', 'gdelt:e2', 'gdelt:e3')").fetchone()[0]
@@ -156,7 +157,7 @@ def load_story(con) -> None:
 @pytest.fixture
 def story(make_config):
     config = make(make_config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         load_story(con)
     return config, compute(config)
 
@@ -189,7 +190,7 @@ def test_escalation_by_hand(story):
     assert esc["day"] == D(21) and esc["window_days"] == 1 and (esc["observed"], esc["expected"]) == (14, 2)
     assert esc["p_value"] == pytest.approx(2 * nb_upper_by_sum(14, 2, 14), rel=1e-9, abs=0)
     assert esc["p_value"] < 0.001 / 100 and esc["severity"] == "high"  # and 3 independent outlets (below)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         d = con.execute("SELECT escalation_p, conflict_expected, conflict_size FROM v_region_daily "
                         "WHERE region_id = ? AND day = ?", [RU, D(21)]).fetchone()
     assert d[0] == pytest.approx(esc["p_value"]) and d[1] == 2 and d[2] is None  # no extra daily variance
@@ -246,7 +247,7 @@ def test_dialogue_gap_and_coverage(story):
     ip = rows(config, IP)
     assert {r["coverage"] for r in ip.values()} == {"no coverage"}
     # Russia-Ukraine's dyad is observed (dialogue in its baseline, and sources of both sides report)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         dyad = con.execute("SELECT side_a, side_b, dialogue_events, side_a_sources, side_b_sources, coverage "
                            "FROM v_dyad_daily WHERE region_id = ? AND day = ?", [RU, D(21)]).fetchone()
     assert dyad == ("Russia", "Ukraine", 10, 1, 1, "observed")
@@ -255,7 +256,7 @@ def test_dialogue_gap_and_coverage(story):
 
 def test_severity_is_an_ordered_type(story):
     config, _ = story
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         top = con.execute("SELECT max(severity), min(severity) FROM v_alerts").fetchone()
         ordered = [s for (s,) in con.execute("SELECT DISTINCT severity FROM v_alerts ORDER BY severity").fetchall()]
     assert top == ("high", "low") and ordered == ["low", "medium", "high"]
@@ -268,7 +269,7 @@ def test_empty_warehouse(make_config):
 
 
 def snapshot(config) -> tuple[list, list]:
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         daily = con.execute(f"SELECT {', '.join(DAILY_COLUMNS)} FROM v_region_daily ORDER BY region_id, day").fetchall()
         al = con.execute("SELECT * EXCLUDE (as_of) FROM v_alerts ORDER BY alert_id").fetchall()
     return daily, al
@@ -277,7 +278,7 @@ def snapshot(config) -> tuple[list, list]:
 def test_incremental_equals_full_and_as_of(story):
     config, first = story
     before = snapshot(config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         run(con, "r2", datetime(2024, 3, 23, 1))
         event(con, "late", D(20), a1="RUS", a2="UKR", action="UKR", quad=4, run_id="r2")  # backdated
         for i in range(3):
@@ -289,7 +290,7 @@ def test_incremental_equals_full_and_as_of(story):
     full = compute(config, full=True)
     assert full.mode == "full" and full.rows_written == 0 and full.alerts_written == 0
     assert snapshot(config) == after_inc != before
-    with writer(config.settings) as con:  # what a briefing between the two computations saw
+    with batch_writer(config.settings) as con:  # what a briefing between the two computations saw
         seen = con.execute("SELECT conflict_incidents FROM region_daily_as_of(?) WHERE region_id = ? AND day = ?",
                            [first.as_of, RU, D(20)]).fetchone()[0]
     assert seen == 2
@@ -307,13 +308,13 @@ def test_range_recompute_and_nothing_new(story):
 
 def test_withdrawn_alert_disappears_from_view(story):
     config, _ = story
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         run(con, "r3", datetime(2024, 3, 24))
         for d in range(8, 15):  # a busier baseline: day 21's 12 incidents are no longer exceptional
             for i in range(10):
                 event(con, f"b{d}-{i}", D(d), a1="RUS", a2="UKR", action="UKR", quad=4, run_id="r3")
     compute(config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         live = con.execute("SELECT day FROM v_alerts WHERE region_id = ? AND kind = 'escalation'", [RU]).fetchall()
         withdrawn = con.execute("SELECT day FROM alerts WHERE status = 'withdrawn' AND kind = 'escalation'").fetchall()
     # day 21 is ordinary now (12 against a baseline of 12) and its alert is withdrawn, kept in the history;
@@ -354,7 +355,7 @@ def steady_conflict(con, days=range(1, 22), added_hour: int | None = None) -> No
 
 
 def alert_kinds(config, day) -> set[str]:
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         return {k for (k,) in con.execute("SELECT kind FROM v_alerts WHERE region_id = ? AND day = ?",
                                           [RU, day]).fetchall()}
 
@@ -362,7 +363,7 @@ def alert_kinds(config, day) -> set[str]:
 def test_documents_after_last_event_day_raise_nothing(make_config):
     """Today has news items but no events yet: not a collapse of conflict."""
     config = make(make_config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         run(con, "r1", datetime.combine(D(22), datetime.min.time()) + timedelta(hours=10))
         steady_conflict(con)
         document(con, "today", "kyiv-ledger", datetime.combine(D(22), datetime.min.time()) + timedelta(hours=8),
@@ -375,7 +376,7 @@ def test_documents_after_last_event_day_raise_nothing(make_config):
         assert d22[col] is None, col
     assert alert_kinds(config, D(22)) == set()  # without the rule: 0 incidents against 3 a day
 
-    with writer(config.settings) as con:  # the events of the 22nd arrive: complete, ordinary, full agrees
+    with batch_writer(config.settings) as con:  # the events of the 22nd arrive: complete, ordinary, full agrees
         run(con, "r2", datetime.combine(D(23), datetime.min.time()) + timedelta(hours=1))
         steady_conflict(con, days=[22])
         con.execute("UPDATE events SET run_id = 'r2' WHERE event_date = ?", [D(22)])
@@ -391,7 +392,7 @@ def test_documents_after_last_event_day_raise_nothing(make_config):
 def test_partial_day_by_arrival_time(make_config):
     """With GDELT's DATEADDED the day being fetched is partial although it has some events."""
     config = make(make_config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         run(con, "r1", datetime.combine(D(22), datetime.min.time()) + timedelta(hours=9, minutes=30))
         steady_conflict(con, added_hour=12)
         event(con, "early", D(22), a1="RUS", a2="UKR", action="UKR", quad=4,
@@ -401,7 +402,7 @@ def test_partial_day_by_arrival_time(make_config):
     assert rows(config, RU)[D(22)]["events_total"] is None
     assert alert_kinds(config, D(22)) == set()
 
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         run(con, "r2", datetime.combine(D(23), datetime.min.time()) + timedelta(minutes=5))
         for i in range(2):  # the day's last 15-minute file (stamped 23:45) completes the 22nd
             event(con, f"late{i}", D(22), a1="RUS", a2="UKR", action="UKR", quad=4,
@@ -410,7 +411,7 @@ def test_partial_day_by_arrival_time(make_config):
     assert second.events_through == D(22)
     d22 = rows(config, RU)[D(22)]
     assert (d22["events_total"], d22["conflict_incidents"]) == (3, 3) and d22["tension_index"] is not None
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         seen = con.execute("SELECT events_total FROM region_daily_as_of(?) WHERE region_id = ? AND day = ?",
                            [first.as_of, RU, D(22)]).fetchone()[0]
     assert seen is None  # what a briefing between the two runs saw: the 22nd as partial
@@ -442,7 +443,7 @@ def load_series(con, days: range, seed: int, run_id: str = "r1", prefix: str = "
 def computed_series(make_config):
     """A config whose warehouse holds load_series' 60 days (seed 7), indicators computed once."""
     config = make(make_config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         run(con, "r1", datetime(2024, 3, 10))
         load_series(con, range(60), seed=7)
     compute(config)
@@ -459,13 +460,13 @@ def add_late_data(con) -> None:
 def test_incremental_equals_fresh_full_on_long_series(make_config):
     """Derived columns are recomputed only for the days a change reaches; the rows equal a full computation."""
     config = computed_series(make_config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         add_late_data(con)
     inc = compute(config)
     assert inc.mode == "incremental" and inc.days_recomputed == 4 and inc.rows_written > 0
 
     fresh = make(make_config, name="fresh")
-    with writer(fresh.settings) as con:
+    with batch_writer(fresh.settings) as con:
         run(con, "r1", datetime(2024, 3, 10))
         load_series(con, range(60), seed=7)
         add_late_data(con)
@@ -476,7 +477,7 @@ def test_incremental_equals_fresh_full_on_long_series(make_config):
     full = compute(config, full=True)
     assert (full.rows_written, full.alerts_written) == (0, 0)
 
-    with writer(config.settings) as con:  # the current tables are the latest history rows
+    with batch_writer(config.settings) as con:  # the current tables are the latest history rows
         for hist, cur, key in (("region_daily", "region_daily_current", "region_id, day"),
                                ("alerts", "alerts_current", "alert_id")):
             latest = f"SELECT * FROM {hist} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY as_of DESC) = 1"
@@ -511,7 +512,7 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
     days after the move, not as variance around the window's mean. The p-values: NB tails of the day, the
     last 2 and 7 days, with the baseline mean's uncertainty in every window; escalation's smaller times 2."""
     config = computed_series(make_config)
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         got = con.execute("SELECT day, conflict_incidents, conflict_size, conflict_expected FROM v_region_daily "
                           "WHERE region_id = ? ORDER BY day", [RU]).fetchall()
     counts = {d: c for d, c, _, _ in got}
@@ -524,7 +525,7 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
         n = len(window)
         return (counts[d] - sum(window) / n) ** 2 * n / (n - 1)
 
-    with writer(config.settings) as con:
+    with batch_writer(config.settings) as con:
         pvalues = {d: (e, de) for d, e, de in con.execute(
             "SELECT day, escalation_p, deescalation_p FROM v_region_daily WHERE region_id = ?", [RU]).fetchall()}
 

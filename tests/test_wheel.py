@@ -84,7 +84,7 @@ def test_fresh_environment_runs_the_demo_from_the_wheel(wheel, tmp_path):
                           text=True, timeout=600)
     assert demo.returncode == 0, (demo.stdout[-3000:], demo.stderr[-3000:])
     data = work / "data" / "demo"
-    assert (data / "warehouse.duckdb").is_file()
+    assert (data / "lake" / "catalog.sqlite").is_file()
     site_dir = data / "site"
     index = (site_dir / "index.html").read_text()
     assert "Russia–Ukraine" in index and "<style>" in index  # the packaged templates and CSS

@@ -1,4 +1,4 @@
-"""One writer at a time: a second writer waits (bounded) and then fails clearly."""
+"""One writer at a time: a second writer waits (bounded) and then fails clearly; readers block nobody."""
 
 from __future__ import annotations
 
@@ -13,17 +13,25 @@ from tracktwo.core.settings import Settings
 from warehouse.db import WarehouseBusy, reader, writer
 
 
+def _holder(settings: Settings, inside: str, after: str = "") -> subprocess.Popen:
+    """Another process that holds a writer connection while it runs `inside`, then `after` without it."""
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from pathlib import Path
+        from tracktwo.core.settings import Settings
+        from warehouse.db import writer
+        with writer(Settings(Path({str(settings.config_dir)!r}), Path({str(settings.data_dir)!r}))):
+            print("locked", flush=True)
+            {inside}
+        {after}
+    """)], stdout=subprocess.PIPE, text=True)
+
+
 def test_second_writer_waits_then_fails(tmp_path):
     settings = Settings(tmp_path / "config", tmp_path)
-    path = settings.warehouse_path
     with writer(settings) as con:
         con.execute("SELECT count(*) FROM documents").fetchall()
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import duckdb, sys, time
-        con = duckdb.connect({str(path)!r})
-        print("locked", flush=True)
-        time.sleep(30)
-    """)], stdout=subprocess.PIPE, text=True)
+    holder = _holder(settings, "time.sleep(30)")
     try:
         assert holder.stdout.readline().strip() == "locked"
         t0 = time.monotonic()
@@ -32,7 +40,7 @@ def test_second_writer_waits_then_fails(tmp_path):
                 pass
         waited = time.monotonic() - t0
         assert waited >= 0.9
-        assert "locked by another process" in str(err.value) and str(path) in str(err.value)
+        assert "being written by another process" in str(err.value) and str(settings.lake_path) in str(err.value)
     finally:
         holder.kill()
         holder.wait()
@@ -43,17 +51,9 @@ def test_second_writer_waits_then_fails(tmp_path):
 
 def test_second_writer_gets_in_when_first_finishes(tmp_path):
     settings = Settings(tmp_path / "config", tmp_path)
-    path = settings.warehouse_path
     with writer(settings):
         pass
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import duckdb, time
-        con = duckdb.connect({str(path)!r})
-        print("locked", flush=True)
-        time.sleep(1.0)
-        con.close()
-        time.sleep(5)
-    """)], stdout=subprocess.PIPE, text=True)
+    holder = _holder(settings, "time.sleep(1.0)", after="time.sleep(5)")
     try:
         assert holder.stdout.readline().strip() == "locked"
         with writer(settings, lock_timeout=10) as con:

@@ -30,8 +30,8 @@ log = logging.getLogger("tracktwo.airflow")
 OWNER = "tracktwo"
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
-# DuckDB allows one read-write process per file, and a read-only process cannot
-# open it while a writer holds it: every task that opens the warehouse runs here.
+# The lake takes one writer at a time (a lock file; readers are never blocked): every task that writes it runs
+# in this one-slot pool, so writer tasks queue in Airflow instead of waiting on each other's lock.
 DUCKDB_POOL = "tracktwo_duckdb"
 
 # Data-aware scheduling: ingest DAGs update these when new rows reached the warehouse.
@@ -80,6 +80,14 @@ WAREHOUSE_TASK_ARGS: dict[str, Any] = {
     "execution_timeout": timedelta(hours=1),  # a full indicator run on 10 M events takes seconds
     "pool": DUCKDB_POOL,
     "pool_slots": 1,
+    "retries": 2,
+    "retry_delay": _retry_delay(120),
+}
+
+
+# Tasks that only read the lake (the dashboard) need no pool: readers never wait for a writer.
+READ_TASK_ARGS: dict[str, Any] = {
+    "execution_timeout": timedelta(hours=1),
     "retries": 2,
     "retry_delay": _retry_delay(120),
 }
@@ -229,6 +237,16 @@ def write_dashboard() -> str:
     index = pipeline.dashboard(load_config())
     log.info("dashboard written to %s", index)
     return str(index)
+
+
+def maintain_lake() -> dict[str, Any]:
+    """The maintenance task: compact the lake's small files and expire snapshots past the retention."""
+    from tracktwo import pipeline
+
+    report = pipeline.maintain(load_config())
+    log.info("lake maintenance: %s", report)
+    return {"files_before": report.files_before, "files_after": report.files_after,
+            "snapshots_before": report.snapshots_before, "snapshots_after": report.snapshots_after}
 
 
 def send_weekly_digest() -> None:

@@ -12,16 +12,17 @@ import sys
 
 from rich.console import Console
 
-from tracktwo.commands import core, dashboard, digest, gdelt, indicators
+from tracktwo.commands import core, dashboard, digest, gdelt, indicators, lake
 from tracktwo.core.errors import ConfigError
 from tracktwo.core.settings import Settings
 from tracktwo.pipeline import open_config
 from warehouse.db import WarehouseBusy, WarehouseMissing
+from warehouse.lake import EngineError
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_WAREHOUSE = 0, 1, 2, 3
 
 # Each module exposes register(subparsers); its commands take (args, config, console) -> int.
-COMMAND_MODULES = [core, gdelt, indicators, dashboard, digest]
+COMMAND_MODULES = [core, gdelt, indicators, dashboard, digest, lake]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         err.print(f"[bold red]configuration error[/]\n{exc}", markup=True, soft_wrap=True)
         return EXIT_CONFIG
-    except (WarehouseBusy, WarehouseMissing) as exc:
+    except (WarehouseBusy, WarehouseMissing, EngineError) as exc:
         err.print(f"[bold red]warehouse:[/] {exc}", soft_wrap=True)
         return EXIT_WAREHOUSE
     except KeyboardInterrupt:

@@ -101,7 +101,7 @@ def run_ingest(config: Config, source_ids: list[str], console: Console, workers:
     console.print(f"fetching {len(sources)} source(s) into {config.settings.landing_dir}")
     fetched = pipeline.extract_all(config, sources, workers=workers, on_done=lambda s, recs: _fetched(console, s, recs))
     many = {sid for sid, recs in fetched.items() if len(recs) > MANY_FETCHES}
-    console.print(f"loading into {config.settings.warehouse_path}")
+    console.print(f"loading into {config.settings.warehouse_label}")
     runs = pipeline.load(config, on_run=lambda r: None if r.source_id in many and r.status != "failed" else print_run_line(console, r))
     print_runs(console, runs)
     return 1 if any(r.status == "failed" for r in runs) else 0

@@ -1,24 +1,28 @@
-"""The one way to open the warehouse: short connections, bounded lock wait, migrations.
+"""The one way to open the warehouse: a DuckLake, short connections, one writer at a time, migrations.
 
-The warehouse is located by the settings object (`Settings.warehouse_path`).
-DuckDB allows one read-write process per file. A second writer waits (up to
-`Settings.lock_timeout` seconds) and then fails with WarehouseBusy, which names
-the file and the holder; it never corrupts data.
+The lake is located by the settings object (`Settings.catalog`, `Settings.lake_data_path`; warehouse/lake.py
+attaches it). Readers never wait and never block anyone: each sees the snapshot that was current when it
+attached, for as long as it stays open. Writers take an advisory lock first (`<data>/locks/writer-<lake>.lock`,
+or a PostgreSQL advisory lock with a PostgreSQL catalog), so the load logic that keeps rows unique (DuckLake has
+no key constraints) never races another writer, on this machine or another; a second writer waits up to `Settings.lock_timeout` seconds and then fails with WarehouseBusy, which loses nothing.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from tracktwo.core.settings import Settings
 from tracktwo.core.clock import utc_now_naive
+from tracktwo.core.locks import file_lock
+from tracktwo.core.settings import Settings
+from warehouse import lake
 
 MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
 SQL_DIR = Path(__file__).parent / "sql"
@@ -26,11 +30,11 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 class WarehouseBusy(Exception):
-    """Another process holds the warehouse lock for longer than we may wait."""
+    """Another process holds the writer lock for longer than we may wait."""
 
 
 class WarehouseMissing(Exception):
-    """No warehouse file yet (nothing ingested)."""
+    """No lake yet (nothing ingested)."""
 
 
 # SQL templates (`*.sql.j2`) vary only identifiers (column lists from fixed constants in the code) and
@@ -46,26 +50,17 @@ def sql(name: str, **identifiers: object) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
-def _is_lock_error(exc: Exception) -> bool:
-    return "lock" in str(exc).lower()
+def writer_lock_path(settings: Settings) -> Path:
+    """The lock file every writer of the embedded lake takes (one per lake: a rebuild's new lake has its own)."""
+    return settings.data_dir / "locks" / f"writer-{settings.lake_dir}.lock"
 
 
-def _open(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + lock_timeout
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if not _is_lock_error(exc):
-                raise
-            if time.monotonic() >= deadline:
-                raise WarehouseBusy(
-                    f"warehouse {path} is locked by another process (waited {lock_timeout:g}s); "
-                    f"DuckDB allows one writer at a time, try again when it finishes. Detail: {exc}"
-                ) from None
-            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-            delay = min(delay * 2, 1.0)
+def writer_lock(settings: Settings, wait: float):
+    """The writer lock of this lake (yields True when held): a lock file for the embedded catalog, a
+    PostgreSQL advisory lock for a PostgreSQL catalog (writers on several machines)."""
+    if lake.catalog_kind(settings) == "postgres":
+        return lake.postgres_writer_lock(settings, wait)
+    return file_lock(writer_lock_path(settings), wait)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -81,7 +76,8 @@ def migrations() -> list[tuple[int, str, str]]:
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply pending migrations in order, each in its own transaction."""
     con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMP NOT NULL)"
     )
     done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
@@ -106,33 +102,54 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 @contextmanager
 def writer(settings: Settings, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-write connection with the schema up to date (`lock_timeout` overrides the setting)."""
-    path = settings.warehouse_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path, False, settings.lock_timeout if lock_timeout is None else lock_timeout)
-    try:
-        migrate(con)
-        yield con
-    finally:
-        con.close()
+    wait = settings.lock_timeout if lock_timeout is None else lock_timeout
+    with writer_lock(settings, wait) as held:
+        if not held:
+            raise WarehouseBusy(
+                f"warehouse {settings.warehouse_label} is being written by another process (waited {wait:g}s "
+                "for the writer lock); writers take turns, try again when it finishes. Readers are never blocked.")
+        lake.finish_interrupted_swap(settings)
+        con = lake.connect(settings, read_only=False)
+        try:
+            migrate(con)
+            yield con
+        finally:
+            con.close()
+
+
+def require(settings: Settings) -> None:
+    """Raise WarehouseMissing when no lake exists yet (after finishing an interrupted rebuild swap)."""
+    lake.finish_interrupted_swap(settings)
+    if not lake.exists(settings):
+        raise WarehouseMissing(f"no warehouse at {settings.warehouse_label}: run `tracktwo ingest` "
+                               "(or `make demo`) first")
 
 
 @contextmanager
-def reader(settings: Settings, lock_timeout: float | None = None,
-           sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection (researchers, reports, `tracktwo sql`).
+def reader(settings: Settings, lock_timeout: float | None = None, sandboxed: bool = False,
+           snapshot_version: int | None = None, snapshot_time: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection (researchers, reports, `tracktwo sql`), on the latest snapshot or the one given.
 
-    `sandboxed` (for queries typed by a person, `tracktwo sql`): no file outside the warehouse can be read or
+    It takes no lock and blocks nobody. `lock_timeout` is accepted for callers written for the single-file
+    warehouse and ignored.
+
+    `sandboxed` (for queries typed by a person, `tracktwo sql`): no file outside the lake can be read or
     written (COPY, read_csv, read_text, glob), no database attached, no extension installed, and the
-    configuration is locked so a query cannot undo that (DuckDB's enable_external_access, lock_configuration).
+    configuration is locked so a query cannot undo that (DuckDB's allowed_directories, enable_external_access,
+    lock_configuration). Which statements may run at all is checked by the caller (`read_only_statements`).
     """
-    path = settings.warehouse_path
-    if not path.exists():
-        raise WarehouseMissing(f"no warehouse at {path}: run `tracktwo ingest` (or `make demo`) first")
-    con = _open(path, True, settings.lock_timeout if lock_timeout is None else lock_timeout)
+    require(settings)
+    con = lake.connect(settings, read_only=True, snapshot_version=snapshot_version, snapshot_time=snapshot_time)
     try:
         if sandboxed:
+            allowed = [settings.lake_data_path]
+            catalog_file = lake.sqlite_catalog_file(settings)
+            if catalog_file is not None:
+                allowed.append(str(catalog_file.parent) + "/")
+            con.execute("SET allowed_directories = $dirs", {"dirs": allowed})
             con.execute("SET enable_external_access = false")
             con.execute("SET lock_configuration = true")
+        con.execute("BEGIN TRANSACTION")  # every query of this reader sees one snapshot, however long it runs
         yield con
     finally:
         con.close()
@@ -143,15 +160,40 @@ def upgrade(settings: Settings) -> list[str]:
 
     Report verbs call this first: views they read may come from a migration newer than the file.
     """
-    if not settings.warehouse_path.exists():
+    if not lake.exists(settings):
         return []
     latest = max(v for v, _, _ in migrations())
     with reader(settings) as con:
-        have = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0
+        known = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = $lake AND "
+                            "table_name = 'schema_migrations'", {"lake": lake.LAKE}).fetchone()[0]
+        have = (con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0) if known else 0
     if have >= latest:
         return []
     with writer(settings):  # migrates on open
         return [name for version, name, _ in migrations() if version > have]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A lake snapshot: what a briefing was built from (`tracktwo.connect(as_of=id)` reproduces it)."""
+
+    snapshot_id: int
+    snapshot_time: datetime  # UTC, naive
+
+    def as_dict(self) -> dict[str, object]:
+        return {"snapshot_id": self.snapshot_id, "snapshot_time": self.snapshot_time.isoformat() + "Z"}
+
+
+SNAPSHOT_SQL = """
+SELECT snapshot_id, snapshot_time::TIMESTAMP FROM ducklake_snapshots($lake)
+WHERE snapshot_id = (SELECT id FROM ducklake_current_snapshot($lake) AS c(id))
+"""
+
+
+def current_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
+    """The snapshot `con` reads (a reader's pinned one, or the one an `as_of` connection was opened at)."""
+    sid, when = con.execute(SNAPSHOT_SQL, {"lake": lake.LAKE}).fetchone()
+    return Snapshot(int(sid), when)
 
 
 def query(settings: Settings, text: str, params: Any = None) -> list[tuple]:

@@ -17,7 +17,7 @@ import duckdb
 
 from extractors.landing import sha256_file
 from tracktwo.core.config import Config
-from warehouse.db import reader
+from warehouse.db import current_snapshot, reader
 from tracktwo.core.clock import utc_now_naive
 
 PARTITION_ROWS = 100_000
@@ -54,7 +54,7 @@ def export_views(con: duckdb.DuckDBPyConnection, out: Path, partition_rows: int 
     views = [r[0] for r in con.execute(VIEWS).fetchall()]
     entries = []
     for view in views:
-        rel = con.table(_quote(view))
+        rel = con.sql(f"SELECT * FROM {_quote(view)}")
         rows = con.execute(f"SELECT count(*) FROM {_quote(view)}").fetchone()[0]
         cols = [r[0] for r in con.execute(COLUMNS, [view]).fetchall()]
         target = out / view
@@ -81,7 +81,7 @@ def export_views(con: duckdb.DuckDBPyConnection, out: Path, partition_rows: int 
     sources = [{"source_id": s, "publisher": p, "kind": k, "license": lic}
                for s, p, k, lic in con.execute(SOURCES_INCLUDED).fetchall()]
     return {"generated_at": utc_now_naive().isoformat(timespec="seconds") + "Z", "format": "parquet",
-            "views": entries, "sources": sources}
+            "lake_snapshot": current_snapshot(con).as_dict(), "views": entries, "sources": sources}
 
 
 def export(config: Config, out: Path, partition_rows: int = PARTITION_ROWS) -> dict:

@@ -9,10 +9,8 @@ pipeline's registry of kinds), so this module knows no kind.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 import duckdb
@@ -20,7 +18,6 @@ import pyarrow as pa
 
 from extractors.landing import FetchRecord, Landing
 from tracktwo.core.config import Config
-from tracktwo.core.settings import Settings
 from warehouse.db import writer
 from warehouse.gazetteer import Gazetteer
 from tracktwo.core.clock import utc_now_naive
@@ -116,7 +113,7 @@ def load_record(ctx: LoadContext, rec: FetchRecord, loaders: Mapping[str, Loader
         return s
 
 
-SYNC_REGION = "INSERT OR REPLACE INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+SYNC_REGION = "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def _reference_rows(config: Config) -> tuple[list[tuple], list[tuple]]:
@@ -183,77 +180,3 @@ def load_pending(config: Config, loaders: Mapping[str, Loader], source_ids: Iter
             if on_run:
                 on_run(s)
     return out
-
-
-# Tables that do not come from landing: computed history (what past briefings saw, with the membership it was
-# computed from) and the record of delivered digests (without it a rebuild would send every digest again).
-CARRY_OVER = ("indicator_runs", "event_regions", "region_daily", "region_daily_current", "alerts", "alerts_current",
-              "alert_evidence", "region_daily_v1", "region_daily_current_v1", "alerts_v1", "alerts_current_v1",
-              "alert_evidence_v1", "digest_log")
-REBUILD_SUFFIX = ".rebuild"  # the new warehouse while it is built, beside the live one
-BACKUP_SUFFIX = ".before-rebuild-"  # + a UTC stamp: the warehouse a rebuild replaced, never overwritten
-
-
-class RebuildFailed(Exception):
-    """A landed payload that loaded before failed to load again: the old warehouse is kept."""
-
-
-def interrupted_rebuild(settings: Settings) -> Path | None:
-    """The partial file of a rebuild that was killed before it finished, if any (the live warehouse is intact)."""
-    partial = settings.warehouse_path.with_name(settings.warehouse_path.name + REBUILD_SUFFIX)
-    return partial if partial.exists() else None
-
-
-def rebuild(config: Config, loaders: Mapping[str, Loader],
-            on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
-    """Recreate the warehouse from landing alone, crash-safe at every point.
-
-    The new warehouse is built beside the live one (`warehouse.duckdb.rebuild`), from landing; the history
-    landing cannot recreate (indicators, digest log) is copied into it from the live file under the writer
-    lock; then the live file is hard-linked to a backup that is never overwritten and the new file renamed
-    over it, one atomic step. Killed before that rename, the live warehouse is the old one, untouched (the
-    partial file is left, `tracktwo status` says so, and the next rebuild starts it over); killed after it,
-    the new one. A payload that fetched fine but does not load now (a bug, a bad setting) stops the rebuild
-    before the swap: replaying landing never silently loses data.
-    """
-    live: Path = config.settings.warehouse_path
-    new_settings = replace(config.settings, warehouse_file=live.name + REBUILD_SUFFIX)
-    new = new_settings.warehouse_path
-    for stale in (new, new.with_name(new.name + ".wal")):  # an earlier rebuild's partial file
-        stale.unlink(missing_ok=True)
-    if live.exists():
-        with writer(config.settings):  # fail now if another writer is busy; migrates and checkpoints the live file
-            pass
-    try:
-        out = load_pending(Config(new_settings, config.source_kinds), loaders, on_run=on_run)
-        broken = [r for r in out if r.load_error]
-        if broken:
-            raise RebuildFailed(f"{len(broken)} landed payload(s) failed to load, first {broken[0].run_id}: "
-                                f"{broken[0].error}; the previous warehouse is kept")
-        if live.exists():
-            _carry_over(config.settings, new)
-    except BaseException:
-        new.unlink(missing_ok=True)
-        new.with_name(new.name + ".wal").unlink(missing_ok=True)
-        raise
-    if live.exists():
-        stamp = utc_now_naive().strftime("%Y%m%dT%H%M%S%f")
-        os.link(live, live.with_name(live.name + BACKUP_SUFFIX + stamp))  # the old file stays reachable
-    os.replace(new, live)  # atomic: the live path is the old warehouse or the new one, never neither
-    return out
-
-
-def _carry_over(settings: Settings, new: Path) -> None:
-    """Copy what landing cannot recreate from the live warehouse into the new one, under the live file's lock."""
-    with writer(settings) as con:
-        live = con.execute("SELECT current_database()").fetchone()[0]  # named after the file by DuckDB
-        con.execute("ATTACH ? AS new", [str(new)])
-        have = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [live]).fetchall()}
-        con.execute("BEGIN")
-        for table in CARRY_OVER:
-            if table in have:  # table names come from the constant above, the database name from DuckDB
-                con.execute(f'INSERT INTO new.main.{table} BY NAME SELECT * FROM "{live}".main.{table}')
-        con.execute("COMMIT")
-        con.execute("CHECKPOINT new")
-        con.execute("DETACH new")

@@ -19,6 +19,7 @@ from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config, Region
 from tracktwo.core.errors import ConfigError
 from warehouse import digest_log
+from warehouse.db import current_snapshot
 
 FLAT = 0.5  # index points below which a change shows as flat
 
@@ -110,6 +111,7 @@ class Digest:
     as_of: datetime | None
     generated_at: datetime
     indicators_available: bool
+    lake_snapshot: dict[str, object] | None  # {snapshot_id, snapshot_time}: what the numbers were read from
     unsubscribe: list[str]
 
     @property
@@ -168,6 +170,7 @@ class WarehouseView:
         self._alerts: dict[tuple[str, str], list[AlertItem]] = {}
         # The indicator run the numbers come from; None until indicators have been computed once.
         self.as_of: datetime | None = con.execute(LAST_RUN_SQL).fetchone()[0]
+        self.lake_snapshot = current_snapshot(con).as_dict()
 
     @property
     def has_indicators(self) -> bool:
@@ -340,4 +343,5 @@ def assemble(view: WarehouseView, settings: DigestSettings, sub: Subscriber, wee
                   sections=sections, subject=subject_for(settings, week, regions, sub.name),
                   dashboard_url=settings.dashboard_url, as_of=view.as_of,
                   generated_at=now or utc_now_naive().replace(microsecond=0),
-                  indicators_available=view.has_indicators, unsubscribe=settings.unsubscribe_for(sub.email))
+                  indicators_available=view.has_indicators, unsubscribe=settings.unsubscribe_for(sub.email),
+                  lake_snapshot=view.lake_snapshot)

@@ -35,6 +35,9 @@ def compose_message(digest: Digest, settings: DigestSettings) -> EmailMessage:
     """The multipart (text + HTML) message of one digest."""
     text, html = render(digest)
     domain = parseaddr(settings.sender)[1].rpartition("@")[2]
-    return build_message(subject=digest.subject, sender=settings.sender, to_email=digest.recipient,
-                         to_name=digest.name, text=text, html=html, unsubscribe=digest.unsubscribe,
-                         message_id=make_msgid(idstring=f"digest.{digest.week}", domain=domain))
+    msg = build_message(subject=digest.subject, sender=settings.sender, to_email=digest.recipient,
+                        to_name=digest.name, text=text, html=html, unsubscribe=digest.unsubscribe,
+                        message_id=make_msgid(idstring=f"digest.{digest.week}", domain=domain))
+    if digest.lake_snapshot:  # the lake snapshot the numbers come from: tracktwo.connect(as_of=id) reproduces them
+        msg["X-Tracktwo-Snapshot"] = f"{digest.lake_snapshot['snapshot_id']} {digest.lake_snapshot['snapshot_time']}"
+    return msg

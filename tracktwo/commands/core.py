@@ -14,7 +14,8 @@ from tracktwo.console import print_run_line, print_runs, print_summary, run_inge
 from tracktwo.core.config import Config
 from tracktwo.demo import run_demo
 from warehouse.db import reader
-from warehouse.load import RebuildFailed, interrupted_rebuild
+from warehouse.lake import exists as warehouse_exists
+from warehouse.rebuild import RebuildFailed, interrupted_rebuild
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -72,8 +73,14 @@ def cmd_load(args, config: Config, console: Console) -> int:
 
 def cmd_status(args, config: Config, console: Console) -> int:
     """Per source: last success, last failure and error, and what the warehouse holds (each kind's own count)."""
+    old = config.settings.data_dir / "warehouse.duckdb"
+    if old.exists():
+        console.print(f"[yellow]{old} is a warehouse of tracktwo 0.1[/] (one DuckDB 2 file, which the lake's DuckDB "
+                      "cannot open). The lake is built from landing by `tracktwo load`; its digest log is not carried "
+                      "over (docs/warehouse.md, \"Migrating from warehouse.duckdb\"). Delete the file when done.",
+                      soft_wrap=True)
     statuses = pipeline.source_status(config)
-    t = Table(title=f"sources in {config.settings.warehouse_path}")
+    t = Table(title=f"sources in {config.settings.warehouse_label}")
     for col in ("source_id", "kind", "enabled", "last_success", "last_failure", "last_error", "stored", "not loaded"):
         t.add_column(col, no_wrap=col in ("source_id", "last_success", "last_failure"))
     for s in statuses:
@@ -93,19 +100,32 @@ def cmd_status(args, config: Config, console: Console) -> int:
 
 
 def cmd_rebuild(args, config: Config, console: Console) -> int:
-    console.print(f"rebuilding {config.settings.warehouse_path} from {config.settings.landing_dir}")
+    console.print(f"rebuilding {config.settings.warehouse_label} from {config.settings.landing_dir}")
+    had_lake = warehouse_exists(config.settings)
     try:
         runs = pipeline.rebuild(config, on_run=lambda r: print_run_line(console, r))
     except RebuildFailed as exc:
         console.print(f"[red]rebuild failed:[/] {escape(str(exc))}")
         return 1
-    console.print(f"replayed {len(runs)} fetch record(s); indicator history and digest log carried over")
+    carried = "; indicator history and digest log carried over" if had_lake else ""
+    console.print(f"replayed {len(runs)} fetch record(s){carried}")
     return 0
+
+
+# Statement types `tracktwo sql` runs: queries (DESCRIBE, SHOW and SUMMARIZE parse as SELECT). COPY, EXPORT,
+# ATTACH, SET, LOAD, CALL, EXPLAIN (EXPLAIN ANALYZE would run what it explains) and every write are refused
+# before they run, whatever the file-system sandbox allows.
+READ_STATEMENTS = (duckdb.StatementType.SELECT,)
 
 
 def cmd_sql(args, config: Config, console: Console) -> int:
     with reader(config.settings, sandboxed=True) as con:
         try:
+            refused = [s.type.name for s in con.extract_statements(args.query) if s.type not in READ_STATEMENTS]
+            if refused:
+                console.print(f"[red]refused:[/] `tracktwo sql` runs queries only (SELECT, DESCRIBE, SHOW, "
+                              f"SUMMARIZE), not {', '.join(dict.fromkeys(refused))}")
+                return 1
             cur = con.execute(args.query)
         except duckdb.PermissionException as exc:
             console.print("[red]refused:[/] `tracktwo sql` reads the warehouse only: it cannot read or write other "

@@ -26,6 +26,11 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "TRACKTWO_CONFIG_DIR": ("./config if it holds sources.yaml, else the defaults shipped in the package",
                             "folder of sources.yaml, regions.yaml, gazetteer.yaml, indicators.yaml, digest.yaml"),
     "TRACKTWO_DATA_DIR": ("./data", "landing zone, state, warehouse, dashboard and digests"),
+    "TRACKTWO_CATALOG": ("sqlite:<data>/lake/catalog.sqlite",
+                         "the lake's catalog: `sqlite:<file>` (embedded) or `postgres:<libpq string>` "
+                         "(several machines; put the password in PGPASSWORD or ~/.pgpass, not here)"),
+    "TRACKTWO_DATA_PATH": ("<data>/lake/data/", "where the lake's Parquet files live: a folder, or a shared path "
+                           "(network file system, s3://... through DuckDB's own extensions)"),
     "TRACKTWO_LOCK_TIMEOUT": ("60", "seconds a writer waits for the warehouse lock before exit code 3"),
     "TRACKTWO_DUCKDB_MEMORY_LIMIT": ("512MB", "DuckDB memory limit while loading GDELT files"),
     "TRACKTWO_SMTP_HOST": ("(unset: no mail)", "SMTP server for the digest and Airflow failure notices"),
@@ -140,6 +145,27 @@ def _memory_limit(env: Mapping[str, str]) -> str:
     return raw
 
 
+_PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+
+
+def _redact_catalog(catalog: str) -> str:
+    """A catalog string fit for a message: any password=... replaced."""
+    return _PASSWORD.sub(r"\1***", catalog)
+
+
+def _catalog(env: Mapping[str, str]) -> str | None:
+    raw = env.get("TRACKTWO_CATALOG", "").strip()
+    if not raw:
+        return None
+    kind, sep, target = raw.partition(":")
+    if not sep or kind not in ("sqlite", "postgres") or not target.strip():
+        raise ConfigError(f"TRACKTWO_CATALOG={_redact_catalog(raw)!r}: expected 'sqlite:<file>' or "
+                          "'postgres:<libpq connection string>', e.g. 'postgres:dbname=tracktwo host=db'")
+    if kind == "sqlite":
+        return f"sqlite:{Path(target.strip()).resolve()}"
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where config is read from and data written, and the runtime knobs of the environment."""
@@ -153,7 +179,9 @@ class Settings:
     smtp_from: str | None = None
     alert_email: tuple[str, ...] = ()
     airflow_retry_delay: float | None = None
-    warehouse_file: str = "warehouse.duckdb"  # under data_dir (`tracktwo rebuild` builds a sibling, then swaps)
+    lake_dir: str = "lake"  # the embedded lake under data_dir (`tracktwo rebuild` builds a sibling, then swaps)
+    catalog_setting: str | None = field(default=None, repr=False)  # TRACKTWO_CATALOG (may hold credentials)
+    data_path_setting: str | None = None  # TRACKTWO_DATA_PATH
 
     @classmethod
     def from_env(cls, config_dir: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None,
@@ -174,11 +202,37 @@ class Settings:
             smtp_from=env.get("TRACKTWO_SMTP_FROM", "").strip() or None,
             alert_email=recipients,
             airflow_retry_delay=_number(env, "TRACKTWO_AIRFLOW_RETRY_DELAY", None),
+            catalog_setting=_catalog(env),
+            data_path_setting=env.get("TRACKTWO_DATA_PATH", "").strip() or None,
         )
 
     @property
-    def warehouse_path(self) -> Path:
-        return self.data_dir / self.warehouse_file
+    def lake_path(self) -> Path:
+        """The embedded lake's folder (catalog.sqlite and data/)."""
+        return self.data_dir / self.lake_dir
+
+    @property
+    def catalog(self) -> str:
+        """The DuckLake catalog after `ducklake:`: `sqlite:<file>` or `postgres:<libpq string>`."""
+        return self.catalog_setting or f"sqlite:{self.lake_path / 'catalog.sqlite'}"
+
+    @property
+    def embedded(self) -> bool:
+        """The default lake: a SQLite catalog and data folder under data_dir, zero configuration."""
+        return self.catalog_setting is None and self.data_path_setting is None
+
+    @property
+    def lake_data_path(self) -> str:
+        """Where the Parquet files are (always ending in '/')."""
+        path = self.data_path_setting or str(self.lake_path / "data")
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def warehouse_label(self) -> str:
+        """The lake for messages: the embedded folder, or the catalog without any password."""
+        if self.embedded:
+            return str(self.lake_path)
+        return f"{_redact_catalog(self.catalog)} (data {self.lake_data_path})"
 
     @property
     def landing_dir(self) -> Path:

@@ -91,7 +91,7 @@ def run_demo(base: Settings, console: Console, out: str | None = None) -> int:
     console.rule("loaded")
     for publisher, n, first, last in rows:
         console.print(f"  {publisher:<28} {n:>4} documents  {first} .. {last}")
-    console.print(f"\n[bold]{n_docs} documents[/] in the warehouse: {config.settings.warehouse_path}")
+    console.print(f"\n[bold]{n_docs} documents[/] in the warehouse: {config.settings.warehouse_label}")
     console.print(f"landing zone: {config.settings.landing_dir}")
     console.print(f'try: .venv/bin/tracktwo --data-dir {out_dir} --config-dir {cfg_dir} sql "SELECT * FROM documents LIMIT 5"')
     return rc

@@ -11,27 +11,28 @@ Each verb is thin: it picks the kind's functions from the registry
 
 from __future__ import annotations
 
-import fcntl
 import logging
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from extractors.landing import FetchRecord, Landing, iso
 from reports import dashboard as dashboard_site
 from reports.digest import run_weekly
 from tracktwo.core.clock import utc_now
 from tracktwo.core.config import Config, SourceBase
+from tracktwo.core.locks import file_lock
 from tracktwo.core.settings import Settings
 from tracktwo.pipeline import kinds
 from warehouse import indicators as indicator_computation
 from warehouse.db import reader, upgrade
 from warehouse.load import RunSummary, load_pending, pending
-from warehouse.load import rebuild as rebuild_warehouse
+from warehouse.maintain import DEFAULT_KEEP_DAYS, MaintenanceReport
+from warehouse.maintain import maintain as maintain_lake
+from warehouse.rebuild import rebuild as rebuild_warehouse
 from warehouse.status import SourceStatus, read_status
 
 log = logging.getLogger("tracktwo.pipeline")
@@ -49,23 +50,11 @@ def select_sources(config: Config, source_ids: Iterable[str] | None = None) -> l
     return [config.source(i) for i in ids]
 
 
-@contextmanager
-def _fetch_lock(config: Config, source: SourceBase) -> Iterator[bool]:
-    """An exclusive, non-blocking lock per source for the time of its fetch (True when held). Two ingests at
-    once (a cron job and a person, two Airflow runs) would otherwise download and land the same files twice.
-    The operating system drops the lock when its process dies, so a killed fetch never leaves it behind."""
-    folder = config.settings.data_dir / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"fetch-{source.id}.lock", "a+") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+def _fetch_lock(config: Config, source: SourceBase):
+    """An exclusive, non-blocking lock per source for the time of its fetch (yields True when held). Two
+    ingests at once (a cron job and a person, two Airflow runs) would otherwise download and land the same
+    files twice."""
+    return file_lock(config.settings.data_dir / "locks" / f"fetch-{source.id}.lock")
 
 
 def extract_source(config: Config, source: SourceBase) -> list[FetchRecord]:
@@ -129,6 +118,11 @@ def source_status(config: Config) -> list[SourceStatus]:
         statuses = read_status(con, config, stored)
         waiting = Counter(r.source_id for r in pending(con, Landing(config.settings.data_dir)))
     return [replace(s, pending=waiting.get(s.source_id, 0)) for s in statuses]
+
+
+def maintain(config: Config, keep_days: int = DEFAULT_KEEP_DAYS) -> MaintenanceReport:
+    """Compact the lake and expire snapshots older than `keep_days` (warehouse/maintain.py)."""
+    return maintain_lake(config.settings, keep_days=keep_days)
 
 
 def dashboard(config: Config, out: Path | None = None) -> Path:
