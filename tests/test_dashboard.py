@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -68,6 +70,10 @@ def test_site_files(site):
     assert {"index.html", "methodology.html"} <= names
     assert {f"region-{r['id']}.html" for r in PROJECT_REGIONS} <= names
     assert not [n for n in names if n.startswith(".")]  # no temp files left behind
+    # the lake snapshot the pages were read from, for scripts and in every page's footer
+    snap = json.loads((site / "snapshot.json").read_text())["lake_snapshot"]
+    assert snap["snapshot_id"] > 0 and snap["snapshot_time"].endswith("Z")
+    assert f"lake snapshot {snap['snapshot_id']}" in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_index_lists_every_default_region_by_tension(site):

@@ -24,7 +24,7 @@ from reports import digest as dg
 from tracktwo.core.settings import Settings, SmtpSettings
 from tracktwo.core.config import ConfigError
 from conftest import batch_writer
-from warehouse.db import query, writer
+from warehouse.db import query, reader, writer
 
 WEEK = "2026-W47"  # Mon 16 Nov .. Sun 22 Nov 2026
 MONDAY = date(2026, 11, 16)
@@ -266,6 +266,12 @@ def test_sends_one_message_per_subscriber_with_its_regions(smtp, digest_config):
     assert sorted((r[1], r[2]) for r in rows) == [(a, "sent") for a in ("ana@example.org", "ben@example.org", "cleo@example.org")]
     assert {r[1]: r[4] for r in rows}["cleo@example.org"] == ["russia-ukraine", "israel-palestine"]
     assert {r[5] for r in rows} == {m["Message-ID"] for m in msgs}
+    # every message names the lake snapshot its numbers were read from (before its own log row was written)
+    snap_id, snap_time = ana["X-Tracktwo-Snapshot"].split(" ", 1)
+    assert {m["X-Tracktwo-Snapshot"] for m in msgs} == {ana["X-Tracktwo-Snapshot"]}
+    assert f"from lake snapshot {snap_id}." in parts(ana)["text/plain"]
+    with reader(config.settings, snapshot_version=int(snap_id)) as con:
+        assert con.execute("SELECT count(*) FROM digest_log").fetchone()[0] == 0
 
 
 def test_content_tension_alerts_dialogue_stories(smtp, digest_config):

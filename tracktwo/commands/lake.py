@@ -61,6 +61,8 @@ def cmd_shell(args, config: Config, console: Console) -> int:
 
 
 def cmd_maintain(args, config: Config, console: Console) -> int:
+    if args.keep_days < 1:
+        raise ConfigError("--keep-days must be at least 1: expiring today's snapshots would break open readers")
     report = maintain(config.settings, keep_days=args.keep_days)
     console.print(f"data files {report.files_before} -> {report.files_after}; snapshots {report.snapshots_before} "
                   f"-> {report.snapshots_after} (kept: the last {args.keep_days} days)")
