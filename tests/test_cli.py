@@ -102,18 +102,28 @@ def test_rebuild_keeps_history_and_restores_on_a_failed_load(two_sources, capsys
     "INSTALL httpfs",
     "SET enable_external_access = true",
     "DELETE FROM documents",
+    "SELECT * FROM ducklake_merge_adjacent_files('lake')",       # would write files into the lake
+    "SELECT * FROM \"DuckLake_Set_Option\"('lake', 'data_inlining_row_limit', 5)",  # crashed DuckDB 1.5.5
+    "SELECT * FROM query('SELECT 1')",                            # SQL text run as a query
+    "SELECT * FROM read_text('{data}/lake/catalog.sqlite') UNION ALL SELECT * FROM read_text('{data}/locks/x')",
+    "EXPLAIN ANALYZE COPY documents TO '{data}/out.csv'",
+    "SUMMARIZE (SELECT * FROM ducklake_merge_adjacent_files('lake'))",
 ])
 def test_sql_is_sandboxed(two_sources, capsys, query):
     config, flags = two_sources
     main(flags + ["ingest"])
     landing = next(config.settings.landing_dir.rglob("*.xml"))
     before = landing.read_bytes()
+    lake_files = sorted(p.relative_to(config.settings.data_dir) for p in config.settings.lake_path.resolve().rglob("*")
+                        if p.suffix == ".parquet")
     capsys.readouterr()
     rc = main(flags + ["sql", query.format(landing=landing, data=config.settings.data_dir)])
     out = capsys.readouterr().out
     assert rc == 1 and ("refused" in out or "query failed" in out), out
     assert landing.read_bytes() == before and not (config.settings.data_dir / "out.csv").exists()
     assert not (config.settings.data_dir / "other.duckdb").exists()
+    assert sorted(p.relative_to(config.settings.data_dir) for p in config.settings.lake_path.resolve().rglob("*")
+                  if p.suffix == ".parquet") == lake_files  # nothing written into the lake either
     assert main(flags + ["sql", "SELECT count(*) FROM documents"]) == 0  # reading the warehouse still works
 
 
@@ -184,9 +194,12 @@ def test_rebuild_survives_kill_9_at_any_point(two_sources, capsys):
         proc.wait()
         assert state() == before, delay  # the old warehouse, or a complete new one: the same rows
     # status says when a rebuild was interrupted; the next one starts over and finishes
-    if (config.settings.data_dir / "lake.rebuild").exists():
+    from warehouse.rebuild import interrupted_rebuild
+
+    if interrupted_rebuild(config.settings):
         main(flags + ["status"])
         assert "a rebuild was interrupted" in capsys.readouterr().out
     assert main(flags + ["rebuild"]) == 0
-    assert state() == before and not (config.settings.data_dir / "lake.rebuild").exists()
-    assert list(config.settings.data_dir.glob("lake.before-rebuild-*"))  # backups, never overwritten
+    assert state() == before and interrupted_rebuild(config.settings) is None
+    lakes = list((config.settings.data_dir / "lakes").iterdir())
+    assert len(lakes) >= 2 and all((p / "LAKE-COMPLETE").exists() for p in lakes)  # earlier lakes kept, whole

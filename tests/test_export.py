@@ -50,7 +50,7 @@ def test_export_cli_manifest(make_config, tmp_path):
         con.execute("DELETE FROM alert_evidence")
     import tracktwo
 
-    con = tracktwo.connect(str(config.settings.data_dir), as_of=snap["snapshot_id"])
+    con = tracktwo.connect(str(config.settings.data_dir), as_of=snap)  # the record: its lake_id is checked
     try:
         assert con.execute("SELECT count(*) FROM v_alert_evidence").fetchone()[0] == views["v_alert_evidence"]["rows"] > 0
     finally:

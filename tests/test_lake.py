@@ -22,6 +22,14 @@ RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
 
 
+@pytest.fixture
+def two_feeds(httpserver, make_config):
+    httpserver.expect_request("/a").respond_with_data(fixture_bytes("rss2.xml"), content_type=RSS)
+    httpserver.expect_request("/b").respond_with_data(fixture_bytes("atom.xml"), content_type=ATOM)
+    config = make_config([rss_source("a", httpserver.url_for("/a")), rss_source("b", httpserver.url_for("/b"))])
+    return config, ["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir)]
+
+
 def _held_reader(settings: Settings) -> subprocess.Popen:
     """A researcher's session in another process: opens the lake, reads, and keeps the connection open;
     on a line from us it reads again through the same connection and prints both counts."""
@@ -89,11 +97,25 @@ def test_keys_hold_after_repeated_loads_and_runs(tmp_path):
     with open("/dev/null", "w") as quiet:
         assert run_demo(Settings(packaged_config_dir(), tmp_path), Console(file=quiet), out=tmp_path / "demo") == 0
     flags = ["--config-dir", str(tmp_path / "demo" / "config"), "--data-dir", str(tmp_path / "demo")]
+    settings = Settings(tmp_path / "demo" / "config", tmp_path / "demo")
     assert main(flags + ["load"]) == 0
+    assert main(flags + ["indicators"]) == 0
+    from warehouse.db import writer
+
+    # a new day of events (the last day's again, under new ids) and an edited story: an incremental run rewrites
+    # current indicator rows and alert versions, and the documents get new versions, all without a key
+    with writer(settings) as con:
+        con.execute("BEGIN")
+        con.execute("INSERT INTO events SELECT * REPLACE ('x' || event_id AS event_id, 'x' || source_event_id AS "
+                    "source_event_id, event_date + 1 AS event_date, date_added + INTERVAL 1 DAY AS date_added, "
+                    "'late' AS run_id) FROM events WHERE event_date = (SELECT max(event_date) FROM events)")
+        con.execute("INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, loaded_at, status) "
+                    "SELECT 'late', 'gdelt-demo', 'gdelt_events', 'http://x', max(loaded_at) + INTERVAL 1 DAY, "
+                    "max(loaded_at) + INTERVAL 1 DAY, 'ok' FROM ingest_runs")
+        con.execute("COMMIT")
     assert main(flags + ["indicators"]) == 0
     assert main(flags + ["indicators", "--full"]) == 0
     assert main(flags + ["rebuild"]) == 0
-    settings = Settings(tmp_path / "demo" / "config", tmp_path / "demo")
     for table, key in _documented_keys().items():
         cols = ", ".join(key)
         dupes = query(settings, f"SELECT {cols}, count(*) FROM {table} GROUP BY ALL HAVING count(*) > 1 LIMIT 3")
@@ -141,31 +163,56 @@ def test_missing_extension_names_the_package(monkeypatch):
 def test_catalog_setting_is_validated_and_never_printed_with_its_password():
     from tracktwo.core.errors import ConfigError
 
-    s = Settings.from_env(data_dir="/tmp/x", env={"TRACKTWO_CATALOG": "postgres:dbname=t host=db password=hunter2"})
-    assert s.catalog == "postgres:dbname=t host=db password=hunter2" and not s.embedded
-    assert "hunter2" not in s.warehouse_label and "hunter2" not in repr(s)
-    with pytest.raises(ConfigError, match="expected 'sqlite:<file>'") as err:
-        Settings.from_env(data_dir="/tmp/x", env={"TRACKTWO_CATALOG": "mysql:password=hunter2"})
-    assert "hunter2" not in str(err.value)
+    s = Settings.from_env(data_dir="/tmp/x", env={"TRACKTWO_CATALOG": "postgres:dbname=t host=db"})
+    assert s.catalog == "postgres:dbname=t host=db" and not s.embedded
+    # a password in the setting would reach DuckDB's errors and duckdb_databases(): refused, never echoed
+    for bad in ("postgres:dbname=t host=db password=hunter2", "postgres:postgresql://u:hunter2@db/t",
+                "mysql:password=hunter2"):
+        with pytest.raises(ConfigError) as err:
+            Settings.from_env(data_dir="/tmp/x", env={"TRACKTWO_CATALOG": bad})
+        assert "hunter2" not in str(err.value)
     embedded = Settings.from_env(data_dir="/tmp/x", env={})
     assert embedded.catalog == f"sqlite:{Path('/tmp/x/lake/catalog.sqlite')}"
     assert embedded.lake_data_path == "/tmp/x/lake/data/"
 
 
 def test_interrupted_swap_is_finished_by_the_next_open(tmp_path):
-    """A kill between the rebuild's two renames leaves no live lake but a complete new one: the next
-    command puts it in place."""
+    """A kill between moving a plain `<data>/lake` folder under lakes/ and linking it leaves no `<data>/lake` but
+    a complete lake: the next command links it."""
     settings = Settings(tmp_path / "config", tmp_path)
     from warehouse.db import writer
 
     with writer(settings) as con:
         con.execute("INSERT INTO sources VALUES ('s', 'rss', 'https://e.org', NULL, NULL, NULL, true)")
-    new = lake.rebuild_path(settings)
-    settings.lake_path.rename(new)
-    (new / lake.COMPLETE_MARKER).write_text("complete\n")
+    target = settings.lake_path.resolve()
+    assert settings.lake_path.is_symlink() and target.parent == tmp_path / "lakes"
+    lake.mark_complete(target)
+    settings.lake_path.unlink()
     assert query(settings, "SELECT source_id FROM sources") == [("s",)]
-    assert settings.lake_path.is_dir() and not new.exists()
-    assert not (settings.lake_path / lake.COMPLETE_MARKER).exists()
+    assert settings.lake_path.is_symlink() and settings.lake_path.resolve() == target
+
+
+def test_reader_open_during_a_rebuild_keeps_reading_the_lake_it_opened(two_feeds):
+    """A dashboard or notebook that opened the lake before a rebuild swapped it keeps reading that lake, whole;
+    the next reader sees the rebuilt one (which has only what landing and the carried history give)."""
+    from tracktwo import pipeline
+    from warehouse.db import writer
+
+    config, flags = two_feeds
+    assert main(flags + ["ingest", "a"]) == 0
+    with writer(config.settings) as con:  # a row landing cannot recreate: gone after the rebuild
+        con.execute("INSERT INTO sources VALUES ('hand', 'rss', 'https://e.org', NULL, NULL, NULL, true)")
+        con.execute("UPDATE documents SET title = 'edited by hand'")
+    with reader(config.settings) as old:
+        before = old.execute("SELECT count(*), min(title) FROM documents").fetchall()
+        pipeline.rebuild(config)
+        assert old.execute("SELECT count(*), min(title) FROM documents").fetchall() == before
+        assert old.execute("SELECT count(*) FROM lake_info").fetchone()[0] == 1
+    with reader(config.settings) as new:
+        count, title = new.execute("SELECT count(*), min(title) FROM documents").fetchone()
+        assert count == before[0][0] and title != "edited by hand"
+    backups = [p for p in (config.settings.data_dir / "lakes").iterdir() if p != config.settings.lake_path.resolve()]
+    assert len(backups) == 1 and (backups[0] / lake.COMPLETE_MARKER).exists()  # the old lake, kept
 
 
 def test_maintain_compacts_without_changing_a_row(tmp_path):
@@ -191,3 +238,36 @@ def test_maintain_compacts_without_changing_a_row(tmp_path):
     with reader(settings, snapshot_version=version) as con:
         assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == len(rows) == 18_000
     assert main(flags + ["maintain", "--keep-days", "0"]) != 0  # would break open readers: refused
+
+
+def test_a_moved_link_never_gives_a_document_two_rows_of_one_version(make_config):
+    """Item K was at /a; the next fetch has K at /b and a new item K2 at /a. Both map to K's document (K by its
+    id, K2 by its link): the first in feed order wins, and no (doc_id, version) is written twice. With a
+    PRIMARY KEY this used to fail the load; without one it must not duplicate."""
+    from datetime import datetime
+
+    from extractors.rss import FeedItem
+    from warehouse.db import writer
+    from warehouse.documents import merge_items
+    from warehouse.gazetteer import Gazetteer
+
+    config = make_config([rss_source("s", "https://feed.example.org/rss")])
+    gaz = Gazetteer(config.gazetteer, config.regions)
+
+    def item(key, url, title):
+        return FeedItem(key, url, title, "", datetime(2026, 11, 1), "en", f"h-{key}-{url}-{title}")
+
+    def load(items, run):
+        with writer(config.settings) as con:
+            con.execute("BEGIN")
+            counts = merge_items(con, items, source_id="s", publisher="S", perspective="international", run_id=run,
+                                 landing_file=f"landing/{run}", seen_at=datetime(2026, 11, 1), gazetteer=gaz)
+            con.execute("COMMIT")
+        return counts
+
+    load([item("K", "https://e.org/a", "Kyiv talks")], "r1")
+    second = load([item("K2", "https://e.org/a", "Kyiv talks resume"), item("K", "https://e.org/b", "Kyiv")], "r2")
+    assert (second.new, second.updated) == (0, 1)
+    assert query(config.settings, "SELECT doc_id, version, count(*) FROM document_versions GROUP BY ALL "
+                                  "HAVING count(*) > 1") == []
+    assert query(config.settings, "SELECT count(*), max(version), max(title) FROM documents") == [(1, 2, "Kyiv talks resume")]

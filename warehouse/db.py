@@ -9,6 +9,8 @@ no key constraints) never races another writer, on this machine or another; a se
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,7 +54,7 @@ def sql(name: str, **identifiers: object) -> str:
 
 def writer_lock_path(settings: Settings) -> Path:
     """The lock file every writer of the embedded lake takes (one per lake: a rebuild's new lake has its own)."""
-    return settings.data_dir / "locks" / f"writer-{settings.lake_dir}.lock"
+    return settings.data_dir / "locks" / f"writer-{settings.lake_dir.replace('/', '-')}.lock"
 
 
 def writer_lock(settings: Settings, wait: float):
@@ -108,11 +110,14 @@ def writer(settings: Settings, lock_timeout: float | None = None) -> Iterator[du
             raise WarehouseBusy(
                 f"warehouse {settings.warehouse_label} is being written by another process (waited {wait:g}s "
                 "for the writer lock); writers take turns, try again when it finishes. Readers are never blocked.")
-        lake.finish_interrupted_swap(settings)
+        if settings.embedded and settings.lake_dir == lake.LIVE and not os.path.lexists(settings.lake_path):
+            if not lake.finish_interrupted_swap(settings, have_lock=True):
+                lake.create_live(settings)
         con = lake.connect(settings, read_only=False)
         try:
             migrate(con)
             yield con
+            lake.flush_if_due(con)  # small loads wait inlined in the catalog; out as one file once there are many
         finally:
             con.close()
 
@@ -142,11 +147,12 @@ def reader(settings: Settings, lock_timeout: float | None = None, sandboxed: boo
     con = lake.connect(settings, read_only=True, snapshot_version=snapshot_version, snapshot_time=snapshot_time)
     try:
         if sandboxed:
-            allowed = [settings.lake_data_path]
-            catalog_file = lake.sqlite_catalog_file(settings)
-            if catalog_file is not None:
-                allowed.append(str(catalog_file.parent) + "/")
-            con.execute("SET allowed_directories = $dirs", {"dirs": allowed})
+            real = lake.resolved(settings)
+            con.execute("SET allowed_directories = $dirs", {"dirs": [real.lake_data_path]})
+            catalog_file = lake.sqlite_catalog_file(real)
+            if catalog_file is not None:  # the catalog file itself, not the folder it is in
+                con.execute("SET allowed_paths = $paths",
+                            {"paths": [str(catalog_file) + suffix for suffix in ("", "-wal", "-shm", "-journal")]})
             con.execute("SET enable_external_access = false")
             con.execute("SET lock_configuration = true")
         con.execute("BEGIN TRANSACTION")  # every query of this reader sees one snapshot, however long it runs
@@ -173,27 +179,66 @@ def upgrade(settings: Settings) -> list[str]:
         return [name for version, name, _ in migrations() if version > have]
 
 
+# What a sandboxed query (`tracktwo sql`) may not call, whatever the statement type: table functions that write
+# (DuckLake maintenance writes files, set_option changes the catalog), reach another database, or run SQL text.
+_REFUSED_FUNCTION_PREFIXES = ("ducklake_", "sqlite_", "postgres_")
+_REFUSED_FUNCTIONS = {"checkpoint", "force_checkpoint", "query", "query_table"}
+_CALL = re.compile(r'"?([A-Za-z_][A-Za-z0-9_]*)"?\s*\(')
+
+
+def _function_names(node: object, out: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("function_name"), str):
+            out.add(node["function_name"].lower())
+        for value in node.values():
+            _function_names(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _function_names(value, out)
+    return out
+
+
+def refused_query(con: duckdb.DuckDBPyConnection, text: str) -> str | None:
+    """Why `text` may not run in a sandboxed reader, or None: queries only (SELECT, DESCRIBE, SHOW, SUMMARIZE),
+    and none of the functions above. Checked on DuckDB's own parse of the text, before anything runs."""
+    try:
+        kinds = [s.type for s in con.extract_statements(text)]
+    except duckdb.Error as exc:
+        return f"not valid SQL: {str(exc).splitlines()[0]}"
+    other = [k.name for k in kinds if k != duckdb.StatementType.SELECT]
+    if other:
+        return f"queries only (SELECT, DESCRIBE, SHOW, SUMMARIZE), not {', '.join(dict.fromkeys(other))}"
+    tree = json.loads(con.execute("SELECT json_serialize_sql($q)", {"q": text}).fetchone()[0])
+    # DESCRIBE, SHOW and SUMMARIZE are not rendered by json_serialize_sql (tree["error"]): for them, and as a
+    # second net for every query, any call written in the text counts too (a false alarm only costs a rewrite)
+    called = _function_names(tree, set()) | {m.lower() for m in _CALL.findall(text)}
+    bad = sorted(f for f in called if f in _REFUSED_FUNCTIONS or f.startswith(_REFUSED_FUNCTION_PREFIXES))
+    return f"the function(s) {', '.join(bad)} may not be called from a query" if bad else None
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A lake snapshot: what a briefing was built from (`tracktwo.connect(as_of=id)` reproduces it)."""
 
     snapshot_id: int
     snapshot_time: datetime  # UTC, naive
+    lake_id: str  # lake_info.lake_id: snapshot ids start over in a rebuilt lake
 
     def as_dict(self) -> dict[str, object]:
-        return {"snapshot_id": self.snapshot_id, "snapshot_time": self.snapshot_time.isoformat() + "Z"}
+        return {"snapshot_id": self.snapshot_id, "snapshot_time": self.snapshot_time.isoformat() + "Z",
+                "lake_id": self.lake_id}
 
 
 SNAPSHOT_SQL = """
-SELECT snapshot_id, snapshot_time::TIMESTAMP FROM ducklake_snapshots($lake)
+SELECT snapshot_id, snapshot_time::TIMESTAMP, (SELECT min(lake_id) FROM lake_info) FROM ducklake_snapshots($lake)
 WHERE snapshot_id = (SELECT id FROM ducklake_current_snapshot($lake) AS c(id))
 """
 
 
 def current_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
     """The snapshot `con` reads (a reader's pinned one, or the one an `as_of` connection was opened at)."""
-    sid, when = con.execute(SNAPSHOT_SQL, {"lake": lake.LAKE}).fetchone()
-    return Snapshot(int(sid), when)
+    sid, when, lake_id = con.execute(SNAPSHOT_SQL, {"lake": lake.LAKE}).fetchone()
+    return Snapshot(int(sid), when, lake_id)
 
 
 def query(settings: Settings, text: str, params: Any = None) -> list[tuple]:

@@ -22,17 +22,20 @@ from warehouse.gazetteer import Gazetteer
 from warehouse.load import LoadContext, RunSummary, timestamp
 
 STAGE_SCHEMA = {
-    "doc_id": pl.String, "story": pl.String, "item_key": pl.String, "url": pl.String, "title": pl.String,
+    "pos": pl.Int64, "doc_id": pl.String, "story": pl.String, "item_key": pl.String, "url": pl.String, "title": pl.String,
     "summary": pl.String, "published_at": pl.Datetime("us"), "language": pl.String, "content_hash": pl.String,
 }
 
 # A staged story takes the id of a stored document of the same source with the same canonical URL, if any.
+# Two stories can land on one id (an item whose link moved, and another item now at its old link): the first in
+# feed order wins, so a load never writes two versions of one document (a lake has no key to refuse them).
 MAP_TO_STORED = """
 CREATE OR REPLACE TEMP TABLE staged_mapped AS
 SELECT s.* REPLACE (coalesce(d.doc_id, s.doc_id) AS doc_id)
 FROM staged_items s
 LEFT JOIN (SELECT url, min(doc_id) AS doc_id FROM documents WHERE source_id = $source_id AND url IS NOT NULL
            GROUP BY url) d ON d.url = s.url
+QUALIFY row_number() OVER (PARTITION BY coalesce(d.doc_id, s.doc_id) ORDER BY s.pos) = 1
 """
 CREATE_STAGE = """
 CREATE OR REPLACE TEMP TABLE doc_stage AS
@@ -109,10 +112,10 @@ def merge_items(
         unique.setdefault(it.url or it.item_key, it)
     frame = pl.DataFrame(
         [
-            {"doc_id": doc_id(source_id, i.item_key), "story": story, "item_key": i.item_key, "url": i.url,
+            {"pos": pos, "doc_id": doc_id(source_id, i.item_key), "story": story, "item_key": i.item_key, "url": i.url,
              "title": i.title, "summary": i.summary, "published_at": i.published_at, "language": i.language,
              "content_hash": i.content_hash}
-            for story, i in unique.items()
+            for pos, (story, i) in enumerate(unique.items())
         ],
         schema=STAGE_SCHEMA,
     )

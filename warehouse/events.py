@@ -61,6 +61,10 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, config_dir: Path) -> None:
         con.execute(sql("gdelt_cameo_countries.sql"), {"path": str(countries)})
     else:
         con.execute(sql("gdelt_cameo_countries_fallback.sql"))
+    dupes = con.execute(sql("gdelt_reference_duplicates.sql")).fetchall()
+    if dupes:
+        listed = ", ".join(f"{config_dir / f}: {k!r}" for f, k in dupes)
+        raise ConfigError(f"duplicate key(s) in the GDELT reference tables: {listed} (each code once per file)")
 
 
 def _ensure_reference(ctx: LoadContext) -> None:

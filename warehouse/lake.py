@@ -19,6 +19,7 @@ import sqlite3
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -27,10 +28,32 @@ import duckdb
 from tracktwo.core.settings import Settings
 
 # Rows an insert may have and still be kept in the catalog instead of a Parquet file of its own (DuckLake's
-# default is 10). A 15-minute load is a few hundred to a thousand rows: inlined, 96 loads a day read as fast as
-# compacted files (bench/lake_commits.py), where 96 small files a day made scans 2.4x slower; `tracktwo maintain`
-# (daily) flushes inlined rows into Parquet files.
+# default is 10). A 15-minute load is a few hundred to a thousand rows: 96 files of that size a day made scans
+# 2.4x slower than compacted files (bench/lake_commits.py); inlined, they wait in the catalog until a writer
+# finds FLUSH_INLINED_ROWS of them and writes them out as one file (warehouse/db.py), and `tracktwo maintain`
+# merges those files daily.
 DATA_INLINING_ROW_LIMIT: int | None = 1000
+FLUSH_INLINED_ROWS = 5000
+
+INLINED_TABLES_SQL = "SELECT table_name FROM {meta}.ducklake_inlined_data_tables"
+
+
+def inlined_rows(con: duckdb.DuckDBPyConnection) -> int:
+    """Rows of the current snapshot that live in the catalog (inlined), over every table."""
+    meta = f"__ducklake_metadata_{LAKE}"
+    total = 0
+    for (table,) in con.execute(INLINED_TABLES_SQL.format(meta=meta)).fetchall():
+        # names come from DuckLake's own catalog (ducklake_inlined_data_<table>_<schema version>)
+        total += con.execute(f'SELECT count(*) FROM {meta}."{table}" WHERE end_snapshot IS NULL').fetchone()[0]
+    return total
+
+
+def flush_if_due(con: duckdb.DuckDBPyConnection) -> bool:
+    """Write inlined rows out as Parquet once there are FLUSH_INLINED_ROWS of them (True if it did)."""
+    if inlined_rows(con) < FLUSH_INLINED_ROWS:
+        return False
+    con.execute("CALL ducklake_flush_inlined_data($lake)", {"lake": LAKE})
+    return True
 
 LAKE = "lake"  # the name the lake is attached under (`lake.main.documents`, `ducklake_snapshots('lake')`)
 
@@ -171,6 +194,7 @@ def _prepare_sqlite(path: Path) -> None:
 def attach_statements(settings: Settings, name: str = LAKE, read_only: bool = False,
                       snapshot_version: int | None = None, snapshot_time: str | None = None) -> list[str]:
     """The SQL that loads the extensions and attaches the lake (also what `tracktwo shell` gives the CLI)."""
+    settings = resolved(settings)
     kind = catalog_kind(settings)
     out = []
     for ext in ("ducklake", kind):
@@ -192,12 +216,17 @@ def attach_statements(settings: Settings, name: str = LAKE, read_only: bool = Fa
 def attach(con: duckdb.DuckDBPyConnection, settings: Settings, name: str = LAKE, read_only: bool = False,
            snapshot_version: int | None = None, snapshot_time: str | None = None) -> None:
     """Attach the lake of `settings` to `con` under `name` (extensions loaded here)."""
+    settings = resolved(settings)
     kind = catalog_kind(settings)
     load_extension(con, "ducklake")
     load_extension(con, kind)
     if kind == "sqlite" and not read_only:
         _prepare_sqlite(sqlite_catalog_file(settings))
-    con.execute(attach_statements(settings, name, read_only, snapshot_version, snapshot_time)[-1])
+    try:
+        con.execute(attach_statements(settings, name, read_only, snapshot_version, snapshot_time)[-1])
+    except duckdb.Error as exc:  # name the lake, without the connection string's details beyond the label
+        detail = str(exc).replace(settings.catalog.partition(":")[2], "<catalog>").splitlines()[0]
+        raise EngineError(f"cannot open the warehouse {settings.warehouse_label}: {detail}") from None
 
 
 def connect(settings: Settings, read_only: bool, snapshot_version: int | None = None,
@@ -217,29 +246,78 @@ def connect(settings: Settings, read_only: bool, snapshot_version: int | None = 
     return con
 
 
-# The embedded lake's folder layout during `tracktwo rebuild` (warehouse/rebuild.py): the new lake is built in
-# `<lake>.rebuild/`, marked complete, then the live folder is renamed to `<lake>.before-rebuild-<stamp>/` (kept)
-# and the new one renamed into place. Two renames are not one atomic step, so a process killed between them
-# leaves no live folder but a complete new one: `finish_interrupted_swap` (run by every open) completes it.
-REBUILD_SUFFIX = ".rebuild"
-BACKUP_SUFFIX = ".before-rebuild-"
-COMPLETE_MARKER = "REBUILD-COMPLETE"
+# The embedded lake's folders. `<data>/lake` is a symbolic link to `<data>/lakes/<stamp>/`, the live lake. A
+# connection resolves the link once, when it attaches, so it reads the folder it opened for as long as it lives.
+# `tracktwo rebuild` (warehouse/rebuild.py) builds a new lake in `<data>/lakes/<stamp>/`, marks it complete, and
+# replaces the link in one atomic step; the old folder stays (a backup, and what open readers still read).
+# A `<data>/lake` that is a plain folder (copied, or made by hand) works too; a rebuild first moves it under
+# lakes/ (marked complete), which is two steps: a process killed between them leaves no `<data>/lake`, and
+# `finish_interrupted_swap` (run when a lake is opened) links the newest complete lake.
+LIVE = "lake"
+LAKES = "lakes"
+COMPLETE_MARKER = "LAKE-COMPLETE"
 
 
-def rebuild_path(settings: Settings) -> Path:
-    return settings.lake_path.with_name(settings.lake_path.name + REBUILD_SUFFIX)
+def lakes_dir(settings: Settings) -> Path:
+    return settings.data_dir / LAKES
 
 
-def finish_interrupted_swap(settings: Settings) -> bool:
-    """Put a completed rebuild in place when a kill left no live lake between the two renames (True if so)."""
-    if not settings.embedded or settings.lake_path.exists():
+def new_lake_name() -> str:
+    """A fresh folder name under lakes/ (UTC time, so names sort by age)."""
+    from tracktwo.core.clock import utc_now_naive
+
+    return f"{LAKES}/{utc_now_naive().strftime('%Y%m%dT%H%M%S%f')}"
+
+
+def mark_complete(folder: Path) -> None:
+    (folder / COMPLETE_MARKER).write_text("a complete tracktwo lake\n", encoding="utf-8")
+
+
+def point_live_at(settings: Settings, target: Path) -> None:
+    """Make `<data>/lake` a link to `target` in one atomic step (a plain `<data>/lake` folder is moved away
+    first). Caller holds the writer lock of the live lake."""
+    live = settings.data_dir / LIVE
+    if live.is_dir() and not live.is_symlink():
+        moved = settings.data_dir / new_lake_name()
+        moved.parent.mkdir(parents=True, exist_ok=True)
+        mark_complete(live)
+        os.rename(live, moved)  # from here to the replace below, finish_interrupted_swap repairs a kill
+    tmp = settings.data_dir / f".{LIVE}.{os.getpid()}.link"
+    tmp.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(target, settings.data_dir), tmp)
+    os.replace(tmp, live)
+
+
+def create_live(settings: Settings) -> None:
+    """The first lake of a data folder: an empty `<data>/lakes/<stamp>/` and the link to it."""
+    target = settings.data_dir / new_lake_name()
+    target.mkdir(parents=True)
+    mark_complete(target)  # an empty lake is a whole one; only a rebuild in progress is unmarked
+    point_live_at(settings, target)
+
+
+def resolved(settings: Settings) -> Settings:
+    """`settings` with the embedded lake's folder resolved (the link followed once): what a connection attaches."""
+    if not settings.embedded:
+        return settings
+    real = settings.lake_path.resolve()
+    return replace(settings, lake_dir=os.path.relpath(real, settings.data_dir)) if real != settings.lake_path else settings
+
+
+def finish_interrupted_swap(settings: Settings, have_lock: bool = False) -> bool:
+    """Link the newest complete lake when a kill left no `<data>/lake` (True if it did). Under the writer lock
+    (taken here unless the caller holds it), so two processes never race on it; a link in place is left alone."""
+    if not settings.embedded or settings.lake_dir != LIVE or os.path.lexists(settings.lake_path):
         return False
-    new = rebuild_path(settings)
-    if not (new / COMPLETE_MARKER).is_file():
+    if not any((p / COMPLETE_MARKER).is_file() for p in lakes_dir(settings).glob("*")):
         return False
-    try:
-        os.rename(new, settings.lake_path)
-    except FileNotFoundError:  # another process finished it first
-        return settings.lake_path.exists()
-    (settings.lake_path / COMPLETE_MARKER).unlink(missing_ok=True)
+    if not have_lock:
+        from tracktwo.core.locks import file_lock
+
+        with file_lock(settings.data_dir / "locks" / f"writer-{LIVE}.lock", settings.lock_timeout) as held:
+            return held and finish_interrupted_swap(settings, have_lock=True)
+    complete = sorted(p for p in lakes_dir(settings).glob("*") if (p / COMPLETE_MARKER).is_file())
+    if os.path.lexists(settings.lake_path) or not complete:
+        return False
+    point_live_at(settings, complete[-1])
     return True

@@ -1,25 +1,24 @@
 """`tracktwo rebuild`: recreate the lake from landing alone, crash-safe at every point.
 
-The new lake is built beside the live one (`<data>/lake.rebuild/`) from landing, under the live lake's writer
+The new lake is built in a folder of its own (`<data>/lakes/<stamp>/`) from landing, under the live lake's writer
 lock (so nothing is written to the live lake meanwhile, and nothing written is lost by the swap); the history
-landing cannot recreate (indicators with the membership they were computed from, the digest log) is copied
-into it from the live lake; the new folder is marked complete; then the live folder is renamed to
-`<data>/lake.before-rebuild-<stamp>/` (never overwritten) and the new one into place. Killed before the marker,
-the live lake is untouched (the partial folder is left, `tracktwo status` says so, the next rebuild starts it
-over); killed between the two renames, the next open finishes the swap (warehouse/lake.py). A payload that
-fetched fine but does not load now (a bug, a bad setting) stops the rebuild before the swap: replaying landing
-never silently loses data. Readers that hold the old lake open keep reading it: its files stay in the backup.
+landing cannot recreate (indicators with the membership they were computed from, the digest log) is copied into
+it from the live lake; it is marked complete; then the link `<data>/lake` is pointed at it in one atomic step
+(warehouse/lake.py). The old folder is kept: it is the backup, and readers that opened it before the swap keep
+reading it, whole, until they close. Killed before the swap, the live lake is untouched (the partial folder is
+left, `tracktwo status` says so, the next rebuild starts over in a new folder). A payload that fetched fine but
+does not load now (a bug, a bad setting) stops the rebuild before the swap: replaying landing never silently
+loses data. Snapshot ids restart in the new lake: each lake has its own `lake_id` (table `lake_info`), which
+dashboards, digests and exports record beside the snapshot id.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Mapping
 
-from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config
 from tracktwo.core.locks import file_lock
 from tracktwo.core.settings import Settings
@@ -39,8 +38,10 @@ class RebuildFailed(Exception):
 
 def interrupted_rebuild(settings: Settings) -> Path | None:
     """The partial folder of a rebuild that was killed before it finished, if any (the live lake is intact)."""
-    partial = lake.rebuild_path(settings)
-    return partial if partial.exists() and settings.lake_path.exists() else None
+    live = settings.lake_path.resolve() if settings.embedded else None
+    partial = [p for p in sorted(lake.lakes_dir(settings).glob("*"))
+               if p.is_dir() and p != live and not (p / lake.COMPLETE_MARKER).exists()]
+    return partial[-1] if partial and lake.exists(settings) else None
 
 
 def rebuild(config: Config, loaders: Mapping[str, Loader],
@@ -56,9 +57,11 @@ def rebuild(config: Config, loaders: Mapping[str, Loader],
         if not held:
             raise WarehouseBusy(f"warehouse {settings.warehouse_label} is being written by another process; "
                                 "rebuild when it finishes")
-        new_settings = replace(settings, lake_dir=settings.lake_dir + lake.REBUILD_SUFFIX)
+        for stale in lake.lakes_dir(settings).glob("*"):  # earlier rebuilds killed before they finished
+            if stale.is_dir() and not (stale / lake.COMPLETE_MARKER).exists() and stale != settings.lake_path.resolve():
+                shutil.rmtree(stale, ignore_errors=True)
+        new_settings = replace(settings, lake_dir=lake.new_lake_name())
         new = new_settings.lake_path
-        shutil.rmtree(new, ignore_errors=True)  # an earlier rebuild's partial folder
         try:
             out = load_pending(Config(new_settings, config.source_kinds), loaders, on_run=on_run)
             broken = [r for r in out if r.load_error]
@@ -67,16 +70,11 @@ def rebuild(config: Config, loaders: Mapping[str, Loader],
                                     f"{broken[0].error}; the previous warehouse is kept")
             if lake.exists(settings):
                 _carry_over(settings, new_settings)
-            (new / lake.COMPLETE_MARKER).write_text("complete\n", encoding="utf-8")
+            lake.mark_complete(new)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
-        live = settings.lake_path
-        if live.exists():
-            stamp = utc_now_naive().strftime("%Y%m%dT%H%M%S%f")
-            os.rename(live, live.with_name(live.name + lake.BACKUP_SUFFIX + stamp))  # kept, never overwritten
-        os.rename(new, live)
-        (live / lake.COMPLETE_MARKER).unlink(missing_ok=True)
+        lake.point_live_at(settings, new)  # one atomic step; the old folder stays for its readers
     return out
 
 

@@ -13,7 +13,7 @@ from tracktwo import pipeline
 from tracktwo.console import print_run_line, print_runs, print_summary, run_ingest
 from tracktwo.core.config import Config
 from tracktwo.demo import run_demo
-from warehouse.db import reader
+from warehouse.db import reader, refused_query
 from warehouse.lake import exists as warehouse_exists
 from warehouse.rebuild import RebuildFailed, interrupted_rebuild
 
@@ -112,19 +112,12 @@ def cmd_rebuild(args, config: Config, console: Console) -> int:
     return 0
 
 
-# Statement types `tracktwo sql` runs: queries (DESCRIBE, SHOW and SUMMARIZE parse as SELECT). COPY, EXPORT,
-# ATTACH, SET, LOAD, CALL, EXPLAIN (EXPLAIN ANALYZE would run what it explains) and every write are refused
-# before they run, whatever the file-system sandbox allows.
-READ_STATEMENTS = (duckdb.StatementType.SELECT,)
-
-
 def cmd_sql(args, config: Config, console: Console) -> int:
     with reader(config.settings, sandboxed=True) as con:
         try:
-            refused = [s.type.name for s in con.extract_statements(args.query) if s.type not in READ_STATEMENTS]
+            refused = refused_query(con, args.query)
             if refused:
-                console.print(f"[red]refused:[/] `tracktwo sql` runs queries only (SELECT, DESCRIBE, SHOW, "
-                              f"SUMMARIZE), not {', '.join(dict.fromkeys(refused))}")
+                console.print(f"[red]refused:[/] `tracktwo sql` reads the warehouse only: {escape(refused)}")
                 return 1
             cur = con.execute(args.query)
         except duckdb.PermissionException as exc:

@@ -163,6 +163,9 @@ def _catalog(env: Mapping[str, str]) -> str | None:
                           "'postgres:<libpq connection string>', e.g. 'postgres:dbname=tracktwo host=db'")
     if kind == "sqlite":
         return f"sqlite:{Path(target.strip()).resolve()}"
+    if _PASSWORD.search(target) or re.search(r"://[^/@\s]*:[^/@\s]*@", target):
+        raise ConfigError("TRACKTWO_CATALOG must not hold a password (it would show in DuckDB's error messages and "
+                          "in the list of attached databases): put it in PGPASSWORD or ~/.pgpass, which libpq reads")
     return raw
 
 
