@@ -116,8 +116,9 @@ def writer(settings: Settings, lock_timeout: float | None = None) -> Iterator[du
         con = lake.connect(settings, read_only=False)
         try:
             migrate(con)
+            opened_at = con.execute(lake.SNAPSHOT_ID_SQL, {"lake": lake.LAKE}).fetchone()[0]
             yield con
-            lake.flush_if_due(con)  # small loads wait inlined in the catalog; out as one file once there are many
+            lake.flush_if_due(con, opened_at)  # small loads wait inlined in the catalog; out as one file when many
         finally:
             con.close()
 

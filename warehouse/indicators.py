@@ -204,6 +204,19 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
     t = time.perf_counter()
     sync_reference(con, config)  # the regions mirror the SQL reads, and the views filter on
     run.times["sync reference"] = round(time.perf_counter() - t, 4)
+    # One transaction from here on: on a lake every autocommitted statement reads the snapshot's metadata from
+    # the catalog again; inside one transaction it is read once (and the run sees one consistent snapshot).
+    con.execute("BEGIN")
+    try:
+        return _compute_in_transaction(con, config, run, params, chash, start, end, full, t0)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run: "_Steps", params: dict,
+                            chash: str, start: date | None, end: date | None, full: bool,
+                            t0: float) -> IndicatorSummary:
     run.script(sql("indicators_reference.sql"))
     last = run(LAST_RUN, name="last run").fetchone()
     loaded_now = run(LOADED_THROUGH, name="loaded through").fetchone()[0]
@@ -227,45 +240,40 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
     params["all"] = mode == "full"
     columns = {"daily_columns": DAILY_COLUMNS, "alert_columns": ALERT_COLUMNS}
 
-    con.execute("BEGIN")
-    try:
-        run.script(sql("indicators_membership.sql"))
-        run.script(sql("indicators_base.sql"))
-        run.script(sql("indicators_grid.sql.j2", base_columns=BASE_COLUMNS, event_columns=EVENT_COLUMNS,
-                       mean_columns=MEAN_COLUMNS, list_columns=LIST_COLUMNS, side_columns=SIDE_COLUMNS),
-                   {"use_stored": mode != "full"})
-        run.script(sql("indicators_window.sql"))
-        run.script(sql("indicators_z.sql.j2", source="ind_input", target="ind_z1", indicators=Z_INDICATORS))
-        run.script(sql("indicators_level.sql"))
-        run.script(sql("indicators_tests.sql"))
-        t = time.perf_counter()
-        pvalues = _p_values(con.execute(TEST_INPUTS).fetchall())
-        con.register("ind_pvalues", pvalues)
-        run.times["p-values"] = round(time.perf_counter() - t, 4)
-        run.script(sql("indicators_derived.sql"))
-        con.unregister("ind_pvalues")
-        run.script(sql("indicators_write_daily.sql.j2", **columns), {"as_of": as_of})
-        rows = run("SELECT count(*) FROM ind_daily_write", name="rows written").fetchone()[0]
+    run.script(sql("indicators_membership.sql"))
+    run.script(sql("indicators_base.sql"))
+    run.script(sql("indicators_grid.sql.j2", base_columns=BASE_COLUMNS, event_columns=EVENT_COLUMNS,
+                   mean_columns=MEAN_COLUMNS, list_columns=LIST_COLUMNS, side_columns=SIDE_COLUMNS),
+               {"use_stored": mode != "full"})
+    run.script(sql("indicators_window.sql"))
+    run.script(sql("indicators_z.sql.j2", source="ind_input", target="ind_z1", indicators=Z_INDICATORS))
+    run.script(sql("indicators_level.sql"))
+    run.script(sql("indicators_tests.sql"))
+    t = time.perf_counter()
+    pvalues = _p_values(con.execute(TEST_INPUTS).fetchall())
+    con.register("ind_pvalues", pvalues)
+    run.times["p-values"] = round(time.perf_counter() - t, 4)
+    run.script(sql("indicators_derived.sql"))
+    con.unregister("ind_pvalues")
+    run.script(sql("indicators_write_daily.sql.j2", **columns), {"as_of": as_of})
+    rows = run("SELECT count(*) FROM ind_daily_write", name="rows written").fetchone()[0]
 
-        run.script(sql("alerts_candidates.sql"))
-        run.script(sql("alerts_current.sql.j2", **columns))
-        run.script(sql("alerts_evidence.sql"))
-        run.script(sql("alerts_write.sql.j2", **columns), {"as_of": as_of})
-        n_alerts = run(ALERTS_WRITTEN, name="alerts written").fetchone()[0]
+    run.script(sql("alerts_candidates.sql"))
+    run.script(sql("alerts_current.sql.j2", **columns))
+    run.script(sql("alerts_evidence.sql"))
+    run.script(sql("alerts_write.sql.j2", **columns), {"as_of": as_of})
+    n_alerts = run(ALERTS_WRITTEN, name="alerts written").fetchone()[0]
 
-        first_day, last_day = run("SELECT min(day), max(day) FROM ind_base", name="span").fetchone()
-        active = run(ACTIVE_ALERTS, name="active alerts").fetchone()[0]
-        seconds = time.perf_counter() - t0
-        run.script(sql("indicators_run.sql"), {
-            "as_of": as_of, "mode": mode, "days": days, "first_day": first_day, "last_day": last_day,
-            "rows": rows, "alerts": n_alerts, "loaded_through": loaded_through, "config_hash": chash,
-            "seconds": seconds, "rules_version": RULES_VERSION})
-        t = time.perf_counter()
-        con.execute("COMMIT")
-        run.times["commit"] = round(time.perf_counter() - t, 4)
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    first_day, last_day = run("SELECT min(day), max(day) FROM ind_base", name="span").fetchone()
+    active = run(ACTIVE_ALERTS, name="active alerts").fetchone()[0]
+    seconds = time.perf_counter() - t0
+    run.script(sql("indicators_run.sql"), {
+        "as_of": as_of, "mode": mode, "days": days, "first_day": first_day, "last_day": last_day,
+        "rows": rows, "alerts": n_alerts, "loaded_through": loaded_through, "config_hash": chash,
+        "seconds": seconds, "rules_version": RULES_VERSION})
+    t = time.perf_counter()
+    con.execute("COMMIT")
+    run.times["commit"] = round(time.perf_counter() - t, 4)
     return IndicatorSummary(as_of, mode, days, first_day, last_day, rows, n_alerts, active, round(seconds, 3),
                             through, run.times)
 

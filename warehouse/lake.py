@@ -48,8 +48,19 @@ def inlined_rows(con: duckdb.DuckDBPyConnection) -> int:
     return total
 
 
-def flush_if_due(con: duckdb.DuckDBPyConnection) -> bool:
-    """Write inlined rows out as Parquet once there are FLUSH_INLINED_ROWS of them (True if it did)."""
+SNAPSHOT_ID_SQL = "SELECT id FROM ducklake_current_snapshot($lake) AS c(id)"
+INLINED_SINCE_SQL = """
+SELECT count(*) FROM ducklake_snapshots($lake)
+WHERE snapshot_id > $since AND list_contains(map_keys(changes), 'inlined_insert')
+"""
+
+
+def flush_if_due(con: duckdb.DuckDBPyConnection, since_snapshot: int | None = None) -> bool:
+    """Write inlined rows out as Parquet once there are FLUSH_INLINED_ROWS of them (True if it did). Counting
+    them costs a query per table, so it is skipped when no snapshot after `since_snapshot` inlined anything."""
+    if since_snapshot is not None and not con.execute(
+            INLINED_SINCE_SQL, {"lake": LAKE, "since": since_snapshot}).fetchone()[0]:
+        return False
     if inlined_rows(con) < FLUSH_INLINED_ROWS:
         return False
     con.execute("CALL ducklake_flush_inlined_data($lake)", {"lake": LAKE})

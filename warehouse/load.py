@@ -113,9 +113,6 @@ def load_record(ctx: LoadContext, rec: FetchRecord, loaders: Mapping[str, Loader
         return s
 
 
-SYNC_REGION = "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-
 def _reference_rows(config: Config) -> tuple[list[tuple], list[tuple]]:
     """The rows of `sources` and `regions` for this config, in table column order."""
     sources = [(s.id, s.kind, s.url, s.publisher_name, s.perspective, s.license, s.enabled) for s in config.sources]
@@ -152,7 +149,14 @@ def sync_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     finally:
         con.unregister("_tracktwo_sources")
     con.execute("DELETE FROM regions")
-    con.executemany(SYNC_REGION, [list(r) for r in regions])
+    if regions:  # typed from the table itself, so nested lists and structs keep their shapes
+        schema = con.execute("SELECT * FROM regions LIMIT 0").to_arrow_table().schema
+        con.register("_tracktwo_regions", pa.table({n: [r[i] for r in regions] for i, n in enumerate(schema.names)},
+                                                   schema=schema))
+        try:
+            con.execute("INSERT INTO regions SELECT * FROM _tracktwo_regions")
+        finally:
+            con.unregister("_tracktwo_regions")
     con.execute("COMMIT")
 
 
