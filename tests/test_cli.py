@@ -108,6 +108,8 @@ def test_rebuild_keeps_history_and_restores_on_a_failed_load(two_sources, capsys
     "SELECT * FROM read_text('{data}/lake/catalog.sqlite') UNION ALL SELECT * FROM read_text('{data}/locks/x')",
     "EXPLAIN ANALYZE COPY documents TO '{data}/out.csv'",
     "SUMMARIZE (SELECT * FROM ducklake_merge_adjacent_files('lake'))",
+    "SELECT * FROM enable_logging(storage = 'file', storage_path = '{data}/lake/data/logs')",  # wrote in the lake
+    "SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT 1'))",  # SQL built from strings
 ])
 def test_sql_is_sandboxed(two_sources, capsys, query):
     config, flags = two_sources

@@ -271,3 +271,37 @@ def test_a_moved_link_never_gives_a_document_two_rows_of_one_version(make_config
     assert query(config.settings, "SELECT doc_id, version, count(*) FROM document_versions GROUP BY ALL "
                                   "HAVING count(*) > 1") == []
     assert query(config.settings, "SELECT count(*), max(version), max(title) FROM documents") == [(1, 2, "Kyiv talks resume")]
+
+
+def test_maintenance_never_changes_what_an_open_reader_sees(tmp_path):
+    """DuckLake 1.5.5's compaction (flush of inlined rows, merge of files) changes what an already open
+    transaction reads: a reader pinned at 135 rows saw 255 after a merge. So compaction waits for tracktwo's open
+    readers (and they for it): a reader held across `tracktwo maintain` keeps its snapshot, and maintain runs
+    once it is closed. Time travel to the old snapshot stays exact after compaction."""
+    from dataclasses import replace as dc_replace
+
+    from warehouse.db import WarehouseBusy, writer
+    from warehouse.maintain import maintain
+
+    settings = dc_replace(Settings(tmp_path / "config", tmp_path), lock_timeout=1.0)
+
+    def commit(i: int, n: int) -> None:
+        with writer(settings) as con:  # n <= 10 rows stay inlined in the catalog, more become a file
+            con.execute("INSERT INTO sources SELECT 's' || $i || '-' || r, 'rss', 'https://e.org', NULL, NULL, "
+                        "NULL, true FROM range($n) t(r)", {"i": i, "n": n})
+
+    for i in range(6):
+        commit(i, 5 if i % 2 else 40)
+    with reader(settings) as held:
+        seen = held.execute("SELECT count(*), max(source_id) FROM sources").fetchall()
+        version = held.execute("SELECT id FROM ducklake_current_snapshot('lake') AS c(id)").fetchone()[0]
+        for i in range(6, 12):
+            commit(i, 5 if i % 2 else 40)
+        with pytest.raises(WarehouseBusy, match="readers kept it open"):
+            maintain(settings, keep_days=90)
+        assert held.execute("SELECT count(*), max(source_id) FROM sources").fetchall() == seen
+    report = maintain(settings, keep_days=90)
+    assert report.files_after < report.files_before
+    assert query(settings, "SELECT count(*) FROM sources")[0][0] == 6 * 5 + 6 * 40
+    with reader(settings, snapshot_version=version) as old:
+        assert old.execute("SELECT count(*), max(source_id) FROM sources").fetchall() == seen

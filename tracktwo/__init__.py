@@ -43,11 +43,13 @@ def connect(data_dir: str | None = None, as_of: int | str | datetime | dict | No
         when = datetime.fromisoformat(as_of).isoformat()  # a clear ValueError for a malformed time
     elif as_of is not None and version is None:
         raise TypeError(f"as_of must be a snapshot id (int) or a time (datetime or ISO text), not {as_of!r}")
-    con = lake.connect(settings, read_only=True, snapshot_version=version, snapshot_time=when)
-    if lake_id is not None:
-        have = con.execute("SELECT min(lake_id) FROM lake_info").fetchone()[0]
+    if lake_id is not None:  # which lake this is, asked of the current lake before attaching the old snapshot
+        current = lake.connect(settings, read_only=True)
+        try:
+            have = current.execute("SELECT min(lake_id) FROM lake_info").fetchone()[0]
+        finally:
+            current.close()
         if have != lake_id:
-            con.close()
             raise ValueError(f"snapshot of lake {lake_id}, but {settings.warehouse_label} is lake {have} (rebuilt "
                              "since): the earlier lake's folder is kept under <data>/lakes/")
-    return con
+    return lake.connect(settings, read_only=True, snapshot_version=version, snapshot_time=when)

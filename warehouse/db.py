@@ -1,7 +1,7 @@
 """The one way to open the warehouse: a DuckLake, short connections, one writer at a time, migrations.
 
 The lake is located by the settings object (`Settings.catalog`, `Settings.lake_data_path`; warehouse/lake.py
-attaches it). Readers never wait and never block anyone: each sees the snapshot that was current when it
+attaches it). Readers never wait for a writer and never block one: each sees the snapshot that was current when it
 attached, for as long as it stays open. Writers take an advisory lock first (`<data>/locks/writer-<lake>.lock`,
 or a PostgreSQL advisory lock with a PostgreSQL catalog), so the load logic that keeps rows unique (DuckLake has
 no key constraints) never races another writer, on this machine or another; a second writer waits up to `Settings.lock_timeout` seconds and then fails with WarehouseBusy, which loses nothing.
@@ -57,12 +57,28 @@ def writer_lock_path(settings: Settings) -> Path:
     return settings.data_dir / "locks" / f"writer-{settings.lake_dir.replace('/', '-')}.lock"
 
 
+def maintenance_lock_path(settings: Settings) -> Path:
+    """Held shared by tracktwo's readers and exclusively by `maintain`: compaction (DuckLake 1.5.5's
+    flush_inlined_data and merge_adjacent_files) changes what an already open transaction reads, so the two
+    never overlap (tests/test_lake.py)."""
+    return settings.data_dir / "locks" / "maintenance.lock"
+
+
 def writer_lock(settings: Settings, wait: float):
     """The writer lock of this lake (yields True when held): a lock file for the embedded catalog, a
     PostgreSQL advisory lock for a PostgreSQL catalog (writers on several machines)."""
     if lake.catalog_kind(settings) == "postgres":
         return lake.postgres_writer_lock(settings, wait)
     return file_lock(writer_lock_path(settings), wait)
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if any: after a failed COMMIT there is none, and the error that matters
+    is the COMMIT's, not "no transaction is active"."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException:
+        pass
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -95,7 +111,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             )
             con.execute("COMMIT")
         except Exception:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         applied.append(name)
     return applied
@@ -116,9 +132,7 @@ def writer(settings: Settings, lock_timeout: float | None = None) -> Iterator[du
         con = lake.connect(settings, read_only=False)
         try:
             migrate(con)
-            opened_at = con.execute(lake.SNAPSHOT_ID_SQL, {"lake": lake.LAKE}).fetchone()[0]
             yield con
-            lake.flush_if_due(con, opened_at)  # small loads wait inlined in the catalog; out as one file when many
         finally:
             con.close()
 
@@ -136,30 +150,37 @@ def reader(settings: Settings, lock_timeout: float | None = None, sandboxed: boo
            snapshot_version: int | None = None, snapshot_time: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection (researchers, reports, `tracktwo sql`), on the latest snapshot or the one given.
 
-    It takes no lock and blocks nobody. `lock_timeout` is accepted for callers written for the single-file
-    warehouse and ignored.
+    It blocks no writer, and every query it runs sees one snapshot (one transaction), however long it stays
+    open. The only thing it waits for (up to `lock_timeout`, default the setting) is `tracktwo maintain`'s
+    compaction, which takes seconds once a day: DuckLake 1.5.5's compaction changes what an open transaction
+    reads, so the two never overlap (a shared lock here, an exclusive one in maintain).
 
     `sandboxed` (for queries typed by a person, `tracktwo sql`): no file outside the lake can be read or
     written (COPY, read_csv, read_text, glob), no database attached, no extension installed, and the
     configuration is locked so a query cannot undo that (DuckDB's allowed_directories, enable_external_access,
-    lock_configuration). Which statements may run at all is checked by the caller (`read_only_statements`).
+    lock_configuration). Which statements and functions may run at all is `refused_query`'s to say.
     """
     require(settings)
-    con = lake.connect(settings, read_only=True, snapshot_version=snapshot_version, snapshot_time=snapshot_time)
-    try:
-        if sandboxed:
-            real = lake.resolved(settings)
-            con.execute("SET allowed_directories = $dirs", {"dirs": [real.lake_data_path]})
-            catalog_file = lake.sqlite_catalog_file(real)
-            if catalog_file is not None:  # the catalog file itself, not the folder it is in
-                con.execute("SET allowed_paths = $paths",
-                            {"paths": [str(catalog_file) + suffix for suffix in ("", "-wal", "-shm", "-journal")]})
-            con.execute("SET enable_external_access = false")
-            con.execute("SET lock_configuration = true")
-        con.execute("BEGIN TRANSACTION")  # every query of this reader sees one snapshot, however long it runs
-        yield con
-    finally:
-        con.close()
+    real = lake.resolved(settings)  # the lake folder, once: a rebuild moving the link does not move this reader
+    wait = settings.lock_timeout if lock_timeout is None else lock_timeout
+    with file_lock(maintenance_lock_path(settings), wait, shared=True) as held:
+        if not held:
+            raise WarehouseBusy(f"warehouse {settings.warehouse_label}: `tracktwo maintain` is compacting it (waited "
+                                f"{wait:g}s); try again in a moment")
+        con = lake.connect(real, read_only=True, snapshot_version=snapshot_version, snapshot_time=snapshot_time)
+        try:
+            if sandboxed:
+                con.execute("SET allowed_directories = $dirs", {"dirs": [real.lake_data_path]})
+                catalog_file = lake.sqlite_catalog_file(real)
+                if catalog_file is not None:  # the catalog file itself, not the folder it is in
+                    con.execute("SET allowed_paths = $paths", {"paths": [
+                        str(catalog_file) + suffix for suffix in ("", "-wal", "-shm", "-journal")]})
+                con.execute("SET enable_external_access = false")
+                con.execute("SET lock_configuration = true")
+            con.execute("BEGIN TRANSACTION")  # every query of this reader sees one snapshot
+            yield con
+        finally:
+            con.close()
 
 
 def upgrade(settings: Settings) -> list[str]:
@@ -183,7 +204,9 @@ def upgrade(settings: Settings) -> list[str]:
 # What a sandboxed query (`tracktwo sql`) may not call, whatever the statement type: table functions that write
 # (DuckLake maintenance writes files, set_option changes the catalog), reach another database, or run SQL text.
 _REFUSED_FUNCTION_PREFIXES = ("ducklake_", "sqlite_", "postgres_")
-_REFUSED_FUNCTIONS = {"checkpoint", "force_checkpoint", "query", "query_table"}
+_REFUSED_FUNCTIONS = {"checkpoint", "force_checkpoint", "query", "query_table", "json_execute_serialized_sql",
+                      "enable_logging", "disable_logging", "truncate_duckdb_logs", "write_log", "enable_profiling",
+                      "disable_profiling"}
 _CALL = re.compile(r'"?([A-Za-z_][A-Za-z0-9_]*)"?\s*\(')
 
 

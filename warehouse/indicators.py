@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from tracktwo.core.config import Config
-from warehouse.db import execute, sql, statements, writer
+from warehouse.db import execute, rollback, sql, statements, writer
 from warehouse.indicator_settings import RULES_VERSION, IndicatorSettings, config_hash, load_settings
 from warehouse.load import sync_reference
 from warehouse.negbin import nb_lower, nb_upper
@@ -210,7 +210,7 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
     try:
         return _compute_in_transaction(con, config, run, params, chash, start, end, full, t0)
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
 
 

@@ -27,44 +27,11 @@ import duckdb
 
 from tracktwo.core.settings import Settings
 
-# Rows an insert may have and still be kept in the catalog instead of a Parquet file of its own (DuckLake's
-# default is 10). A 15-minute load is a few hundred to a thousand rows: 96 files of that size a day made scans
-# 2.4x slower than compacted files (bench/lake_commits.py); inlined, they wait in the catalog until a writer
-# finds FLUSH_INLINED_ROWS of them and writes them out as one file (warehouse/db.py), and `tracktwo maintain`
-# merges those files daily.
-DATA_INLINING_ROW_LIMIT: int | None = 1000
-FLUSH_INLINED_ROWS = 5000
-
-INLINED_TABLES_SQL = "SELECT table_name FROM {meta}.ducklake_inlined_data_tables"
-
-
-def inlined_rows(con: duckdb.DuckDBPyConnection) -> int:
-    """Rows of the current snapshot that live in the catalog (inlined), over every table."""
-    meta = f"__ducklake_metadata_{LAKE}"
-    total = 0
-    for (table,) in con.execute(INLINED_TABLES_SQL.format(meta=meta)).fetchall():
-        # names come from DuckLake's own catalog (ducklake_inlined_data_<table>_<schema version>)
-        total += con.execute(f'SELECT count(*) FROM {meta}."{table}" WHERE end_snapshot IS NULL').fetchone()[0]
-    return total
-
-
-SNAPSHOT_ID_SQL = "SELECT id FROM ducklake_current_snapshot($lake) AS c(id)"
-INLINED_SINCE_SQL = """
-SELECT count(*) FROM ducklake_snapshots($lake)
-WHERE snapshot_id > $since AND list_contains(map_keys(changes), 'inlined_insert')
-"""
-
-
-def flush_if_due(con: duckdb.DuckDBPyConnection, since_snapshot: int | None = None) -> bool:
-    """Write inlined rows out as Parquet once there are FLUSH_INLINED_ROWS of them (True if it did). Counting
-    them costs a query per table, so it is skipped when no snapshot after `since_snapshot` inlined anything."""
-    if since_snapshot is not None and not con.execute(
-            INLINED_SINCE_SQL, {"lake": LAKE, "since": since_snapshot}).fetchone()[0]:
-        return False
-    if inlined_rows(con) < FLUSH_INLINED_ROWS:
-        return False
-    con.execute("CALL ducklake_flush_inlined_data($lake)", {"lake": LAKE})
-    return True
+# Rows an insert may have and still be kept in the catalog instead of a Parquet file of its own. DuckLake's
+# default (10) is kept: inlining the 15-minute loads (1,000 rows) made reads after a day of commits as fast as
+# compacted ones, but writing inlined rows out (ducklake_flush_inlined_data) changed what a reader holding an
+# older snapshot saw, in DuckDB 1.5.5 (found in review, reproduced); correctness first (docs/benchmarks.md).
+DATA_INLINING_ROW_LIMIT: int | None = None
 
 LAKE = "lake"  # the name the lake is attached under (`lake.main.documents`, `ducklake_snapshots('lake')`)
 
@@ -192,12 +159,15 @@ def postgres_writer_lock(settings: Settings, wait: float) -> Iterator[bool]:
 
 
 def _prepare_sqlite(path: Path) -> None:
-    """Create the catalog file in WAL mode: readers then never block the writer, nor the writer readers."""
+    """Create the catalog file in WAL mode (stored in the file), so readers never block the writer nor the writer
+    readers. Only ever on a new file: opening a catalog that DuckDB's own SQLite may hold in this process, and
+    closing it, would drop that process's POSIX locks on the file (SQLite's documented pitfall)."""
+    if path.exists():
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path)
     try:
-        if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            db.execute("PRAGMA journal_mode=WAL")  # persistent: stored in the file
+        db.execute("PRAGMA journal_mode=WAL")
     finally:
         db.close()
 
@@ -288,8 +258,11 @@ def point_live_at(settings: Settings, target: Path) -> None:
     """Make `<data>/lake` a link to `target` in one atomic step (a plain `<data>/lake` folder is moved away
     first). Caller holds the writer lock of the live lake."""
     live = settings.data_dir / LIVE
-    if live.is_dir() and not live.is_symlink():
-        moved = settings.data_dir / new_lake_name()
+    if live.is_symlink() and live.resolve().is_dir():
+        mark_complete(live.resolve())  # the outgoing lake is whole: never taken for a partial rebuild and removed
+    elif live.is_dir():
+        # named to sort before every stamped lake, so a repair after a kill below links the new lake, not this one
+        moved = settings.data_dir / LAKES / f"0-previous-{new_lake_name().rpartition('/')[2]}"
         moved.parent.mkdir(parents=True, exist_ok=True)
         mark_complete(live)
         os.rename(live, moved)  # from here to the replace below, finish_interrupted_swap repairs a kill

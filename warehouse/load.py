@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from extractors.landing import FetchRecord, Landing
 from tracktwo.core.config import Config
-from warehouse.db import writer
+from warehouse.db import rollback, writer
 from warehouse.gazetteer import Gazetteer
 from tracktwo.core.clock import utc_now_naive
 
@@ -103,7 +103,7 @@ def load_record(ctx: LoadContext, rec: FetchRecord, loaders: Mapping[str, Loader
         con.execute("COMMIT")
         return s
     except Exception as exc:  # recorded as a failed run of this source; the others go on
-        con.execute("ROLLBACK")
+        rollback(con)
         ctx.session.clear()
         s = RunSummary(rec.run_id, rec.source_id, "failed", rec.http_status, error=f"load failed: {exc}",
                        load_error=True)

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracktwo.core.settings import Settings
-from warehouse.db import writer
+from tracktwo.core.locks import file_lock
+from warehouse.db import WarehouseBusy, maintenance_lock_path, writer
 from warehouse.lake import LAKE
 
 DEFAULT_KEEP_DAYS = 90
@@ -50,6 +51,16 @@ def maintain(settings: Settings, keep_days: int = DEFAULT_KEEP_DAYS) -> Maintena
     """Compact the lake and expire old snapshots (see the module docstring); safe to run at any time."""
     if keep_days < 1:
         raise ValueError("keep_days must be at least 1: expiring today's snapshots would break open readers")
+    # tracktwo's readers hold a shared lock for as long as they are open: compaction waits for them, and they
+    # for it (DuckLake 1.5.5's flush and merge change what an open transaction reads; tests/test_lake.py)
+    with file_lock(maintenance_lock_path(settings), settings.lock_timeout) as held:
+        if not held:
+            raise WarehouseBusy(f"warehouse {settings.warehouse_label}: readers kept it open for "
+                                f"{settings.lock_timeout:g}s; maintenance will run next time")
+        return _maintain(settings, keep_days)
+
+
+def _maintain(settings: Settings, keep_days: int) -> MaintenanceReport:
     with writer(settings) as con:
         files_before, snaps_before = data_files(con), _snapshots(con)
         con.execute("CALL ducklake_flush_inlined_data($lake)", {"lake": LAKE})

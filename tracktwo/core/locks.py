@@ -14,16 +14,16 @@ from typing import Iterator
 
 
 @contextmanager
-def file_lock(path: Path, wait: float = 0.0) -> Iterator[bool]:
-    """Hold an exclusive lock on `path` (created if needed); yields False when another process keeps it
-    for longer than `wait` seconds (0: do not wait)."""
+def file_lock(path: Path, wait: float = 0.0, shared: bool = False) -> Iterator[bool]:
+    """Hold an exclusive (or, with `shared`, a shared) lock on `path` (created if needed); yields False when
+    another process keeps a conflicting lock for longer than `wait` seconds (0: do not wait)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait
     delay = 0.05
     with open(path, "a+") as f:
         while True:
             try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(f, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 left = deadline - time.monotonic()
