@@ -17,7 +17,6 @@ import importlib.util
 import os
 import sqlite3
 import tempfile
-import time
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Iterator
 
 import duckdb
 
+from tracktwo.core.locks import file_lock, try_for
 from tracktwo.core.settings import Settings
 
 # Rows an insert may have and still be kept in the catalog instead of a Parquet file of its own. DuckLake's
@@ -141,15 +141,10 @@ def postgres_writer_lock(settings: Settings, wait: float) -> Iterator[bool]:
         raise EngineError(f"cannot reach the PostgreSQL catalog ({settings.warehouse_label}): "
                           f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}") from None
     try:
-        deadline = time.monotonic() + wait
-        delay = 0.05
-        while not conn.execute("SELECT pg_try_advisory_lock(%s)", [POSTGRES_LOCK_KEY]).fetchone()[0]:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                yield False
-                return
-            time.sleep(min(delay, left))
-            delay = min(delay * 2, 1.0)
+        if not try_for(lambda: conn.execute("SELECT pg_try_advisory_lock(%s)", [POSTGRES_LOCK_KEY]).fetchone()[0],
+                       wait):
+            yield False
+            return
         try:
             yield True
         finally:
@@ -296,8 +291,6 @@ def finish_interrupted_swap(settings: Settings, have_lock: bool = False) -> bool
     if not any((p / COMPLETE_MARKER).is_file() for p in lakes_dir(settings).glob("*")):
         return False
     if not have_lock:
-        from tracktwo.core.locks import file_lock
-
         with file_lock(settings.data_dir / "locks" / f"writer-{LIVE}.lock", settings.lock_timeout) as held:
             return held and finish_interrupted_swap(settings, have_lock=True)
     complete = sorted(p for p in lakes_dir(settings).glob("*") if (p / COMPLETE_MARKER).is_file())

@@ -10,7 +10,21 @@ import fcntl
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+
+
+def try_for(attempt: Callable[[], bool], wait: float) -> bool:
+    """Call `attempt` until it returns True or `wait` seconds have passed (0: once), backing off from 50 ms to
+    1 s between calls; whether it succeeded. The one waiting loop of every lock here and in the lake's."""
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while not attempt():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(delay, left))
+        delay = min(delay * 2, 1.0)
+    return True
 
 
 @contextmanager
@@ -18,20 +32,17 @@ def file_lock(path: Path, wait: float = 0.0, shared: bool = False) -> Iterator[b
     """Hold an exclusive (or, with `shared`, a shared) lock on `path` (created if needed); yields False when
     another process keeps a conflicting lock for longer than `wait` seconds (0: do not wait)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait
-    delay = 0.05
     with open(path, "a+") as f:
-        while True:
+        def attempt() -> bool:
             try:
                 fcntl.flock(f, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-                break
+                return True
             except BlockingIOError:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    yield False
-                    return
-                time.sleep(min(delay, left))
-                delay = min(delay * 2, 1.0)
+                return False
+
+        if not try_for(attempt, wait):
+            yield False
+            return
         try:
             yield True
         finally:
