@@ -86,3 +86,39 @@ def test_documents_follow_the_membership_rule(gaz):
 def test_case_and_boundaries(gaz):
     assert countries(gaz, "a turkey dinner for thanksgiving") == set()
     assert countries(gaz, "Ukrainians and Ukraine's allies") == {"UKR"}
+
+
+def _texts_to_match() -> list[str]:
+    """Real feed text (the demo's outlets, the real feeds of ../shared when present) and edge cases."""
+    from pathlib import Path
+
+    from extractors.rss import parse_feed
+    from tracktwo.demo.feeds import feed_files
+
+    bodies = [t.encode() for t in feed_files().values()]
+    shared = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "rss"
+    bodies += [p.read_bytes() for p in sorted(shared.glob("*.xml"))] if shared.is_dir() else []
+    texts = [f"{i.title or ''} \n {i.summary or ''}" for b in bodies for i in parse_feed(b).items]
+    return texts + [
+        "U.S.Army in Niger, Nigeria; Congo-Brazzaville and D.R. Congo, Republic of the Congo",
+        "Côte d’Ivoire U.K.U.S. Washington, D.C. Washington D.C.", "Georgia Atlanta Georgia", "Ukraine's Ukrainians",
+        "NigerNiger Niger-Niger _Niger Niger_ 2Niger Niger2 Россия Ukraine", "", "Taiwan Strait China Taiwan PLA",
+    ]
+
+
+def test_term_matcher_finds_exactly_what_the_regex_finds(gaz):
+    """The fast matcher (one pass over words, dictionary lookups) gives the same terms, in the same order, as the
+    longest-first whole-word regex it replaced, on real feed text and edge cases: tags must not change."""
+    import random
+
+    from warehouse.gazetteer import TermMatcher, _pattern
+
+    terms = list(gaz.term_country)
+    regex, fast = _pattern(terms), TermMatcher(terms)
+    texts = _texts_to_match()
+    rng = random.Random(7)
+    seps = [" ", "-", ".", ",", "'", "’", "", "\n", "x", "é"]
+    texts += ["".join(rng.choice(terms) + rng.choice(seps) for _ in range(12)) for _ in range(300)]
+    assert len(texts) > 400
+    for text in texts:
+        assert list(fast.finditer(text)) == [m.group(0) for m in regex.finditer(text)], text

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Iterator
 
 from tracktwo.core.config import GazetteerCountry, Region
 
@@ -37,6 +38,42 @@ def _pattern(terms: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w])(?:{alts})(?![\w])")
 
 
+_WORD = re.compile(r"\w+")
+_WORD_START = re.compile(r"\w")
+
+
+class TermMatcher:
+    """The terms a text names, in order: the same matches as `_pattern(terms).finditer(text)` (whole words,
+    case-sensitive, longest term first at each position, non-overlapping), found with one pass of `\\w+` over
+    the text and a dictionary lookup per word instead of a 2,000-way regex alternation tried at every
+    character (about 8 times faster on real feed text; tests/test_gazetteer.py checks the two agree).
+
+    A term can only start where a word starts (every term starts with a word character, checked here), so
+    the candidates at a word are the terms whose first word it is, longest first."""
+
+    def __init__(self, terms: list[str]):
+        self.by_first: dict[str, list[str]] = {}
+        for t in sorted(set(terms), key=len, reverse=True):
+            first = _WORD.match(t)
+            if not t or first is None:
+                raise ValueError(f"gazetteer term {t!r} does not start with a letter or digit")
+            self.by_first.setdefault(first.group(0), []).append(t)
+
+    def finditer(self, text: str) -> Iterator[str]:
+        end = 0
+        n = len(text)
+        for m in _WORD.finditer(text):
+            start = m.start()
+            if start < end:
+                continue
+            for term in self.by_first.get(m.group(0), ()):
+                stop = start + len(term)
+                if text.startswith(term, start) and (stop == n or not _WORD_START.match(text, stop)):
+                    yield term
+                    end = stop
+                    break
+
+
 class Gazetteer:
     def __init__(self, countries: dict[str, GazetteerCountry], regions: list[Region]):
         self.term_country: dict[str, str] = {}
@@ -49,17 +86,24 @@ class Gazetteer:
                 self.term_country.setdefault(t, iso3)
                 self.ambiguous[t] = []
             self.negative[iso3] = _pattern(c.negative_context)
-        self.country_re = _pattern(list(self.term_country))
+        self.country_terms = TermMatcher(list(self.term_country))
         self.regions = regions
-        self.keyword_re = _pattern([k for r in regions for k in r.keywords])
+        self.keyword_terms = TermMatcher([k for r in regions for k in r.keywords])
+        # which regions a country or keyword can put a text in (the others need not be looked at)
+        self.regions_of_country: dict[str, set[int]] = {}
+        self.regions_of_keyword: dict[str, set[int]] = {}
+        for i, r in enumerate(regions):
+            for c in [c for side in r.sides for c in side.countries] + list(r.areas.countries):
+                self.regions_of_country.setdefault(c, set()).add(i)
+            for k in r.keywords:
+                self.regions_of_keyword.setdefault(k, set()).add(i)
 
     def countries(self, text: str) -> Counter[tuple[str, str]]:
         """(iso3, term) -> mentions."""
         found: Counter[tuple[str, str]] = Counter()
-        if not text or self.country_re is None:
+        if not text:
             return found
-        for m in self.country_re.finditer(text):
-            term = m.group(0)
+        for term in self.country_terms.finditer(text):
             iso3 = self.term_country[term]
             if term in self.ambiguous:
                 neg = self.negative.get(iso3)
@@ -76,10 +120,14 @@ class Gazetteer:
         iso_terms: dict[str, list[tuple[str, int]]] = {}
         for (iso3, term), n in countries.items():
             iso_terms.setdefault(iso3, []).append((term, n))
-        keyword_hits: Counter[str] = Counter()
-        if self.keyword_re is not None and text:
-            keyword_hits.update(m.group(0) for m in self.keyword_re.finditer(text))
-        for r in self.regions:
+        keyword_hits: Counter[str] = Counter(self.keyword_terms.finditer(text)) if text else Counter()
+        candidates: set[int] = set()
+        for iso3 in iso_terms:
+            candidates |= self.regions_of_country.get(iso3, set())
+        for k in keyword_hits:
+            candidates |= self.regions_of_keyword.get(k, set())
+        for i in sorted(candidates):
+            r = self.regions[i]
             hits: Counter[tuple[str, str]] = Counter()  # (term, reason) -> mentions
             if r.type == "dyadic":
                 sides = [[(t, n) for c in side.countries for t, n in iso_terms.get(c, [])] for side in r.sides]

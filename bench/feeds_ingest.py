@@ -1,0 +1,195 @@
+"""Benchmark: `tracktwo ingest` of 500 feeds vs a plain requests + feedparser script, in one run.
+
+Serves 500 feeds on 127.0.0.1 (a `python -m http.server` child process, which answers
+If-Modified-Since with 304). Each feed is a copy of one of tracktwo's own sample feeds (the demo's
+seven outlets, plus the two real feeds of ../shared/fixtures/rss when present) with every URL in it
+made unique to that copy, so the 500 feeds hold distinct stories. Then, each in its own process:
+
+  (peer)   requests in 4 threads + feedparser.parse of every body, nothing stored; run before and after
+           tracktwo, the faster of the two kept (the comparison is never flattered by a cold server);
+  (ingest) `tracktwo ingest` on a fresh data folder: fetch, land, parse, load, tag, commit;
+  (again)  `tracktwo ingest` once more: every feed answers 304.
+
+Targets: ingest <= 1.0x peer; again < 5 s; peak memory of the ingest (the process and its children,
+resident memory summed, sampled every 20 ms) < 1 GB.
+
+    .venv/bin/python -m bench.feeds_ingest [--feeds 500] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_RSS = ROOT.parent / "shared" / "fixtures" / "rss"
+URL = re.compile(r"(https?://)([A-Za-z0-9.-]+)")
+
+PEER = """
+import sys, time, json
+from concurrent.futures import ThreadPoolExecutor
+import requests, feedparser
+urls = [u for u in open(sys.argv[1]).read().split() if u]
+def one(url):
+    r = requests.get(url, timeout=30)
+    return len(feedparser.parse(r.content).entries)
+t = time.perf_counter()
+with ThreadPoolExecutor(4) as pool:
+    n = sum(pool.map(one, urls))
+print(json.dumps({"seconds": time.perf_counter() - t, "entries": n}))
+"""
+
+
+def templates() -> list[tuple[str, str]]:
+    """(name, text) of the feeds copied: the demo's outlets and, when present, the real shared feeds."""
+    from tracktwo.demo.feeds import feed_files
+
+    out = [(Path(rel).name, text) for rel, text in sorted(feed_files().items())]
+    if SHARED_RSS.is_dir():
+        out += [(p.name, p.read_text(encoding="utf-8")) for p in sorted(SHARED_RSS.glob("*.xml"))]
+    return out
+
+
+def build_feeds(served: Path, n: int) -> tuple[int, list[str]]:
+    """Write n feed copies under served/; returns (total bytes, template names used)."""
+    tpl = templates()
+    served.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for i in range(n):
+        _, text = tpl[i % len(tpl)]
+        body = URL.sub(lambda m, i=i: f"{m.group(1)}f{i:04d}.{m.group(2)}", text).encode("utf-8")
+        (served / f"f{i:04d}.xml").write_bytes(body)
+        total += len(body)
+    return total, [name for name, _ in tpl]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(served: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
+                             str(served)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/f0000.xml", timeout=1).read()
+            return proc, base
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("local feed server did not start")
+
+
+def write_config(work: Path, base: str, n: int) -> Path:
+    cfg = work / "config"
+    cfg.mkdir(parents=True, exist_ok=True)
+    for p in sorted((ROOT / "config").iterdir()):
+        if p.is_file() and p.name != "sources.yaml":
+            shutil.copy2(p, cfg / p.name)
+    sources = [{"id": f"feed-{i:04d}", "kind": "rss", "url": f"{base}/f{i:04d}.xml", "publisher": f"Outlet {i}",
+                "perspective": "international", "license": "sample"} for i in range(n)]
+    doc = {"http": {"retries": 1, "backoff_base": 0.1, "connect_timeout": 5, "read_timeout": 30}, "sources": sources}
+    (cfg / "sources.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    return cfg
+
+
+def measured(cmd: list[str], log: Path) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Run cmd (its output to `log`); (wall seconds, peak resident MB of it and its children summed, the
+    completed process with the log's text as stdout)."""
+    t = time.perf_counter()
+    with open(log, "w") as out:
+        proc = psutil.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True)
+        peak = 0
+        while proc.poll() is None:
+            try:
+                tree = [proc] + proc.children(recursive=True)
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.02)
+    seconds = time.perf_counter() - t
+    return seconds, peak / 1e6, subprocess.CompletedProcess(cmd, proc.returncode, log.read_text(), "")
+
+
+def peer(work: Path) -> dict:
+    script = work / "peer.py"
+    script.write_text(PEER)
+    proc = subprocess.run([sys.executable, str(script), str(work / "urls.txt")], capture_output=True, text=True,
+                          check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--feeds", type=int, default=500)
+    p.add_argument("--keep", help="work folder to keep (default: a temporary one, removed)")
+    args = p.parse_args(argv)
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="tracktwo-bench-feeds-"))
+    work.mkdir(parents=True, exist_ok=True)
+    server = None
+    try:
+        size, names = build_feeds(work / "served", args.feeds)
+        server, base = serve(work / "served")
+        (work / "urls.txt").write_text("\n".join(f"{base}/f{i:04d}.xml" for i in range(args.feeds)) + "\n")
+        cfg = write_config(work, base, args.feeds)
+        data = work / "data"
+        print(f"feeds_ingest: {args.feeds} feeds, {size / 1e6:.1f} MB, copies of {len(names)} sample feeds "
+              f"({', '.join(names)})")
+        cmd = [str(ROOT / ".venv" / "bin" / "tracktwo"), "--config-dir", str(cfg), "--data-dir", str(data), "ingest"]
+        p1 = peer(work)
+        first, peak, proc = measured(cmd, work / "ingest.log")
+        if proc.returncode != 0:
+            print(proc.stdout[-3000:])
+            raise RuntimeError(f"tracktwo ingest exited {proc.returncode}")
+        again, peak2, proc2 = measured(cmd, work / "again.log")
+        if proc2.returncode != 0:
+            print(proc2.stdout[-3000:])
+            raise RuntimeError(f"tracktwo ingest (re-run) exited {proc2.returncode}")
+        p2 = peer(work)
+        best = min(p1["seconds"], p2["seconds"])
+        import duckdb  # noqa: F401  (the counts below come through tracktwo's own reader)
+        from tracktwo.core.settings import Settings
+        from warehouse.db import reader
+
+        with reader(Settings(cfg, data)) as con:
+            docs, runs_ok, runs_304, failed = con.execute(
+                "SELECT (SELECT count(*) FROM documents), count(*) FILTER (status = 'ok'), "
+                "count(*) FILTER (status = 'not_modified'), count(*) FILTER (status = 'failed') FROM ingest_runs").fetchone()
+            places = con.execute("SELECT count(*) FROM document_places").fetchone()[0]
+        ratio = first / best
+        print(f"  peer (requests x4 + feedparser) : {p1['seconds']:6.2f} s, {p2['seconds']:6.2f} s  "
+              f"({p1['entries']:,} entries parsed)")
+        print(f"  tracktwo ingest                 : {first:6.2f} s   peak memory {peak:5.0f} MB   "
+              f"ingest/peer = {ratio:.2f} (target <= 1.0)")
+        print(f"  tracktwo ingest again (304s)    : {again:6.2f} s   peak memory {peak2:5.0f} MB   (target < 5 s)")
+        print(f"  warehouse: {docs:,} documents, {places:,} document_places rows; runs ok {runs_ok}, "
+              f"304 {runs_304}, failed {failed}")
+        ok = ratio <= 1.0 and again < 5 and peak < 1000 and failed == 0 and runs_304 == args.feeds
+        print(f"  {'PASS' if ok else 'MISS'}: ingest/peer {ratio:.2f}, re-run {again:.2f} s, peak {peak:.0f} MB")
+        return 0 if ok else 1
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
