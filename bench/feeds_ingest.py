@@ -163,7 +163,6 @@ def main(argv: list[str] | None = None) -> int:
             raise RuntimeError(f"tracktwo ingest (re-run) exited {proc2.returncode}")
         p2 = peer(work)
         best = min(p1["seconds"], p2["seconds"])
-        import duckdb  # noqa: F401  (the counts below come through tracktwo's own reader)
         from tracktwo.core.settings import Settings
         from warehouse.db import reader
 

@@ -106,8 +106,14 @@ class Landing:
         tag = hashlib.sha1(source_id.encode() + stamp.encode() + salt + os.urandom(4)).hexdigest()[:8]
         return f"{source_id}/{started:%Y-%m-%d}/{stamp}-{tag}"
 
-    def write(self, record: FetchRecord, body: bytes | None, ext: str) -> FetchRecord:
-        """Store body (if any) then the meta record; returns the record with paths set."""
+    def write(self, record: FetchRecord, body: bytes | None, ext: str,
+              parsed: tuple[str, bytes] | None = None) -> FetchRecord:
+        """Store body (if any), then what was parsed from it (if any: (suffix, bytes)), then the meta record;
+        returns the record with paths set.
+
+        The parsed file is the extractor's parse of the body, kept so that loading (and `tracktwo rebuild`)
+        never parses the same bytes again; it is named in the record's `extra` (`parsed_file`,
+        `parsed_sha256`) and, like the body, never changes once written."""
         base = self.root / record.run_id
         if body is not None:
             body_path = base.with_name(base.name + ext)
@@ -115,8 +121,26 @@ class Landing:
             record.body_file = str(body_path.relative_to(self.data_dir))
             record.sha256 = sha256(body)
             record.bytes = len(body)
+        if parsed is not None:
+            suffix, data = parsed
+            parsed_path = base.with_name(base.name + suffix)
+            _atomic_write(parsed_path, data)
+            record.extra["parsed_file"] = str(parsed_path.relative_to(self.data_dir))
+            record.extra["parsed_sha256"] = sha256(data)
         _atomic_write(base.with_name(base.name + META_SUFFIX), record.to_json().encode())
         return record
+
+    def read_parsed(self, record: FetchRecord) -> bytes | None:
+        """The parsed file of a record, checked against its hash; None when the record has none (landed
+        before parsed files existed) or it is missing or damaged (the caller parses the body instead)."""
+        name = record.extra.get("parsed_file")
+        if not name:
+            return None
+        try:
+            data = (self.data_dir / name).read_bytes()
+        except OSError:
+            return None
+        return data if sha256(data) == record.extra.get("parsed_sha256") else None
 
     def body_path(self, record: FetchRecord) -> Path:
         if not record.body_file:

@@ -7,11 +7,13 @@ warehouse from landing alone.
 from __future__ import annotations
 
 import calendar
+import gzip
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Callable, Literal
 
 import feedparser
 from pydantic import Field
@@ -21,6 +23,10 @@ from extractors.landing import FetchRecord, HttpState, Landing, iso
 from extractors.text import canonical_url, plain_text
 from tracktwo.core.config import HttpSettings, SourceBase
 
+# Bump when parse_feed's output changes for the same bytes: landed parses of another version are not used
+# (the body is parsed again), so `tracktwo rebuild` applies the new parser.
+PARSER_VERSION = 1
+PARSED_SUFFIX = ".items.json.gz"
 TITLE_CAP = 500
 SUMMARY_CAP = 4000
 ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
@@ -162,8 +168,57 @@ def parse_feed(body: bytes, url: str | None = None, content_type: str | None = N
     return ParsedFeed(items=items, warning=warning, title=plain_text(parsed.feed.get("title"), TITLE_CAP))
 
 
-def fetch_to_landing(source: RssSource, http: HttpSettings, landing: Landing, state: HttpState) -> FetchRecord:
-    """Fetch one feed, land what came back, and return the record (never raises for source failures)."""
+_ITEM_FIELDS = ("item_key", "url", "title", "summary", "published_at", "language", "content_hash")
+
+
+def encode_parsed(parsed: ParsedFeed) -> bytes:
+    """A parse as the landed parsed file: gzip'd JSON, tagged with the parser version."""
+    items = [[i.item_key, i.url, i.title, i.summary, i.published_at.isoformat() if i.published_at else None,
+              i.language, i.content_hash] for i in parsed.items]
+    doc = {"parser": PARSER_VERSION, "title": parsed.title, "warning": parsed.warning, "fields": _ITEM_FIELDS,
+           "items": items}
+    return gzip.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=1)
+
+
+def decode_parsed(data: bytes) -> ParsedFeed | None:
+    """A landed parsed file back into a ParsedFeed; None when another parser version wrote it."""
+    doc = json.loads(gzip.decompress(data))
+    if doc.get("parser") != PARSER_VERSION or tuple(doc.get("fields", ())) != _ITEM_FIELDS:
+        return None
+    items = [FeedItem(key, url, title, summary, datetime.fromisoformat(when) if when else None, lang, chash)
+             for key, url, title, summary, when, lang, chash in doc["items"]]
+    return ParsedFeed(items=items, warning=doc.get("warning"), title=doc.get("title"))
+
+
+@dataclass(frozen=True)
+class ParseOutcome:
+    """What a fetch needs from parsing its body (small, so a worker process can send it back)."""
+
+    error: str | None  # not a usable feed: the fetch is recorded as failed with this reason
+    warning: str | None
+    items: int
+    parsed: bytes | None  # encode_parsed(...), landed beside the body
+
+
+def parse_for_landing(body: bytes, url: str | None, content_type: str | None, max_items: int | None) -> ParseOutcome:
+    """Parse a fetched body once, for the fetch record and the landed parsed file (runs in a worker process
+    during `tracktwo ingest`)."""
+    try:
+        parsed = parse_feed(body, url, content_type, max_items)
+    except FeedError as exc:
+        return ParseOutcome(str(exc), None, 0, None)
+    return ParseOutcome(None, parsed.warning, len(parsed.items), encode_parsed(parsed))
+
+
+Parse = Callable[[bytes, "str | None", "str | None", "int | None"], ParseOutcome]
+
+
+def fetch_to_landing(source: RssSource, http: HttpSettings, landing: Landing, state: HttpState,
+                     parse: Parse = parse_for_landing) -> FetchRecord:
+    """Fetch one feed, land what came back, and return the record (never raises for source failures).
+
+    `parse` is `parse_for_landing` or a stand-in that runs it in a worker process; the body is parsed
+    here once and what it gave is landed with it (the warehouse loads that, never parsing again)."""
     started = datetime.now(timezone.utc)
     run_id = landing.new_run_id(source.id, started)
     validators = state.get(source.id)
@@ -172,6 +227,7 @@ def fetch_to_landing(source: RssSource, http: HttpSettings, landing: Landing, st
     rec = FetchRecord(run_id=run_id, source_id=source.id, kind=source.kind, url=source.url,
                       started_at=iso(started), finished_at="", status="failed")
     body: bytes | None = None
+    parsed_file: tuple[str, bytes] | None = None
     try:
         res = fetch(source.url, http, etag=validators.get("etag"), last_modified=validators.get("last_modified"), accept=ACCEPT)
         rec.http_status, rec.attempts = res.status, res.attempts
@@ -184,18 +240,19 @@ def fetch_to_landing(source: RssSource, http: HttpSettings, landing: Landing, st
             rec.status = "not_modified"
         else:
             body = res.body
-            try:
-                parsed = parse_feed(body, source.url, rec.content_type, source.max_items)
+            outcome = parse(body, source.url, rec.content_type, source.max_items)
+            if outcome.error is None and outcome.parsed is not None:
                 rec.status = "ok"
-                rec.warning = parsed.warning
-                rec.extra["items"] = len(parsed.items)
-            except FeedError as exc:
-                rec.error = str(exc)
+                rec.warning = outcome.warning
+                rec.extra["items"] = outcome.items
+                parsed_file = (PARSED_SUFFIX, outcome.parsed)
+            else:
+                rec.error = outcome.error
     except FetchError as exc:
         rec.http_status = exc.status
         rec.error = str(exc)
     rec.finished_at = iso(datetime.now(timezone.utc))
-    landing.write(rec, body, ".xml")
+    landing.write(rec, body, ".xml", parsed_file)
     if rec.status == "ok":
         state.put(source.id, rec.etag, rec.last_modified, source.url)
     return rec

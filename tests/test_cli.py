@@ -82,10 +82,11 @@ def test_rebuild_keeps_history_and_restores_on_a_failed_load(two_sources, capsys
 
     from tracktwo.pipeline import kinds
 
-    def broken(ctx, rec):
-        raise RuntimeError("parser bug")
+    def broken(ctx, batch):
+        raise RuntimeError("loader bug")
 
-    monkeypatch.setitem(kinds.KINDS, "rss", dataclasses.replace(kinds.KINDS["rss"], load=broken))
+    rss = kinds.KINDS["rss"]
+    monkeypatch.setitem(kinds.KINDS, "rss", dataclasses.replace(rss, load=dataclasses.replace(rss.load, merge=broken)))
     capsys.readouterr()
     assert main(flags + ["rebuild"]) == 1
     assert "rebuild failed" in capsys.readouterr().out

@@ -246,10 +246,12 @@ def test_a_moved_link_never_gives_a_document_two_rows_of_one_version(make_config
     PRIMARY KEY this used to fail the load; without one it must not duplicate."""
     from datetime import datetime
 
-    from extractors.rss import FeedItem
+    from extractors.landing import FetchRecord, Landing
+    from extractors.rss import FeedItem, ParsedFeed
     from warehouse.db import writer
-    from warehouse.documents import merge_items
+    from warehouse.documents import merge_feeds, prepare_items
     from warehouse.gazetteer import Gazetteer
+    from warehouse.load import LoadContext
 
     config = make_config([rss_source("s", "https://feed.example.org/rss")])
     gaz = Gazetteer(config.gazetteer, config.regions)
@@ -258,16 +260,19 @@ def test_a_moved_link_never_gives_a_document_two_rows_of_one_version(make_config
         return FeedItem(key, url, title, "", datetime(2026, 11, 1), "en", f"h-{key}-{url}-{title}")
 
     def load(items, run):
+        rec = FetchRecord(run_id=run, source_id="s", kind="rss", url="https://feed.example.org/rss",
+                          started_at="2026-11-01T00:00:00.000000Z", finished_at="2026-11-01T00:00:01.000000Z",
+                          status="ok", body_file=f"landing/{run}")
         with writer(config.settings) as con:
             con.execute("BEGIN")
-            counts = merge_items(con, items, source_id="s", publisher="S", perspective="international", run_id=run,
-                                 landing_file=f"landing/{run}", seen_at=datetime(2026, 11, 1), gazetteer=gaz)
+            [summary] = merge_feeds(LoadContext(con, config, Landing(config.settings.data_dir)),
+                                    [(rec, prepare_items("s", ParsedFeed(items, None, None), gaz))])
             con.execute("COMMIT")
-        return counts
+        return summary
 
     load([item("K", "https://e.org/a", "Kyiv talks")], "r1")
     second = load([item("K2", "https://e.org/a", "Kyiv talks resume"), item("K", "https://e.org/b", "Kyiv")], "r2")
-    assert (second.new, second.updated) == (0, 1)
+    assert (second.items_new, second.items_updated) == (0, 1)
     assert query(config.settings, "SELECT doc_id, version, count(*) FROM document_versions GROUP BY ALL "
                                   "HAVING count(*) > 1") == []
     assert query(config.settings, "SELECT count(*), max(version), max(title) FROM documents") == [(1, 2, "Kyiv talks resume")]

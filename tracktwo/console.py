@@ -15,6 +15,8 @@ from warehouse.indicators import IndicatorSummary
 
 # A source with more fetches than this in one ingest (a GDELT catch-up) is shown as one line, plus its failures.
 MANY_FETCHES = 3
+# An ingest of more sources than this shows only failed fetches as they happen (the summary lists every source).
+MANY_SOURCES = 20
 LATEST_SQL = """
 SELECT r.region_id, r.day, r.tension_index, r.tension_change, r.conflict_incidents, r.events_total,
        r.dialogue_events, r.dialogue_documents, r.coverage,
@@ -83,13 +85,14 @@ def print_run_line(console: Console, r) -> None:
     console.print(f"  {r.source_id:<28} [{_status_style(r.status)}]{r.status:<12}[/] {escape(extra)}")
 
 
-def _fetched(console: Console, source, recs) -> None:
+def _fetched(console: Console, source, recs, failures_only: bool = False) -> None:
     """One line per fetch; a many-file source (GDELT catch-up) gets one line plus its failures."""
-    shown = recs if len(recs) <= MANY_FETCHES else [r for r in recs if r.status == "failed"]
+    many = len(recs) > MANY_FETCHES
+    shown = [r for r in recs if r.status == "failed"] if many or failures_only else recs
     for rec in shown:
         what = rec.error or (f"HTTP {rec.http_status}, {rec.bytes} bytes" if rec.bytes is not None else f"HTTP {rec.http_status}")
         console.print(f"  fetched {source.id:<24} [{_status_style(rec.status)}]{rec.status:<12}[/] {escape(str(what))}")
-    if len(recs) > MANY_FETCHES:
+    if many and not failures_only:
         ok = [r for r in recs if r.status == "ok"]
         size = sum(r.bytes or 0 for r in ok)
         console.print(f"  fetched {source.id:<24} {len(ok)} of {len(recs)} files, {size:,} bytes")
@@ -99,10 +102,11 @@ def run_ingest(config: Config, source_ids: list[str], console: Console, workers:
     """Fetch the sources into landing, load the warehouse, print what happened; 1 when any source failed."""
     sources = pipeline.select_sources(config, source_ids)
     console.print(f"fetching {len(sources)} source(s) into {config.settings.landing_dir}")
-    fetched = pipeline.extract_all(config, sources, workers=workers, on_done=lambda s, recs: _fetched(console, s, recs))
-    many = {sid for sid, recs in fetched.items() if len(recs) > MANY_FETCHES}
-    console.print(f"loading into {config.settings.warehouse_label}")
-    runs = pipeline.load(config, on_run=lambda r: None if r.source_id in many and r.status != "failed" else print_run_line(console, r))
+    console.print(f"loading into {config.settings.warehouse_label} as fetches land")
+    quiet = len(sources) > MANY_SOURCES
+    runs = pipeline.ingest(config, sources, workers=workers,
+                           on_fetched=lambda s, recs: _fetched(console, s, recs, failures_only=quiet),
+                           on_run=lambda r: None if r.status != "failed" else print_run_line(console, r))
     print_runs(console, runs)
     return 1 if any(r.status == "failed" for r in runs) else 0
 

@@ -147,3 +147,19 @@ class Gazetteer:
             for t, (n, reason) in sorted(terms.items()):
                 out.append(Place("region", r.id, t, n, reason))
         return out
+
+
+_SHARED: Gazetteer | None = None
+
+
+def use_gazetteer(countries: dict[str, GazetteerCountry], regions: list[Region]) -> None:
+    """Build the gazetteer this process tags with (a worker pool's initializer: built once per process, not
+    sent with every feed)."""
+    global _SHARED
+    _SHARED = Gazetteer(countries, regions)
+
+
+def shared_gazetteer() -> Gazetteer:
+    if _SHARED is None:
+        raise RuntimeError("no gazetteer in this process: use_gazetteer() runs first (the load's worker setup)")
+    return _SHARED

@@ -1,26 +1,43 @@
 """Load the landing zone into the warehouse: every fetch record not yet in `ingest_runs`.
 
 The landing zone is the queue: fetches only write files, and this one writer
-turns them into rows, one transaction per fetch, oldest first. Re-running it
-is safe: a record already in `ingest_runs` is skipped. Which function loads a
-record of a given source kind is the caller's to say (`loaders`, from the
-pipeline's registry of kinds), so this module knows no kind.
+turns them into rows, oldest first. Re-running it is safe: a record already in
+`ingest_runs` is skipped. How a record of a given source kind loads is the
+caller's to say (`LoadSpec`s, from the pipeline's registry of kinds), so this
+module knows no kind:
+
+- a kind with `prepare` + `merge` (feeds: many small payloads) has each record
+  prepared (parsed, tagged) in worker processes while this process writes, and
+  merged a batch at a time: up to `TRACKTWO_LOAD_BATCH` fetches, one per source,
+  in one transaction. When a batch fails, its fetches are retried one per
+  transaction, so only the bad one is recorded as failed;
+- a kind with `load` (GDELT: a file of up to a million rows) loads one record
+  per transaction.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
 
 import duckdb
 import pyarrow as pa
 
 from extractors.landing import FetchRecord, Landing
-from tracktwo.core.config import Config
-from warehouse.db import rollback, writer
-from warehouse.gazetteer import Gazetteer
 from tracktwo.core.clock import utc_now_naive
+from tracktwo.core.config import Config
+from tracktwo.core.workers import process_pool
+from warehouse.db import rollback, writer
+from warehouse.gazetteer import Gazetteer, shared_gazetteer, use_gazetteer
+
+# A batch is committed once its fetches hold this many items, whatever TRACKTWO_LOAD_BATCH says (memory).
+BATCH_MAX_ITEMS = 100_000
 
 
 @dataclass
@@ -58,14 +75,28 @@ class LoadContext:
 
 
 Loader = Callable[[LoadContext, FetchRecord], RunSummary]
+Preparer = Callable[[Landing, FetchRecord, Gazetteer], Any]
+Merger = Callable[[LoadContext, list[tuple[FetchRecord, Any]]], list[RunSummary]]
 
-INSERT_RUN = """
-INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, finished_at, loaded_at, status, http_status,
-                         items_seen, items_new, items_updated, error, warning, landing_file, sha256, bytes)
-VALUES ($run_id, $source_id, $kind, $url, $started_at, $finished_at, $loaded_at, $status, $http_status,
-        $items_seen, $items_new, $items_updated, $error, $warning, $landing_file, $sha256, $bytes)
-"""
 
+@dataclass(frozen=True)
+class LoadSpec:
+    """How the records of one source kind load: `load` one per transaction, or `prepare` (in a worker
+    process: landed record -> something with a `seen` count of items) then `merge` (in the writer, a batch
+    of them inside the caller's transaction)."""
+
+    load: Loader | None = None
+    prepare: Preparer | None = None
+    merge: Merger | None = None
+
+
+def worker_setup(config: Config) -> tuple[Callable[..., None], tuple]:
+    """The initializer of a load's worker processes, and its arguments: each builds the gazetteer once."""
+    return use_gazetteer, (config.gazetteer, config.regions)
+
+
+def _prepare_in_worker(prepare: Preparer, data_dir: Path, rec: FetchRecord) -> Any:
+    return prepare(Landing(data_dir), rec, shared_gazetteer())
 
 def timestamp(value: str | None) -> datetime | None:
     """A fetch record's ISO time as the warehouse's naive UTC TIMESTAMP."""
@@ -75,42 +106,186 @@ def timestamp(value: str | None) -> datetime | None:
 
 
 def _record_run(con: duckdb.DuckDBPyConnection, rec: FetchRecord, s: RunSummary) -> None:
-    con.execute(INSERT_RUN, {
-        "run_id": rec.run_id, "source_id": rec.source_id, "kind": rec.kind, "url": rec.url,
-        "started_at": timestamp(rec.started_at), "finished_at": timestamp(rec.finished_at), "loaded_at": utc_now_naive(),
-        "status": s.status, "http_status": s.http_status, "items_seen": s.items_seen, "items_new": s.items_new,
-        "items_updated": s.items_updated, "error": s.error, "warning": s.warning,
-        "landing_file": rec.body_file, "sha256": rec.sha256, "bytes": rec.bytes,
-    })
+    _record_runs(con, [(rec, s)])
 
 
-def load_record(ctx: LoadContext, rec: FetchRecord, loaders: Mapping[str, Loader]) -> RunSummary:
+def _failed(rec: FetchRecord, exc: BaseException | str) -> RunSummary:
+    """A fetch that was fine but did not load: recorded as a failed run of its source; the others go on."""
+    return RunSummary(rec.run_id, rec.source_id, "failed", rec.http_status, error=f"load failed: {exc}",
+                      load_error=True)
+
+
+def _record_alone(con: duckdb.DuckDBPyConnection, rec: FetchRecord, s: RunSummary) -> None:
+    con.execute("BEGIN")
+    _record_run(con, rec, s)
+    con.execute("COMMIT")
+
+
+def load_record(ctx: LoadContext, rec: FetchRecord, specs: Mapping[str, LoadSpec]) -> RunSummary:
     """One fetch record in one transaction; a failure is recorded, never half-applied."""
     con = ctx.con
     if rec.status != "ok":
         s = RunSummary(rec.run_id, rec.source_id, rec.status, rec.http_status, error=rec.error, warning=rec.warning)
-        con.execute("BEGIN")
-        _record_run(con, rec, s)
-        con.execute("COMMIT")
+        _record_alone(con, rec, s)
         return s
-    loader = loaders.get(rec.kind)
+    spec = specs.get(rec.kind)
     con.execute("BEGIN")
     try:
-        if loader is None:
+        if spec is None:
             raise ValueError(f"no loader for source kind {rec.kind!r}")
-        s = loader(ctx, rec)
+        if spec.load is not None:
+            s = spec.load(ctx, rec)
+        else:
+            s = spec.merge(ctx, [(rec, spec.prepare(ctx.landing, rec, ctx.gazetteer))])[0]
         _record_run(con, rec, s)
         con.execute("COMMIT")
         return s
     except Exception as exc:  # recorded as a failed run of this source; the others go on
         rollback(con)
         ctx.session.clear()
-        s = RunSummary(rec.run_id, rec.source_id, "failed", rec.http_status, error=f"load failed: {exc}",
-                       load_error=True)
-        con.execute("BEGIN")
-        _record_run(con, rec, s)
-        con.execute("COMMIT")
+        s = _failed(rec, exc)
+        _record_alone(con, rec, s)
         return s
+
+
+@dataclass
+class _Entry:
+    rec: FetchRecord
+    spec: LoadSpec | None = None
+    prepared: Any = None  # for spec.merge
+    summary: RunSummary | None = None  # decided without merging (not modified, failed fetch, failed prepare)
+
+
+class _Batches:
+    """Collects prepared fetches and commits them a batch at a time, in arrival order."""
+
+    def __init__(self, ctx: LoadContext, limit: int, emit: Callable[[RunSummary], None]):
+        self.ctx, self.limit, self.emit = ctx, max(1, limit), emit
+        self.entries: list[_Entry] = []
+        self.merged_sources: set[str] = set()
+        self.items = 0
+
+    def add(self, entry: _Entry) -> None:
+        if entry.spec is not None:
+            if entry.rec.source_id in self.merged_sources:
+                self.flush()  # two fetches of one source: the older commits first (its versions come first)
+            self.merged_sources.add(entry.rec.source_id)
+        self.entries.append(entry)
+        self.items += getattr(entry.prepared, "seen", 0)
+        if len(self.entries) >= self.limit or self.items >= BATCH_MAX_ITEMS:
+            self.flush()
+
+    def flush(self) -> None:
+        entries, self.entries, self.items = self.entries, [], 0
+        self.merged_sources = set()
+        if not entries:
+            return
+        con = self.ctx.con
+        try:
+            con.execute("BEGIN")
+            summaries = self._merge(entries)
+            _record_runs(con, [(e.rec, summaries[e.rec.run_id]) for e in entries])
+            con.execute("COMMIT")
+        except Exception as exc:
+            rollback(con)
+            self.ctx.session.clear()
+            if len(entries) > 1:  # one transaction each: only the fetch at fault is recorded as failed
+                for e in entries:
+                    self.entries = [e]
+                    self.flush()
+                return
+            summaries = {entries[0].rec.run_id: _failed(entries[0].rec, exc)}
+            _record_alone(con, entries[0].rec, summaries[entries[0].rec.run_id])
+        for e in entries:
+            self.emit(summaries[e.rec.run_id])
+
+    def _merge(self, entries: list[_Entry]) -> dict[str, RunSummary]:
+        out = {e.rec.run_id: e.summary for e in entries if e.summary is not None}
+        by_merger: dict[int, tuple[Merger, list[tuple[FetchRecord, Any]]]] = {}
+        for e in entries:
+            if e.summary is None:
+                by_merger.setdefault(id(e.spec.merge), (e.spec.merge, []))[1].append((e.rec, e.prepared))
+        for merge, batch in by_merger.values():
+            out.update((s.run_id, s) for s in merge(self.ctx, batch))
+        return out
+
+
+def _record_runs(con: duckdb.DuckDBPyConnection, runs: list[tuple[FetchRecord, RunSummary]]) -> None:
+    """The ingest_runs rows of a batch, in one insert."""
+    loaded_at = utc_now_naive()
+    rows = [{
+        "run_id": rec.run_id, "source_id": rec.source_id, "kind": rec.kind, "url": rec.url,
+        "started_at": timestamp(rec.started_at), "finished_at": timestamp(rec.finished_at), "loaded_at": loaded_at,
+        "status": s.status, "http_status": s.http_status, "items_seen": s.items_seen, "items_new": s.items_new,
+        "items_updated": s.items_updated, "error": s.error, "warning": s.warning,
+        "landing_file": rec.body_file, "sha256": rec.sha256, "bytes": rec.bytes,
+    } for rec, s in runs]
+    schema = con.execute("SELECT * FROM ingest_runs LIMIT 0").to_arrow_table().schema
+    con.register("staged_runs", pa.Table.from_pylist(rows, schema=schema))
+    try:
+        con.execute("INSERT INTO ingest_runs BY NAME SELECT * FROM staged_runs")
+    finally:
+        con.unregister("staged_runs")
+
+
+def load_stream(config: Config, specs: Mapping[str, LoadSpec],
+                records: Callable[[set[str]], Iterable[FetchRecord]], *, pool: Executor | None = None,
+                on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
+    """Load the records `records(loaded)` yields (given the run ids already loaded), in order, as the one
+    writer: each is prepared in `pool` (default: a new pool of TRACKTWO_WORKERS processes) a few ahead of the
+    writer, and committed in batches. `records` may block (an ingest yields fetches as they land)."""
+    settings = config.settings
+    landing = Landing(settings.data_dir)
+    out: list[RunSummary] = []
+
+    def emit(s: RunSummary) -> None:
+        out.append(s)
+        if on_run:
+            on_run(s)
+
+    own_pool = process_pool(settings.workers, *worker_setup(config)) if pool is None else nullcontext(pool)
+    with writer(settings) as con, own_pool as ex:
+        sync_reference(con, config)
+        ctx = LoadContext(con, config, landing)
+        loaded = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
+        batches = _Batches(ctx, settings.load_batch, emit)
+        ahead: deque[tuple[FetchRecord, Future | None]] = deque()
+        window = max(4, 2 * settings.workers)  # prepared fetches in flight beside the batch
+
+        def take(rec: FetchRecord, fut: Future | None) -> None:
+            spec = specs.get(rec.kind)
+            if rec.status != "ok":
+                batches.add(_Entry(rec, summary=RunSummary(rec.run_id, rec.source_id, rec.status, rec.http_status,
+                                                           error=rec.error, warning=rec.warning)))
+            elif spec is None:
+                batches.add(_Entry(rec, summary=_failed(rec, f"no loader for source kind {rec.kind!r}")))
+            elif fut is None:  # a kind loaded one record per transaction, in its place in the order
+                batches.flush()
+                emit(load_record(ctx, rec, specs))
+            else:
+                try:
+                    try:
+                        prepared = fut.result()
+                    except BrokenProcessPool:  # a worker died (out of memory?): prepare this one here
+                        prepared = spec.prepare(landing, rec, ctx.gazetteer)
+                except Exception as exc:
+                    batches.add(_Entry(rec, summary=_failed(rec, exc)))
+                    return
+                batches.add(_Entry(rec, spec=spec, prepared=prepared))
+
+        for rec in records(loaded):
+            if rec.run_id in loaded:
+                continue
+            loaded.add(rec.run_id)
+            spec = specs.get(rec.kind)
+            batchable = rec.status == "ok" and spec is not None and spec.merge is not None
+            ahead.append((rec, ex.submit(_prepare_in_worker, spec.prepare, settings.data_dir, rec) if batchable else None))
+            while ahead and (len(ahead) > window or ahead[0][1] is None or ahead[0][1].done()):
+                take(*ahead.popleft())
+        while ahead:
+            take(*ahead.popleft())
+        batches.flush()
+    return out
 
 
 def _reference_rows(config: Config) -> tuple[list[tuple], list[tuple]]:
@@ -160,27 +335,22 @@ def sync_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.execute("COMMIT")
 
 
-def pending(con: duckdb.DuckDBPyConnection, landing: Landing, source_ids: Iterable[str] | None = None) -> list[FetchRecord]:
-    """Landed fetches not loaded yet, oldest first: of every source (None) or of the given ones."""
-    done = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
+def pending_records(landing: Landing, loaded: set[str], source_ids: Iterable[str] | None = None) -> list[FetchRecord]:
+    """Landed fetches not in `loaded`, oldest first: of every source (None) or of the given ones."""
     if source_ids is None:
-        return list(landing.records(skip=done))
-    recs = [r for sid in dict.fromkeys(source_ids) for r in landing.records(sid, skip=done)]
+        return list(landing.records(skip=loaded))
+    recs = [r for sid in dict.fromkeys(source_ids) for r in landing.records(sid, skip=loaded)]
     recs.sort(key=lambda r: (r.started_at, r.run_id))
     return recs
 
 
-def load_pending(config: Config, loaders: Mapping[str, Loader], source_ids: Iterable[str] | None = None,
+def pending(con: duckdb.DuckDBPyConnection, landing: Landing, source_ids: Iterable[str] | None = None) -> list[FetchRecord]:
+    """Landed fetches not loaded yet (per `ingest_runs`), oldest first."""
+    loaded = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
+    return pending_records(landing, loaded, source_ids)
+
+
+def load_pending(config: Config, specs: Mapping[str, LoadSpec], source_ids: Iterable[str] | None = None,
                  on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
-    settings = config.settings
-    landing = Landing(settings.data_dir)
-    out: list[RunSummary] = []
-    with writer(settings) as con:
-        sync_reference(con, config)
-        ctx = LoadContext(con, config, landing)
-        for rec in pending(con, landing, source_ids):
-            s = load_record(ctx, rec, loaders)
-            out.append(s)
-            if on_run:
-                on_run(s)
-    return out
+    landing = Landing(config.settings.data_dir)
+    return load_stream(config, specs, lambda loaded: pending_records(landing, loaded, source_ids), on_run=on_run)

@@ -24,7 +24,7 @@ from tracktwo.core.locks import file_lock
 from tracktwo.core.settings import Settings
 from warehouse import lake
 from warehouse.db import WarehouseBusy, writer, writer_lock_path
-from warehouse.load import Loader, RunSummary, load_pending
+from warehouse.load import LoadSpec, RunSummary, load_pending
 
 # Tables that do not come from landing: computed history (what past briefings saw, with the membership it was
 # computed from) and the record of delivered digests (without it a rebuild would send every digest again).
@@ -44,7 +44,7 @@ def interrupted_rebuild(settings: Settings) -> Path | None:
     return partial[-1] if partial and lake.exists(settings) else None
 
 
-def rebuild(config: Config, loaders: Mapping[str, Loader],
+def rebuild(config: Config, loaders: Mapping[str, LoadSpec],
             on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
     """Recreate the lake from landing (see the module docstring); the per-fetch summaries of the reload."""
     settings = config.settings

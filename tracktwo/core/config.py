@@ -233,7 +233,7 @@ def _format_error(file: Path, err: ValidationError, entries: list[Any] | None, l
     return "\n".join(lines)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when installed: 4x faster
     """YAML's safe loader, refusing a key twice in one mapping (YAML itself would keep the last silently)."""
 
     def construct_mapping(self, node, deep=False):

@@ -33,6 +33,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
                            "(network file system, s3://... through DuckDB's own extensions)"),
     "TRACKTWO_LOCK_TIMEOUT": ("60", "seconds a writer waits for the warehouse lock before exit code 3"),
     "TRACKTWO_DUCKDB_MEMORY_LIMIT": ("512MB", "DuckDB memory limit while loading GDELT files"),
+    "TRACKTWO_WORKERS": ("the cores this process may use", "processes that parse and tag feeds while the one "
+                         "writer commits (1: all in this process)"),
+    "TRACKTWO_LOAD_BATCH": ("100", "parsed feeds committed together in one transaction, and the most that wait "
+                            "for the writer (memory)"),
     "TRACKTWO_SMTP_HOST": ("(unset: no mail)", "SMTP server for the digest and Airflow failure notices"),
     "TRACKTWO_SMTP_PORT": ("465 with SSL, 587 with STARTTLS, else 25", "SMTP port"),
     "TRACKTWO_SMTP_USER": ("(unset: no login)", "SMTP login"),
@@ -138,6 +142,28 @@ def _number(env: Mapping[str, str], name: str, default: float | None) -> float |
     return value
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least 1 (a count of processes or of feeds)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, not {raw!r}")
+    return value
+
+
+def default_workers() -> int:
+    """The cores this process may use (a container's CPU set, not the host's core count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def _memory_limit(env: Mapping[str, str]) -> str:
     raw = env.get("TRACKTWO_DUCKDB_MEMORY_LIMIT", "").strip() or "512MB"
     if not _SIZE.fullmatch(raw):
@@ -182,6 +208,8 @@ class Settings:
     smtp_from: str | None = None
     alert_email: tuple[str, ...] = ()
     airflow_retry_delay: float | None = None
+    workers: int = 1  # TRACKTWO_WORKERS: processes that parse and tag feeds (1: in this process, no pool)
+    load_batch: int = 100  # TRACKTWO_LOAD_BATCH: parsed feeds held for the writer, committed in one transaction
     lake_dir: str = "lake"  # the embedded lake under data_dir (`tracktwo rebuild` builds a sibling, then swaps)
     catalog_setting: str | None = field(default=None, repr=False)  # TRACKTWO_CATALOG (may hold credentials)
     data_path_setting: str | None = None  # TRACKTWO_DATA_PATH
@@ -200,6 +228,8 @@ class Settings:
             config_dir=Path(cfg).resolve(), data_dir=data.resolve(),
             lock_timeout=_number(env, "TRACKTWO_LOCK_TIMEOUT", 60.0) or 0.0,
             duckdb_memory_limit=_memory_limit(env),
+            workers=_count(env, "TRACKTWO_WORKERS", default_workers()),
+            load_batch=_count(env, "TRACKTWO_LOAD_BATCH", 100),
             smtp=_smtp(env),
             ca_file=ca_file(env.get("TRACKTWO_SMTP_CA_FILE"), "TRACKTWO_SMTP_CA_FILE"),
             smtp_from=env.get("TRACKTWO_SMTP_FROM", "").strip() or None,

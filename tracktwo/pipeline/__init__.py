@@ -3,6 +3,7 @@
 - `open_config`: the validated config for a settings object (the registry's kinds).
 - `extract_source` / `extract_all`: sources -> landing (no DuckDB; safe to run in parallel).
 - `load` / `rebuild`: landing -> warehouse (the one writer).
+- `ingest`: both at once: fetches land while the writer loads what has landed (`tracktwo ingest`).
 - `indicators`, `dashboard`, `digest`, `source_status`: warehouse -> indicators and reports.
 
 Each verb is thin: it picks the kind's functions from the registry
@@ -12,12 +13,14 @@ Each verb is thin: it picks the kind's functions from the registry
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from extractors.landing import FetchRecord, Landing, iso
 from reports import dashboard as dashboard_site
@@ -26,10 +29,11 @@ from tracktwo.core.clock import utc_now
 from tracktwo.core.config import Config, SourceBase
 from tracktwo.core.locks import file_lock
 from tracktwo.core.settings import Settings
+from tracktwo.core.workers import InlineExecutor, process_pool
 from tracktwo.pipeline import kinds
 from warehouse import indicators as indicator_computation
 from warehouse.db import reader, upgrade
-from warehouse.load import RunSummary, load_pending, pending
+from warehouse.load import RunSummary, load_pending, load_stream, pending, pending_records, worker_setup
 from warehouse.maintain import DEFAULT_KEEP_DAYS, MaintenanceReport
 from warehouse.maintain import maintain as maintain_lake
 from warehouse.rebuild import rebuild as rebuild_warehouse
@@ -57,29 +61,74 @@ def _fetch_lock(config: Config, source: SourceBase):
     return file_lock(config.settings.data_dir / "locks" / f"fetch-{source.id}.lock")
 
 
-def extract_source(config: Config, source: SourceBase) -> list[FetchRecord]:
+def extract_source(config: Config, source: SourceBase, parsers: Executor | None = None) -> list[FetchRecord]:
     """One source's fetch, landed; nothing when another process is fetching the same source right now
-    (its records will be loaded by whichever load runs next)."""
+    (its records will be loaded by whichever load runs next). Parsing runs in `parsers` (default: here)."""
     with _fetch_lock(config, source) as held:
         if not held:
             log.warning("source %s is being fetched by another process: skipped this time", source.id)
             return []
-        return kinds.kind(source.kind).extract(source, config)
+        return kinds.kind(source.kind).extract(source, config, parsers or InlineExecutor())
 
 
 def extract_all(config: Config, sources: list[SourceBase], workers: int = 4,
-                on_done: Callable[[SourceBase, list[FetchRecord]], None] | None = None) -> dict[str, list[FetchRecord]]:
+                on_done: Callable[[SourceBase, list[FetchRecord]], None] | None = None,
+                parsers: Executor | None = None) -> dict[str, list[FetchRecord]]:
+    """Every source's fetch in `workers` threads (network waits overlap), parsing in `parsers`; `on_done` is
+    called as each source finishes, in the order they finish."""
     out: dict[str, list[FetchRecord]] = {}
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {s.id: (s, pool.submit(extract_source, config, s)) for s in sources}
-        for sid, (s, fut) in futures.items():
+        futures = {pool.submit(extract_source, config, s, parsers): s for s in sources}
+        for fut in as_completed(futures):
+            s = futures[fut]
             try:
-                out[sid] = fut.result()
+                out[s.id] = fut.result()
             except Exception as exc:  # a bug or a full disk in one source must not stop the others
-                out[sid] = [record_crash(config, s, exc)]
+                out[s.id] = [record_crash(config, s, exc)]
             if on_done:
-                on_done(s, out[sid])
+                on_done(s, out[s.id])
     return out
+
+
+_FETCHES_DONE = object()
+
+
+def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
+           on_fetched: Callable[[SourceBase, list[FetchRecord]], None] | None = None,
+           on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
+    """Fetch `sources` into landing and load the warehouse at the same time: fetches run in `workers` threads
+    and parse in TRACKTWO_WORKERS processes, and each landed fetch goes to the one writer as soon as it is
+    landed (prepared in the same processes, committed in batches). Whatever else waits in landing (a fetch
+    whose load was interrupted) is loaded first, in its order.
+
+    If the writer cannot start (another writer holds the lock), the fetches still finish and land, and the
+    error is raised after them: the next load picks them up."""
+    landed: queue.Queue = queue.Queue()
+
+    def on_done(source: SourceBase, recs: list[FetchRecord]) -> None:
+        for rec in recs:
+            landed.put(rec)
+        if on_fetched:
+            on_fetched(source, recs)
+
+    def records(loaded: set[str]) -> Iterator[FetchRecord]:
+        yield from pending_records(Landing(config.settings.data_dir), loaded)
+        while (rec := landed.get()) is not _FETCHES_DONE:
+            yield rec
+
+    with process_pool(config.settings.workers, *worker_setup(config)) as parsers:
+        def fetch() -> None:
+            try:
+                extract_all(config, sources, workers=workers, on_done=on_done, parsers=parsers)
+            finally:
+                landed.put(_FETCHES_DONE)
+
+        fetcher = threading.Thread(target=fetch, name="tracktwo-fetch", daemon=True)
+        fetcher.start()
+        try:
+            return load_stream(config, kinds.loaders(), records, pool=parsers, on_run=on_run)
+        finally:
+            fetcher.join()
 
 
 def record_crash(config: Config, source: SourceBase, exc: Exception) -> FetchRecord:

@@ -14,7 +14,7 @@ from tracktwo.core.config import SourceBase
 from tracktwo.core.errors import ConfigError
 from tracktwo.pipeline.kinds import gdelt_events, rss
 from tracktwo.pipeline.kinds.base import SourceKind
-from warehouse.load import Loader
+from warehouse.load import LoadSpec
 
 KINDS: dict[str, SourceKind] = {k.name: k for k in (rss.KIND, gdelt_events.KIND)}
 
@@ -26,7 +26,7 @@ def kind(name: str) -> SourceKind:
         raise ConfigError(f"no source kind {name!r}; known kinds: {', '.join(sorted(KINDS))}") from None
 
 
-def loaders() -> dict[str, Loader]:
+def loaders() -> dict[str, LoadSpec]:
     return {name: k.load for name, k in KINDS.items()}
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 from extractors.gdelt import GdeltSource, fetch_new_files
 from extractors.landing import FetchRecord, Landing
 from tracktwo.core.config import Config
 from tracktwo.pipeline.kinds.base import SourceKind
 from warehouse.events import load_gdelt
+from warehouse.load import LoadSpec
 
 
-def extract(source: GdeltSource, config: Config) -> list[FetchRecord]:
+def extract(source: GdeltSource, config: Config, workers: Executor) -> list[FetchRecord]:
+    """Downloads, MD5 checks and lands export files (no parsing here: the warehouse reads them with DuckDB)."""
     return fetch_new_files(source, config.http_for(source), Landing(config.settings.data_dir))
 
 
@@ -17,7 +21,7 @@ KIND = SourceKind(
     name="gdelt_events",
     settings=GdeltSource,
     extract=extract,
-    load=load_gdelt,
+    load=LoadSpec(load=load_gdelt),
     # rows each file added (events keep the run that loaded them; gdelt_files sums them without a scan)
     status_sql="SELECT r.source_id, sum(g.rows_new) AS stored FROM gdelt_files g JOIN ingest_runs r USING (run_id) "
                "GROUP BY r.source_id",

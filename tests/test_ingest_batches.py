@@ -1,0 +1,157 @@
+"""Feeds parsed once, prepared in worker processes, merged in batches: same rows, failures still isolated."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+
+import pytest
+
+from conftest import fixture_bytes, rss_source
+from extractors.landing import Landing
+from extractors.rss import PARSER_VERSION, decode_parsed, encode_parsed, parse_feed
+from tracktwo import pipeline
+from tracktwo.pipeline import kinds
+from warehouse.db import query
+
+RSS = "application/rss+xml"
+ROWS = {
+    "documents": "SELECT source_id, doc_id, item_key, url, title, summary, published_at, version, content_hash "
+                 "FROM documents ORDER BY ALL",
+    "versions": "SELECT doc_id, version, content_hash, title FROM document_versions ORDER BY ALL",
+    "places": "SELECT doc_id, place_type, place_id, matched_term, mentions, reason FROM document_places ORDER BY ALL",
+    "aliases": "SELECT doc_id, item_key FROM document_aliases ORDER BY ALL",
+}
+
+
+def _serve(httpserver, names):
+    for name in names:
+        httpserver.expect_request(f"/{name}").respond_with_data(fixture_bytes(name), content_type=RSS)
+    return [rss_source(name.split(".")[0], httpserver.url_for(f"/{name}")) for name in names]
+
+
+def _rows(config) -> dict[str, list]:
+    return {k: query(config.settings, sql) for k, sql in ROWS.items()}
+
+
+def _with(config, **settings):
+    from tracktwo.core.config import Config
+
+    return Config(dataclasses.replace(config.settings, **settings), config.source_kinds)
+
+
+def test_worker_processes_and_batches_give_the_rows_one_process_gives(httpserver, make_config):
+    """Two worker processes, batches of 2 feeds, against everything in this process one feed at a time: the same
+    documents, versions, places and aliases, byte for byte."""
+    sources = _serve(httpserver, ["rss2.xml", "rss1.xml", "atom.xml"])
+    one = _with(make_config(sources, name="one"), workers=1, load_batch=1)
+    many = _with(make_config(sources, name="many"), workers=2, load_batch=2)
+    runs_one = pipeline.ingest(one, one.enabled_sources())
+    runs_many = pipeline.ingest(many, many.enabled_sources())
+    assert sorted((r.source_id, r.status, r.items_seen, r.items_new) for r in runs_one) == \
+        sorted((r.source_id, r.status, r.items_seen, r.items_new) for r in runs_many)
+    assert {r.status for r in runs_many} == {"ok"}
+    rows = _rows(one)
+    assert rows["documents"] and rows["places"]
+    assert _rows(many) == rows
+
+
+def test_each_feed_is_parsed_once_and_the_load_reads_the_parse(httpserver, make_config, monkeypatch):
+    """The fetch lands the body and its parse (gzip'd JSON of this parser version); the load and a rebuild read
+    the parse and never parse the body again. A parse that is missing, damaged or of another parser version is
+    not used: the body is parsed instead, with the same result."""
+    config = _with(make_config(_serve(httpserver, ["rss2.xml"])), workers=1)
+    pipeline.extract_all(config, config.enabled_sources())
+    landing = Landing(config.settings.data_dir)
+    [rec] = list(landing.records())
+    parsed = landing.read_parsed(rec)
+    assert rec.extra["parsed_file"].endswith(".items.json.gz") and json.loads(gzip.decompress(parsed))["parser"] == PARSER_VERSION
+    assert decode_parsed(parsed).items == parse_feed(fixture_bytes("rss2.xml"), rec.url, rec.content_type).items
+
+    import warehouse.documents as documents
+
+    def no_parsing(*a, **k):
+        raise AssertionError("the body was parsed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(documents, "parse_feed", no_parsing)
+        assert [r.status for r in pipeline.load(config)] == ["ok"]
+        assert pipeline.rebuild(config)[0].status == "ok"
+    expected = _rows(config)
+
+    # another parser version, then a damaged parsed file: the body is parsed again, same rows
+    other = json.loads(gzip.decompress(parsed))
+    other["parser"] = PARSER_VERSION + 1
+    assert decode_parsed(gzip.compress(json.dumps(other).encode())) is None
+    path = config.settings.data_dir / rec.extra["parsed_file"]
+    path.chmod(0o644)
+    path.write_bytes(parsed[:-5])
+    assert landing.read_parsed(rec) is None
+    assert pipeline.rebuild(config)[0].status == "ok"
+    assert _rows(config) == expected
+
+
+def test_a_failing_feed_in_a_batch_fails_alone(httpserver, make_config, monkeypatch):
+    """One batch of three feeds; the merge fails whenever feed rss1 is in it. The batch is rolled back and retried
+    one feed per transaction: rss1 is recorded as failed with the reason, the other two load, nothing twice;
+    the next ingest loads rss1 once the bug is gone, and a re-run adds nothing."""
+    config = make_config(_serve(httpserver, ["rss2.xml", "rss1.xml", "atom.xml"]))
+    rss = kinds.KINDS["rss"]
+    real_merge = rss.load.merge
+
+    def merge(ctx, batch):
+        if any(rec.source_id == "rss1" for rec, _ in batch):
+            raise RuntimeError("merge bug on rss1")
+        return real_merge(ctx, batch)
+
+    with monkeypatch.context() as m:
+        m.setitem(kinds.KINDS, "rss", dataclasses.replace(rss, load=dataclasses.replace(rss.load, merge=merge)))
+        runs = pipeline.ingest(config, config.enabled_sources())
+    by_source = {r.source_id: r for r in runs}
+    assert by_source["rss1"].status == "failed" and "merge bug on rss1" in by_source["rss1"].error
+    assert by_source["rss1"].load_error
+    assert (by_source["rss2"].status, by_source["rss2"].items_new) == ("ok", 3)
+    assert (by_source["atom"].status, by_source["atom"].items_new) == ("ok", 2)
+    assert query(config.settings, "SELECT source_id, count(*) FROM documents GROUP BY ALL ORDER BY 1") == \
+        [("atom", 2), ("rss2", 3)]
+    assert query(config.settings, "SELECT count(*), count(DISTINCT run_id) FROM ingest_runs") == [(3, 3)]
+    # a failed load is not retried by itself (its fetch is recorded); the feed's next fetch loads
+    httpserver.clear()
+    _serve(httpserver, ["rss2.xml", "rss1.xml", "atom.xml"])
+    pipeline.ingest(config, config.enabled_sources())
+    assert query(config.settings, "SELECT source_id, count(*) FROM documents GROUP BY ALL ORDER BY 1") == \
+        [("atom", 2), ("rss1", 2), ("rss2", 3)]
+    pipeline.ingest(config, config.enabled_sources())
+    assert query(config.settings, "SELECT count(*) FROM document_versions") == [(7,)]
+
+
+def test_two_fetches_of_one_source_load_in_order(httpserver, make_config):
+    """Fetches of one source waiting in landing (a load that did not run) commit in fetch order, never in one
+    batch: the later content is the current version."""
+    body = fixture_bytes("rss2.xml")
+    httpserver.expect_ordered_request("/f").respond_with_data(body, content_type=RSS)
+    httpserver.expect_ordered_request("/f").respond_with_data(body.replace(b"</title>", b" (updated)</title>", 2),
+                                                              content_type=RSS)
+    config = make_config([rss_source("wire", httpserver.url_for("/f"))])
+    pipeline.extract_all(config, config.enabled_sources())
+    pipeline.extract_all(config, config.enabled_sources())
+    runs = pipeline.load(config)
+    assert [(r.status, r.items_new, r.items_updated) for r in runs] == [("ok", 3, 0), ("ok", 0, 1)]
+    assert query(config.settings, "SELECT max(version), count(*) FILTER (title LIKE '%(updated)') FROM documents") \
+        == [(2, 1)]
+
+
+def test_encode_parsed_round_trips_every_field():
+    parsed = parse_feed(fixture_bytes("atom.xml"), "https://atom.example.org/feed", RSS)
+    back = decode_parsed(encode_parsed(parsed))
+    assert back == parsed
+
+
+@pytest.mark.parametrize("workers", ["0", "two"])
+def test_workers_setting_is_checked(workers):
+    from tracktwo.core.errors import ConfigError
+    from tracktwo.core.settings import Settings
+
+    with pytest.raises(ConfigError, match="TRACKTWO_WORKERS"):
+        Settings.from_env("config", "data", env={"TRACKTWO_WORKERS": workers})
