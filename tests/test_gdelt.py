@@ -309,6 +309,21 @@ def test_truncated_zip_is_failed_never_loaded(httpserver, make_config):
     assert q(config, "SELECT count(*) FROM events")[0][0] == 0
 
 
+def test_zip_failing_its_crc_is_a_failed_load_with_nothing_stored(httpserver, make_config):
+    """The listing's MD5 matches the bytes, but the zip's member is damaged: found while the load unzips it (the
+    CRC is checked as it streams, not by a second unzip at fetch time), recorded as a failed load, nothing kept."""
+    ts = "20261102131500"
+    body = bytearray(zip_export(synthetic(ts, 200, 1), ts))
+    body[len(body) // 3] ^= 0xFF  # inside the compressed data, far from the zip's directory
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, bytes(body))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    (run,) = ingest(config)
+    assert run.status == "failed" and run.error.startswith("load failed:") and run.load_error, run.error
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 0
+    assert q(config, "SELECT count(*) FROM gdelt_files")[0][0] == 0
+
+
 def test_size_mismatch(httpserver, make_config):
     ts = "20261102130000"
     body = zip_export(synthetic(ts, 5, 1), ts)
