@@ -4,8 +4,10 @@ GDELT publishes one `YYYYMMDDHHMMSS.export.CSV.zip` every 15 minutes; the
 listings `lastupdate.txt` (newest files) and `masterfilelist.txt` (every file
 since 2015) have lines `<bytes> <md5> <url>`. A file is "already loaded" when
 the landing zone holds an ok record with the same file URL and MD5, so nothing
-here needs the warehouse. A size/MD5 mismatch, a corrupt zip or an HTTP error
-lands a failed record, which the next run retries (up to `max_attempts`).
+here needs the warehouse. A size/MD5 mismatch, an unreadable or truncated zip or
+an HTTP error lands a failed record, which the next run retries (up to
+`max_attempts`); a member failing its CRC (checked while the load unzips it) is a
+failed load.
 """
 
 from __future__ import annotations

@@ -23,9 +23,10 @@ from extractors.landing import FetchRecord, HttpState, Landing, iso
 from extractors.text import canonical_url, plain_text
 from tracktwo.core.config import HttpSettings, SourceBase
 
-# Bump when parse_feed's output changes for the same bytes: landed parses of another version are not used
-# (the body is parsed again), so `tracktwo rebuild` applies the new parser.
-PARSER_VERSION = 1
+# Bump the number when parse_feed's output changes for the same bytes (this module, extractors/text.py's
+# plain_text and canonical_url): landed parses of another version are not used (the body is parsed again), so
+# `tracktwo rebuild` applies the new parser. feedparser's own version is part of it.
+PARSER_VERSION = f"1/feedparser-{feedparser.__version__}"
 PARSED_SUFFIX = ".items.json.gz"
 TITLE_CAP = 500
 SUMMARY_CAP = 4000

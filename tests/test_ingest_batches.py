@@ -82,7 +82,7 @@ def test_each_feed_is_parsed_once_and_the_load_reads_the_parse(httpserver, make_
 
     # another parser version, then a damaged parsed file: the body is parsed again, same rows
     other = json.loads(gzip.decompress(parsed))
-    other["parser"] = PARSER_VERSION + 1
+    other["parser"] = PARSER_VERSION + "-older"
     assert decode_parsed(gzip.compress(json.dumps(other).encode())) is None
     path = config.settings.data_dir / rec.extra["parsed_file"]
     path.chmod(0o644)
@@ -155,3 +155,84 @@ def test_workers_setting_is_checked(workers):
 
     with pytest.raises(ConfigError, match="TRACKTWO_WORKERS"):
         Settings.from_env("config", "data", env={"TRACKTWO_WORKERS": workers})
+
+
+def test_a_broken_worker_pool_loses_no_feed(httpserver, make_config, monkeypatch):
+    """A worker killed (the out-of-memory killer, say) breaks the pool: every later submit raises. Parsing and
+    preparing then happen in the ingest's own process; every feed is still landed and loaded."""
+    from concurrent.futures import Executor
+    from concurrent.futures.process import BrokenProcessPool
+    from contextlib import contextmanager
+
+    import tracktwo.pipeline as pipeline_module
+
+    class Broken(Executor):
+        def submit(self, fn, *args, **kwargs):
+            raise BrokenProcessPool("a worker was killed")
+
+    @contextmanager
+    def broken_pool(*args, **kwargs):
+        yield Broken()
+
+    config = make_config(_serve(httpserver, ["rss2.xml", "rss1.xml", "atom.xml"]))
+    monkeypatch.setattr(pipeline_module, "process_pool", broken_pool)
+    runs = pipeline.ingest(config, config.enabled_sources())
+    assert sorted((r.source_id, r.status, r.items_new) for r in runs) == [
+        ("atom", "ok", 2), ("rss1", "ok", 2), ("rss2", "ok", 3)]
+    assert all(r.extra.get("parsed_file") for r in Landing(config.settings.data_dir).records())
+
+
+def test_workers_exit_when_their_owner_is_killed(tmp_path):
+    """kill -9 of the process that owns a pool leaves no worker and no fork server behind (they would otherwise
+    wait for work forever)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    script = tmp_path / "owner.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from tracktwo.core.workers import process_pool\n"
+        "if __name__ == '__main__':\n"
+        "    with process_pool(2) as pool:\n"
+        "        print(sorted({pool.submit(os.getpid).result() for _ in range(8)}), flush=True)\n"
+        "        time.sleep(60)\n")
+    owner = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    owner.stdout.readline()
+    helpers = [p.pid for p in psutil.Process(owner.pid).children(recursive=True)]
+    assert helpers
+    os.kill(owner.pid, signal.SIGKILL)
+    owner.wait()
+
+    def alive(pid):
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in helpers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [p for p in helpers if alive(p)]
+
+
+def test_gazetteer_terms_must_start_with_a_word(tmp_path):
+    import shutil
+
+    import yaml
+
+    from conftest import PROJECT_CONFIG
+    from tracktwo.core.errors import ConfigError
+    from tracktwo.core.settings import Settings
+
+    cfg = tmp_path / "config"
+    shutil.copytree(PROJECT_CONFIG, cfg)
+    doc = yaml.safe_load((cfg / "regions.yaml").read_text())
+    doc["regions"][0]["keywords"] = ["(DRC)"]
+    (cfg / "regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
+    with pytest.raises(ConfigError, match=r"(?s)regions.yaml.*must start with a letter or digit"):
+        pipeline.open_config(Settings(cfg, tmp_path / "data")).regions

@@ -251,6 +251,19 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
         batches = _Batches(ctx, settings.load_batch, emit)
         ahead: deque[tuple[FetchRecord, Future | None]] = deque()
         window = max(4, 2 * settings.workers)  # prepared fetches in flight beside the batch
+        broken = False
+
+        def submit(spec: LoadSpec, rec: FetchRecord) -> Future:
+            """The record's prepare in a worker; prepared here from now on once the pool is broken."""
+            nonlocal broken
+            if not broken:
+                try:
+                    return ex.submit(_prepare_in_worker, spec.prepare, settings.data_dir, rec)
+                except BrokenProcessPool:  # a worker died (out of memory?): the pool takes no more work
+                    broken = True
+            fut: Future = Future()
+            fut.set_exception(BrokenProcessPool("prepared in the writer"))
+            return fut
 
         def take(rec: FetchRecord, fut: Future | None) -> None:
             spec = specs.get(rec.kind)
@@ -266,7 +279,7 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
                 try:
                     try:
                         prepared = fut.result()
-                    except BrokenProcessPool:  # a worker died (out of memory?): prepare this one here
+                    except BrokenProcessPool:  # a worker died (out of memory?): prepared here
                         prepared = spec.prepare(landing, rec, ctx.gazetteer)
                 except Exception as exc:
                     batches.add(_Entry(rec, summary=_failed(rec, exc)))
@@ -279,7 +292,7 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
             loaded.add(rec.run_id)
             spec = specs.get(rec.kind)
             batchable = rec.status == "ok" and spec is not None and spec.merge is not None
-            ahead.append((rec, ex.submit(_prepare_in_worker, spec.prepare, settings.data_dir, rec) if batchable else None))
+            ahead.append((rec, submit(spec, rec) if batchable else None))
             while ahead and (len(ahead) > window or ahead[0][1] is None or ahead[0][1].done()):
                 take(*ahead.popleft())
         while ahead:

@@ -167,6 +167,14 @@ class Areas(BaseModel):
         return not (self.countries or self.adm1 or self.boxes)
 
 
+def _starts_with_a_word(terms: list[str]) -> list[str]:
+    """Gazetteer terms and region keywords are matched as whole words from their first character on."""
+    for t in terms:
+        if not re.match(r"\w", t):
+            raise ValueError(f"term {t!r} must start with a letter or digit (terms are matched as whole words)")
+    return terms
+
+
 class Region(BaseModel):
     """A conflict region (docs/indicators.md, "Regions"): `dyadic` (two sides) or `internal` (places)."""
 
@@ -178,6 +186,11 @@ class Region(BaseModel):
     sides: list[Side] = []
     areas: Areas = Areas()
     keywords: list[str] = []  # place names and terms for documents (gazetteer), matched case-sensitively
+
+    @field_validator("keywords")
+    @classmethod
+    def _whole_words(cls, v: list[str]) -> list[str]:
+        return _starts_with_a_word(v)
 
     @model_validator(mode="after")
     def _shape(self) -> "Region":
@@ -210,6 +223,16 @@ class GazetteerCountry(BaseModel):
     terms: list[str] = Field(min_length=1)
     ambiguous: list[str] = []
     negative_context: list[str] = []
+
+    @field_validator("terms", "ambiguous")
+    @classmethod
+    def _whole_words(cls, v: list[str]) -> list[str]:
+        return _starts_with_a_word(v)
+
+    @field_validator("name")
+    @classmethod
+    def _name_whole_word(cls, v: str) -> str:
+        return _starts_with_a_word([v])[0]
 
 
 def _format_error(file: Path, err: ValidationError, entries: list[Any] | None, list_key: str) -> str:

@@ -157,11 +157,19 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
 
 
 def default_workers() -> int:
-    """The cores this process may use (a container's CPU set, not the host's core count)."""
+    """The cores this process may use: its CPU set, and no more than a cgroup v2 CPU quota allows (a container
+    started with `--cpus 2` on a 64-core host gets 2, not 64)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        n = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+        n = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            n = min(n, -(-int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, n)
 
 
 def _memory_limit(env: Mapping[str, str]) -> str:

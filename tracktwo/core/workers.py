@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import sys
+import threading
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
@@ -31,7 +35,40 @@ class InlineExecutor(Executor):
 
 
 # Imported once by the fork server; each worker is a fork of it, so none imports them again.
-PRELOAD = ["extractors.rss", "warehouse.documents", "warehouse.load", "tracktwo.pipeline"]
+PRELOAD = ["tracktwo.core.forkserver_watch", "extractors.rss", "warehouse.documents", "warehouse.load",
+           "tracktwo.pipeline"]
+
+
+def call(executor: Executor, fn: Callable[..., Any], *args: Any) -> Any:
+    """fn(*args) in the executor, or here when its pool is broken (a worker was killed, say by the kernel's
+    out-of-memory killer): one lost worker must not fail every fetch after it."""
+    try:
+        fut = executor.submit(fn, *args)
+    except BrokenProcessPool:
+        return fn(*args)
+    try:
+        return fut.result()
+    except BrokenProcessPool:
+        return fn(*args)
+
+
+def _exit_with(pid: int) -> None:
+    """Exit this worker when process `pid` (the pool's owner) is gone: a pool's workers otherwise wait for work
+    forever after their owner is killed (kill -9, the out-of-memory killer)."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # the pid was reused by another user's process: the owner is gone
+            os._exit(0)
+
+
+def _start_worker(owner: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    threading.Thread(target=_exit_with, args=(owner,), name="tracktwo-owner-watch", daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -55,8 +92,9 @@ def _main_is_importable() -> bool:
 def process_pool(workers: int, initializer: Callable[..., None] | None = None,
                  initargs: tuple = ()) -> Iterator[Executor]:
     """A pool of `workers` processes, each set up by `initializer(*initargs)` (the inline executor for 1, or
-    when this process cannot start children). Processes are spawned, never forked: the caller has threads
-    (fetches, DuckDB's) that a fork would copy mid-work."""
+    when this process cannot start children). Workers are forked from a fork server (see `_context`), never from
+    the caller, whose threads (fetches, DuckDB's) a fork would copy mid-work; each exits by itself when the
+    caller is gone."""
     if workers <= 1 or multiprocessing.current_process().daemon:
         if workers > 1:
             log.info("this is a daemonic process, which may not start workers: parsing in-process")
@@ -64,8 +102,8 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
             initializer(*initargs)
         yield InlineExecutor()
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=initializer,
-                               initargs=initargs)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start_worker,
+                               initargs=(os.getpid(), initializer, initargs))
     try:
         yield pool
     finally:

@@ -101,15 +101,21 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
     landed (prepared in the same processes, committed in batches). Whatever else waits in landing (a fetch
     whose load was interrupted) is loaded first, in its order.
 
-    If the writer cannot start (another writer holds the lock), the fetches still finish and land, and the
-    error is raised after them: the next load picks them up."""
+    The writer lock is held from the first landed fetch to the last commit: fetching and loading overlap, so
+    another writer (indicators, an Airflow load) waits up to TRACKTWO_LOCK_TIMEOUT for the whole ingest. If the
+    writer cannot start (another writer holds the lock), the fetches still finish and land, and the error is
+    raised after them: the next load picks them up."""
     landed: queue.Queue = queue.Queue()
+    fetch_errors: list[BaseException] = []
 
     def on_done(source: SourceBase, recs: list[FetchRecord]) -> None:
         for rec in recs:
             landed.put(rec)
         if on_fetched:
-            on_fetched(source, recs)
+            try:
+                on_fetched(source, recs)
+            except Exception:  # printing a line must not stop the others being loaded
+                log.exception("reporting the fetch of %s failed", source.id)
 
     def records(loaded: set[str]) -> Iterator[FetchRecord]:
         yield from pending_records(Landing(config.settings.data_dir), loaded)
@@ -120,15 +126,20 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
         def fetch() -> None:
             try:
                 extract_all(config, sources, workers=workers, on_done=on_done, parsers=parsers)
+            except BaseException as exc:  # raised in the caller's thread once the writer is done
+                fetch_errors.append(exc)
             finally:
                 landed.put(_FETCHES_DONE)
 
         fetcher = threading.Thread(target=fetch, name="tracktwo-fetch", daemon=True)
         fetcher.start()
         try:
-            return load_stream(config, kinds.loaders(), records, pool=parsers, on_run=on_run)
+            runs = load_stream(config, kinds.loaders(), records, pool=parsers, on_run=on_run)
         finally:
             fetcher.join()
+        if fetch_errors:
+            raise fetch_errors[0]
+        return runs
 
 
 def record_crash(config: Config, source: SourceBase, exc: Exception) -> FetchRecord:
