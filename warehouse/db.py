@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -70,6 +70,28 @@ def writer_lock(settings: Settings, wait: float):
     if lake.catalog_kind(settings) == "postgres":
         return lake.postgres_writer_lock(settings, wait)
     return file_lock(writer_lock_path(settings), wait)
+
+
+@contextmanager
+def single_threaded(con: duckdb.DuckDBPyConnection) -> Iterator[Callable[[], Any]]:
+    """DuckDB on one thread while a load runs many small statements (batch merges): with its default of one
+    thread per core, a 500-feed ingest took about 2 s more CPU, a quarter of the whole (bench/feeds_ingest.py).
+    Yields a context manager factory that gives every core back for a large statement (a GDELT file)."""
+    before = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+
+    @contextmanager
+    def all_cores() -> Iterator[None]:
+        con.execute(f"SET threads = {before}")
+        try:
+            yield
+        finally:
+            con.execute("SET threads = 1")
+
+    con.execute("SET threads = 1")
+    try:
+        yield all_cores
+    finally:
+        con.execute(f"SET threads = {before}")
 
 
 def rollback(con: duckdb.DuckDBPyConnection) -> None:

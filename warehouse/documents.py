@@ -12,7 +12,6 @@ import hashlib
 from dataclasses import dataclass
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from extractors.landing import FetchRecord, Landing
 from extractors.rss import ParsedFeed, decode_parsed, parse_feed
@@ -101,8 +100,8 @@ def _with(table: pa.Table, offset: int, **constants: object) -> pa.Table:
     """`table` with its pos moved by `offset` and a constant column per keyword (the fetch's own values)."""
     n = table.num_rows
     if "pos" in table.column_names:
-        table = table.set_column(table.schema.get_field_index("pos"), "pos",
-                                 pc.add(table.column("pos"), pa.scalar(offset, pa.int64())))
+        shifted = pa.array([p + offset for p in table.column("pos").to_pylist()], pa.int64())
+        table = table.set_column(table.schema.get_field_index("pos"), "pos", shifted)
     for name, value in constants.items():
         table = table.append_column(name, pa.repeat(value, n) if value is not None else pa.nulls(n, pa.string()))
     return table

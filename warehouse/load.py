@@ -33,7 +33,7 @@ from extractors.landing import FetchRecord, Landing
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config
 from tracktwo.core.workers import process_pool
-from warehouse.db import rollback, writer
+from warehouse.db import rollback, single_threaded, writer
 from warehouse.gazetteer import Gazetteer, shared_gazetteer, use_gazetteer
 
 # A batch is committed once its fetches hold this many items, whatever TRACKTWO_LOAD_BATCH says (memory).
@@ -244,7 +244,7 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
             on_run(s)
 
     own_pool = process_pool(settings.workers, *worker_setup(config)) if pool is None else nullcontext(pool)
-    with writer(settings) as con, own_pool as ex:
+    with writer(settings) as con, own_pool as ex, single_threaded(con) as all_cores:
         sync_reference(con, config)
         ctx = LoadContext(con, config, landing)
         loaded = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
@@ -274,7 +274,8 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
                 batches.add(_Entry(rec, summary=_failed(rec, f"no loader for source kind {rec.kind!r}")))
             elif fut is None:  # a kind loaded one record per transaction, in its place in the order
                 batches.flush()
-                emit(load_record(ctx, rec, specs))
+                with all_cores():
+                    emit(load_record(ctx, rec, specs))
             else:
                 try:
                     try:
