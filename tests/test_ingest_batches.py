@@ -182,6 +182,39 @@ def test_a_broken_worker_pool_loses_no_feed(httpserver, make_config, monkeypatch
     assert all(r.extra.get("parsed_file") for r in Landing(config.settings.data_dir).records())
 
 
+def test_a_worker_dying_mid_task_fails_that_feed_once(httpserver, make_config, monkeypatch):
+    """A worker dies while parsing a feed (that feed may be what killed it): the feed is not parsed again in the
+    ingest's process, its fetch is recorded as failed with the reason, and the next ingest loads it."""
+    from concurrent.futures import Executor, Future
+    from concurrent.futures.process import BrokenProcessPool
+    from contextlib import contextmanager
+
+    import tracktwo.pipeline as pipeline_module
+    from tracktwo.core.workers import InlineExecutor
+
+    class DiesOnRss1(Executor):
+        def submit(self, fn, *args, **kwargs):
+            if fn.__name__ == "parse_for_landing" and "rss1" in str(args[1]):
+                fut = Future()
+                fut.set_exception(BrokenProcessPool("a worker was killed"))
+                return fut
+            return InlineExecutor().submit(fn, *args, **kwargs)
+
+    @contextmanager
+    def dying_pool(workers, initializer, initargs):
+        initializer(*initargs)  # the tasks that do not die run here, set up as a worker would be
+        yield DiesOnRss1()
+
+    config = make_config(_serve(httpserver, ["rss2.xml", "rss1.xml"]))
+    with monkeypatch.context() as m:
+        m.setattr(pipeline_module, "process_pool", dying_pool)
+        runs = {r.source_id: r for r in pipeline.ingest(config, config.enabled_sources())}
+    assert runs["rss1"].status == "failed" and "worker process" in runs["rss1"].error
+    assert (runs["rss2"].status, runs["rss2"].items_new) == ("ok", 3)
+    runs = {r.source_id: r for r in pipeline.ingest(config, config.enabled_sources())}
+    assert (runs["rss1"].status, runs["rss1"].items_new) == ("ok", 2)
+
+
 def test_workers_exit_when_their_owner_is_killed(tmp_path):
     """kill -9 of the process that owns a pool leaves no worker and no fork server behind (they would otherwise
     wait for work forever)."""
@@ -205,8 +238,7 @@ def test_workers_exit_when_their_owner_is_killed(tmp_path):
     owner.stdout.readline()
     helpers = [p.pid for p in psutil.Process(owner.pid).children(recursive=True)]
     assert helpers
-    os.kill(owner.pid, signal.SIGKILL)
-    owner.wait()
+    os.kill(owner.pid, signal.SIGKILL)  # not reaped yet: a zombie owner must not keep its workers alive
 
     def alive(pid):
         try:
@@ -217,7 +249,9 @@ def test_workers_exit_when_their_owner_is_killed(tmp_path):
     deadline = time.monotonic() + 10
     while any(alive(p) for p in helpers) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not [p for p in helpers if alive(p)]
+    left = [p for p in helpers if alive(p)]
+    owner.wait()
+    assert not left
 
 
 def test_gazetteer_terms_must_start_with_a_word(tmp_path):

@@ -17,6 +17,7 @@ module knows no kind:
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
@@ -32,12 +33,13 @@ import pyarrow as pa
 from extractors.landing import FetchRecord, Landing
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config
-from tracktwo.core.workers import process_pool
+from tracktwo.core.workers import WorkerDied, process_pool, warn_broken
 from warehouse.db import rollback, single_threaded, writer
 from warehouse.gazetteer import Gazetteer, shared_gazetteer, use_gazetteer
 
 # A batch is committed once its fetches hold this many items, whatever TRACKTWO_LOAD_BATCH says (memory).
 BATCH_MAX_ITEMS = 100_000
+log = logging.getLogger("tracktwo.load")
 
 
 @dataclass
@@ -93,6 +95,10 @@ class LoadSpec:
 def worker_setup(config: Config) -> tuple[Callable[..., None], tuple]:
     """The initializer of a load's worker processes, and its arguments: each builds the gazetteer once."""
     return use_gazetteer, (config.gazetteer, config.regions)
+
+
+class _PrepareHere(Exception):
+    """The pool was broken before this record was submitted: prepare it in the writer."""
 
 
 def _prepare_in_worker(prepare: Preparer, data_dir: Path, rec: FetchRecord) -> Any:
@@ -241,7 +247,10 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
     def emit(s: RunSummary) -> None:
         out.append(s)
         if on_run:
-            on_run(s)
+            try:
+                on_run(s)
+            except Exception:  # reporting a run (a console line) must not stop the load; the run is committed
+                log.exception("reporting run %s failed", s.run_id)
 
     own_pool = process_pool(settings.workers, *worker_setup(config)) if pool is None else nullcontext(pool)
     with writer(settings) as con, own_pool as ex, single_threaded(con) as all_cores:
@@ -260,9 +269,10 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
                 try:
                     return ex.submit(_prepare_in_worker, spec.prepare, settings.data_dir, rec)
                 except BrokenProcessPool:  # a worker died (out of memory?): the pool takes no more work
+                    warn_broken()
                     broken = True
             fut: Future = Future()
-            fut.set_exception(BrokenProcessPool("prepared in the writer"))
+            fut.set_exception(_PrepareHere())
             return fut
 
         def take(rec: FetchRecord, fut: Future | None) -> None:
@@ -280,8 +290,11 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
                 try:
                     try:
                         prepared = fut.result()
-                    except BrokenProcessPool:  # a worker died (out of memory?): prepared here
+                    except _PrepareHere:  # the pool broke before this record was sent
                         prepared = spec.prepare(landing, rec, ctx.gazetteer)
+                    except BrokenProcessPool as exc:  # its worker died while preparing it: not retried here,
+                        warn_broken()              # it may be what killed the worker (`tracktwo rebuild` reloads it)
+                        raise WorkerDied("the worker process preparing it died (out of memory?)") from exc
                 except Exception as exc:
                     batches.add(_Entry(rec, summary=_failed(rec, exc)))
                     return

@@ -234,6 +234,13 @@ class GazetteerCountry(BaseModel):
     def _name_whole_word(cls, v: str) -> str:
         return _starts_with_a_word([v])[0]
 
+    @field_validator("negative_context")
+    @classmethod
+    def _no_empty_context(cls, v: list[str]) -> list[str]:
+        if any(not t.strip() for t in v):  # an empty term would match everywhere and silence the ambiguous terms
+            raise ValueError("an empty negative_context term")
+        return v
+
 
 def _format_error(file: Path, err: ValidationError, entries: list[Any] | None, list_key: str) -> str:
     lines = [f"{file}: invalid configuration"]

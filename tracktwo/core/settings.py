@@ -157,8 +157,9 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
 
 
 def default_workers() -> int:
-    """The cores this process may use: its CPU set, and no more than a cgroup v2 CPU quota allows (a container
-    started with `--cpus 2` on a 64-core host gets 2, not 64)."""
+    """The cores this process may use: its CPU set, and no more than a cgroup v2 CPU quota at the root of the
+    cgroup mount allows (a Docker or Kubernetes container started with `--cpus 2` on a 64-core host gets 2, not
+    64; cgroup v1 quotas and systemd's CPUQuota= are not read: set TRACKTWO_WORKERS there)."""
     try:
         n = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):

@@ -39,24 +39,46 @@ PRELOAD = ["tracktwo.core.forkserver_watch", "extractors.rss", "warehouse.docume
            "tracktwo.pipeline"]
 
 
+class WorkerDied(Exception):
+    """The worker process running this task died (killed by the out-of-memory killer, say)."""
+
+
 def call(executor: Executor, fn: Callable[..., Any], *args: Any) -> Any:
-    """fn(*args) in the executor, or here when its pool is broken (a worker was killed, say by the kernel's
-    out-of-memory killer): one lost worker must not fail every fetch after it."""
+    """fn(*args) in the executor; here when its pool is already broken (a worker was killed), so one lost worker
+    does not fail every task after it. A task that was running when its worker died raises WorkerDied: it is
+    not run again here, since it may be what killed the worker."""
     try:
         fut = executor.submit(fn, *args)
     except BrokenProcessPool:
+        warn_broken()
         return fn(*args)
     try:
         return fut.result()
-    except BrokenProcessPool:
-        return fn(*args)
+    except BrokenProcessPool as exc:
+        warn_broken()
+        raise WorkerDied("the worker process running it died (out of memory?)") from exc
+
+
+_warned = threading.Event()
+
+
+def warn_broken() -> None:
+    """Say once per process that the pool is broken and the work goes on in this process (one core)."""
+    if not _warned.is_set():
+        _warned.set()
+        log.warning("a worker process died: the pool is broken, the rest is parsed and prepared in this process")
 
 
 def _exit_with(pid: int) -> None:
     """Exit this worker when process `pid` (the pool's owner) is gone: a pool's workers otherwise wait for work
-    forever after their owner is killed (kill -9, the out-of-memory killer)."""
+    forever after their owner is killed (kill -9, the out-of-memory killer). Gone means this worker was
+    reparented (its parent, the fork server or the owner itself, died: immediate, even while the owner is a
+    zombie nobody has reaped) or the owner's pid no longer exists."""
+    parent = os.getppid()
     while True:
         time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
         try:
             os.kill(pid, 0)
         except ProcessLookupError:

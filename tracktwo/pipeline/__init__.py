@@ -137,6 +137,8 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
             runs = load_stream(config, kinds.loaders(), records, pool=parsers, on_run=on_run)
         finally:
             fetcher.join()
+            for exc in fetch_errors:  # logged whatever happens to the writer (its own error is what is raised)
+                log.error("fetching failed: %s: %s", exc.__class__.__name__, exc)
         if fetch_errors:
             raise fetch_errors[0]
         return runs
