@@ -22,16 +22,16 @@ import argparse
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
 import yaml
+
+from bench._local_server import free_port, start
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_RSS = ROOT.parent / "shared" / "fixtures" / "rss"
@@ -75,25 +75,9 @@ def build_feeds(served: Path, n: int) -> tuple[int, list[str]]:
     return total, [name for name, _ in tpl]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(served: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
-                             str(served)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/f0000.xml", timeout=1).read()
-            return proc, base
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("local feed server did not start")
+    return start(served, port, "f0000.xml"), f"http://127.0.0.1:{port}"
 
 
 def write_config(work: Path, base: str, n: int) -> Path:

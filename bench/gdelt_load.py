@@ -176,27 +176,15 @@ def _land(work: Path) -> None:
 
 def _serve(work: Path) -> tuple[subprocess.Popen, str]:
     """The served folder on 127.0.0.1, with lastupdate.txt and masterfilelist.txt listing the zip."""
-    import socket
-    import urllib.request
+    from bench._local_server import free_port, start
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     size, md5, name = (work / "listing.txt").read_text().split()
     line = f"{size} {md5} {base}/gdeltv2/{name}\n"
     for listing in ("lastupdate.txt", "masterfilelist.txt"):
         (work / "served" / "gdeltv2" / listing).write_text(line)
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
-                             str(work / "served")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/gdeltv2/lastupdate.txt", timeout=1).read()
-            return proc, base
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("local server did not start")
+    return start(work / "served", port, "gdeltv2/lastupdate.txt"), base
 
 
 def main(argv: list[str] | None = None) -> int:
