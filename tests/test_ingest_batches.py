@@ -270,3 +270,46 @@ def test_gazetteer_terms_must_start_with_a_word(tmp_path):
     (cfg / "regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
     with pytest.raises(ConfigError, match=r"(?s)regions.yaml.*must start with a letter or digit"):
         pipeline.open_config(Settings(cfg, tmp_path / "data")).regions
+
+
+def test_a_slow_source_does_not_keep_the_others_out_of_the_warehouse(httpserver, make_config):
+    """One source answers at once, another holds its response. While the slow one is still downloading, the fast
+    one's documents are already committed and readable (the writer commits what it holds when nothing has landed
+    for a second), then the slow one's arrive."""
+    import threading
+    import time
+
+    from werkzeug import Response
+
+    release = threading.Event()
+
+    def slow(_request):
+        release.wait(30)
+        return Response(fixture_bytes("atom.xml"), content_type=RSS)
+
+    httpserver.expect_request("/rss2.xml").respond_with_data(fixture_bytes("rss2.xml"), content_type=RSS)
+    httpserver.expect_request("/slow.xml").respond_with_handler(slow)
+    config = make_config([rss_source("fast", httpserver.url_for("/rss2.xml")),
+                          rss_source("slow", httpserver.url_for("/slow.xml"))],
+                         http={"read_timeout": 40})
+    done: list = []
+    ingesting = threading.Thread(target=lambda: done.append(pipeline.ingest(config, config.enabled_sources())))
+    ingesting.start()
+    try:
+        seen = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                seen = query(config.settings, "SELECT source_id, count(*) FROM documents GROUP BY ALL")
+            except Exception:  # the lake may not exist yet
+                seen = []
+            if seen:
+                break
+            time.sleep(0.2)
+        assert seen == [("fast", 3)]  # committed while "slow" is still being fetched
+    finally:
+        release.set()
+        ingesting.join(60)
+    assert sorted((r.source_id, r.status, r.items_new) for r in done[0]) == [("fast", "ok", 3), ("slow", "ok", 2)]
+    assert query(config.settings, "SELECT source_id, count(*) FROM documents GROUP BY ALL ORDER BY 1") == \
+        [("fast", 3), ("slow", 2)]

@@ -235,11 +235,12 @@ def _record_runs(con: duckdb.DuckDBPyConnection, runs: list[tuple[FetchRecord, R
 
 
 def load_stream(config: Config, specs: Mapping[str, LoadSpec],
-                records: Callable[[set[str]], Iterable[FetchRecord]], *, pool: Executor | None = None,
+                records: Callable[[set[str]], Iterable[FetchRecord | None]], *, pool: Executor | None = None,
                 on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
     """Load the records `records(loaded)` yields (given the run ids already loaded), in order, as the one
     writer: each is prepared in `pool` (default: a new pool of TRACKTWO_WORKERS processes) a few ahead of the
-    writer, and committed in batches. `records` may block (an ingest yields fetches as they land)."""
+    writer, and committed in batches. `records` may block (an ingest yields fetches as they land); it yields
+    None when nothing has come for a while, and whatever is prepared by then is committed."""
     settings = config.settings
     landing = Landing(settings.data_dir)
     out: list[RunSummary] = []
@@ -301,6 +302,11 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
                 batches.add(_Entry(rec, spec=spec, prepared=prepared))
 
         for rec in records(loaded):
+            if rec is None:  # idle: commit what has arrived rather than wait for a slow source
+                while ahead:
+                    take(*ahead.popleft())
+                batches.flush()
+                continue
             if rec.run_id in loaded:
                 continue
             loaded.add(rec.run_id)

@@ -91,6 +91,9 @@ def extract_all(config: Config, sources: list[SourceBase], workers: int = 4,
 
 
 _FETCHES_DONE = object()
+# When no fetch has landed for this long, the writer commits what it holds: the sources that answered are in the
+# warehouse while a slow one is still downloading (up to its http.max_seconds).
+IDLE_COMMIT_SECONDS = 1.0
 
 
 def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
@@ -117,9 +120,16 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
             except Exception:  # printing a line must not stop the others being loaded
                 log.exception("reporting the fetch of %s failed", source.id)
 
-    def records(loaded: set[str]) -> Iterator[FetchRecord]:
+    def records(loaded: set[str]) -> Iterator[FetchRecord | None]:
         yield from pending_records(Landing(config.settings.data_dir), loaded)
-        while (rec := landed.get()) is not _FETCHES_DONE:
+        while True:
+            try:
+                rec = landed.get(timeout=IDLE_COMMIT_SECONDS)
+            except queue.Empty:
+                yield None  # nothing landed for a while: the writer commits what it has (a slow source waits alone)
+                continue
+            if rec is _FETCHES_DONE:
+                return
             yield rec
 
     with process_pool(config.settings.workers, *worker_setup(config)) as parsers:
