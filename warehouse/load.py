@@ -128,7 +128,8 @@ def _record_alone(con: duckdb.DuckDBPyConnection, rec: FetchRecord, s: RunSummar
 
 
 def load_record(ctx: LoadContext, rec: FetchRecord, specs: Mapping[str, LoadSpec]) -> RunSummary:
-    """One fetch record in one transaction; a failure is recorded, never half-applied."""
+    """One fetch record of a kind loaded one record per transaction (`LoadSpec.load`: GDELT), in its own
+    transaction; a failure is recorded, never half-applied. Batched kinds go through `load_stream`."""
     con = ctx.con
     if rec.status != "ok":
         s = RunSummary(rec.run_id, rec.source_id, rec.status, rec.http_status, error=rec.error, warning=rec.warning)
@@ -137,12 +138,9 @@ def load_record(ctx: LoadContext, rec: FetchRecord, specs: Mapping[str, LoadSpec
     spec = specs.get(rec.kind)
     con.execute("BEGIN")
     try:
-        if spec is None:
-            raise ValueError(f"no loader for source kind {rec.kind!r}")
-        if spec.load is not None:
-            s = spec.load(ctx, rec)
-        else:
-            s = spec.merge(ctx, [(rec, spec.prepare(ctx.landing, rec, ctx.gazetteer))])[0]
+        if spec is None or spec.load is None:
+            raise ValueError(f"no one-record loader for source kind {rec.kind!r}")
+        s = spec.load(ctx, rec)
         _record_run(con, rec, s)
         con.execute("COMMIT")
         return s
