@@ -263,17 +263,44 @@ def refused_redirect(origin: str, target: str, resolve: Callable[..., list] | No
     return f"{parts.hostname} is a non-public address ({where})" if where else None
 
 
-def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[str, str] | None = None) -> requests.Response:
+def _classify(resp: requests.Response, http: HttpSettings) -> None:
+    """Raise for an error status as `_open` does: 429/5xx retryable (429 honouring Retry-After), other 4xx final."""
+    status = resp.status_code
+    if status == 429 or status >= 500:
+        wait = parse_retry_after(resp.headers.get("Retry-After")) if status == 429 else None
+        reason = resp.reason
+        resp.close()
+        if wait is not None and wait > http.max_retry_after:
+            raise FetchError(f"HTTP 429 Too Many Requests; Retry-After {wait:.0f}s exceeds limit", status)
+        raise _Retryable(f"HTTP {status} {reason}", status, wait)
+    if status >= 400:
+        reason = resp.reason
+        resp.close()
+        raise FetchError(f"HTTP {status} {reason}", status)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[str, str] | None = None,
+          private: dict[str, str] | None = None) -> requests.Response:
     """One streamed GET, classified: 429/5xx/timeouts are retryable, other 4xx are final. Redirects are
     followed here, not by requests, so each hop is checked (refused_redirect) and counted (max_redirects);
-    the URLs followed are on the response as `tracktwo_redirects`."""
+    the URLs followed are on the response as `tracktwo_redirects`. The `private` headers (an API token, a
+    bearer token) go to the URL's own origin only: a hop to another scheme, host or port does not get them,
+    as requests itself does with Authorization when it follows redirects."""
     chain: list[str] = []
     current = url
     while True:
+        sent = {**(headers or {}), **(private or {})} if _origin(current) == _origin(url) else dict(headers or {})
         with _network_errors(http):
             try:
-                resp = sess.get(current, headers=headers or {}, timeout=(http.connect_timeout, http.read_timeout),
+                resp = sess.get(current, headers=sent, timeout=(http.connect_timeout, http.read_timeout),
                                 stream=True, allow_redirects=False)
+            except requests.exceptions.InvalidHeader:  # its message quotes the value: a token, perhaps
+                raise FetchError("a request header has a value that cannot be sent (not shown)") from None
             except (requests.exceptions.InvalidURL, urllib3.exceptions.LocationParseError, ValueError) as exc:
                 raise FetchError(f"bad URL {current[:300]!r}: {exc}") from None
         if not (resp.is_redirect and resp.headers.get("Location")):
@@ -294,18 +321,7 @@ def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[st
         chain.append(target)
         current = target
     resp.tracktwo_redirects = chain  # type: ignore[attr-defined]
-    status = resp.status_code
-    if status == 429 or status >= 500:
-        wait = parse_retry_after(resp.headers.get("Retry-After")) if status == 429 else None
-        reason = resp.reason
-        resp.close()
-        if wait is not None and wait > http.max_retry_after:
-            raise FetchError(f"HTTP 429 Too Many Requests; Retry-After {wait:.0f}s exceeds limit", status)
-        raise _Retryable(f"HTTP {status} {reason}", status, wait)
-    if status >= 400:
-        reason = resp.reason
-        resp.close()
-        raise FetchError(f"HTTP {status} {reason}", status)
+    _classify(resp, http)
     return resp
 
 
@@ -338,24 +354,29 @@ def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     accept: str | None = None,
+    headers: dict[str, str] | None = None,
     sess: requests.Session | None = None,
     sleep=time.sleep,
 ) -> HttpResult:
-    """GET with conditional headers; retries timeouts, connection errors, 5xx and 429."""
-    headers: dict[str, str] = {}
+    """GET with conditional headers; retries timeouts, connection errors, 5xx and 429.
+
+    `headers` are the caller's own (an API token, `Authorization`): sent with the conditional ones, to the
+    URL's origin only (never to a redirect target elsewhere), and never put in an error message."""
+    conditional: dict[str, str] = {}
     if etag:
-        headers["If-None-Match"] = etag
+        conditional["If-None-Match"] = etag
     if last_modified:
-        headers["If-Modified-Since"] = last_modified
+        conditional["If-Modified-Since"] = last_modified
     if accept:
-        headers["Accept"] = accept
+        conditional["Accept"] = accept
+    own = dict(headers or {})
     attempts = 0
 
     def once(sess: requests.Session) -> HttpResult:
         nonlocal attempts
         attempts += 1
         deadline = time.monotonic() + http.max_seconds
-        with _open(sess, url, http, headers) as resp:
+        with _open(sess, url, http, conditional, own) as resp:
             if resp.status_code == 304:
                 return HttpResult(url, 304, b"", CaseInsensitiveDict(resp.headers), attempts,
                                   list(resp.tracktwo_redirects))
@@ -363,6 +384,45 @@ def fetch(
                 body = _read_capped(resp, http.max_bytes, deadline, http.max_seconds)
             return HttpResult(resp.url, resp.status_code, body, CaseInsensitiveDict(resp.headers), attempts,
                               list(resp.tracktwo_redirects))
+
+    with _session_for(http, sess) as s:
+        return _with_retries(lambda: once(s), http, sleep)
+
+
+def post_form(
+    url: str,
+    http: HttpSettings,
+    data: dict[str, str],
+    *,
+    sess: requests.Session | None = None,
+    sleep=time.sleep,
+) -> HttpResult:
+    """POST an application/x-www-form-urlencoded body (an OAuth token request); the answer is read like a
+    `fetch` (size cap, deadline, retries on timeouts, connection errors, 5xx and 429 with Retry-After).
+
+    A redirect is refused, not followed: a POST is never re-sent to another URL (the form holds credentials).
+    Error messages name the URL and the status, never a form value."""
+    attempts = 0
+
+    def once(sess: requests.Session) -> HttpResult:
+        nonlocal attempts
+        attempts += 1
+        deadline = time.monotonic() + http.max_seconds
+        with _network_errors(http):
+            try:
+                resp = sess.post(url, data=data, timeout=(http.connect_timeout, http.read_timeout), stream=True,
+                                 allow_redirects=False)
+            except (requests.exceptions.InvalidURL, urllib3.exceptions.LocationParseError, ValueError) as exc:
+                raise FetchError(f"bad URL {url[:300]!r}: {exc.__class__.__name__}") from None
+        if resp.is_redirect or 300 <= resp.status_code < 400:
+            status = resp.status_code
+            resp.close()
+            raise FetchError(f"HTTP {status} redirect from {url[:300]} refused: a POST is not re-sent elsewhere",
+                             status)
+        _classify(resp, http)
+        with resp, _network_errors(http):
+            body = _read_capped(resp, http.max_bytes, deadline, http.max_seconds)
+        return HttpResult(url, resp.status_code, body, CaseInsensitiveDict(resp.headers), attempts)
 
     with _session_for(http, sess) as s:
         return _with_retries(lambda: once(s), http, sleep)

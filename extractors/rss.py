@@ -75,7 +75,8 @@ def _when(entry) -> datetime | None:
     return None
 
 
-def _hash(*parts: object) -> str:
+def item_hash(*parts: object) -> str:
+    """A stable hash of an item's fields (its content hash, and its key when it has no id or link)."""
     h = hashlib.sha256()
     for p in parts:
         h.update(b"\x1f" + str(p if p is not None else "").encode())
@@ -148,7 +149,7 @@ def parse_feed(body: bytes, url: str | None = None, content_type: str | None = N
         published = _when(e)
         if not (link or title):
             continue
-        key = (e.get("id") or e.get("guid") or link or _hash(title, published))[:1000]
+        key = (e.get("id") or e.get("guid") or link or item_hash(title, published))[:1000]
         items.append(
             FeedItem(
                 item_key=key,
@@ -157,7 +158,7 @@ def parse_feed(body: bytes, url: str | None = None, content_type: str | None = N
                 summary=summary,
                 published_at=published,
                 language=(e.get("language") or feed_lang or None),
-                content_hash=_hash(link, title, summary, published),
+                content_hash=item_hash(link, title, summary, published),
             )
         )
     if not items:

@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from extractors.text import safe_href
+from tracktwo.core.datasets import DATASETS, raw_allowed
 
 # Alerts newest first, then by severity, then kind. Region filter optional ($region NULL = all).
 ALERTS_SQL = """
@@ -20,7 +21,7 @@ ORDER BY day DESC, severity DESC, kind  -- severity is an ENUM ordered low < med
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 # Columns of v_alerts that are not the numbers behind the alert.
 _NOT_VALUES = {"alert_id", "as_of", "region_id", "day", "kind", "severity", "trigger", "corroboration",
-               "evidence", "evidence_count", "evidence_hash", "coverage"}
+               "evidence", "evidence_count", "evidence_hash", "coverage", "curated_support"}
 # The numbers shown as "what triggered it", in this order, when present and not NULL.
 TRIGGER_COLUMNS = [("observed", "observed"), ("expected", "expected"), ("window_days", "days"),
                    ("p_value", "p"), ("alpha", "threshold"), ("tension_index", "tension index"),
@@ -31,7 +32,7 @@ TRIGGER_COLUMNS = [("observed", "observed"), ("expected", "expected"), ("window_
 @dataclass(frozen=True)
 class Evidence:
     rank: int
-    item_type: str  # event | document
+    item_type: str  # event | document | curated_event | curated_summary (a restricted dataset's aggregate)
     item_id: str | None
     relevance: str  # why it supports the claim: conflict event, reports conflict, cooperation event, ...
     title: str
@@ -52,13 +53,15 @@ class Alert:
     values: dict[str, Any]  # the numbers behind it (column -> value)
     corroboration: int | None
     evidence: list[Evidence]
+    curated_support: str | None = None  # which curated datasets agree (alerts_curated_support.sql)
 
     @property
     def triggers(self) -> list[tuple[str, str]]:
         """(label, value) pairs of what triggered the alert: the rule, then the known numbers."""
         out = [("rule", self.trigger)] if self.trigger else []
-        return out + [(label, format_value(self.values[col])) for col, label in TRIGGER_COLUMNS
-                      if self.values.get(col) is not None]
+        out += [(label, format_value(self.values[col])) for col, label in TRIGGER_COLUMNS
+                if self.values.get(col) is not None]
+        return out + ([("curated data", self.curated_support)] if self.curated_support else [])
 
 
 def format_value(v: Any) -> str:
@@ -76,6 +79,37 @@ def finite(v: Any) -> Any:
     return v
 
 
+def dataset_of(e: Evidence) -> str | None:
+    """The curated dataset of an evidence item ('acled:ARG1' -> 'acled'), None for news items."""
+    if e.item_type != "curated_event" or not e.item_id or ":" not in e.item_id:
+        return None
+    return e.item_id.split(":", 1)[0]
+
+
+def licensed(evidence: list[Evidence], shared: tuple[str, ...] = ()) -> list[Evidence]:
+    """The evidence as it may be shown: a restricted dataset's events (ACLED: its terms forbid redistributing
+    its rows) become one aggregate line per dataset (events, fatalities, attribution), unless `shared`
+    (TRACKTWO_RAW_SHARING) says the user's licence allows its rows."""
+    kept, held = [], {}
+    for e in evidence:
+        ds = dataset_of(e)
+        if ds is not None and not raw_allowed(ds, shared):
+            held.setdefault(ds, []).append(e)
+        else:
+            kept.append(e)
+    for ds, items in held.items():
+        d = DATASETS[ds]
+        deaths = sum(int(x.score or 0) for x in items)
+        days = sorted({x.day for x in items if x.day})
+        kept.append(Evidence(
+            rank=min(x.rank for x in items), item_type="curated_summary", item_id=None,
+            relevance=f"{d.label}: {len(items)} event{'s' if len(items) != 1 else ''} among the strongest, "
+                      f"{deaths} fatalities", title=f"{d.label} events of {days[0]}"
+                      + (f" to {days[-1]}" if len(days) > 1 else "") + f" (aggregate; source: {d.attribution})",
+            url=None, href=None, publisher=d.label, day=days[-1] if days else None, score=float(deaths)))
+    return sorted(kept, key=lambda e: e.rank)
+
+
 def _evidence(raw: Any) -> list[Evidence]:
     out = []
     for e in raw or []:
@@ -87,8 +121,10 @@ def _evidence(raw: Any) -> list[Evidence]:
     return sorted(out, key=lambda e: e.rank)
 
 
-def read_alerts(con: duckdb.DuckDBPyConnection, start: date, end: date, region_id: str | None = None) -> list[Alert]:
-    """Active alerts of the days start..end (of one region, or all), newest first."""
+def read_alerts(con: duckdb.DuckDBPyConnection, start: date, end: date, region_id: str | None = None,
+                shared: tuple[str, ...] = ()) -> list[Alert]:
+    """Active alerts of the days start..end (of one region, or all), newest first, their evidence as it may be
+    shown (`licensed`; `shared` = TRACKTWO_RAW_SHARING)."""
     cur = con.execute(ALERTS_SQL, {"start": start, "end": end, "region": region_id})
     cols = [d[0] for d in cur.description]
     out = []
@@ -98,5 +134,6 @@ def read_alerts(con: duckdb.DuckDBPyConnection, start: date, end: date, region_i
                   if k not in _NOT_VALUES and v is not None and isinstance(v, (int, float)) and not isinstance(v, bool)}
         out.append(Alert(region_id=r["region_id"], day=r["day"], kind=r["kind"], severity=r["severity"],
                          trigger=str(r.get("trigger") or ""), values=values, corroboration=r.get("corroboration"),
-                         evidence=_evidence(r.get("evidence"))))
+                         evidence=licensed(_evidence(r.get("evidence")), shared),
+                         curated_support=r.get("curated_support")))
     return out

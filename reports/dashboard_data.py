@@ -17,6 +17,7 @@ import duckdb
 
 from extractors.text import safe_href
 from reports.alerts import Alert, finite, read_alerts
+from tracktwo.core.datasets import DATASETS
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config, Region
 from warehouse.db import current_snapshot, reader
@@ -39,6 +40,21 @@ WHERE list_contains($regions::VARCHAR[], region_id)
 QUALIFY row_number() OVER (PARTITION BY region_id ORDER BY coalesce(published_at, fetched_at) DESC, doc_id) <= $n
 ORDER BY region_id, coalesce(published_at, fetched_at) DESC, doc_id
 """
+
+
+# (label, region_daily column prefix, datasets behind it)
+CURATED_SERIES = (("ACLED", "acled", ("acled",)), ("UCDP", "ucdp", ("ucdp_ged", "ucdp_candidate")))
+
+
+@dataclass(frozen=True)
+class CuratedSummary:
+    label: str
+    fatalities: int
+    events: int
+    covered_days: int  # days of the window the series covers (their sum is the number shown)
+    window_days: int
+    through: date  # the last covered day of the window
+    attribution: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,21 @@ class RegionData:
     @property
     def tension(self) -> float:
         return float(self.value("tension_index") or 0.0)
+
+    def curated(self, days: int) -> list["CuratedSummary"]:
+        """Fatalities and events of each curated series over the last `days` days: only the days the series
+        covers are summed (the others are unknown, not zero), and how many those are is said."""
+        out = []
+        for label, prefix, datasets in CURATED_SERIES:
+            fat = (self.series.get(f"{prefix}_fatalities") or [])[-days:]
+            ev = (self.series.get(f"{prefix}_events") or [])[-days:]
+            covered = [i for i, v in enumerate(fat) if v is not None]
+            if not covered:
+                continue
+            out.append(CuratedSummary(label, int(sum(fat[i] for i in covered)), int(sum(ev[i] or 0 for i in covered)),
+                                      len(covered), days, self.days[len(self.days) - days + covered[-1]],
+                                      "; ".join(DATASETS[d].attribution for d in datasets)))
+        return out
 
     @property
     def tension_change(self) -> float | None:
@@ -129,7 +160,7 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
         end: date = last or now.date()
         start = end - timedelta(days=window_days - 1)
         daily = _rows(con, DAILY_SQL, {"start": start, "end": end})
-        alerts = read_alerts(con, start, end)
+        alerts = read_alerts(con, start, end, shared=config.settings.raw_sharing)
         as_of = con.execute(LAST_RUN_SQL).fetchone()[0]
         docs = _rows(con, LATEST_DOCS_SQL, {"regions": [r.id for r in regions], "n": latest_documents})
         lake_snapshot = current_snapshot(con).as_dict()

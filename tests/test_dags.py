@@ -26,10 +26,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DAGS = ROOT / "dags"
 RSS = "application/rss+xml"
 DAG_IDS = {"tracktwo_ingest_feeds", "tracktwo_ingest_gdelt", "tracktwo_indicators", "tracktwo_dashboard",
-           "tracktwo_weekly_digest", "tracktwo_maintenance"}
+           "tracktwo_weekly_digest", "tracktwo_maintenance", "tracktwo_ingest_ucdp", "tracktwo_ingest_acled",
+           "tracktwo_ingest_reliefweb"}
 # tasks that write the lake queue in the one-slot pool; the dashboard only reads and needs none
 WAREHOUSE_TASKS = {
     "tracktwo_ingest_feeds": ["load"], "tracktwo_ingest_gdelt": ["load"], "tracktwo_indicators": ["compute"],
+    "tracktwo_ingest_ucdp": ["load"], "tracktwo_ingest_acled": ["load"], "tracktwo_ingest_reliefweb": ["load"],
     "tracktwo_weekly_digest": ["send"], "tracktwo_maintenance": ["compact"],
 }
 GDELT_EXPORT = "20191024143000.export.CSV"
@@ -114,7 +116,8 @@ def test_tags_owner_docs(dagbag):
 
 
 def test_fetch_tasks_retry_with_backoff_and_never_use_the_pool(dagbag):
-    for dag_id in ("tracktwo_ingest_feeds", "tracktwo_ingest_gdelt"):
+    for dag_id in ("tracktwo_ingest_feeds", "tracktwo_ingest_gdelt", "tracktwo_ingest_ucdp", "tracktwo_ingest_acled",
+                   "tracktwo_ingest_reliefweb"):
         fetch = dagbag.get_dag(dag_id).get_task("fetch")
         assert fetch.retries >= 2
         assert fetch.retry_exponential_backoff and fetch.retry_exponential_backoff > 1
@@ -154,7 +157,11 @@ def test_schedules(dagbag):
     indicators = dagbag.get_dag("tracktwo_indicators").timetable.asset_condition
     assert isinstance(indicators, AssetAny)
     assert {a.name for a in indicators.objects} == {"tracktwo_documents", "tracktwo_events"}
+    assert cron("tracktwo_ingest_ucdp") == "40 4 * * *" and cron("tracktwo_ingest_acled") == "50 4 * * *"
+    assert cron("tracktwo_ingest_reliefweb") == "25 * * * *"
     for dag_id, asset in (("tracktwo_ingest_feeds", "tracktwo_documents"), ("tracktwo_ingest_gdelt", "tracktwo_events"),
+                          ("tracktwo_ingest_ucdp", "tracktwo_events"), ("tracktwo_ingest_acled", "tracktwo_events"),
+                          ("tracktwo_ingest_reliefweb", "tracktwo_documents"),
                           ("tracktwo_indicators", "tracktwo_indicators")):
         producers = [t for t in dagbag.get_dag(dag_id).tasks if any(isinstance(o, Asset) for o in t.outlets)]
         assert [o.name for t in producers for o in t.outlets] == [asset], dag_id

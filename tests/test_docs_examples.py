@@ -7,6 +7,7 @@ SQL example that is.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
@@ -85,3 +86,47 @@ def test_shell_examples_run(demo_cwd):
             run = subprocess.run([sys.executable, "-m", "tracktwo.cli", *argv[1:]], cwd=demo_cwd, text=True,
                                  capture_output=True, timeout=120)
         assert run.returncode == 0, (line, run.stdout[-2000:], run.stderr[-2000:])
+
+
+def test_no_export_page_or_digest_carries_a_raw_acled_row(demo_cwd, tmp_path):
+    """ACLED's terms forbid redistributing its rows: the demo's ACLED events (synthetic, under ACLED's
+    terms in the demo) appear in the export, the dashboard and the digests only as aggregates by default."""
+    demo = demo_cwd / "data" / "demo"
+    settings = Settings(demo / "config", demo)
+    with reader(settings) as con:
+        ids, notes = zip(*con.execute("SELECT source_event_id, source_notes FROM curated_events "
+                                      "WHERE dataset = 'acled'").fetchall())
+        assert con.execute("SELECT count(*) FROM v_alert_evidence WHERE item_id LIKE 'acled:%'").fetchone()[0] > 0
+        assert con.execute("SELECT sum(acled_fatalities) FROM v_region_daily").fetchone()[0] > 0
+    needles = [f"acled:{i}" for i in ids] + list(ids) + [n for n in notes if n]
+
+    def leaks(text: str) -> list[str]:
+        return [n for n in needles if n in text]
+
+    export = demo_cwd / "export"
+    con = duckdb.connect()
+    for f in export.rglob("*.parquet"):
+        text = " ".join(str(v) for row in con.execute(f"SELECT * FROM read_parquet('{f}')").fetchall() for v in row)
+        assert leaks(text) == [], f
+    pages = list((demo / "site").rglob("*.html")) + list((demo / "digests").rglob("*.*"))
+    assert pages
+    for p in pages:
+        assert leaks(p.read_text(encoding="utf-8", errors="replace")) == [], p
+    # the aggregates are there, with attribution, and the manifest says what was held back
+    assert "acleddata.com" in (demo / "site" / "region-russia-ukraine.html").read_text(encoding="utf-8")
+    manifest = json.loads((export / "manifest.json").read_text())
+    acled = next(d for d in manifest["datasets"] if d["dataset"] == "acled")
+    assert acled["raw_rows_exported"] is False and "no redistribution" in acled["licence"]
+    assert acled["rows_in_warehouse"] == len(ids)
+    views = {v["view"]: v for v in manifest["views"]}
+    assert views["v_curated_events"]["rows_withheld_by_licence"] == ["acled"]
+
+    # with TRACKTWO_RAW_SHARING=acled (the user's licence allows it) the rows are exported
+    from warehouse.export import export_views
+    shared = tmp_path / "shared-export"
+    with reader(settings) as rcon:
+        manifest = export_views(rcon, shared, shared=("acled",))
+    n = con.execute(f"SELECT count(*) FROM read_parquet('{shared / 'v_curated_events.parquet'}') "
+                    "WHERE dataset = 'acled'").fetchone()[0]
+    assert n == len(ids)
+    assert next(d for d in manifest["datasets"] if d["dataset"] == "acled")["raw_rows_exported"] is True

@@ -24,6 +24,7 @@ ITEMS_SCHEMA = pa.schema([
     ("pos", pa.int64()), ("doc_id", pa.string()), ("story", pa.string()), ("item_key", pa.string()),
     ("url", pa.string()), ("title", pa.string()), ("summary", pa.string()), ("published_at", pa.timestamp("us")),
     ("language", pa.string()), ("content_hash", pa.string()),
+    ("item_publisher", pa.string()),  # the item's own publisher (a ReliefWeb report's organisations), else NULL
 ])
 ALIASES_SCHEMA = pa.schema([("story", pa.string()), ("item_key", pa.string())])
 PLACES_SCHEMA = pa.schema([
@@ -63,11 +64,15 @@ def prepare_feed(landing: Landing, rec: FetchRecord, gazetteer: Gazetteer) -> Pr
     return prepare_items(rec.source_id, parsed_feed(landing, rec), gazetteer)
 
 
-def prepare_items(source_id: str, parsed: ParsedFeed, gazetteer: Gazetteer) -> PreparedFeed:
+def prepare_items(source_id: str, parsed: ParsedFeed, gazetteer: Gazetteer,
+                  publishers: dict[str, str] | None = None,
+                  coded_countries: dict[str, list[str]] | None = None) -> PreparedFeed:
     """A feed's stories and their places, as the tables `merge_feeds` takes.
 
     A story is one canonical URL per source, else its item id; the first occurrence wins (feeds list newest
-    first). Every story is tagged here, where the CPU is; the writer keeps the tags of new and changed ones."""
+    first). Every story is tagged here, where the CPU is; the writer keeps the tags of new and changed ones.
+    `publishers` (item key -> publisher) and `coded_countries` (item key -> ISO3 codes) carry what an API
+    gives per item (ReliefWeb: each report's organisations and countries)."""
     unique: dict[str, object] = {}
     for it in parsed.items:
         unique.setdefault(it.url or it.item_key, it)
@@ -77,9 +82,11 @@ def prepare_items(source_id: str, parsed: ParsedFeed, gazetteer: Gazetteer) -> P
         for name, value in (("pos", pos), ("doc_id", doc_id(source_id, it.item_key)), ("story", story),
                             ("item_key", it.item_key), ("url", it.url), ("title", it.title),
                             ("summary", it.summary), ("published_at", it.published_at), ("language", it.language),
-                            ("content_hash", it.content_hash)):
+                            ("content_hash", it.content_hash),
+                            ("item_publisher", (publishers or {}).get(it.item_key))):
             cols[name].append(value)
-        for p in gazetteer.places(f"{it.title or ''} \n {it.summary or ''}"):
+        coded = (coded_countries or {}).get(it.item_key, ())
+        for p in gazetteer.places(f"{it.title or ''} \n {it.summary or ''}", coded):
             for name, value in (("pos", pos), ("place_type", p.place_type), ("place_id", p.place_id),
                                 ("matched_term", p.matched_term), ("mentions", p.mentions), ("reason", p.reason)):
                 places[name].append(value)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from tracktwo.core.config import GazetteerCountry, Region
 
@@ -112,9 +112,13 @@ class Gazetteer:
             found[(iso3, term)] += 1
         return found
 
-    def places(self, text: str) -> list[Place]:
+    def places(self, text: str, coded_countries: Iterable[str] = ()) -> list[Place]:
+        """The countries and regions `text` names; `coded_countries` are ISO3 codes the publisher itself gave
+        the text (ReliefWeb's country field), counted as one mention each under the term 'coded:<ISO3>'."""
         out: list[Place] = []
         countries = self.countries(text)
+        for iso3 in coded_countries:
+            countries.setdefault((iso3, f"coded:{iso3}"), 1)
         for (iso3, term), n in sorted(countries.items()):
             out.append(Place("country", iso3, term, n))
         iso_terms: dict[str, list[tuple[str, int]]] = {}

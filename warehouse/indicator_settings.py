@@ -59,6 +59,8 @@ class MembershipSettings(_M):
 class LevelWeights(_M):
     intensity: float = Field(0.7, ge=0)       # conflict incidents per day, saturating
     conflict_share: float = Field(0.3, ge=0)  # share of conflict among counted events
+    # fatalities per day in curated data (ACLED / UCDP), saturating; used only on days a dataset covers
+    fatalities: float = Field(0.5, ge=0)
 
     @model_validator(mode="after")
     def _positive(self) -> "LevelWeights":
@@ -72,6 +74,9 @@ class IndexSettings(_M):
 
     window_days: int = Field(7, ge=1, le=60)
     conflict_half: float = Field(5.0, gt=0)   # conflict incidents per day at which the intensity part is one half
+    # curated fatalities per day at which the fatalities part is one half: 100 in 30 days, the floor of
+    # HDX Signals' ACLED rule (docs/indicators.md, "Curated data")
+    fatalities_half: float = Field(3.33, gt=0)
     change_days: int = Field(7, ge=1, le=90)  # tension_change: conflict incidents of these days against the ones before
     weights: LevelWeights = LevelWeights()
 

@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from tracktwo.core.config import Config
+from warehouse.curated_coverage import GED_THROUGH, curated_coverage
 from warehouse.db import execute, rollback, sql, statements, writer
 from warehouse.indicator_settings import RULES_VERSION, IndicatorSettings, config_hash, load_settings
 from warehouse.load import sync_reference
@@ -38,12 +39,17 @@ BASE_COLUMNS = [
     "incidents", "conflict_incidents", "cooperation_incidents", "goldstein_mean", "tone_mean", "conflict_share",
     "documents", "publishers", "un_documents", "dialogue_documents", "conflict_documents", "side_a_sources",
     "side_b_sources", "fatalities", "dialogue_events", "shared_events", "overlapping_regions",
+    "acled_events", "acled_fatalities", "ucdp_events", "ucdp_fatalities", "ucdp_fatalities_low", "ucdp_fatalities_high",
 ]
+# Curated columns (docs/indicators.md, "Curated data"): NULL where their dataset does not cover the region and
+# day (unknown, not zero), by the prefix's coverage in ind_curated_coverage.
+CURATED_COLUMNS = {"acled_events": "acled", "acled_fatalities": "acled", "ucdp_events": "ucdp",
+                   "ucdp_fatalities": "ucdp", "ucdp_fatalities_low": "ucdp", "ucdp_fatalities_high": "ucdp"}
 # Event-based columns: NULL on partial days (docs/indicators.md, "Partial days"), with their _z / _chg7.
 EVENT_COLUMNS = ["events_raw", "events_total", "verbal_coop", "material_coop", "verbal_conflict",
                  "material_conflict", "incidents", "conflict_incidents", "cooperation_incidents", "goldstein_mean",
                  "tone_mean", "conflict_share", "dialogue_events", "shared_events", "overlapping_regions"]
-MEAN_COLUMNS = ["goldstein_mean", "tone_mean", "fatalities"]  # NULL, not 0, without data
+MEAN_COLUMNS = ["goldstein_mean", "tone_mean"]  # NULL, not 0, without data
 LIST_COLUMNS = ["overlapping_regions"]
 SIDE_COLUMNS = ["side_a_sources", "side_b_sources"]  # dyadic regions only
 # Descriptive columns that get a robust z-score (<name>_z) and a 7-day change (<name>_chg7).
@@ -60,7 +66,7 @@ DAILY_COLUMNS = (["region_id", "day"] + BASE_COLUMNS + [f"{x}_{s}" for x in Z_IN
 ALERT_COLUMNS = [
     "alert_id", "region_id", "day", "kind", "severity", "trigger", "p_value", "alpha", "window_days", "observed",
     "expected", "tension_index", "tension_change", "conflict_incidents", "dialogue_activity", "coverage",
-    "corroboration", "evidence_count", "evidence_hash",
+    "corroboration", "evidence_count", "evidence_hash", "curated_support",
 ]
 # What ind_tests holds for the p-values computed in Python (warehouse.negbin), in this order.
 TEST_INPUTS = ("SELECT region_id, day, conflict_incidents, ci_2d, ci_2d_n, ci_7d, ci_7d_n, conflict_expected, "
@@ -99,7 +105,8 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         "root_only": f.root_only, "min_sources": f.min_sources, "min_mentions": f.min_mentions,
         "max_lag_days": f.max_lag_days, "armed_types": s.membership.unidentified_armed_types,
         "level_window": s.index.window_days, "half": s.index.conflict_half, "change_days": s.index.change_days,
-        "w_int": w.intensity, "w_cs": w.conflict_share,
+        "w_int": w.intensity, "w_cs": w.conflict_share, "w_fat": w.fatalities,
+        "fat_half": s.index.fatalities_half,
         "baseline": a.baseline_days, "dispersion": a.dispersion_days, "guard": a.guard_days,
         "min_base": a.min_baseline_days, "min_dispersion": a.min_dispersion_days, "alpha": a.alpha, "min_incidents": a.min_incidents,
         "min_expected": a.min_expected, "medium_factor": a.medium_factor, "high_factor": a.high_factor,
@@ -218,6 +225,13 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
                             chash: str, start: date | None, end: date | None, full: bool,
                             t0: float) -> IndicatorSummary:
     run.script(sql("indicators_reference.sql"))
+    t = time.perf_counter()
+    coverage = curated_coverage(con, config)
+    con.register("ind_curated_coverage_rows", coverage)
+    con.execute("CREATE OR REPLACE TEMP TABLE ind_curated_coverage AS SELECT * FROM ind_curated_coverage_rows")
+    con.unregister("ind_curated_coverage_rows")
+    params["ucdp_ged_through"] = con.execute(GED_THROUGH).fetchone()[0]
+    run.times["curated coverage"] = round(time.perf_counter() - t, 4)
     last = run(LAST_RUN, name="last run").fetchone()
     loaded_now = run(LOADED_THROUGH, name="loaded through").fetchone()[0]
     as_of = _next_as_of(con)
@@ -241,9 +255,11 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     columns = {"daily_columns": DAILY_COLUMNS, "alert_columns": ALERT_COLUMNS}
 
     run.script(sql("indicators_membership.sql"))
+    run.script(sql("curated_membership.sql"))
     run.script(sql("indicators_base.sql"))
     run.script(sql("indicators_grid.sql.j2", base_columns=BASE_COLUMNS, event_columns=EVENT_COLUMNS,
-                   mean_columns=MEAN_COLUMNS, list_columns=LIST_COLUMNS, side_columns=SIDE_COLUMNS),
+                   mean_columns=MEAN_COLUMNS, list_columns=LIST_COLUMNS, side_columns=SIDE_COLUMNS,
+                   curated_columns=CURATED_COLUMNS),
                {"use_stored": mode != "full"})
     run.script(sql("indicators_window.sql"))
     run.script(sql("indicators_z.sql.j2", source="ind_input", target="ind_z1", indicators=Z_INDICATORS))
@@ -259,6 +275,7 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     rows = run("SELECT count(*) FROM ind_daily_write", name="rows written").fetchone()[0]
 
     run.script(sql("alerts_candidates.sql"))
+    run.script(sql("alerts_curated_support.sql"))
     run.script(sql("alerts_current.sql.j2", **columns))
     run.script(sql("alerts_evidence.sql"))
     run.script(sql("alerts_write.sql.j2", **columns), {"as_of": as_of})

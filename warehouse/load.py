@@ -329,7 +329,7 @@ def _reference_rows(config: Config) -> tuple[list[tuple], list[tuple]]:
         boxes = [{"name": x.name, "south": x.south, "north": x.north, "west": x.west, "east": x.east,
                   "country": x.country} for x in r.areas.boxes]
         regions.append((r.id, r.name, r.type, *side[0], *side[1], list(r.areas.countries), list(r.areas.adm1), boxes,
-                        list(r.keywords)))
+                        list(r.keywords), r.areas.admin1_keys))
     return sources, regions
 
 

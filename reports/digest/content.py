@@ -213,7 +213,7 @@ class WarehouseView:
             return self._alerts[key]
         start = week_start(week)
         by_kind: dict[str, list[Alert]] = {}
-        for a in read_alerts(self.con, start, start + timedelta(days=6), region_id):
+        for a in read_alerts(self.con, start, start + timedelta(days=6), region_id, self.config.settings.raw_sharing):
             by_kind.setdefault(a.kind, []).append(a)
         out = [self._merge(same) for same in by_kind.values()]
         out.sort(key=lambda a: (SEVERITY_RANK.get(a.severity, 9), -a.last_day.toordinal(), a.kind))

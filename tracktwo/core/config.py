@@ -7,6 +7,7 @@ typo in a 60-source file must be findable without reading a traceback.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, Sequence, TypeVar, Union
@@ -143,13 +144,39 @@ class Box(BaseModel):
         return self
 
 
+ADMIN1 = re.compile(r"^[A-Z]{3}:\S.{0,98}$")  # curated data's first-level subdivision: ISO3 + ':' + its name
+
+
+def admin1_key(iso3: str | None, name: str | None) -> str | None:
+    """How an ACLED/UCDP subdivision is compared with a region's `admin1` entries: 'ISO3:name', the name
+    folded (case, accents, punctuation) and without the unit word UCDP appends ('Donetsk oblast',
+    'Nord Kivu province', 'North-West region'), so 'UKR:Donetsk', ACLED's 'Donetsk' and UCDP's
+    'Donetsk oblast' are one key. The SQL side (warehouse/sql/curated_membership.sql) stores this key."""
+    if not iso3 or not name:
+        return None
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = re.sub(r"[^a-z0-9]+", " ", folded).split()
+    while len(words) > 1 and words[-1] in ADMIN1_UNIT_WORDS:
+        words.pop()
+    return f"{iso3}:{' '.join(words)}" if words else None
+
+
+# unit words UCDP appends to subdivision names (GED codebook, adm_1); dropped when comparing names
+ADMIN1_UNIT_WORDS = frozenset({"oblast", "province", "region", "governorate", "state", "district", "department",
+                               "county", "division", "prefecture", "krai", "republic", "territory", "municipality"})
+
+
 class Areas(BaseModel):
-    """Where a conflict happens: whole countries, GDELT ADM1 subdivisions, latitude/longitude boxes."""
+    """Where a conflict happens: whole countries, subdivisions (GDELT ADM1 codes; curated data's names),
+    latitude/longitude boxes."""
 
     model_config = ConfigDict(extra="forbid")
 
     countries: list[str] = []
     adm1: list[str] = []
+    # the same subdivisions as curated datasets name them (ACLED admin1, UCDP adm_1): 'ISO3:Name', e.g.
+    # 'RUS:Belgorod' (docs/indicators.md, "Regions and membership"); list every spelling the datasets use
+    admin1: list[str] = []
     boxes: list[Box] = []
 
     @field_validator("countries")
@@ -162,9 +189,18 @@ class Areas(BaseModel):
     def _adm1(cls, v: list[str]) -> list[str]:
         return codes_matching(v, ADM1, "GDELT ADM1 codes (FIPS country + 2 characters, e.g. RS09)")
 
+    @field_validator("admin1")
+    @classmethod
+    def _admin1(cls, v: list[str]) -> list[str]:
+        return codes_matching(v, ADMIN1, "subdivision names as 'ISO3:Name' (e.g. 'RUS:Belgorod')")
+
+    @property
+    def admin1_keys(self) -> list[str]:
+        return sorted({k for a in self.admin1 if (k := admin1_key(*a.split(":", 1)))})
+
     @property
     def empty(self) -> bool:
-        return not (self.countries or self.adm1 or self.boxes)
+        return not (self.countries or self.adm1 or self.admin1 or self.boxes)
 
 
 def _starts_with_a_word(terms: list[str]) -> list[str]:

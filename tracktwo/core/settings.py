@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Mapping
 
+from tracktwo.core.datasets import DATASETS
 from tracktwo.core.errors import ConfigError
 from tracktwo.core.secrets import scrub, secret_forms
 
@@ -37,6 +38,9 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
                          "writer commits (1: all in this process)"),
     "TRACKTWO_LOAD_BATCH": ("100", "parsed feeds committed together in one transaction, and the most that wait "
                             "for the writer (memory)"),
+    "TRACKTWO_RAW_SHARING": ("(unset: none)", "comma-separated restricted datasets (acled) whose raw rows your "
+                             "licence lets you redistribute: only then do exports, the dashboard and digests show "
+                             "them row by row instead of as aggregates"),
     "TRACKTWO_SMTP_HOST": ("(unset: no mail)", "SMTP server for the digest and Airflow failure notices"),
     "TRACKTWO_SMTP_PORT": ("465 with SSL, 587 with STARTTLS, else 25", "SMTP port"),
     "TRACKTWO_SMTP_USER": ("(unset: no login)", "SMTP login"),
@@ -204,6 +208,14 @@ def _catalog(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def _raw_sharing(env: Mapping[str, str]) -> tuple[str, ...]:
+    names = tuple(sorted({n.strip().lower() for n in env.get("TRACKTWO_RAW_SHARING", "").split(",") if n.strip()}))
+    unknown = [n for n in names if n not in DATASETS]
+    if unknown:
+        raise ConfigError(f"TRACKTWO_RAW_SHARING: unknown dataset(s) {unknown}; known: {', '.join(sorted(DATASETS))}")
+    return names
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where config is read from and data written, and the runtime knobs of the environment."""
@@ -222,6 +234,10 @@ class Settings:
     lake_dir: str = "lake"  # the embedded lake under data_dir (`tracktwo rebuild` builds a sibling, then swaps)
     catalog_setting: str | None = field(default=None, repr=False)  # TRACKTWO_CATALOG (may hold credentials)
     data_path_setting: str | None = None  # TRACKTWO_DATA_PATH
+    raw_sharing: tuple[str, ...] = ()  # TRACKTWO_RAW_SHARING: restricted datasets whose rows may be redistributed
+    # where source credentials are looked up (UCDP_ACCESS_TOKEN, ACLED_USERNAME, ACLED_PASSWORD or the names a
+    # source's *_env fields give): the process environment, read here only; never logged or written
+    credentials: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @classmethod
     def from_env(cls, config_dir: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None,
@@ -246,6 +262,8 @@ class Settings:
             airflow_retry_delay=_number(env, "TRACKTWO_AIRFLOW_RETRY_DELAY", None),
             catalog_setting=_catalog(env),
             data_path_setting=env.get("TRACKTWO_DATA_PATH", "").strip() or None,
+            raw_sharing=_raw_sharing(env),
+            credentials=env,
         )
 
     @property

@@ -17,7 +17,7 @@ from rich.console import Console
 from tracktwo.console import run_ingest
 from tracktwo.core.config import Config
 from tracktwo.core.settings import Settings
-from tracktwo.demo import dashboard, digest, gdelt, indicators
+from tracktwo.demo import curated, dashboard, digest, gdelt, indicators
 from tracktwo.demo.feeds import OUTLETS, feed_files
 from tracktwo.demo.server import LocalServer
 from tracktwo.pipeline import open_config
@@ -34,10 +34,11 @@ FROM documents GROUP BY publisher ORDER BY publisher
 
 def demo_stages() -> list[DemoStage]:
     """The stages after ingest, in pipeline order."""
-    return [gdelt.STAGE, indicators.STAGE, dashboard.STAGE, digest.STAGE]
+    return [gdelt.STAGE, curated.STAGE, indicators.STAGE, dashboard.STAGE, digest.STAGE]
 
 
-def write_config(base: Settings, out: Path, server_url: str, extra_sources: list[dict]) -> Path:
+def write_config(base: Settings, out: Path, server_url: str, extra_sources: list[dict],
+                 curated_url: str = "") -> Path:
     cfg = out / "config"
     cfg.mkdir(parents=True, exist_ok=True)
     for p in sorted(base.config_dir.iterdir()):
@@ -50,7 +51,7 @@ def write_config(base: Settings, out: Path, server_url: str, extra_sources: list
     ]
     for s in extra_sources:
         s = dict(s)
-        s["url"] = s["url"].replace("{server}", server_url)
+        s["url"] = s["url"].replace("{server}", server_url).replace("{curated}", curated_url)
         sources.append(s)
     doc = {"http": {"retries": 1, "backoff_base": 0.1, "connect_timeout": 5, "read_timeout": 10}, "sources": sources}
     (cfg / "sources.yaml").write_text("# Written by `tracktwo demo`: sample sources on a local server.\n" + yaml.safe_dump(doc, sort_keys=False))
@@ -73,13 +74,16 @@ def run_demo(base: Settings, console: Console, out: str | None = None) -> int:
         extra += prepare(served, base.config_dir)
 
     rc = 0
-    with LocalServer(served) as server:
-        console.print(f"[bold]tracktwo demo[/]: sample data served at {server.url} (loopback only)")
-        cfg_dir = write_config(base, out_dir, server.url, extra)
-        config = open_config(Settings(cfg_dir, out_dir))
+    with LocalServer(served) as server, curated.serve(served) as api:
+        console.print(f"[bold]tracktwo demo[/]: sample data served at {server.url}, curated-data APIs (UCDP, "
+                      f"ACLED, ReliefWeb, all synthetic) at {api.url} (loopback only)")
+        cfg_dir = write_config(base, out_dir, server.url, extra, api.url)
+        config = open_config(Settings(cfg_dir, out_dir, credentials=curated.DEMO_CREDENTIALS))
         console.rule("ingest, first pass")
         rc |= run_ingest(config, [], console)
-        console.rule("ingest, second pass (conditional GET: expect not_modified, nothing new)")
+        curated.revise(api)
+        console.rule("ingest, second pass (conditional GET: expect not_modified; ACLED sends one revision and "
+                     "one deletion)")
         rc |= run_ingest(config, [], console)
         for name, _, run in stages:
             console.rule(name)

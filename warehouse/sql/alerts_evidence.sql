@@ -116,6 +116,32 @@ FROM picked p
 JOIN ind_cand c USING (alert_id, item_type, item_id)
 LEFT JOIN cameo_codes k ON p.item_type = 'event' AND k.event_code = c.code;
 
+-- Curated events (ACLED, UCDP) of the region in the test window, for the alerts that claim conflict
+-- (escalation, dialogue-gap): the $max_events with the most fatalities, after the news evidence. They do not
+-- count towards corroboration (independent news outlets). ACLED's rows are kept here like UCDP's; reports and
+-- exports show them only as an aggregate unless the licence allows (tracktwo.core.datasets).
+INSERT INTO ind_evidence
+SELECT c.alert_id, (coalesce((SELECT max(rank) FROM ind_evidence x WHERE x.alert_id = c.alert_id), 0)
+                    + row_number() OVER (PARTITION BY c.alert_id ORDER BY c.score DESC, c.item_id))::INTEGER AS rank,
+       'curated_event' AS item_type, c.item_id, c.relevance, NULL AS url, c.publisher, c.day, c.title, c.score
+FROM (
+    SELECT n.alert_id, e.event_id AS item_id, m.day, coalesce(e.fatalities_best, 0)::DOUBLE AS score,
+           CASE e.dataset WHEN 'acled' THEN 'ACLED' WHEN 'ucdp_ged' THEN 'UCDP GED' ELSE 'UCDP Candidate' END
+               || ': ' || coalesce(e.fatalities_best, 0) || ' fatalities'
+               || CASE WHEN e.fatalities_low IS NOT NULL
+                       THEN ' (low ' || e.fatalities_low || ', high ' || e.fatalities_high || ')' ELSE '' END
+               AS relevance,
+           CASE e.dataset WHEN 'acled' THEN 'ACLED' WHEN 'ucdp_ged' THEN 'UCDP GED' ELSE 'UCDP Candidate' END
+               || coalesce(' (' || e.sources || ')', '') AS publisher,
+           coalesce(e.conflict_name, e.event_type, '') || ': '
+               || coalesce(e.source_notes, coalesce(e.actor1, '?') || ' vs ' || coalesce(e.actor2, '?')) AS title
+    FROM ind_need n
+    JOIN curated_event_regions m ON m.region_id = n.region_id AND m.day BETWEEN n.day - (n.window_days - 1) AND n.day
+    JOIN curated_events e ON e.event_id = m.event_id
+    WHERE n.kind IN ('escalation', 'dialogue-gap')
+    QUALIFY row_number() OVER (PARTITION BY n.alert_id ORDER BY score DESC, item_id) <= $max_events
+) c;
+
 CREATE OR REPLACE TEMP TABLE ind_evidence_stats AS
 SELECT n.alert_id,
        coalesce((SELECT count(DISTINCT outlet) FROM ind_cand c WHERE c.alert_id = n.alert_id), 0)::INTEGER AS corroboration,

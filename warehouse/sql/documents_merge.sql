@@ -1,7 +1,8 @@
 -- Merge a batch of parsed feeds into documents, document_versions, document_places and document_aliases
 -- (warehouse/documents.py: merge_feeds). Registered by the caller, one row per story / item / place:
 --   staged_items   (pos, run_id, source_id, publisher, perspective, landing_file, seen_at, doc_id, story,
---                   item_key, url, title, summary, published_at, language, content_hash)
+--                   item_key, url, title, summary, published_at, language, content_hash, item_publisher)
+--                  item_publisher: the item's own publisher (ReliefWeb), which wins over the source's
 --   staged_aliases (run_id, story, item_key): every item of every feed
 --   staged_places  (pos, place_type, place_id, matched_term, mentions, reason): the tags of each story
 -- A batch holds at most one fetch per source (its stories' ids never meet another fetch's of the same source).
@@ -33,7 +34,7 @@ SELECT doc_id, next_version, content_hash, url, title, summary, published_at, se
 FROM doc_stage;
 
 INSERT INTO documents
-SELECT doc_id, source_id, publisher, perspective, item_key, url, title, summary, published_at,
+SELECT doc_id, source_id, coalesce(item_publisher, publisher), perspective, item_key, url, title, summary, published_at,
        seen_at, seen_at, language, content_hash, 1, landing_file, run_id
 FROM doc_stage WHERE is_new;
 

@@ -72,10 +72,27 @@ side_src AS (
     WHERE d.published_at IS NOT NULL AND d.published_at::DATE IN (SELECT day FROM ind_days)
     GROUP BY ALL
 ),
+cur_agg AS (
+    -- curated events (membership: curated_membership.sql). UCDP is one series: GED (final) through its last
+    -- day ($ucdp_ged_through), Candidate (preliminary) after it, so no death is counted twice
+    SELECT m.region_id, m.day,
+           count(*) FILTER (m.dataset = 'acled') AS acled_events,
+           sum(e.fatalities_best) FILTER (m.dataset = 'acled') AS acled_fatalities,
+           count(*) FILTER (ucdp) AS ucdp_events,
+           sum(e.fatalities_best) FILTER (ucdp) AS ucdp_fatalities,
+           sum(e.fatalities_low) FILTER (ucdp) AS ucdp_fatalities_low,
+           sum(e.fatalities_high) FILTER (ucdp) AS ucdp_fatalities_high
+    FROM (SELECT *, (dataset = 'ucdp_ged' AND day <= coalesce($ucdp_ged_through::DATE, DATE '9999-12-31'))
+                    OR (dataset = 'ucdp_candidate' AND day > coalesce($ucdp_ged_through::DATE, DATE '0001-01-01')) AS ucdp
+          FROM curated_event_regions WHERE day IN (SELECT day FROM ind_days)) m
+    JOIN curated_events e USING (event_id)
+    GROUP BY ALL
+),
 keys AS (
     SELECT region_id, day FROM ev_agg
     UNION SELECT region_id, day FROM doc_agg
     UNION SELECT region_id, day FROM side_src
+    UNION SELECT region_id, day FROM cur_agg
 )
 SELECT k.region_id, k.day,
        coalesce(e.events_raw, 0) AS events_raw,
@@ -98,12 +115,15 @@ SELECT k.region_id, k.day,
        coalesce(d.conflict_documents, 0) AS conflict_documents,
        coalesce(ss.side_a_sources, 0) AS side_a_sources,
        coalesce(ss.side_b_sources, 0) AS side_b_sources,
-       NULL::DOUBLE AS fatalities,
+       NULL::DOUBLE AS fatalities,  -- set by the grid from the covered curated columns
        coalesce(e.dialogue_events, 0) AS dialogue_events,
        coalesce(sh.shared_events, 0) AS shared_events,
-       coalesce(sh.overlapping_regions, []::VARCHAR[]) AS overlapping_regions
+       coalesce(sh.overlapping_regions, []::VARCHAR[]) AS overlapping_regions,
+       cu.acled_events, cu.acled_fatalities, cu.ucdp_events, cu.ucdp_fatalities, cu.ucdp_fatalities_low,
+       cu.ucdp_fatalities_high
 FROM keys k
 LEFT JOIN ev_agg e USING (region_id, day)
 LEFT JOIN doc_agg d USING (region_id, day)
 LEFT JOIN side_src ss USING (region_id, day)
 LEFT JOIN shared sh USING (region_id, day)
+LEFT JOIN cur_agg cu USING (region_id, day)

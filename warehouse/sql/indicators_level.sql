@@ -1,8 +1,10 @@
 -- The tension index: a LEVEL, 0-100, from the last $level_window days (day included), with no baseline in
 -- it, so a conflict that stays intense stays high (docs/indicators.md, "Tension index and change"):
---   100 * (w_int * c / (c + half) + w_cs * share) / (w_int + w_cs)
+--   100 * (w_int * c / (c + half) + w_cs * share + w_fat * f / (f + fat_half)) / (w_int + w_cs + w_fat)
 -- c = mean conflict incidents per evaluable day of the window, share = conflict events / counted events
--- over the window. Both parts rise with material conflict, all else equal. NULL on partial days.
+-- over the window, f = mean curated fatalities per covered day of the window (the f terms are dropped, from
+-- the sum and the weights, when no day of the window is covered by ACLED or UCDP). Every part rises with
+-- the conflict, all else equal. NULL on partial days.
 -- tension_change: whether tension is rising or falling, in percent: conflict incidents of the last
 -- $change_days days against the $change_days before, each smoothed by one incident a day, so a quiet
 -- region's single incident is not a surge and a large conflict's change is not flattened by the level's
@@ -12,16 +14,19 @@ WITH w AS (
     SELECT *,
            avg(conflict_incidents) OVER lw AS level_c,
            sum(verbal_conflict + material_conflict) OVER lw AS level_conflict,
-           sum(events_total) OVER lw AS level_events
+           sum(events_total) OVER lw AS level_events,
+           avg(fatalities) OVER lw AS level_f
     FROM ind_z1
     WINDOW lw AS (PARTITION BY region_id ORDER BY day
                   RANGE BETWEEN to_days(CAST($level_window - 1 AS INTEGER)) PRECEDING AND CURRENT ROW)
 ),
 lv AS (
-    SELECT * EXCLUDE (level_c, level_conflict, level_events),
+    SELECT * EXCLUDE (level_c, level_conflict, level_events, level_f),
            CASE WHEN NOT partial AND level_c IS NOT NULL THEN
                round(100 * ($w_int * level_c / (level_c + $half)
-                            + $w_cs * coalesce(level_conflict / nullif(level_events, 0), 0)) / ($w_int + $w_cs), 2)
+                            + $w_cs * coalesce(level_conflict / nullif(level_events, 0), 0)
+                            + CASE WHEN level_f IS NOT NULL THEN $w_fat * level_f / (level_f + $fat_half) ELSE 0 END)
+                     / nullif($w_int + $w_cs + CASE WHEN level_f IS NOT NULL THEN $w_fat ELSE 0 END, 0), 2)
            END AS tension_index
     FROM w
 )

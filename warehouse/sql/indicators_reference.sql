@@ -24,3 +24,7 @@ SELECT region_id, unnest(area_boxes, recursive := true) FROM regions;
 CREATE OR REPLACE TEMP TABLE ind_side_sources AS
 SELECT c.region_id, c.side, s.source_id
 FROM ind_side_countries c JOIN sources s ON s.perspective = c.iso3;
+
+-- curated datasets' subdivisions ('ISO3:folded name', warehouse.curated)
+CREATE OR REPLACE TEMP TABLE ind_area_admin1 AS
+SELECT region_id, unnest(area_admin1) AS admin1_key FROM regions

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from tracktwo.core.config import SourceBase
 from tracktwo.core.errors import ConfigError
-from tracktwo.pipeline.kinds import gdelt_events, rss
+from tracktwo.pipeline.kinds import acled, gdelt_events, reliefweb, rss, ucdp_ged
 from tracktwo.pipeline.kinds.base import SourceKind
 from warehouse.load import LoadSpec
 
-KINDS: dict[str, SourceKind] = {k.name: k for k in (rss.KIND, gdelt_events.KIND)}
+KINDS: dict[str, SourceKind] = {k.name: k for k in (rss.KIND, gdelt_events.KIND, ucdp_ged.KIND, acled.KIND,
+                                                   reliefweb.KIND)}
 
 
 def kind(name: str) -> SourceKind:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from concurrent.futures import Executor
 from typing import Callable
 
-from extractors.landing import FetchRecord
+from extractors.landing import FetchRecord, Landing
 from tracktwo.core.config import Config, SourceBase
 from warehouse.load import LoadSpec
 
@@ -20,3 +20,14 @@ class SourceKind:
     load: LoadSpec  # landed fetch records -> rows (one per transaction, or prepared in workers and merged in batches)
     status_sql: str  # rows (source_id, stored): what the warehouse holds per source of this kind
     stored_unit: str  # what `stored` counts, e.g. "documents"
+
+
+def paged_api_extract(fetch_to_landing: Callable[..., list[FetchRecord]]) -> Callable[[SourceBase, Config, Executor], list[FetchRecord]]:
+    """The `extract` of a paged-API kind (UCDP, ACLED, ReliefWeb): its pages fetched in this thread and landed
+    as they came (no CPU-heavy parsing), with credentials from the settings' environment by the variable
+    names the source entry gives."""
+    def extract(source: SourceBase, config: Config, workers: Executor) -> list[FetchRecord]:
+        return fetch_to_landing(source, config.http_for(source), Landing(config.settings.data_dir),
+                                env=config.settings.credentials)
+    return extract
+

@@ -1,0 +1,351 @@
+"""Curated datasets in the warehouse: UCDP and ACLED pages -> curated_events (versions, deletions), region
+membership by sides and areas, fatalities per region and day with coverage, ReliefWeb reports -> documents.
+
+Expectations are worked out here from the raw fixture rows (../shared/fixtures), by rules written out in the
+test, not by the SQL under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extractors.landing import FetchRecord, Landing, iso
+from tracktwo.pipeline import indicators, load
+from warehouse.db import reader
+
+UCDP_CSV = "ucdp/uncertainUCDP_ucdpged_v23.1_sample_1000.csv"
+ACLED_CSV = "acled/acledR_acled_old_dummy_326_events.csv"
+RELIEFWEB_JSON = "reliefweb/reliefweb_v1_reports_NPL_2020-09.json"
+
+CURATED_SOURCES = [
+    {"id": "ucdp-ged", "kind": "ucdp_ged", "url": "http://127.0.0.1:9/api", "version": "23.1", "license": None},
+    {"id": "acled", "kind": "acled", "url": "http://127.0.0.1:9"},
+    {"id": "reliefweb", "kind": "reliefweb", "url": "http://127.0.0.1:9/v2", "appname": "tracktwo-test"},
+    {"id": "span-feed", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml", "publisher": "Span"},
+]
+ARGENTINA = {"id": "argentina", "name": "Argentina (test region)", "type": "internal",
+             "areas": {"countries": ["ARG"]}, "keywords": ["Chubut"]}
+
+
+def _sources() -> list[dict]:
+    return [{k: v for k, v in s.items() if v is not None} for s in CURATED_SOURCES]
+
+
+def _clock():
+    t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    while True:
+        t += timedelta(seconds=1)
+        yield t
+
+
+_TICK = _clock()
+
+
+def land(config, source_id: str, kind: str, body: bytes, ext: str = ".json", **extra) -> FetchRecord:
+    """A page landed the way the extractors land them (one record per page)."""
+    landing = Landing(config.settings.data_dir)
+    now = next(_TICK)
+    rec = FetchRecord(run_id=landing.new_run_id(source_id, now), source_id=source_id, kind=kind,
+                      url=f"http://127.0.0.1:9/{source_id}", started_at=iso(now), finished_at=iso(now),
+                      status="ok", http_status=200, extra=extra)
+    return landing.write(rec, body, ext)
+
+
+def span_feed(config, days: list[date]) -> None:
+    """A feed with one story per given day: region_daily spans the days with data (events or documents about
+    a region: these name Aleppo, a place of the syria region)."""
+    items = "".join(f"<item><title>Report from Aleppo {d}</title><link>http://example.org/{d}</link>"
+                    f"<pubDate>{d:%a, %d %b %Y} 12:00:00 GMT</pubDate></item>" for d in days)
+    body = f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode()
+    land(config, "span-feed", "rss", body, ".xml")
+
+
+def ucdp_rows(shared: Path) -> list[dict]:
+    with open(shared / UCDP_CSV, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def acled_rows(shared: Path) -> list[dict]:
+    with open(shared / ACLED_CSV, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def ucdp_page(rows: list[dict]) -> bytes:
+    """The UCDP API envelope; empty CSV cells are the API's nulls."""
+    result = [{k: (v if v != "" else None) for k, v in r.items()} for r in rows]
+    return json.dumps({"TotalCount": len(rows), "TotalPages": 1, "PreviousPageUrl": "", "NextPageUrl": "",
+                       "Result": result}).encode()
+
+
+def acled_page(rows: list[dict]) -> bytes:
+    return json.dumps({"status": 200, "success": True, "count": len(rows), "data": rows}).encode()
+
+
+def daily(con, region: str, column: str) -> dict[date, object]:
+    return dict(con.execute(f"SELECT day, {column} FROM v_region_daily WHERE region_id = ? ORDER BY day",
+                            [region]).fetchall())
+
+
+@pytest.fixture
+def curated_config(make_config):
+    config = make_config(_sources())
+    regions = config.settings.config_dir / "regions.yaml"
+    doc = yaml.safe_load(regions.read_text())
+    doc["regions"].append(ARGENTINA)
+    regions.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    from tracktwo.pipeline import open_config
+    return open_config(config.settings)
+
+
+# --- UCDP: fatalities per region and day equal the raw rows' sums ------------------------------------------
+
+def _ucdp_day(r: dict) -> date:
+    return date.fromisoformat(r["date_start"][:10])
+
+
+def _in_box(r: dict, south: float, north: float, west: float, east: float) -> bool:
+    return (r["latitude"] and south <= float(r["latitude"]) <= north and west <= float(r["longitude"]) <= east
+            and int(r["where_prec"]) < 5)
+
+
+def _hand_russia_ukraine(r: dict) -> bool:
+    """regions.yaml's russia-ukraine, applied by hand to a raw UCDP row (GW 365 Russia, 369 Ukraine)."""
+    dyad = {r["gwnoa"], r["gwnob"]} == {"365", "369"}
+    subdivision = r["country_id"] == "365" and (r["adm_1"] or "").split(" ")[0] in ("Belgorod", "Bryansk", "Kursk")
+    boxes = _in_box(r, 45.0, 47.3, 34.8, 39.3) or _in_box(r, 43.5, 46.7, 29.5, 34.0)
+    return dyad or r["country_id"] == "369" or subdivision or boxes
+
+
+def _hand_israel_palestine(r: dict) -> bool:
+    """UCDP codes Gaza and the West Bank under Israel (666); Hamas has no state code, so no dyad."""
+    gaza_envelope = r["country_id"] == "666" and _in_box(r, 31.2, 31.65, 34.2, 34.62)
+    return (r["country_id"] == "666" and r["adm_1"] in ("Gaza Strip", "West Bank")) or gaza_envelope
+
+
+def test_ucdp_fatalities_per_region_and_day_equal_the_raw_rows(curated_config, shared_fixtures):
+    rows = ucdp_rows(shared_fixtures)
+    half = len(rows) // 2
+    land(curated_config, "ucdp-ged", "ucdp_ged", ucdp_page(rows[:half]), dataset="ucdp_ged", version="23.1",
+         endpoint="events", page=0)
+    land(curated_config, "ucdp-ged", "ucdp_ged", ucdp_page(rows[half:]), dataset="ucdp_ged", version="23.1",
+         endpoint="events", page=1)
+    span_feed(curated_config, [date(2013, 1, 1), date(2022, 12, 31)])
+    load(curated_config)
+    indicators(curated_config, full=True)
+
+    checks = {"syria": lambda r: r["country_id"] == "652", "russia-ukraine": _hand_russia_ukraine,
+              "israel-palestine": _hand_israel_palestine}
+    with reader(curated_config.settings) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT event_id) FROM curated_events").fetchone() == (1000, 1000)
+        for region, member in checks.items():
+            best, low, high, n = (defaultdict(int) for _ in range(4))
+            for r in rows:
+                if member(r) and date(2013, 1, 1) <= _ucdp_day(r) <= date(2022, 12, 31):
+                    d = _ucdp_day(r)
+                    best[d] += int(r["best"])
+                    low[d] += int(r["low"])
+                    high[d] += int(r["high"])
+                    n[d] += 1
+            assert sum(n.values()) > 0, region  # the sample has events in each checked region
+            got = daily(con, region, "ucdp_fatalities")
+            assert {d: v for d, v in got.items() if v} == {d: v for d, v in best.items() if v}, region
+            # every other day up to the dataset's last event date is a known zero (UCDP GED covers it); the
+            # days after it are unknown (the next release may fill them), not zero
+            last = max(_ucdp_day(r) for r in rows)
+            assert all(v == 0 for d, v in got.items() if not best.get(d) and d <= last), region
+            assert all(v is None for d, v in got.items() if d > last), region
+            assert len(got) == (date(2022, 12, 31) - date(2013, 1, 1)).days + 1
+            assert {d: v for d, v in daily(con, region, "ucdp_fatalities_low").items() if v} == \
+                {d: v for d, v in low.items() if v}
+            assert {d: v for d, v in daily(con, region, "ucdp_fatalities_high").items() if v} == \
+                {d: v for d, v in high.items() if v}
+            assert {d: v for d, v in daily(con, region, "ucdp_events").items() if v} == dict(n)
+            # fatalities: the larger of the datasets' counts; here UCDP's alone
+            assert {d: v for d, v in daily(con, region, "fatalities").items() if v} == \
+                {d: float(v) for d, v in best.items() if v}
+            # no ACLED source loaded anything: unknown, not zero
+            assert set(daily(con, region, "acled_fatalities").values()) == {None}
+
+
+def test_ucdp_membership_by_dyad_needs_both_states(curated_config, shared_fixtures):
+    """India vs Pakistan (GW 750 vs 770) outside Kashmir joins india-pakistan by dyad; a one-sided event in
+    India outside the areas does not."""
+    rows = ucdp_rows(shared_fixtures)
+    land(curated_config, "ucdp-ged", "ucdp_ged", ucdp_page(rows), dataset="ucdp_ged", version="23.1",
+         endpoint="events", page=0)
+    load(curated_config)
+    indicators(curated_config, full=True)
+    dyad_rows = {r["id"] for r in rows if {r["gwnoa"], r["gwnob"]} == {"750", "770"}}
+    india_elsewhere = {r["id"] for r in rows if r["country_id"] == "750" and not r["gwnob"]
+                       and not (r["adm_1"] or "").startswith("Jammu and Kashmir")}
+    assert dyad_rows and india_elsewhere
+    with reader(curated_config.settings) as con:
+        members = {r[0].split(":", 1)[1]: r[1] for r in con.execute(
+            "SELECT event_id, reason FROM curated_event_regions WHERE region_id = 'india-pakistan'").fetchall()}
+    assert dyad_rows <= set(members)
+    assert all(members[i] in ("dyad", "dyad+area") for i in dyad_rows)
+    assert not (india_elsewhere & set(members))
+
+
+# --- ACLED: fatalities, coverage, revisions, deletions --------------------------------------------------------
+
+def _acled_hand(rows: list[dict]) -> dict[date, int]:
+    out: dict[date, int] = defaultdict(int)
+    for r in rows:
+        if r["iso"] == "32":  # ISO 3166 numeric 032 = Argentina: the test region's area
+            out[date.fromisoformat(r["event_date"])] += int(r["fatalities"])
+    return out
+
+
+def test_acled_fatalities_revision_and_deletion(curated_config, shared_fixtures):
+    rows = acled_rows(shared_fixtures)
+    land(curated_config, "acled", "acled", acled_page(rows), dataset="acled", endpoint="events", page=0)
+    span_feed(curated_config, [date(2022, 5, 25), date(2022, 7, 5)])
+    load(curated_config)
+    indicators(curated_config)
+    first, last = min(r["event_date"] for r in rows), max(r["event_date"] for r in rows)
+    hand = _acled_hand(rows)
+    with reader(curated_config.settings) as con:
+        got = daily(con, "argentina", "acled_fatalities")
+        events = daily(con, "argentina", "acled_events")
+    assert {d: v for d, v in got.items() if v} == {d: v for d, v in hand.items() if v}
+    assert sum(events.values() and [v or 0 for v in events.values()]) == len(rows)
+    # before ACLED's first and after its last event date: unknown (NULL), not zero
+    assert got[date(2022, 5, 25)] is None and got[date(2022, 7, 5)] is None
+    assert got[date.fromisoformat(first)] is not None and got[date.fromisoformat(last)] is not None
+
+    # a revised event (more fatalities, a newer timestamp) replaces its earlier version in the indicators
+    target = next(r for r in rows if r["fatalities"] == "0")
+    revised = dict(target, fatalities="7", timestamp=str(int(target["timestamp"]) + 86400),
+                   notes=target["notes"] + " [revised]")
+    land(curated_config, "acled", "acled", acled_page([revised]), dataset="acled", endpoint="events", page=0)
+    load(curated_config)
+    indicators(curated_config)
+    day = date.fromisoformat(target["event_date"])
+    with reader(curated_config.settings) as con:
+        assert daily(con, "argentina", "acled_fatalities")[day] == hand[day] + 7
+        versions = con.execute("SELECT version, fatalities_best, deleted FROM curated_event_versions "
+                               "WHERE event_id = ? ORDER BY version", [f"acled:{target['event_id_cnty']}"]).fetchall()
+        assert versions == [(1, 0, False), (2, 7, False)]  # the earlier version stays queryable
+
+    # a deleted event leaves the indicators; its versions stay, with a deletion version
+    deleted = json.dumps({"status": 200, "success": True, "count": 1,
+                          "data": [{"event_id_cnty": target["event_id_cnty"], "deleted_timestamp": "1700000000"}]})
+    land(curated_config, "acled", "acled", deleted.encode(), dataset="acled", endpoint="deleted", page=0)
+    load(curated_config)
+    indicators(curated_config)
+    with reader(curated_config.settings) as con:
+        assert daily(con, "argentina", "acled_fatalities")[day] == hand[day]
+        assert daily(con, "argentina", "acled_events")[day] == sum(1 for r in rows if r["event_date"] == target["event_date"]) - 1
+        assert con.execute("SELECT count(*) FROM curated_events WHERE event_id = ?",
+                           [f"acled:{target['event_id_cnty']}"]).fetchone() == (0,)
+        assert con.execute("SELECT version, deleted FROM curated_event_versions WHERE event_id = ? ORDER BY version",
+                           [f"acled:{target['event_id_cnty']}"]).fetchall() == [(1, False), (2, False), (3, True)]
+
+
+def test_reloading_a_page_adds_no_version(curated_config, shared_fixtures):
+    rows = acled_rows(shared_fixtures)[:50]
+    for _ in range(2):  # the same page fetched twice (two runs): the second changes nothing
+        land(curated_config, "acled", "acled", acled_page(rows), dataset="acled", endpoint="events", page=0)
+    summaries = load(curated_config)
+    assert [(s.items_new, s.items_updated) for s in summaries if s.source_id == "acled"] == [(50, 0), (0, 0)]
+    with reader(curated_config.settings) as con:
+        assert con.execute("SELECT count(*) FROM curated_event_versions").fetchone() == (50,)
+
+
+def test_a_page_that_is_not_the_envelope_fails_alone(curated_config, shared_fixtures):
+    rows = acled_rows(shared_fixtures)[:5]
+    land(curated_config, "acled", "acled", b"<html>maintenance</html>", dataset="acled", endpoint="events", page=0)
+    land(curated_config, "acled", "acled", acled_page(rows), dataset="acled", endpoint="events", page=1)
+    summaries = [s for s in load(curated_config) if s.source_id == "acled"]
+    assert summaries[0].status == "failed" and "not JSON" in summaries[0].error
+    assert summaries[1].status == "ok" and summaries[1].items_new == 5
+
+
+# --- ReliefWeb: reports as documents, with their own publishers and coded countries ------------------------
+
+def test_reliefweb_reports_become_documents_with_their_publishers(curated_config, shared_fixtures):
+    body = (shared_fixtures / RELIEFWEB_JSON).read_bytes()
+    doc = json.loads(body)
+    land(curated_config, "reliefweb", "reliefweb", body, dataset="reliefweb", endpoint="reports", page=0)
+    load(curated_config)
+    with reader(curated_config.settings) as con:
+        got = {r[0]: r[1:] for r in con.execute(
+            "SELECT item_key, publisher, title, url FROM documents WHERE source_id = 'reliefweb'").fetchall()}
+        places = con.execute("SELECT DISTINCT place_id FROM document_places WHERE place_type = 'country' "
+                             "AND matched_term LIKE 'coded:%'").fetchall()
+    assert len(got) == len(doc["data"])
+    for item in doc["data"]:
+        f = item["fields"]
+        names = []
+        for s in f["source"]:
+            if s["shortname"] not in names:
+                names.append(s["shortname"])
+        publisher, title, url = got[f"reliefweb:{item['id']}"]
+        assert publisher == "; ".join(names)  # the report's own organisations, not "ReliefWeb"
+        assert title == f["title"]
+        assert url == f["url_alias"]
+    # the v1 fixture carries no country field; coded places appear only when the API gives them
+    assert places == []
+
+
+# --- End to end: credentials unset or wrong, the others still load, secrets appear nowhere --------------------
+
+def test_missing_and_wrong_credentials_fail_alone_and_leave_no_secret(make_config, make_httpserver, caplog,
+                                                                      tmp_path):
+    """Through `tracktwo ingest`'s path: UCDP without a token and ACLED with a wrong password are recorded as
+    failed with a message naming what is missing or refused; the feed and ReliefWeb still load; neither the
+    wrong password nor the real one, nor the token, appears in the warehouse, landing, state or logs."""
+    import logging
+    import dataclasses
+    from tracktwo.demo.curated_api import FakeCuratedApi
+    from tracktwo.pipeline import ingest, select_sources
+
+    secrets = {"token": "ucdp-SECRET-token-77", "user": "analyst-secret@example.org",
+               "right": "right-PASSWORD-x1", "wrong": "wrong-PASSWORD-y2"}
+    make_httpserver.expect_request("/creds-feed.xml").respond_with_data(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><item><title>Fighting near Goma"
+        "</title><link>http://example.org/goma</link><pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item>"
+        "</channel></rss>", content_type="application/rss+xml")
+    with FakeCuratedApi(ucdp_token=secrets["token"], acled_username=secrets["user"],
+                        acled_password=secrets["right"]) as api:
+        api.reliefweb_rows = [{"id": "77", "fields": {"id": 77, "title": "Sudan: flash update",
+                                                       "source": [{"name": "OCHA", "shortname": "OCHA"}],
+                                                       "country": [{"iso3": "sdn"}],
+                                                       "date": {"original": "2026-11-20T00:00:00+00:00",
+                                                                "changed": "2026-11-20T00:00:00+00:00"},
+                                                       "url_alias": "https://reliefweb.int/report/77"}}]
+        config = make_config([
+            {"id": "feed", "kind": "rss", "url": make_httpserver.url_for("/creds-feed.xml"), "publisher": "Feed"},
+            {"id": "ucdp", "kind": "ucdp_ged", "url": api.ucdp_base, "version": "25.1"},
+            {"id": "acled", "kind": "acled", "url": api.acled_base},
+            {"id": "rw", "kind": "reliefweb", "url": api.reliefweb_base, "appname": "tracktwo-test"},
+        ])
+        # the environment holds the ACLED account with a wrong password and no UCDP token
+        settings = dataclasses.replace(config.settings, credentials={"ACLED_USERNAME": secrets["user"],
+                                                                     "ACLED_PASSWORD": secrets["wrong"]})
+        from tracktwo.pipeline import open_config
+        config = open_config(settings)
+        with caplog.at_level(logging.DEBUG):
+            runs = ingest(config, select_sources(config))
+    by_source = {r.source_id: r for r in runs}
+    assert by_source["feed"].status == "ok" and by_source["feed"].items_new == 1
+    assert by_source["rw"].status == "ok" and by_source["rw"].items_new == 1
+    assert by_source["ucdp"].status == "failed" and "UCDP_ACCESS_TOKEN" in by_source["ucdp"].error
+    assert by_source["acled"].status == "failed" and "refused" in by_source["acled"].error.lower()
+    with reader(config.settings) as con:
+        errors = con.execute("SELECT source_id, error FROM ingest_runs WHERE status = 'failed'").fetchall()
+        assert {s for s, _ in errors} == {"ucdp", "acled"}
+    # nowhere: every file under the data dir (landing, state, the lake's catalog and Parquet), logs, records
+    blobs = [p.read_bytes() for p in config.settings.data_dir.rglob("*") if p.is_file()]
+    text = caplog.text + repr(runs)
+    for name, secret in secrets.items():  # the account name too: it is a personal login
+        assert secret not in text, name
+        assert not any(secret.encode() in b for b in blobs), name

@@ -1,0 +1,48 @@
+-- Region membership of the curated events (ACLED, UCDP) of the days in ind_days, by the rules GDELT events
+-- follow (docs/indicators.md, "Curated data"), written to curated_event_regions:
+--   dyad: the two sides' states are on opposite sides of a dyadic region (UCDP gwnoa / gwnob; ACLED names
+--         its actors without country codes, so ACLED events never join by dyad);
+--   area: the event happens in the region's areas: its country (ISO3), its first-order subdivision
+--         ('ISO3:name', regions.yaml areas.admin1) or, when located below country level, a box (limited to
+--         the box's country when it names one). In a dyadic region only armed political violence joins by
+--         area (every UCDP event; ACLED battles, explosions/remote violence, violence against civilians):
+--         a protest in Kyiv about pensions is not the war. In an internal region every event in the areas joins.
+DELETE FROM curated_event_regions WHERE day IN (SELECT day FROM ind_days);
+
+INSERT INTO curated_event_regions
+WITH ev AS (
+    SELECT event_id, dataset, event_date, actor1_iso3, actor2_iso3, country_iso3, admin1_key, lat, lon,
+           below_country, political_violence
+    FROM curated_events
+    WHERE event_date IN (SELECT day FROM ind_days)
+),
+hits AS (  -- 1 = actor 1's side, 2 = actor 2's side, 3 = the place
+    SELECT ev.event_id, s.region_id, 1 AS role, s.side FROM ev JOIN ind_side_countries s ON ev.actor1_iso3 = s.iso3
+    UNION ALL
+    SELECT ev.event_id, s.region_id, 2, s.side FROM ev JOIN ind_side_countries s ON ev.actor2_iso3 = s.iso3
+    UNION ALL
+    SELECT ev.event_id, a.region_id, 3, NULL FROM ev JOIN ind_area_countries a ON ev.country_iso3 = a.iso3
+    UNION ALL
+    SELECT ev.event_id, a.region_id, 3, NULL FROM ev JOIN ind_area_admin1 a ON ev.admin1_key = a.admin1_key
+    UNION ALL
+    SELECT ev.event_id, b.region_id, 3, NULL FROM ev JOIN ind_area_boxes b
+        ON ev.lat BETWEEN b.south AND b.north AND ev.lon BETWEEN b.west AND b.east
+    WHERE ev.below_country AND (b.country IS NULL OR b.country = ev.country_iso3)
+),
+m AS (
+    SELECT event_id, region_id,
+           min(side) FILTER (role = 1) AS side1, min(side) FILTER (role = 2) AS side2, bool_or(role = 3) AS in_area
+    FROM hits GROUP BY event_id, region_id
+),
+j AS (
+    SELECT m.event_id, m.region_id, ev.event_date, ev.dataset,
+           coalesce(m.side1 <> m.side2, false) AS via_dyad,
+           m.in_area AND (r.type = 'internal' OR ev.political_violence) AS via_area
+    FROM m
+    JOIN ind_regions r ON r.region_id = m.region_id
+    JOIN ev ON ev.event_id = m.event_id
+)
+SELECT event_id, region_id, event_date AS day, dataset,
+       CASE WHEN via_dyad AND via_area THEN 'dyad+area' WHEN via_dyad THEN 'dyad' ELSE 'area' END AS reason
+FROM j
+WHERE via_dyad OR via_area
