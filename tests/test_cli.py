@@ -206,3 +206,41 @@ def test_rebuild_survives_kill_9_at_any_point(two_sources, capsys):
     assert state() == before and interrupted_rebuild(config.settings) is None
     lakes = list((config.settings.data_dir / "lakes").iterdir())
     assert len(lakes) >= 2 and all((p / "LAKE-COMPLETE").exists() for p in lakes)  # earlier lakes kept, whole
+
+
+def test_sql_formats_give_every_row_and_character(two_sources, capsys, tmp_path):
+    """Not on a terminal, `tracktwo sql` writes CSV, whole: no '…', no row cap; json, markdown and parquet too;
+    several statements run in order, each result shown."""
+    import csv
+    import io
+    import json
+
+    import pyarrow.parquet as pq
+
+    config, flags = two_sources
+    main(flags + ["ingest"])
+    stored = query(config.settings, "SELECT doc_id, url, landing_file FROM documents ORDER BY doc_id")
+    capsys.readouterr()
+    long_query = "SELECT doc_id, url, landing_file FROM documents ORDER BY doc_id"
+    assert main(flags + ["sql", "--max-rows", "1", long_query]) == 0  # --max-rows is the table's only
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["doc_id", "url", "landing_file"] and [tuple(r) for r in rows[1:]] == stored
+    assert main(flags + ["sql", "--format", "json", long_query + "; SELECT 2 AS two, NULL AS n, [1, 2] AS l"]) == 0
+    first, second = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [tuple(r.values()) for r in first] == stored
+    assert second == [{"two": 2, "n": None, "l": [1, 2]}]
+    assert main(flags + ["sql", "--format", "markdown", "SELECT 'a|b' AS t"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["| t |", "|---|", "| a\\|b |"]
+    out = tmp_path / "r.parquet"
+    assert main(flags + ["sql", "--format", "parquet", "--out", str(out), long_query + "; SELECT 1 AS a"]) == 0
+    assert [tuple(r.values()) for r in pq.read_table(out).to_pylist()] == stored
+    assert pq.read_table(tmp_path / "r-2.parquet").to_pylist() == [{"a": 1}]
+    assert main(flags + ["sql", "--format", "parquet", long_query]) == 2  # binary needs --out
+    out_csv = tmp_path / "r.csv"
+    assert main(flags + ["sql", "--out", str(out_csv), long_query]) == 0
+    assert [tuple(r) for r in list(csv.reader(out_csv.open()))[1:]] == stored
+    # one refused statement refuses the whole text before anything runs
+    capsys.readouterr()
+    assert main(flags + ["sql", "SELECT 1; DELETE FROM documents"]) == 1
+    assert "refused" in capsys.readouterr().out
+    assert query(config.settings, "SELECT count(*) FROM documents")[0][0] == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import duckdb
 from rich.console import Console
@@ -10,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tracktwo import pipeline
+from tracktwo.commands.sql_output import FORMATS, Result, render, text, write_parquet
 from tracktwo.console import print_run_line, print_runs, print_summary, run_ingest
 from tracktwo.core.config import Config
 from tracktwo.demo import run_demo
@@ -37,9 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("rebuild", help="recreate the warehouse from the landing zone alone")
     p.set_defaults(func=cmd_rebuild)
 
-    p = sub.add_parser("sql", help="run a read-only query and print it as a table")
-    p.add_argument("query")
-    p.add_argument("--max-rows", type=int, default=200)
+    p = sub.add_parser("sql", help="run read-only queries; print each result (a table on a terminal, else CSV)")
+    p.add_argument("query", help="one or more statements separated by ';', run in order, each result shown")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="table (only on a terminal: wraps long cells, stops at --max-rows), csv (the default "
+                        "otherwise), json (an array of row objects per statement), parquet (needs --out), markdown; "
+                        "every format but table writes every row and character")
+    p.add_argument("--out", type=Path, help="write to this file instead of the terminal (parquet: FILE, FILE-2, ...)")
+    p.add_argument("--max-rows", type=int, default=200, help="rows shown per result by the table format")
     p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser("demo", help="run the whole pipeline offline on bundled sample data")
@@ -113,13 +120,22 @@ def cmd_rebuild(args, config: Config, console: Console) -> int:
 
 
 def cmd_sql(args, config: Config, console: Console) -> int:
+    fmt = args.format or ("table" if console.is_terminal and args.out is None else "csv")
+    if fmt == "parquet" and args.out is None:
+        console.print("[red]--format parquet needs --out FILE[/] (Parquet is binary)")
+        return 2
+    results: list[Result] = []
     with reader(config.settings, sandboxed=True) as con:
         try:
             refused = refused_query(con, args.query)
             if refused:
                 console.print(f"[red]refused:[/] `tracktwo sql` reads the warehouse only: {escape(refused)}")
                 return 1
-            cur = con.execute(args.query)
+            for stmt in con.extract_statements(args.query):
+                rel = con.execute(stmt)
+                if rel.description is None:
+                    continue
+                results.append(Result(stmt.query.strip(), rel.to_arrow_table()))
         except duckdb.PermissionException as exc:
             console.print("[red]refused:[/] `tracktwo sql` reads the warehouse only: it cannot read or write other "
                           f"files, attach databases or install extensions ({escape(str(exc).splitlines()[0])})")
@@ -127,19 +143,35 @@ def cmd_sql(args, config: Config, console: Console) -> int:
         except duckdb.Error as exc:
             console.print(f"[red]query failed:[/] {escape(str(exc))}")
             return 1
-        if cur.description is None:
-            return 0
-        cols = [d[0] for d in cur.description]
-        rows = cur.fetchmany(args.max_rows + 1)
-    t = Table(show_lines=False)
-    for c in cols:
-        t.add_column(escape(c))
-    for row in rows[: args.max_rows]:
-        t.add_row(*[escape("NULL" if v is None else str(v)) for v in row])
-    console.print(t)
-    if len(rows) > args.max_rows:
-        console.print(f"(first {args.max_rows} rows shown; use --max-rows or LIMIT)")
+    if fmt == "parquet":
+        for path in write_parquet(results, args.out):
+            console.print(f"wrote {path}", soft_wrap=True, markup=False, highlight=False)
+        return 0
+    if fmt == "table":
+        _print_tables(results, console, args.max_rows)
+        return 0
+    out = render(results, fmt)
+    if args.out is not None:
+        args.out.write_text(out, encoding="utf-8")
+    else:
+        console.file.write(out)
+        console.file.flush()
     return 0
+
+
+def _print_tables(results: list[Result], console: Console, max_rows: int) -> None:
+    for i, r in enumerate(results):
+        if len(results) > 1:
+            console.rule(escape(r.statement[:100]))
+        t = Table(show_lines=False)
+        for c in r.table.column_names:
+            t.add_column(escape(c))
+        for row in r.table.slice(0, max_rows).to_pylist():
+            t.add_row(*[escape("NULL" if v is None else text(v)) for v in row.values()])
+        console.print(t)
+        if r.table.num_rows > max_rows:
+            console.print(f"(first {max_rows} of {r.table.num_rows} rows shown; use --max-rows, LIMIT, or "
+                          "--format csv for all of them)")
 
 
 def cmd_demo(args, config: Config, console: Console) -> int:
