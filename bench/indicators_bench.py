@@ -51,7 +51,7 @@ INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, loaded_at, st
 SELECT 'bench/file-' || k, 'gdelt', 'gdelt_events', 'http://example.org/' || k, $t0, $t0, 'ok' FROM range(35040) t(k)
 """
 GENERATE_DOCS = """
-INSERT INTO documents
+INSERT INTO documents (doc_id, source_id, publisher, perspective, item_key, url, title, summary, published_at, fetched_at, updated_at, language, content_hash, version, landing_file, run_id)
 SELECT 'doc' || i, 'bench-rss', 'Outlet ' || (i % 40), 'international', 'k' || i, 'https://doc' || (i % 40) || '.example.org/' || i,
        CASE WHEN i % 10 = 0 THEN 'Ceasefire talks resume' ELSE 'Clashes reported' END, '',
        $first::TIMESTAMP + to_seconds(i * 86400 * $days // $docs), $t0, $t0, 'en', 'h', 1, 'landing/f.xml', 'bench/rss'

@@ -44,7 +44,8 @@ SELECT 'gdelt:' || ($base + i), 'gdelt', ($base + i)::VARCHAR, $day, $at,
 FROM range($n) t(i)
 """
 COMMIT_DOCS = """
-INSERT INTO documents SELECT $run || '-' || i, 'bench', 'Bench', 'international', $run || '-' || i,
+INSERT INTO documents (doc_id, source_id, publisher, perspective, item_key, url, title, summary, published_at, fetched_at, updated_at, language, content_hash, version, landing_file, run_id)
+SELECT $run || '-' || i, 'bench', 'Bench', 'international', $run || '-' || i,
        'https://b.example/' || $run || '-' || i, 'title ' || i, 'summary', $at, $at, $at, 'en', 'h', 1,
        'landing/bench.xml', $run
 FROM range(3) t(i)

@@ -74,6 +74,12 @@ def _pct(v: Any) -> str:
     return f"{100 * float(v):.0f}%"
 
 
+def _exact(v: datetime | None) -> str:
+    """An as-of time to the microsecond, as a SQL literal: pasted into region_daily_as_of(...) or
+    alerts_as_of(...), it returns exactly what the page shows (a time rounded to the minute would not)."""
+    return "–" if v is None else f"TIMESTAMP '{v.isoformat(sep=' ')}'"
+
+
 def _utc(v: datetime | date | None) -> str:
     if v is None:
         return "–"
@@ -90,7 +96,7 @@ def environment() -> Environment:
     """jinja2 with autoescape ON for every template (the .j2 suffix would defeat select_autoescape)."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(num=_num, idx=_idx, pct=_pct, utc=_utc, label=_label, href=safe_href)
+    env.filters.update(num=_num, idx=_idx, pct=_pct, utc=_utc, exact=_exact, label=_label, href=safe_href)
     return env
 
 

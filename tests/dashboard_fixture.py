@@ -44,7 +44,8 @@ INSERT INTO events (event_id, source, source_event_id, event_date, date_added, a
 VALUES (?, 'gdelt', ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 'landing/gdelt/x.zip', 'run-gdelt')
 """
 DOC_SQL = """
-INSERT INTO documents VALUES (?, ?, ?, 'international', ?, ?, ?, '', ?, ?, ?, 'en', ?, 1, 'landing/x.xml', ?)
+INSERT INTO documents (doc_id, source_id, publisher, perspective, item_key, url, title, summary, published_at, fetched_at, updated_at, language, content_hash, version, landing_file, run_id)
+VALUES (?, ?, ?, 'international', ?, ?, ?, '', ?, ?, ?, 'en', ?, 1, 'landing/x.xml', ?)
 """
 RUN_SQL = """
 INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, finished_at, loaded_at, status, http_status,

@@ -90,9 +90,9 @@ def document(con, doc_id: str, source_id: str, published: datetime, title: str, 
     persp = perspective or {s["id"]: s.get("perspective", "international") for s in SOURCES}[source_id]
     url = url or f"https://{source_id}.example.org/{doc_id}"
     con.execute(
-        """INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'en', 'h', 1, 'landing/f.xml', ?)""",
+        """INSERT INTO documents (doc_id, source_id, publisher, perspective, item_key, url, title, summary, published_at, fetched_at, updated_at, language, content_hash, version, landing_file, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'en', 'h', 1, 'landing/f.xml', ?)""",
         [doc_id, source_id, pub, persp, doc_id, url, title, summary, published, published, published, run_id])
-    con.execute("INSERT INTO document_versions VALUES (?, 1, 'h', ?, ?, ?, ?, ?, 'landing/f.xml', ?)",
+    con.execute("INSERT INTO document_versions (doc_id, version, content_hash, url, title, summary, published_at, seen_at, landing_file, run_id) VALUES (?, 1, 'h', ?, ?, ?, ?, ?, 'landing/f.xml', ?)",
                 [doc_id, url, title, summary, published, published, run_id])
     for region, term, n in regions:
         con.execute("INSERT INTO document_places (doc_id, place_type, place_id, matched_term, mentions, reason) "

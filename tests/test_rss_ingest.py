@@ -473,3 +473,38 @@ def test_a_source_being_fetched_elsewhere_is_skipped_not_fetched_twice(httpserve
     runs = {r.source_id: r for r in ingest(config)}
     assert runs["s-a"].status == "ok"
     assert sum(1 for r in Landing(config.settings.data_dir).records() if r.source_id == "s-a") == 1
+
+
+def test_a_story_dated_in_the_future_is_flagged_and_counted_on_its_fetch_day(httpserver, make_config):
+    """A feed item dated two days after its fetch (a wrong time zone, a scheduled post): the feed's date is kept
+    in published_at_stated, published_at is the fetch time, future_dated is set, and the indicators count the
+    story on the day it was fetched, not on a day that has not happened."""
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    ahead = now + timedelta(days=2)
+    near = now + timedelta(minutes=3)  # within clock skew: not flagged
+    items = "".join(
+        f"<item><title>{t}</title><link>http://example.org/{i}</link>"
+        f"<pubDate>{d:%a, %d %b %Y %H:%M:%S} GMT</pubDate></item>"
+        for i, (t, d) in enumerate([("Talks in Geneva on Ukraine and Russia", ahead), ("Kharkiv shelled", near)]))
+    httpserver.expect_request("/f.xml").respond_with_data(
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{items}</channel></rss>",
+        content_type="application/rss+xml")
+    config = make_config([rss_source("f", httpserver.url_for("/f.xml"))])
+    pipeline.ingest(config, pipeline.select_sources(config))
+    rows = query(config.settings, "SELECT title, published_at, published_at_stated, fetched_at, future_dated "
+                                  "FROM documents ORDER BY title")
+    (kharkiv, talks) = rows
+    assert talks[4] is True and talks[1] == talks[3]
+    assert talks[2] == ahead.replace(tzinfo=None, microsecond=0)
+    assert kharkiv[4] is False and kharkiv[1] == kharkiv[2] == near.replace(tzinfo=None, microsecond=0)
+    assert query(config.settings, "SELECT future_dated FROM document_versions ORDER BY future_dated") == [(False,), (True,)]
+    pipeline.indicators(config)
+    fetch_day = talks[3].date()
+    days = query(config.settings, "SELECT day, documents FROM v_region_daily WHERE region_id = 'russia-ukraine' "
+                                  "AND documents > 0")
+    expected: dict = {}
+    for d in (fetch_day, kharkiv[1].date()):  # the near one on its own date (the same day but at midnight)
+        expected[d] = expected.get(d, 0) + 1
+    assert sorted(days) == sorted(expected.items())  # nothing on the stated future day

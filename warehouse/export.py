@@ -60,6 +60,10 @@ RESTRICTED_ROWS = {
 DATASET_ROWS = "SELECT dataset, count(*) FROM curated_events GROUP BY dataset ORDER BY dataset"
 
 
+def _iso(v) -> str | None:
+    return None if v is None else v.isoformat(sep=" ")
+
+
 def _quote(ident: str) -> str:
     return '"' + ident.replace('"', '""') + '"'
 
@@ -107,7 +111,10 @@ def export_views(con: duckdb.DuckDBPyConnection, out: Path, partition_rows: int 
                  "raw_rows_exported": raw_allowed(d, shared)}
                 for d, n in con.execute(DATASET_ROWS).fetchall()]
     return {"generated_at": utc_now_naive().isoformat(timespec="seconds") + "Z", "format": "parquet",
-            "lake_snapshot": current_snapshot(con).as_dict(), "views": entries, "sources": sources,
+            "lake_snapshot": current_snapshot(con).as_dict(),
+            # the indicators' as-of, to the microsecond: region_daily_as_of(TIMESTAMP '<this>') returns these rows
+            "indicators_as_of": _iso(con.execute("SELECT max(as_of) FROM indicator_runs").fetchone()[0]),
+            "views": entries, "sources": sources,
             "datasets": datasets}
 
 

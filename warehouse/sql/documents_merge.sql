@@ -20,26 +20,36 @@ LEFT JOIN (SELECT source_id, url, min(doc_id) AS doc_id
            GROUP BY source_id, url) d ON d.source_id = s.source_id AND d.url = s.url
 QUALIFY row_number() OVER (PARTITION BY coalesce(d.doc_id, s.doc_id) ORDER BY s.pos) = 1;
 
--- New stories and stories whose content changed (a re-seen, unchanged story changes nothing).
+-- New stories and stories whose content changed (a re-seen, unchanged story changes nothing). A story dated more
+-- than 10 minutes after its fetch (a publisher's wrong time zone, a scheduled post) keeps the feed's date in
+-- published_at_stated and is counted at its fetch time: published_at = seen_at, future_dated = true.
 CREATE OR REPLACE TEMP TABLE doc_stage AS
-SELECT s.*,
+SELECT s.* REPLACE (CASE WHEN s.published_at > s.seen_at + INTERVAL 10 MINUTE THEN s.seen_at
+                         ELSE s.published_at END AS published_at),
+       s.published_at AS published_at_stated,
+       coalesce(s.published_at > s.seen_at + INTERVAL 10 MINUTE, false) AS future_dated,
        d.doc_id IS NULL AS is_new,
        coalesce(d.version, 0) + 1 AS next_version
 FROM staged_mapped s
 LEFT JOIN documents d USING (doc_id)
 WHERE d.doc_id IS NULL OR d.content_hash <> s.content_hash;
 
-INSERT INTO document_versions
-SELECT doc_id, next_version, content_hash, url, title, summary, published_at, seen_at, landing_file, run_id
+INSERT INTO document_versions (doc_id, version, content_hash, url, title, summary, published_at, seen_at, landing_file,
+                               run_id, published_at_stated, future_dated)
+SELECT doc_id, next_version, content_hash, url, title, summary, published_at, seen_at, landing_file, run_id,
+       published_at_stated, future_dated
 FROM doc_stage;
 
-INSERT INTO documents
+INSERT INTO documents (doc_id, source_id, publisher, perspective, item_key, url, title, summary, published_at,
+                       fetched_at, updated_at, language, content_hash, version, landing_file, run_id,
+                       published_at_stated, future_dated)
 SELECT doc_id, source_id, coalesce(item_publisher, publisher), perspective, item_key, url, title, summary, published_at,
-       seen_at, seen_at, language, content_hash, 1, landing_file, run_id
+       seen_at, seen_at, language, content_hash, 1, landing_file, run_id, published_at_stated, future_dated
 FROM doc_stage WHERE is_new;
 
 UPDATE documents AS d SET
     url = s.url, title = s.title, summary = s.summary, published_at = s.published_at,
+    published_at_stated = s.published_at_stated, future_dated = s.future_dated,
     language = s.language, content_hash = s.content_hash, version = s.next_version,
     updated_at = s.seen_at, landing_file = s.landing_file, run_id = s.run_id
 FROM doc_stage s
