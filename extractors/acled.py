@@ -214,7 +214,10 @@ def fetch_to_landing(source: AcledSource, http: HttpSettings, landing: Landing, 
     path = state_path(landing, source.id)
     state = read_state(path)
     if state.get("key") != _key(source):
-        state = {"key": _key(source)}
+        # other events are asked for: their cursor starts over. Deletions are not filtered by country or date,
+        # so their cursor carries on: a deletion made since the last run is still applied (the events that
+        # are fetched again do not bring deleted ones back: the load keeps a deletion against older copies)
+        state = {"key": _key(source), "deleted": state.get("deleted")} if state.get("deleted") else {"key": _key(source)}
     fetch_id = landing.new_run_id(source.id, started, b"fetch")
     username = (env.get(source.username_env) or "").strip()
     password = env.get(source.password_env) or ""

@@ -79,6 +79,15 @@ def finite(v: Any) -> Any:
     return v
 
 
+CURATED_DATASETS_SQL = "SELECT DISTINCT dataset FROM curated_events ORDER BY dataset"
+
+
+def attributions(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The attribution of every curated dataset in the warehouse: printed wherever numbers derived from them
+    (fatalities, the level, `curated_support`, aggregates) appear, as their terms require."""
+    return [DATASETS[d].attribution for (d,) in con.execute(CURATED_DATASETS_SQL).fetchall() if d in DATASETS]
+
+
 def dataset_of(e: Evidence) -> str | None:
     """The curated dataset of an evidence item ('acled:ARG1' -> 'acled'), None for news items."""
     if e.item_type != "curated_event" or not e.item_id or ":" not in e.item_id:

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from extractors.text import safe_href
-from reports.alerts import Alert, finite, read_alerts
+from reports.alerts import Alert, attributions, finite, read_alerts
 from tracktwo.core.datasets import DATASETS
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config, Region
@@ -94,6 +94,7 @@ class RegionData:
     def curated(self, days: int) -> list["CuratedSummary"]:
         """Fatalities and events of each curated series over the last `days` days: only the days the series
         covers are summed (the others are unknown, not zero), and how many those are is said."""
+        days = min(days, len(self.days))
         out = []
         for label, prefix, datasets in CURATED_SERIES:
             fat = (self.series.get(f"{prefix}_fatalities") or [])[-days:]
@@ -129,6 +130,7 @@ class Snapshot:
     regions: list[RegionData]
     sources: list[SourceStatus]
     active_days: int
+    attributions: list[str] = field(default_factory=list)  # curated datasets whose numbers the pages use
 
 
 def slug(region_id: str, taken: set[str]) -> str:
@@ -164,6 +166,7 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
         as_of = con.execute(LAST_RUN_SQL).fetchone()[0]
         docs = _rows(con, LATEST_DOCS_SQL, {"regions": [r.id for r in regions], "n": latest_documents})
         lake_snapshot = current_snapshot(con).as_dict()
+        credits = attributions(con)
 
     days = [start + timedelta(days=i) for i in range(window_days)]
     index = {d: i for i, d in enumerate(days)}
@@ -195,4 +198,5 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
                               has_data=any(series.get("events_total", [])) or any(series.get("documents", [])), alerts=ra, active_alerts=[a for a in ra if a.day >= active_from],
                               documents=rd))
     return Snapshot(report_day=end, generated_at=now, indicators_as_of=as_of, indicators_available=available,
-                    lake_snapshot=lake_snapshot, days=days, regions=out, sources=sources, active_days=active_days)
+                    lake_snapshot=lake_snapshot, days=days, regions=out, sources=sources, active_days=active_days,
+                    attributions=credits)

@@ -144,10 +144,14 @@ def test_ucdp_fatalities_per_region_and_day_equal_the_raw_rows(curated_config, s
               "israel-palestine": _hand_israel_palestine}
     with reader(curated_config.settings) as con:
         assert con.execute("SELECT count(*), count(DISTINCT event_id) FROM curated_events").fetchone() == (1000, 1000)
+        coarse = sum(1 for r in rows if int(r["date_prec"]) >= 4)
+        assert coarse > 0 and con.execute("SELECT count(*) FROM v_curated_events WHERE date_precision >= 4").fetchone() \
+            == (coarse,)  # kept, queryable, just not on a day
         for region, member in checks.items():
             best, low, high, n = (defaultdict(int) for _ in range(4))
             for r in rows:
-                if member(r) and date(2013, 1, 1) <= _ucdp_day(r) <= date(2022, 12, 31):
+                # dated to the day or the week (date_prec 1-3); month- and year-dated events are not put on a day
+                if member(r) and date(2013, 1, 1) <= _ucdp_day(r) <= date(2022, 12, 31) and int(r["date_prec"]) <= 3:
                     d = _ucdp_day(r)
                     best[d] += int(r["best"])
                     low[d] += int(r["low"])
@@ -349,3 +353,144 @@ def test_missing_and_wrong_credentials_fail_alone_and_leave_no_secret(make_confi
     for name, secret in secrets.items():  # the account name too: it is a personal login
         assert secret not in text, name
         assert not any(secret.encode() in b for b in blobs), name
+
+
+def test_load_order_never_undoes_a_revision_or_a_deletion(curated_config, shared_fixtures):
+    """Pages can land out of order (a retried run, a rebuild): an older copy of an ACLED event never replaces
+    a newer one, an old events page never brings back a deleted event, and a re-publication after the
+    deletion (a newer timestamp) does."""
+    row = acled_rows(shared_fixtures)[0]
+    eid = f"acled:{row['event_id_cnty']}"
+    ts = int(row["timestamp"])
+    newer = dict(row, fatalities="9", timestamp=str(ts + 100))
+    older = dict(row, fatalities="3", timestamp=str(ts))
+
+    def events_page(r):
+        land(curated_config, "acled", "acled", acled_page([r]), dataset="acled", endpoint="events", page=1)
+        load(curated_config)
+
+    def current():
+        with reader(curated_config.settings) as con:
+            return con.execute("SELECT fatalities_best FROM curated_events WHERE event_id = ?", [eid]).fetchall()
+
+    events_page(newer)
+    events_page(older)  # landed late: loses
+    assert current() == [(9,)]
+    deletion = {"status": 200, "success": True,
+                "data": [{"event_id_cnty": row["event_id_cnty"], "deleted_timestamp": str(ts + 200)}]}
+    land(curated_config, "acled", "acled", json.dumps(deletion).encode(), dataset="acled", endpoint="deleted", page=1)
+    load(curated_config)
+    assert current() == []
+    events_page(newer)  # an events page from before the deletion, loaded again: the event stays deleted
+    assert current() == []
+    events_page(dict(row, fatalities="11", timestamp=str(ts + 300)))  # ACLED re-published it
+    assert current() == [(11,)]
+    with reader(curated_config.settings) as con:
+        assert con.execute("SELECT version, deleted, fatalities_best, source_timestamp FROM curated_event_versions "
+                           "WHERE event_id = ? ORDER BY version", [eid]).fetchall() == [
+            (1, False, 9, ts + 100), (2, True, 9, ts + 200), (3, False, 11, ts + 300)]
+
+
+def _ucdp_event(eid: int, day: str, country_id: int, best: int, adm_1: str | None = None) -> dict:
+    return {"id": eid, "date_start": f"{day} 00:00:00.000", "date_end": f"{day} 00:00:00.000", "date_prec": 1,
+            "country_id": country_id, "country": "x", "adm_1": adm_1, "type_of_violence": 1, "best": best,
+            "low": best, "high": best, "where_prec": 1, "latitude": None, "longitude": None,
+            "side_a": "a", "side_b": "b", "gwnoa": None, "gwnob": None}
+
+
+def test_ucdp_ged_then_candidate_per_region_and_incremental_equals_full(make_config):
+    """GED fetched for Ukraine and Russia, Candidate for the world: in Syria (no GED) every Candidate death
+    counts; in Russia–Ukraine GED counts up to its last day and Candidate only after it. A new GED release
+    moves that day: the next incremental run gives what a full run gives."""
+    config = make_config([
+        {"id": "ged", "kind": "ucdp_ged", "url": "http://127.0.0.1:9/api", "version": "24.1", "countries": [369, 365]},
+        {"id": "cand", "kind": "ucdp_ged", "url": "http://127.0.0.1:9/api", "version": "24.0.1",
+         "dataset": "candidate"},
+        {"id": "span-feed", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml", "publisher": "Span"},
+    ])
+
+    def page(source, dataset, rows):
+        land(config, source, "ucdp_ged", ucdp_page(rows), dataset=dataset, version="x", endpoint="events", page=0)
+
+    page("ged", "ucdp_ged", [_ucdp_event(1, "2024-01-02", 369, 5), _ucdp_event(2, "2024-01-10", 369, 7)])
+    page("cand", "ucdp_candidate", [_ucdp_event(101, "2024-01-05", 369, 50),  # GED's period: GED counts
+                                    _ucdp_event(102, "2024-01-15", 369, 11),  # after GED's last day: counts
+                                    _ucdp_event(103, "2024-01-04", 652, 3),   # Syria: no GED there
+                                    _ucdp_event(104, "2024-01-18", 652, 4)])
+    span_feed(config, [date(2024, 1, 1), date(2024, 1, 25)])
+    load(config)
+    indicators(config, full=True)
+
+    def ucdp(con, region):
+        return {d: v for d, v in daily(con, region, "ucdp_fatalities").items() if v}
+
+    with reader(config.settings) as con:
+        assert ucdp(con, "russia-ukraine") == {date(2024, 1, 2): 5, date(2024, 1, 10): 7, date(2024, 1, 15): 11}
+        assert ucdp(con, "syria") == {date(2024, 1, 4): 3, date(2024, 1, 18): 4}
+        # covered from the first to the last day of the series; after it unknown
+        ru = daily(con, "russia-ukraine", "ucdp_fatalities")
+        assert ru[date(2024, 1, 3)] == 0 and ru[date(2024, 1, 19)] is None
+        assert con.execute("SELECT ged_through FROM curated_coverage WHERE region_id = 'syria'").fetchone() == (None,)
+        # Sudan's places are in a country GED was not asked for, but Candidate covers the world
+        assert con.execute("SELECT ged_through, ucdp_from FROM curated_coverage WHERE region_id = 'sudan'"
+                           ).fetchone() == (None, date(2024, 1, 4))
+
+    # a new GED release reaches 16 January: Candidate's 15 January event gives way to GED's
+    page("ged", "ucdp_ged", [_ucdp_event(3, "2024-01-16", 369, 2)])
+    load(config)
+    indicators(config)
+    with reader(config.settings) as con:
+        incremental = con.execute("SELECT region_id, day, ucdp_events, ucdp_fatalities FROM v_region_daily "
+                                  "ORDER BY ALL").fetchall()
+        assert ucdp(con, "russia-ukraine") == {date(2024, 1, 2): 5, date(2024, 1, 10): 7, date(2024, 1, 16): 2}
+    indicators(config, full=True)
+    with reader(config.settings) as con:
+        assert con.execute("SELECT region_id, day, ucdp_events, ucdp_fatalities FROM v_region_daily "
+                           "ORDER BY ALL").fetchall() == incremental
+
+
+def test_a_source_for_some_countries_covers_only_regions_it_fully_asks_for(make_config):
+    """ACLED asked for the USA only: no region whose places lie elsewhere is covered (Korean Peninsula and
+    Venezuela–Caribbean have the USA among their sides, not their places), so their ACLED columns are
+    unknown, not zero."""
+    config = make_config([
+        {"id": "acled", "kind": "acled", "url": "http://127.0.0.1:9", "countries": ["USA"]},
+        {"id": "span-feed", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml", "publisher": "Span"},
+    ])
+    row = {"event_id_cnty": "USA1", "event_date": "2024-01-03", "iso": "840", "country": "United States",
+           "event_type": "Protests", "fatalities": "0", "timestamp": "1700000000", "geo_precision": "1"}
+    land(config, "acled", "acled", acled_page([row]), dataset="acled", endpoint="events", page=1)
+    span_feed(config, [date(2024, 1, 1), date(2024, 1, 5)])
+    load(config)
+    indicators(config, full=True)
+    with reader(config.settings) as con:
+        covered = con.execute("SELECT region_id FROM curated_coverage WHERE acled_from IS NOT NULL").fetchall()
+        assert covered == []
+        assert set(daily(con, "korean-peninsula", "acled_fatalities").values()) == {None}
+
+
+def test_reliefweb_coded_countries_tie_a_report_to_its_regions_but_not_a_global_appeal(curated_config):
+    def report(rid, title, primary=None, countries=()):
+        fields = {"title": title, "source": [{"name": "OCHA", "shortname": "OCHA"}],
+                  "date": {"original": "2026-11-20T00:00:00+00:00"}, "url_alias": f"https://reliefweb.int/r/{rid}",
+                  "country": [{"iso3": c} for c in countries]}
+        if primary:
+            fields["primary_country"] = {"iso3": primary}
+        return {"id": str(rid), "fields": fields}
+
+    page = {"totalCount": 3, "count": 3, "data": [
+        report(1, "Flash update 12", primary="sdn", countries=["sdn", "tcd"]),
+        report(2, "Global humanitarian overview", countries=["sdn", "ukr", "rus", "mmr", "hti", "cod"]),
+        report(3, "Cross-border situation report", countries=["ukr", "rus"]),
+    ]}
+    land(curated_config, "reliefweb", "reliefweb", json.dumps(page).encode(), dataset="reliefweb",
+         endpoint="reports", page=0)
+    load(curated_config)
+    with reader(curated_config.settings) as con:
+        places = con.execute("""
+            SELECT d.item_key, list(DISTINCT p.place_id ORDER BY p.place_id)
+            FROM documents d JOIN document_places p USING (doc_id)
+            WHERE d.source_id = 'reliefweb' GROUP BY ALL ORDER BY 1""").fetchall()
+    assert places == [("reliefweb:1", ["SDN", "sudan"]),  # its primary country, and through it its region
+                      ("reliefweb:3", ["RUS", "UKR", "russia-ukraine"])]  # both sides: the dyad
+    # the global appeal (six countries, no primary) names no place in its text: no region at all

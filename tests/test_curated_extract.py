@@ -564,3 +564,20 @@ def test_the_leak_check_catches_a_token_in_the_url(tmp_path, caplog, monkeypatch
     bad = FetchRecord(run_id="x", source_id="x", kind="ucdp_ged", url=f"https://h/?t={quote_plus(TOKEN)}",
                       started_at="", finished_at="", status="ok")
     assert _leaks([TOKEN], tmp_path / "nothing-here", [bad], "")
+
+
+def test_acled_deletions_cursor_survives_a_change_of_countries(tmp_path):
+    """Changing a source's countries starts the events over, but not the deletions: a deletion made between the
+    two runs is still fetched (the events fetched again would otherwise leave it counted)."""
+    with FakeCuratedApi(acled_username=USER, acled_password=PASSWORD) as api:
+        api.acled_rows = [{"event_id_cnty": "ARG1", "event_date": "2022-06-01", "iso": "32", "timestamp": "100",
+                           "fatalities": "1"}]
+        landing = Landing(tmp_path)
+        day1, day2, day3 = (datetime(2026, 1, d, tzinfo=timezone.utc) for d in (1, 2, 3))
+        acled.fetch_to_landing(_acled(api, countries=["ARG"]), FAST, landing, env=ACLED_ENV, now=lambda: day1)
+        # deleted on day 2, between the runs; the second run (day 3) asks for other countries
+        api.acled_deleted = [{"event_id_cnty": "ARG1", "deleted_timestamp": str(int(day2.timestamp()))}]
+        recs = acled.fetch_to_landing(_acled(api, countries=["ARG", "CHL"]), FAST, landing, env=ACLED_ENV,
+                                      now=lambda: day3)
+        deleted = [r for r in recs if r.extra["endpoint"] == "deleted" and r.status == "ok"]
+        assert deleted and sum(r.extra["rows"] for r in deleted) == 1

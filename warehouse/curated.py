@@ -222,10 +222,16 @@ def page_rows(rec: FetchRecord, body: bytes, licence: str, config_dir: Path) -> 
     return PageRows(list(rows.values()), skipped, problems)
 
 
-def deleted_ids(body: bytes) -> list[str]:
-    """ACLED deleted-events page -> event ids ('acled:<event_id_cnty>')."""
-    ids = {_text(r.get("event_id_cnty"), 64) for r in _envelope(body, "data", "ACLED deleted-events")}
-    return sorted(f"acled:{i}" for i in ids if i)
+def deleted_ids(body: bytes) -> dict[str, int | None]:
+    """ACLED deleted-events page -> event id ('acled:<event_id_cnty>') -> when ACLED deleted it (the latest
+    `deleted_timestamp` when an id is listed twice)."""
+    out: dict[str, int | None] = {}
+    for r in _envelope(body, "data", "ACLED deleted-events"):
+        eid, when = _text(r.get("event_id_cnty"), 64), _int(r.get("deleted_timestamp"))
+        if eid:
+            key = f"acled:{eid}"
+            out[key] = max(filter(None, (out.get(key), when)), default=None)
+    return out
 
 
 def _script(con, name: str, params: dict[str, Any]) -> tuple:
@@ -254,7 +260,8 @@ def load_curated(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
     if rec.extra.get("endpoint") == "deleted":
         ids = deleted_ids(body)
         summary.items_seen = len(ids)
-        ctx.con.register("cur_deleted_ids", pa.table({"event_id": pa.array(ids, pa.string())}))
+        ctx.con.register("cur_deleted_ids", pa.table({"event_id": pa.array(list(ids), pa.string()),
+                                                      "deleted_timestamp": pa.array(list(ids.values()), pa.int64())}))
         try:
             summary.items_updated = _script(ctx.con, "curated_delete.sql", meta)[0]
         finally:

@@ -1,17 +1,23 @@
-"""Which region-days each curated dataset covers: where a zero means "none recorded" and where it means
+"""Which region-days each curated series covers: where a zero means "none recorded" and where it means
 "unknown" (docs/indicators.md, "Curated data").
 
-ACLED publishes weekly and UCDP Candidate monthly, so the days after a dataset's latest event are not
-quiet but not yet coded: a dataset covers the days from its first to its last loaded event date. In
-space, it covers the regions its sources ask the API for: a source with a `countries` filter covers the
-regions whose countries (areas, sides, subdivisions, boxes) it names; without a filter (or with no
-source configured for data already loaded) it covers every region. UCDP GED (final, yearly) and UCDP
-Candidate (preliminary, monthly) are one `ucdp` series: GED up to its last day, Candidate after it.
+In time: ACLED publishes weekly and UCDP Candidate monthly, so the days after a dataset's latest event are
+not quiet but not yet coded: a dataset covers the days from its first to its last loaded event date.
+In space: a source asks its API for some countries (`countries`) or the whole world. A series covers a
+region when one of its sources asks for every country the region's places are in (its area countries,
+subdivision countries and box countries; sides do not count: an event joins a region by where it
+happens, or for UCDP also by its two states, which a location filter says nothing about), or has no filter.
+With no source configured (data loaded earlier), a dataset is taken to cover the world.
+
+UCDP GED (final, yearly) and UCDP Candidate (preliminary, monthly) are one `ucdp` series per region: GED up
+to GED's last day (`ged_through`, NULL where GED does not cover the region), Candidate after it; days
+between GED's last and Candidate's first day are a gap (unknown).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import duckdb
 import pyarrow as pa
@@ -19,30 +25,21 @@ import pyarrow as pa
 from tracktwo.core.config import Config, Region
 from warehouse.curated import gw_iso3
 
-GED_THROUGH = "SELECT max(event_date) FROM curated_events WHERE dataset = 'ucdp_ged'"
 SPANS = "SELECT dataset, min(event_date), max(event_date) FROM curated_events GROUP BY dataset"
 SCHEMA = pa.schema([("region_id", pa.string()), ("acled_from", pa.date32()), ("acled_through", pa.date32()),
-                    ("ucdp_from", pa.date32()), ("ucdp_through", pa.date32())])
+                    ("ucdp_from", pa.date32()), ("ucdp_through", pa.date32()), ("ucdp_gap_from", pa.date32()),
+                    ("ucdp_gap_to", pa.date32()), ("ged_through", pa.date32())])
 
 
-def region_countries(r: Region) -> set[str]:
-    out = set(r.areas.countries) | r.side_countries | {b.country for b in r.areas.boxes if b.country}
-    out |= {a.split(":", 1)[0] for a in r.areas.admin1}
-    return out
-
-
-def _ucdp_span(spans: dict[str, tuple[date, date]]) -> tuple[date, date] | None:
-    ged, cand = spans.get("ucdp_ged"), spans.get("ucdp_candidate")
-    if ged and cand:
-        if (cand[0] - ged[1]).days > 1:  # a gap between the releases: only GED's days are known
-            return ged
-        return min(ged[0], cand[0]), max(ged[1], cand[1])
-    return ged or cand
+def place_countries(r: Region) -> set[str]:
+    """The countries a region's places are in (not its sides)."""
+    out = set(r.areas.countries) | {b.country for b in r.areas.boxes if b.country}
+    return out | {a.split(":", 1)[0] for a in r.areas.admin1}
 
 
 def _filters(config: Config) -> dict[str, list[set[str] | None]]:
-    """Per series, the country filter of each configured source (None: the whole world)."""
-    out: dict[str, list[set[str] | None]] = {"acled": [], "ucdp": []}
+    """Per dataset, the country filter of each configured source (None: the whole world)."""
+    out: dict[str, list[set[str] | None]] = {"acled": [], "ucdp_ged": [], "ucdp_candidate": []}
     gw = None
     for s in config.sources:
         if s.kind == "acled":
@@ -51,22 +48,51 @@ def _filters(config: Config) -> dict[str, list[set[str] | None]]:
             codes = getattr(s, "countries", None) or []
             if codes and gw is None:
                 gw = gw_iso3(config.settings.config_dir)
-            out["ucdp"].append({gw[c] for c in codes if c in gw} if codes else None)
+            name = "ucdp_candidate" if getattr(s, "dataset", "ged") == "candidate" else "ucdp_ged"
+            out[name].append({gw[c] for c in codes if c in gw} if codes else None)
     return out
 
 
+def _covers(filters: list[set[str] | None], places: set[str]) -> bool:
+    if not filters:  # loaded earlier, no source configured now: the data are all there is to go by
+        return True
+    return any(f is None or (places and places <= f) for f in filters)
+
+
+@dataclass
+class Span:
+    lo: date
+    hi: date
+
+
+def _ucdp(ged: Span | None, cand: Span | None) -> tuple[date | None, date | None, date | None, date | None]:
+    """(from, through, gap_from, gap_to) of the UCDP series: GED then Candidate after GED's last day."""
+    if ged and cand and cand.hi > ged.hi:
+        start = ged.hi + timedelta(days=1)
+        gap = (start, cand.lo - timedelta(days=1)) if cand.lo > start else (None, None)
+        return ged.lo, cand.hi, *gap
+    if ged:
+        return ged.lo, ged.hi, None, None
+    if cand:
+        return cand.lo, cand.hi, None, None
+    return None, None, None, None
+
+
 def curated_coverage(con: duckdb.DuckDBPyConnection, config: Config) -> pa.Table:
-    """One row per region: the first and last day each series covers it (NULL: not covered)."""
-    spans = {d: (lo, hi) for d, lo, hi in con.execute(SPANS).fetchall()}
-    series = {"acled": spans.get("acled"), "ucdp": _ucdp_span(spans)}
+    """One row per configured region: what each series covers (NULL: not covered)."""
+    spans = {d: Span(lo, hi) for d, lo, hi in con.execute(SPANS).fetchall()}
     filters = _filters(config)
     cols: dict[str, list] = {n: [] for n in SCHEMA.names}
     for r in config.regions:
-        cols["region_id"].append(r.id)
-        countries = region_countries(r)
-        for name, span in series.items():
-            fs = filters[name]
-            covered = span is not None and (not fs or any(f is None or f & countries for f in fs))
-            cols[f"{name}_from"].append(span[0] if covered else None)
-            cols[f"{name}_through"].append(span[1] if covered else None)
+        places = place_countries(r)
+        seen = {d: spans.get(d) if spans.get(d) and _covers(filters[d], places) else None
+                for d in ("acled", "ucdp_ged", "ucdp_candidate")}
+        acled = seen["acled"]
+        row = {"region_id": r.id, "acled_from": acled.lo if acled else None,
+               "acled_through": acled.hi if acled else None,
+               "ged_through": seen["ucdp_ged"].hi if seen["ucdp_ged"] else None}
+        row["ucdp_from"], row["ucdp_through"], row["ucdp_gap_from"], row["ucdp_gap_to"] = \
+            _ucdp(seen["ucdp_ged"], seen["ucdp_candidate"])
+        for k, v in row.items():
+            cols[k].append(v)
     return pa.table(cols, schema=SCHEMA)

@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from tracktwo.core.config import Config
-from warehouse.curated_coverage import GED_THROUGH, curated_coverage
+from warehouse.curated_coverage import curated_coverage
 from warehouse.db import execute, rollback, sql, statements, writer
 from warehouse.indicator_settings import RULES_VERSION, IndicatorSettings, config_hash, load_settings
 from warehouse.load import sync_reference
@@ -230,7 +230,6 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     con.register("ind_curated_coverage_rows", coverage)
     con.execute("CREATE OR REPLACE TEMP TABLE ind_curated_coverage AS SELECT * FROM ind_curated_coverage_rows")
     con.unregister("ind_curated_coverage_rows")
-    params["ucdp_ged_through"] = con.execute(GED_THROUGH).fetchone()[0]
     run.times["curated coverage"] = round(time.perf_counter() - t, 4)
     last = run(LAST_RUN, name="last run").fetchone()
     loaded_now = run(LOADED_THROUGH, name="loaded through").fetchone()[0]
@@ -250,6 +249,8 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     params["through"] = through
     if mode != "full":
         run.script(sql("indicators_days_status.sql"))
+    if mode == "incremental":  # days a curated release or a source's countries moved in or out of coverage
+        run.script(sql("indicators_days_coverage.sql"))
     days = run("SELECT count(*) FROM ind_days", name="count days").fetchone()[0]
     params["all"] = mode == "full"
     columns = {"daily_columns": DAILY_COLUMNS, "alert_columns": ALERT_COLUMNS}
@@ -284,6 +285,8 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     first_day, last_day = run("SELECT min(day), max(day) FROM ind_base", name="span").fetchone()
     active = run(ACTIVE_ALERTS, name="active alerts").fetchone()[0]
     seconds = time.perf_counter() - t0
+    if mode != "range":  # what the next incremental run compares its coverage with
+        run.script(sql("curated_coverage_write.sql"), {"as_of": as_of})
     run.script(sql("indicators_run.sql"), {
         "as_of": as_of, "mode": mode, "days": days, "first_day": first_day, "last_day": last_day,
         "rows": rows, "alerts": n_alerts, "loaded_through": loaded_through, "config_hash": chash,

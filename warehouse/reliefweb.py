@@ -2,8 +2,10 @@
 
 A landed page is the API's JSON envelope (`data[{id, fields}]`). Each report becomes a story with its own
 publisher (its source organisations, not "ReliefWeb": ReliefWeb curates reports of OCHA, UN agencies,
-NGOs and governments) and the countries ReliefWeb coded it with (ISO3) as places, besides the places the
-gazetteer finds in its title and summary. The merge is the feeds' (`warehouse.documents.merge_feeds`).
+NGOs and governments) and the country ReliefWeb coded it with (ISO3: its primary country) as a place, besides
+the places the gazetteer finds in its title and summary. The source's perspective applies to every report
+(`international` in the shipped config: its reports are UN, NGO and government ones alike, so none counts
+as a UN document). The merge is the feeds' (`warehouse.documents.merge_feeds`).
 """
 
 from __future__ import annotations
@@ -54,14 +56,22 @@ def _publisher(fields: dict[str, Any]) -> str | None:
     return text[:PUBLISHER_CAP] or None
 
 
+MAX_CODED_COUNTRIES = 3  # a report coded with more (a global appeal) is about none of them in particular
+
+
 def _countries(fields: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-    for c in [fields.get("primary_country")] + list(fields.get("country") or []):
+    """The countries ReliefWeb coded a report with, as places: its primary country when it has one, else its
+    country list when that names at most three (a global appeal lists dozens: it would join every region)."""
+    def iso3(c: Any) -> str | None:
         c = _first(c)
         iso = (c.get("iso3") or "").upper() if isinstance(c, dict) else ""
-        if ISO3.match(iso) and iso not in out:
-            out.append(iso)
-    return out
+        return iso if ISO3.match(iso) else None
+
+    primary = iso3(fields.get("primary_country"))
+    if primary:
+        return [primary]
+    listed = list(dict.fromkeys(i for i in map(iso3, fields.get("country") or []) if i))
+    return listed if len(listed) <= MAX_CODED_COUNTRIES else []
 
 
 def parse_reports(body: bytes) -> tuple[ParsedFeed, dict[str, str], dict[str, list[str]]]:

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from extractors.text import safe_href
-from reports.alerts import SEVERITY_RANK, Alert, read_alerts
+from reports.alerts import SEVERITY_RANK, Alert, attributions, read_alerts
 from reports.digest.settings import DigestSettings, Subscriber
 from reports.digest.weeks import previous_week, week_start
 from tracktwo.core.clock import utc_now_naive
@@ -113,6 +113,7 @@ class Digest:
     indicators_available: bool
     lake_snapshot: dict[str, object] | None  # {snapshot_id, snapshot_time}: what the numbers were read from
     unsubscribe: list[str]
+    attributions: list[str] = field(default_factory=list)  # curated datasets whose numbers the digest uses
 
     @property
     def has_data(self) -> bool:
@@ -171,6 +172,7 @@ class WarehouseView:
         # The indicator run the numbers come from; None until indicators have been computed once.
         self.as_of: datetime | None = con.execute(LAST_RUN_SQL).fetchone()[0]
         self.lake_snapshot = current_snapshot(con).as_dict()
+        self.attributions = attributions(con)
 
     @property
     def has_indicators(self) -> bool:
@@ -344,4 +346,4 @@ def assemble(view: WarehouseView, settings: DigestSettings, sub: Subscriber, wee
                   dashboard_url=settings.dashboard_url, as_of=view.as_of,
                   generated_at=now or utc_now_naive().replace(microsecond=0),
                   indicators_available=view.has_indicators, unsubscribe=settings.unsubscribe_for(sub.email),
-                  lake_snapshot=view.lake_snapshot)
+                  lake_snapshot=view.lake_snapshot, attributions=view.attributions)

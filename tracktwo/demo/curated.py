@@ -212,7 +212,7 @@ def prepare(served: Path, config_dir: Path) -> list[dict]:
          "password_env": "DEMO_ACLED_PASSWORD", "publisher": "ACLED (synthetic demo)",
          "perspective": "international"},
         {"id": "demo-reliefweb", "kind": "reliefweb", "url": "{curated}/v2", "appname": "tracktwo-demo",
-         "publisher": "ReliefWeb (synthetic demo)", "perspective": "un", "license": LICENCE.format("ReliefWeb")},
+         "publisher": "ReliefWeb (synthetic demo)", "perspective": "international", "license": LICENCE.format("ReliefWeb")},
     ]
 
 

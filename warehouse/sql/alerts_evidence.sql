@@ -138,7 +138,12 @@ FROM (
     FROM ind_need n
     JOIN curated_event_regions m ON m.region_id = n.region_id AND m.day BETWEEN n.day - (n.window_days - 1) AND n.day
     JOIN curated_events e ON e.event_id = m.event_id
+    LEFT JOIN ind_curated_coverage v ON v.region_id = n.region_id
     WHERE n.kind IN ('escalation', 'dialogue-gap')
+      -- the events the daily columns count: dated to the day or week; UCDP Candidate only after GED's last day
+      AND coalesce(e.date_precision, 1) <= CASE WHEN e.dataset = 'acled' THEN 2 ELSE 3 END
+      AND NOT (e.dataset = 'ucdp_candidate' AND m.day <= coalesce(v.ged_through, DATE '0001-01-01'))
+      AND NOT (e.dataset = 'ucdp_ged' AND m.day > coalesce(v.ged_through, DATE '0001-01-01'))
     QUALIFY row_number() OVER (PARTITION BY n.alert_id ORDER BY score DESC, item_id) <= $max_events
 ) c;
 

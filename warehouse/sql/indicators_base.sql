@@ -73,8 +73,8 @@ side_src AS (
     GROUP BY ALL
 ),
 cur_agg AS (
-    -- curated events (membership: curated_membership.sql). UCDP is one series: GED (final) through its last
-    -- day ($ucdp_ged_through), Candidate (preliminary) after it, so no death is counted twice
+    -- curated events (membership: curated_membership.sql). UCDP is one series per region: GED (final) through
+    -- its last day there (ind_curated_coverage.ged_through), Candidate (preliminary) after it: no death counted twice
     SELECT m.region_id, m.day,
            count(*) FILTER (m.dataset = 'acled') AS acled_events,
            sum(e.fatalities_best) FILTER (m.dataset = 'acled') AS acled_fatalities,
@@ -82,10 +82,13 @@ cur_agg AS (
            sum(e.fatalities_best) FILTER (ucdp) AS ucdp_fatalities,
            sum(e.fatalities_low) FILTER (ucdp) AS ucdp_fatalities_low,
            sum(e.fatalities_high) FILTER (ucdp) AS ucdp_fatalities_high
-    FROM (SELECT *, (dataset = 'ucdp_ged' AND day <= coalesce($ucdp_ged_through::DATE, DATE '9999-12-31'))
-                    OR (dataset = 'ucdp_candidate' AND day > coalesce($ucdp_ged_through::DATE, DATE '0001-01-01')) AS ucdp
-          FROM curated_event_regions WHERE day IN (SELECT day FROM ind_days)) m
+    FROM (SELECT r.*, (r.dataset = 'ucdp_ged' AND v.ged_through IS NOT NULL AND r.day <= v.ged_through)
+                      OR (r.dataset = 'ucdp_candidate' AND r.day > coalesce(v.ged_through, DATE '0001-01-01')) AS ucdp
+          FROM curated_event_regions r LEFT JOIN ind_curated_coverage v USING (region_id)
+          WHERE r.day IN (SELECT day FROM ind_days)) m
     JOIN curated_events e USING (event_id)
+    -- an event dated only to a month or a year (ACLED time_precision 3, UCDP date_prec 4-5) is not put on a day
+    WHERE coalesce(e.date_precision, 1) <= CASE WHEN e.dataset = 'acled' THEN 2 ELSE 3 END
     GROUP BY ALL
 ),
 keys AS (

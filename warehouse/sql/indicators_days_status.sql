@@ -14,5 +14,7 @@ SELECT DISTINCT c.day FROM region_daily_current c
 LEFT JOIN ind_curated_coverage v USING (region_id)
 WHERE c.region_id IN (SELECT region_id FROM ind_regions)
   AND ((c.acled_events IS NULL) <> NOT coalesce(c.day BETWEEN v.acled_from AND v.acled_through, false)
-       OR (c.ucdp_events IS NULL) <> NOT coalesce(c.day BETWEEN v.ucdp_from AND v.ucdp_through, false))
+       OR (c.ucdp_events IS NULL) <> NOT coalesce(c.day BETWEEN v.ucdp_from AND v.ucdp_through
+                                                   AND NOT coalesce(c.day BETWEEN v.ucdp_gap_from AND v.ucdp_gap_to, false),
+                                                   false))
   AND c.day NOT IN (SELECT day FROM ind_days)
