@@ -36,6 +36,9 @@ FIELDS = ("title", "body", "source.name", "source.shortname", "source.type.name"
           "primary_country.iso3", "date.original", "date.created", "date.changed", "url_alias", "url")
 
 
+MIN_LIMIT = 10  # a page that is too large is asked again with half the reports, down to this many
+
+
 class ReliefwebSource(SourceBase):
     """A `kind: reliefweb` entry. `url` is the API base, e.g. https://api.reliefweb.int/v2."""
 
@@ -58,7 +61,10 @@ def _key(source: ReliefwebSource) -> dict[str, Any]:
             "start_date": source.start_date.isoformat() if source.start_date else None}
 
 
-def _page_url(source: ReliefwebSource, since: str | None, page: int) -> str:
+def _page_url(source: ReliefwebSource, since: str | None, skip: int, limit: int | None = None) -> str:
+    """Reports changed at or after `since`, oldest change first, skipping the first `skip` (those already read
+    at exactly `since`): keyset paging, so a report edited during a run moves past the reader, never out of
+    its view (offset paging over a changing list would skip the one after it)."""
     params: list[tuple[str, str]] = [("appname", source.appname)]
     conditions: list[list[tuple[str, str]]] = []
     if since:
@@ -72,7 +78,7 @@ def _page_url(source: ReliefwebSource, since: str | None, page: int) -> str:
             params += [(f"filter[conditions][{i}]{k}", v) for k, v in cond]
     params += [("fields[include][]", f) for f in FIELDS]
     params += [("sort[]", "date.changed:asc"), ("sort[]", "id:asc"),
-               ("offset", str(page * source.limit)), ("limit", str(source.limit))]
+               ("offset", str(skip)), ("limit", str(limit or source.limit))]
     return f"{source.url.rstrip('/')}/reports?{urlencode(params, safe='[]')}"
 
 
@@ -126,10 +132,12 @@ def fetch_to_landing(source: ReliefwebSource, http: HttpSettings, landing: Landi
     records: list[FetchRecord] = []
     latest: tuple[datetime, str] | None = None
     all_ok = True
+    limit = source.limit
+    skip = 0  # reports already read whose date.changed equals `since`
     with session(http) as sess:
         for page in range(source.max_pages):
             when = clock()
-            url = _page_url(source, since, page)
+            url = _page_url(source, since, skip, limit)
             rec = FetchRecord(run_id=landing.new_run_id(source.id, when), source_id=source.id, kind=source.kind,
                               url=url, started_at=iso(when), finished_at="", status="failed",
                               extra={"dataset": "reliefweb", "endpoint": "reports", "page": page,
@@ -140,12 +148,14 @@ def fetch_to_landing(source: ReliefwebSource, http: HttpSettings, landing: Landi
                 rec.http_status, rec.attempts = res.status, res.attempts
                 rec.content_type = res.headers.get("Content-Type")
                 body = res.body
-                rows, total, top = parse_page(body)
+                rows, _total, top = parse_page(body)
             except FetchError as exc:
                 rec.http_status = exc.status
                 rec.error = f"page {page}: {exc}"
                 if exc.status == 403:
                     rec.error += " (ReliefWeb refuses an appname it has not approved: check `appname`)"
+                elif "body too large" in str(exc) and limit > MIN_LIMIT:
+                    rec.error += f"; asking for {limit // 2} reports a page from here on"
             except ValueError as exc:
                 rec.error = f"page {page}: not a ReliefWeb API page: {exc}"
             else:
@@ -156,13 +166,23 @@ def fetch_to_landing(source: ReliefwebSource, http: HttpSettings, landing: Landi
             records.append(rec)
             if rec.status != "ok":
                 log.warning("%s: %s", source.id, rec.error)
+                if "body too large" in (rec.error or "") and limit > MIN_LIMIT:
+                    limit //= 2  # long reports: a smaller page fits under http.max_bytes
+                    continue
                 all_ok = False
                 break
             log.info("%s: ReliefWeb page %d landed (%d reports)", source.id, page, len(rows))
             if top is not None:
                 mine = (_when(top), top)
                 latest = mine if latest is None or mine[0] > latest[0] else latest
-            if len(rows) < source.limit or (total is not None and (page + 1) * source.limit >= total):
+                at_top = sum(1 for r in rows if (c := _changed(r)) is not None and c[0] == mine[0])
+                if since is not None and _when(since) == mine[0]:
+                    skip += at_top  # still at the same instant: skip what has been read there
+                else:
+                    since, skip = top, at_top
+            else:  # no date.changed on the page (not the API's fields): plain offset paging
+                skip += len(rows)
+            if len(rows) < limit:
                 break
     if all_ok:
         write_state(path, {"key": _key(source), "cursor": latest[1] if latest else since})

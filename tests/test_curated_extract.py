@@ -443,7 +443,10 @@ def test_reliefweb_pages_land_real_items_with_the_fields_asked(tmp_path, reliefw
         assert req.query["sort[]"] == ["date.changed:asc", "id:asc"]
         assert (req.arg("filter[conditions][0][field]"), req.query["filter[conditions][0][value][]"]) == \
                ("country.iso3", ["NPL"])
-        assert [(r.arg("offset"), r.arg("limit")) for r in api.requests] == [("0", "4"), ("4", "4"), ("8", "4")]
+        # keyset paging: each page starts at the last date.changed read, skipping the report(s) read at it
+        assert [(r.arg("offset"), r.arg("limit")) for r in api.requests] == [("0", "4"), ("1", "4"), ("1", "4")]
+        froms = [r.arg("filter[conditions][0][value][from]") for r in api.requests]
+        assert froms[0] is None and froms[1] < froms[2]  # the first page has no lower bound (no cursor yet)
     assert [(r.extra["page"], r.extra["rows"], r.status) for r in recs] == [(0, 4, "ok"), (1, 4, "ok"), (2, 2, "ok")]
     assert recs[0].extra == {"dataset": "reliefweb", "endpoint": "reports", "page": 0,
                              "fetch_id": recs[0].extra["fetch_id"], "rows": 4}
@@ -474,8 +477,15 @@ def test_reliefweb_broken_page_and_refused_appname(tmp_path):
     landing = Landing(tmp_path)
     with FakeCuratedApi(reliefweb_appnames={"tracktwo-tests-x7q"}) as api:
         api.reliefweb_rows = [_rw_item(i, f"2024-05-0{i + 1}T10:00:00+00:00") for i in range(5)]
-        api.broken_pages = {("reliefweb", 1)}
+        calls = []
+
+        def break_second_page(req):  # pages are keyset pages: the second request is the second page
+            calls.append(req)
+            return (200, {"Content-Type": "text/html"}, b"<html>maintenance</html>") if len(calls) == 2 else None
+
+        api.override = break_second_page
         recs = reliefweb.fetch_to_landing(_rw(api, limit=2), FAST, landing)
+        api.override = None
         assert [(r.extra["page"], r.status) for r in recs] == [(0, "ok"), (1, "failed")]
         assert "page 1: not a ReliefWeb API page: not JSON" in recs[1].error
         assert not (tmp_path / "state" / "curated" / "reliefweb.json").exists()  # no cursor from a failed run
@@ -581,3 +591,35 @@ def test_acled_deletions_cursor_survives_a_change_of_countries(tmp_path):
                                       now=lambda: day3)
         deleted = [r for r in recs if r.extra["endpoint"] == "deleted" and r.status == "ok"]
         assert deleted and sum(r.extra["rows"] for r in deleted) == 1
+
+
+def test_reliefweb_report_edited_during_a_run_is_not_lost_and_a_page_too_large_is_halved(tmp_path):
+    """Keyset paging: a report edited after its page was read moves to the end of the list; with offset paging
+    the next report would slide into the offset already read and be lost. A page over http.max_bytes is asked
+    again with half as many reports."""
+    landing = Landing(tmp_path)
+    with FakeCuratedApi() as api:
+        api.reliefweb_rows = [_rw_item(i, f"2024-05-{i + 1:02d}T10:00:00+00:00") for i in range(9)]
+        served = []
+
+        def edit_after_first_page(req):
+            served.append(req)
+            if len(served) == 2:  # the first page has been read: report 1 is edited now
+                api.reliefweb_rows[1] = _rw_item(1, "2024-06-01T00:00:00+00:00")
+            return None
+
+        api.override = edit_after_first_page
+        recs = reliefweb.fetch_to_landing(_rw(api, limit=3), FAST, landing)
+        ids = [d["id"] for r in recs for d in _rows(landing, r, "data")]
+        assert set(ids) == {str(1000 + i) for i in range(9)}, ids  # nothing skipped
+        assert ids.count("1001") == 2  # read before and after its edit
+
+        big = FAST.model_copy(update={"max_bytes": 12_000})  # 40 reports are ~32 kB, 10 are ~9.5 kB
+        api.override = None
+        api.reliefweb_rows = [_rw_item(i, f"2024-07-01T10:{i:02d}:00+00:00") for i in range(40)]
+        for it in api.reliefweb_rows:
+            it["fields"]["body"] = "x" * 300
+        recs = reliefweb.fetch_to_landing(_rw(api, id="rw2", limit=40), big, Landing(tmp_path / "b"))
+        assert recs[0].status == "failed" and "asking for 20 reports" in recs[0].error
+        got = [d["id"] for r in recs if r.status == "ok" for d in _rows(Landing(tmp_path / "b"), r, "data")]
+        assert sorted(got) == sorted(str(1000 + i) for i in range(40))

@@ -130,3 +130,41 @@ def test_no_export_page_or_digest_carries_a_raw_acled_row(demo_cwd, tmp_path):
                     "WHERE dataset = 'acled'").fetchone()[0]
     assert n == len(ids)
     assert next(d for d in manifest["datasets"] if d["dataset"] == "acled")["raw_rows_exported"] is True
+
+
+def test_demo_level_uses_fatalities_and_alerts_say_which_datasets_agree(demo_cwd):
+    """On the demo: the tension index equals the documented formula, worked out here from v_region_daily's own
+    columns (with the fatalities part where ACLED or UCDP cover the window, without it elsewhere); an
+    escalation alert on days ACLED covers says whether ACLED agrees and cites curated events."""
+    demo = demo_cwd / "data" / "demo"
+    settings = Settings(demo / "config", demo)
+    with reader(settings) as con:
+        rows = con.execute("SELECT region_id, day, conflict_incidents, verbal_conflict + material_conflict, "
+                           "events_total, fatalities, tension_index FROM v_region_daily "
+                           "WHERE region_id IN ('russia-ukraine', 'taiwan-strait') ORDER BY region_id, day").fetchall()
+        alert = con.execute("SELECT curated_support, evidence FROM v_alerts WHERE region_id = 'russia-ukraine' "
+                            "AND kind = 'escalation' AND curated_support LIKE 'ACLED agrees%' LIMIT 1").fetchone()
+    checked = {"with": 0, "without": 0}
+    by_region: dict[str, list] = {}
+    for r in rows:
+        by_region.setdefault(r[0], []).append(r)
+    for series in by_region.values():
+        for i in range(6, len(series)):
+            window = series[i - 6:i + 1]
+            if series[i][6] is None or any(w[2] is None for w in window):
+                continue
+            c = sum(w[2] for w in window) / 7
+            conflict, events = sum(w[3] for w in window), sum(w[4] for w in window)
+            share = conflict / events if events else 0
+            known = [w[5] for w in window if w[5] is not None]
+            num, den = 0.7 * c / (c + 5) + 0.3 * share, 1.0
+            if known:
+                f = sum(known) / len(known)
+                num, den = num + 0.5 * f / (f + 3.33), den + 0.5
+            assert abs(100 * num / den - series[i][6]) < 0.011, series[i][:2]
+            checked["with" if known else "without"] += 1
+    assert checked["with"] > 20 and checked["without"] > 5
+    assert alert is not None, "no escalation alert where ACLED covers the window"
+    support, evidence = alert
+    assert "fatalities" in support and "expected" in support
+    assert any(e["item_type"] == "curated_event" and e["item_id"].startswith("acled:") for e in evidence)
