@@ -16,6 +16,7 @@ from tracktwo.console import print_run_line, print_runs, print_summary, run_inge
 from tracktwo.core.config import Config
 from tracktwo.demo import run_demo
 from warehouse.db import reader, refused_query
+from warehouse.dictionary import dictionary, markdown
 from warehouse.lake import exists as warehouse_exists
 from warehouse.rebuild import RebuildFailed, interrupted_rebuild
 
@@ -48,6 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, help="write to this file instead of the terminal (parquet: FILE, FILE-2, ...)")
     p.add_argument("--max-rows", type=int, default=200, help="rows shown per result by the table format")
     p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("describe", help="the data dictionary: what each table, view and column holds")
+    p.add_argument("name", nargs="?", help="one table or view (default: all)")
+    p.add_argument("--format", choices=("table", "markdown"), default="table")
+    p.add_argument("--out", type=Path, help="write to this file (docs/dictionary.md is generated this way)")
+    p.set_defaults(func=cmd_describe)
 
     p = sub.add_parser("demo", help="run the whole pipeline offline on bundled sample data")
     p.add_argument("--out", help="data folder for the demo (default ./data/demo)")
@@ -172,6 +179,29 @@ def _print_tables(results: list[Result], console: Console, max_rows: int) -> Non
         if r.table.num_rows > max_rows:
             console.print(f"(first {max_rows} of {r.table.num_rows} rows shown; use --max-rows, LIMIT, or "
                           "--format csv for all of them)")
+
+
+def cmd_describe(args, config: Config, console: Console) -> int:
+    with reader(config.settings) as con:
+        entries = dictionary(con, args.name)
+    if not entries:
+        console.print(f"[red]no table or view named {escape(args.name or '')!r}[/] (`tracktwo describe` lists them)")
+        return 1
+    if args.format == "markdown":
+        text_out = markdown(entries)
+        if args.out:
+            args.out.write_text(text_out, encoding="utf-8")
+        else:
+            console.file.write(text_out)
+        return 0
+    for e in entries:
+        t = Table(title=f"{e.name} ({e.kind}): {escape(e.comment or '')}", title_justify="left")
+        for col in ("column", "type", "meaning"):
+            t.add_column(col, overflow="fold")
+        for c in e.columns:
+            t.add_row(escape(c.name), escape(c.type), escape(c.comment or ""))
+        console.print(t)
+    return 0
 
 
 def cmd_demo(args, config: Config, console: Console) -> int:
