@@ -70,3 +70,50 @@ def test_export_partitions_large_views_by_month(make_config, tmp_path):
     n = duckdb.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning = true) WHERE month = '2024-03'",
                        [str(tmp_path / "x" / "v_region_daily" / "**" / "*.parquet")]).fetchone()[0]
     assert n == 84
+
+
+def test_export_csv_with_filters_tables_and_a_citable_manifest(make_config, tmp_path):
+    """--format csv, --since/--until on each object's own date, --region (documents and events through their
+    memberships); the researcher tables beside the views; the manifest gives the config hash, the exact as-of,
+    the filters and every column's description."""
+    import csv
+
+    config = make(make_config)
+    with batch_writer(config.settings) as con:
+        load_story(con)
+    compute(config)
+    regions = [r.id for r in config.regions]
+    with reader(config.settings) as con:
+        lo, hi = con.execute("SELECT min(day), max(day) FROM v_region_daily").fetchone()
+        since = lo + (hi - lo) / 2
+        want = {
+            "v_region_daily": con.execute("SELECT count(*) FROM v_region_daily WHERE day >= ? AND region_id = ?",
+                                          [since, regions[0]]).fetchone()[0],
+            "events": con.execute("SELECT count(*) FROM events WHERE event_date >= ? AND event_id IN "
+                                  "(SELECT event_id FROM event_regions WHERE region_id = ?)",
+                                  [since, regions[0]]).fetchone()[0],
+            "documents": con.execute("SELECT count(*) FROM documents WHERE published_at::DATE >= ? AND doc_id IN "
+                                     "(SELECT doc_id FROM document_places WHERE place_type = 'region' "
+                                     "AND place_id = ?)", [since, regions[0]]).fetchone()[0],
+            "sources": con.execute("SELECT count(*) FROM sources").fetchone()[0],
+        }
+        as_of, chash = con.execute("SELECT as_of, config_hash FROM indicator_runs ORDER BY as_of DESC LIMIT 1").fetchone()
+    assert all(want.values())
+    out = tmp_path / "csv"
+    flags = ["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir)]
+    assert main(flags + ["export", "--format", "csv", "--out", str(out), "--since", since.isoformat(),
+                         "--region", regions[0]]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    objects = {v["view"]: v for v in manifest["views"]}
+    for name, n in want.items():
+        assert objects[name]["rows"] == n, name
+        with open(out / f"{name}.csv", newline="") as f:
+            assert len(list(csv.reader(f))) == n + 1, name  # the header and every row
+    days = {r["day"] for r in csv.DictReader(open(out / "v_region_daily.csv"))}
+    assert min(days) >= since.isoformat()
+    assert manifest["format"] == "csv" and manifest["config_hash"] == chash
+    assert manifest["indicators_as_of"] == as_of.isoformat(sep=" ")
+    assert manifest["filters"] == {"since": since.isoformat(), "until": None, "regions": [regions[0]]}
+    desc = objects["v_region_daily"]["column_descriptions"]
+    assert set(desc) == set(objects["v_region_daily"]["columns"]) and all(desc.values())
+    assert main(flags + ["export", "--out", str(tmp_path / "x"), "--region", "atlantis"]) == 2

@@ -11,7 +11,7 @@ from rich.console import Console
 from tracktwo import pipeline
 from tracktwo.console import print_summary
 from tracktwo.core.config import Config, ConfigError
-from warehouse.export import export
+from warehouse.export import FORMATS as EXPORT_FORMATS, ExportFilter, export
 
 def _day(value: str) -> date:
     try:
@@ -27,9 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--full", action="store_true", help="recompute every day")
     p.set_defaults(func=cmd_indicators)
 
-    p = sub.add_parser("export", help="write the researcher views (v_*) as Parquet with a manifest")
-    p.add_argument("--format", default="parquet", choices=["parquet"])
+    p = sub.add_parser("export", help="write the researcher views and tables as Parquet or CSV, with a manifest")
+    p.add_argument("--format", default="parquet", choices=list(EXPORT_FORMATS))
     p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--since", type=_day, help="first UTC day (YYYY-MM-DD) of the rows, on each object's own date")
+    p.add_argument("--until", type=_day, help="last UTC day (YYYY-MM-DD), inclusive")
+    p.add_argument("--region", action="append", default=[], metavar="REGION_ID",
+                   help="only these regions (repeat for several); documents and events through their memberships")
     p.set_defaults(func=cmd_export)
 
 
@@ -43,7 +47,12 @@ def cmd_indicators(args, config: Config, console: Console) -> int:
 
 def cmd_export(args, config: Config, console: Console) -> int:
     out = Path(args.out)
-    manifest = export(config, out)
+    try:
+        manifest = export(config, out, fmt=args.format,
+                          flt=ExportFilter(args.since, args.until, tuple(args.region)))
+    except ValueError as exc:
+        console.print(f"[red]export refused:[/] {exc}")
+        return 2
     for v in manifest["views"]:
         console.print(f"  {v['view']:<24} {v['rows']:>10} rows  {len(v['files'])} file(s)  {v['layout']}")
     console.print(f"manifest: {out / 'manifest.json'} ({len(manifest['sources'])} source(s) with licenses)")
