@@ -12,14 +12,15 @@ latest_documents (per region page, default 15).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-
 import math
 import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,8 @@ class RegionView:
     change_class: str
     dialogue: Dialogue
     badges: list[AlertBadge]
+    spark_range: str = ""  # the sparkline's scale, printed beside it
+    voices: list = ()  # balance(): who reported on the region recently
 
 
 def _badges(d: RegionData) -> list[AlertBadge]:
@@ -212,9 +215,54 @@ def _dialogue(d: RegionData, days: int) -> Dialogue:
 
 def region_view(d: RegionData, active_days: int) -> RegionView:
     text, cls = _change(d)
-    spark = svg.sparkline(d.series.get("tension_index") or [], uid=f"spark-{d.slug}", lo=0, hi=100, days=d.days,
-                          title=f"{d.region.name}: tension index, last {len(d.days)} days")
-    return RegionView(d, f"region-{d.slug}.html", spark, text, cls, _dialogue(d, active_days), _badges(d))
+    lo, hi = spark_range(d.series.get("tension_index") or [])
+    spark = svg.sparkline(d.series.get("tension_index") or [], uid=f"spark-{d.slug}", lo=lo, hi=hi, days=d.days,
+                          title=f"{d.region.name}: tension index, last {len(d.days)} days, {lo:.0f} to {hi:.0f}")
+    return RegionView(d, f"region-{d.slug}.html", spark, text, cls, _dialogue(d, active_days), _badges(d),
+                      f"{lo:.0f}–{hi:.0f}", balance(d))
+
+
+SPARK_MIN_SPAN = 10.0  # index points: a flat series is not stretched into noise
+
+
+def spark_range(values: list) -> tuple[float, float]:
+    """Each region's sparkline spans its own range over the window (at least 10 index points, within 0-100), so
+    its movement shows; the range is printed beside it."""
+    vals = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not vals:
+        return 0.0, 100.0
+    lo, hi = min(vals), max(vals)
+    if hi - lo < SPARK_MIN_SPAN:
+        mid = (hi + lo) / 2
+        lo, hi = max(0.0, mid - SPARK_MIN_SPAN / 2), min(100.0, mid + SPARK_MIN_SPAN / 2)
+    return math.floor(lo), math.ceil(hi)
+
+
+@dataclass(frozen=True)
+class Voice:
+    label: str  # e.g. "Russia", "Ukraine", "UN", "international"
+    documents: int
+    configured: bool  # a configured source carries this perspective
+    warning: str | None
+
+
+def balance(d: RegionData) -> list[Voice]:
+    """Who reported on the region in the recent window: each side's own outlets (dyadic regions), the UN, the
+    rest; a side whose outlets are silent, or that has no outlet configured at all, is called out."""
+    by = d.perspectives
+    out = []
+    if d.region.type == "dyadic":
+        for side in d.region.sides:
+            n = sum(by.get(c, 0) for c in side.countries)
+            configured = any(c in d.configured_perspectives for c in side.countries)
+            warning = None if n else (f"no outlet of {side.name} is configured" if not configured
+                                      else f"{side.name}'s outlets published nothing about it")
+            out.append(Voice(side.name, n, configured, warning))
+    sides = {c for side in d.region.sides for c in side.countries}
+    out.append(Voice("UN", by.get("un", 0), "un" in d.configured_perspectives, None))
+    out.append(Voice("international and others", sum(v for k, v in by.items() if k != "un" and k not in sides),
+                     True, None))
+    return out
 
 
 def _sum(*cols: list) -> list[float | None]:
@@ -286,14 +334,63 @@ def render(snap: Snapshot, methodology: Markup, env: Environment | None = None) 
     active = sum(len(v.data.active_alerts) for v in views)
     common = {"snap": snap, "css": css}
     pages = {"index.html": env.get_template("dashboard_index.html.j2").render(
-        **common, rows=views, active_alert_count=active)}
+        **common, rows=views, active_alert_count=active, changed=what_changed(views, snap.active_days))}
     for v in views:
         pages[v.page] = env.get_template("dashboard_region.html.j2").render(
             **common, d=v.data, r=v, charts=region_charts(v.data), recent=_recent(v.data, 14),
-            earlier=[a for a in v.data.alerts if a not in v.data.active_alerts], high_band=HIGH_BAND)
+            earlier=[a for a in v.data.alerts if a not in v.data.active_alerts], high_band=HIGH_BAND,
+            csv=csv_name(v.data))
     pages["methodology.html"] = env.get_template("dashboard_methodology.html.j2").render(
         **common, methodology=methodology)
     return pages
+
+
+def csv_name(d: RegionData) -> str:
+    return f"region-{d.slug}.csv"
+
+
+def region_csv(d: RegionData) -> str:
+    """The region's daily series over the window, exactly the values the charts draw (empty = NULL: unknown)."""
+    cols = sorted(d.series)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["region_id", "day", *cols])
+    for i, day in enumerate(d.days):
+        w.writerow([d.region.id, day.isoformat(), *("" if d.series[c][i] is None else d.series[c][i] for c in cols)])
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Move:
+    region: str
+    page: str
+    text: str
+
+
+@dataclass
+class Changes:
+    """What changed since the previous week: alerts that started or ended, and the largest moves."""
+
+    new_alerts: list[Move]
+    ended_alerts: list[Move]
+    moves: list[Move]
+
+
+def what_changed(views: list[RegionView], days: int) -> Changes:
+    new, ended, moves = [], [], []
+    for v in views:
+        d = v.data
+        cut = d.days[-1] - timedelta(days=days - 1) if d.days else None
+        this = {a.kind for a in d.alerts if cut and a.day >= cut}
+        before = {a.kind for a in d.alerts if cut and cut - timedelta(days=days) <= a.day < cut}
+        new += [Move(d.region.name, v.page, k) for k in sorted(this - before)]
+        ended += [Move(d.region.name, v.page, k) for k in sorted(before - this)]
+        now, then = d.value("tension_index"), d.value("tension_index", days)
+        if now is not None and then is not None and abs(now - then) >= 0.05:
+            moves.append((abs(now - then), Move(d.region.name, v.page,
+                                                 f"tension index {then:.1f} → {now:.1f} ({now - then:+.1f})")))
+    moves.sort(key=lambda m: (-m[0], m[1].region))
+    return Changes(new, ended, [m for _, m in moves[:5]])
 
 
 def write_site(config: Config, sources: list[SourceStatus], out: Path | None = None) -> Path:
@@ -309,6 +406,8 @@ def write_site(config: Config, sources: list[SourceStatus], out: Path | None = N
     out.mkdir(parents=True, exist_ok=True)
     for name, html in pages.items():
         _write(out / name, html)
+    for d in snap.regions:  # each region's daily series, for a spreadsheet (linked next to its charts)
+        _write(out / csv_name(d), region_csv(d))
     # which lake snapshot the pages were read from, for scripts (the footer says it for people)
     _write(out / "snapshot.json", json.dumps({"generated_at": snap.generated_at.isoformat() + "Z",
                                               "lake_snapshot": snap.lake_snapshot}, indent=2) + "\n")

@@ -32,6 +32,13 @@ LAST_DAY_SQL = "SELECT coalesce(max(day) FILTER (WHERE events_total > 0), max(da
 LAST_DOC_DAY_SQL = "SELECT max(published_at)::DATE FROM v_region_documents"
 DAILY_SQL = "SELECT * FROM v_region_daily WHERE day BETWEEN $start AND $end ORDER BY region_id, day"
 LAST_RUN_SQL = "SELECT max(as_of) FROM v_indicator_runs"
+# Who reported on each region in the active window (the balance of perspectives)
+PERSPECTIVES_SQL = """
+SELECT region_id, coalesce(perspective, 'international') AS perspective, count(*) AS documents
+FROM v_region_documents
+WHERE published_at >= $start AND published_at < $end
+GROUP BY ALL
+"""
 # The latest documents per region (the gazetteer's region match).
 LATEST_DOCS_SQL = """
 SELECT region_id, doc_id, title, url, publisher, source_id, published_at, fetched_at, mentions
@@ -76,6 +83,8 @@ class RegionData:
     alerts: list[Alert] = field(default_factory=list)  # in the window, newest first
     active_alerts: list[Alert] = field(default_factory=list)  # within the active window
     documents: list[Document] = field(default_factory=list)
+    perspectives: dict[str, int] = field(default_factory=dict)  # documents of the active window by perspective
+    configured_perspectives: frozenset[str] = frozenset()  # perspectives of the configured sources
 
     def value(self, column: str, offset: int = 0) -> float | int | None:
         """The value `offset` days before the report day."""
@@ -167,7 +176,13 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
         docs = _rows(con, LATEST_DOCS_SQL, {"regions": [r.id for r in regions], "n": latest_documents})
         lake_snapshot = current_snapshot(con).as_dict()
         credits = attributions(con)
+        active_start = end - timedelta(days=active_days - 1)
+        voices: dict[str, dict[str, int]] = {}
+        for region_id, persp, n in con.execute(PERSPECTIVES_SQL, {"start": active_start,
+                                                                   "end": end + timedelta(days=1)}).fetchall():
+            voices.setdefault(region_id, {})[persp] = n
 
+    configured = frozenset(src.perspective for src in config.sources if src.enabled)
     days = [start + timedelta(days=i) for i in range(window_days)]
     index = {d: i for i, d in enumerate(days)}
     columns = sorted({k for r in daily for k in r} - {"region_id", "day", "as_of"}) or \
@@ -196,7 +211,8 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
                        publisher=d["publisher"] or d["source_id"], published_at=d["published_at"]) for d in docs if d["region_id"] == region.id]
         out.append(RegionData(region=region, slug=slug(region.id, taken), days=days, series=series,
                               has_data=any(series.get("events_total", [])) or any(series.get("documents", [])), alerts=ra, active_alerts=[a for a in ra if a.day >= active_from],
-                              documents=rd))
+                              documents=rd, perspectives=voices.get(region.id, {}),
+                              configured_perspectives=configured))
     return Snapshot(report_day=end, generated_at=now, indicators_as_of=as_of, indicators_available=available,
                     lake_snapshot=lake_snapshot, days=days, regions=out, sources=sources, active_days=active_days,
                     attributions=credits)

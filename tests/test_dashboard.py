@@ -247,3 +247,32 @@ def test_cli_dashboard(tmp_path, capsys):
     assert (config.settings.data_dir / "site" / "index.html").is_file()
     missing = ["--config-dir", str(config.settings.config_dir), "--data-dir", str(tmp_path / "nothing")]
     assert main(missing + ["dashboard"]) == 3
+
+
+def test_region_page_says_who_reports_gives_ids_and_a_csv_of_its_series(site):
+    """The balance of perspectives (with a warning when a side has no outlet), evidence ids that can be looked up
+    in the warehouse, the level band explained, and a CSV of the region's daily series beside its chart that
+    holds exactly the charted values."""
+    import csv
+
+    html, page = _page(site, "region-russia-ukraine.html")
+    text = page.plain
+    # the fixture's sources declare no side's perspective: both sides are called out, not shown as silent
+    assert "Russia: 0 documents — no outlet of Russia is configured" in text
+    assert "Ukraine: 0 documents — no outlet of Ukraine is configured" in text
+    assert re.search(r"international and others: \d+ document", text)
+    assert re.search(r'<code class="id">gdelt:[^<]+</code>', html)  # event ids, as in events.event_id
+    assert "Shaded from 65: the level of an intense conflict" in text
+    link = [a["href"] for a in page.all("a") if (a.get("href") or "").endswith(".csv")]
+    assert link == ["region-russia-ukraine.csv"]
+    rows = list(csv.DictReader(open(site / link[0], newline="", encoding="utf-8")))
+    assert len(rows) == 90 and rows[-1]["day"] == "2026-03-31" and rows[-1]["region_id"] == "russia-ukraine"
+    assert rows[-1]["tension_index"] and float(rows[-1]["tension_index"]) >= 0
+
+
+def test_index_sparklines_on_each_regions_range_and_what_changed(site):
+    html, page = _page(site, "index.html")
+    text = page.plain
+    assert "each on its own region's range" in text
+    assert re.search(r"\d+–\d+", text)  # the range beside each sparkline
+    assert "What changed since the week before" in text and "Largest moves of the level" in text
