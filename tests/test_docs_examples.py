@@ -163,7 +163,9 @@ def test_demo_level_uses_fatalities_and_alerts_say_which_datasets_agree(demo_cwd
                 num, den = num + 0.5 * f / (f + 3.33), den + 0.5
             assert abs(100 * num / den - series[i][6]) < 0.011, series[i][:2]
             checked["with" if known else "without"] += 1
-    assert checked["with"] > 20 and checked["without"] > 5
+    # the demo's ACLED covers every region through its last week (without curated data the formula is the
+    # one tests/test_indicators.py checks)
+    assert checked["with"] > 20
     assert alert is not None, "no escalation alert where ACLED covers the window"
     support, evidence = alert
     assert "fatalities" in support and "expected" in support
