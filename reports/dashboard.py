@@ -296,6 +296,32 @@ def region_charts(d: RegionData) -> dict[str, Markup]:
     }
 
 
+def map_places(d: RegionData) -> list[svg.Place]:
+    """The region's event places of the active window, and its active alerts at their busiest place."""
+    places = [svg.Place(lat, lon, n, f"{d.region.name}: {n} event{'s' if n != 1 else ''} at {name or 'an unnamed place'}")
+              for lat, lon, n, name in d.places]
+    if d.active_alerts and d.places:
+        lat, lon, _, name = max(d.places, key=lambda p: p[2])
+        kinds = ", ".join(sorted({a.kind for a in d.active_alerts}))
+        places.append(svg.Place(lat, lon, 0, f"{d.region.name}: active alert ({kinds}), centred on {name}", alert=True))
+    return places
+
+
+def region_box(d: RegionData) -> tuple[float, float, float, float] | None:
+    """The map's crop for a region: its event places with a margin of 8 degrees (None: the world)."""
+    if not d.places:
+        return None
+    lats, lons = [p[0] for p in d.places], [p[1] for p in d.places]
+    south, north, west, east = min(lats) - 8, max(lats) + 8, min(lons) - 8, max(lons) + 8
+    if north - south < 24:  # at least 24 degrees tall, and twice as wide as tall (a page-wide strip)
+        mid = (north + south) / 2
+        south, north = mid - 12, mid + 12
+    if east - west < 2 * (north - south):
+        mid = (east + west) / 2
+        west, east = mid - (north - south), mid + (north - south)
+    return (max(-60, south), min(85, north), max(-180, west), min(180, east))
+
+
 def _recent(d: RegionData, n: int) -> list[dict[str, Any]]:
     out = []
     for i in range(len(d.days) - 1, max(len(d.days) - 1 - n, -1), -1):
@@ -333,13 +359,19 @@ def render(snap: Snapshot, methodology: Markup, env: Environment | None = None) 
                               -v.data.tension, v.data.region.name))
     active = sum(len(v.data.active_alerts) for v in views)
     common = {"snap": snap, "css": css}
+    world = svg.world_map([p for v in views for p in map_places(v.data)], uid="map-world",
+                          title=f"Where the regions' counted events of the last {snap.active_days} days happened")
     pages = {"index.html": env.get_template("dashboard_index.html.j2").render(
-        **common, rows=views, active_alert_count=active, changed=what_changed(views, snap.active_days))}
+        **common, rows=views, active_alert_count=active, changed=what_changed(views, snap.active_days),
+        world_map=world)}
     for v in views:
         pages[v.page] = env.get_template("dashboard_region.html.j2").render(
             **common, d=v.data, r=v, charts=region_charts(v.data), recent=_recent(v.data, 14),
             earlier=[a for a in v.data.alerts if a not in v.data.active_alerts], high_band=HIGH_BAND,
-            csv=csv_name(v.data))
+            csv=csv_name(v.data),
+            region_map=svg.world_map(map_places(v.data), uid="map-region", box=region_box(v.data),
+                                     title=f"{v.data.region.name}: where its counted events of the last "
+                                           f"{snap.active_days} days happened"))
     pages["methodology.html"] = env.get_template("dashboard_methodology.html.j2").render(
         **common, methodology=methodology)
     return pages

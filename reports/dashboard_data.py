@@ -32,6 +32,15 @@ LAST_DAY_SQL = "SELECT coalesce(max(day) FILTER (WHERE events_total > 0), max(da
 LAST_DOC_DAY_SQL = "SELECT max(published_at)::DATE FROM v_region_documents"
 DAILY_SQL = "SELECT * FROM v_region_daily WHERE day BETWEEN $start AND $end ORDER BY region_id, day"
 LAST_RUN_SQL = "SELECT max(as_of) FROM v_indicator_runs"
+# Where each region's counted events of the active window happened (geocoded below country level), for the map
+PLACES_SQL = """
+SELECT er.region_id, round(e.lat, 1) AS lat, round(e.lon, 1) AS lon, count(*) AS events,
+       any_value(e.action_geo_name ORDER BY e.event_id) AS name
+FROM event_regions er JOIN events e USING (event_id)
+WHERE er.counted AND er.day BETWEEN $start AND $end AND e.lat IS NOT NULL AND e.lon IS NOT NULL
+  AND e.action_geo_type >= 2
+GROUP BY ALL
+"""
 # Who reported on each region in the active window (the balance of perspectives)
 PERSPECTIVES_SQL = """
 SELECT region_id, coalesce(perspective, 'international') AS perspective, count(*) AS documents
@@ -84,6 +93,7 @@ class RegionData:
     active_alerts: list[Alert] = field(default_factory=list)  # within the active window
     documents: list[Document] = field(default_factory=list)
     perspectives: dict[str, int] = field(default_factory=dict)  # documents of the active window by perspective
+    places: list[tuple[float, float, int, str]] = field(default_factory=list)  # (lat, lon, events, name), active window
     configured_perspectives: frozenset[str] = frozenset()  # perspectives of the configured sources
 
     def value(self, column: str, offset: int = 0) -> float | int | None:
@@ -177,6 +187,9 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
         lake_snapshot = current_snapshot(con).as_dict()
         credits = attributions(con)
         active_start = end - timedelta(days=active_days - 1)
+        where: dict[str, list[tuple[float, float, int, str]]] = {}
+        for region_id, lat, lon, n, name in con.execute(PLACES_SQL, {"start": active_start, "end": end}).fetchall():
+            where.setdefault(region_id, []).append((float(lat), float(lon), int(n), name or ""))
         voices: dict[str, dict[str, int]] = {}
         for region_id, persp, n in con.execute(PERSPECTIVES_SQL, {"start": active_start,
                                                                    "end": end + timedelta(days=1)}).fetchall():
@@ -211,7 +224,7 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
                        publisher=d["publisher"] or d["source_id"], published_at=d["published_at"]) for d in docs if d["region_id"] == region.id]
         out.append(RegionData(region=region, slug=slug(region.id, taken), days=days, series=series,
                               has_data=any(series.get("events_total", [])) or any(series.get("documents", [])), alerts=ra, active_alerts=[a for a in ra if a.day >= active_from],
-                              documents=rd, perspectives=voices.get(region.id, {}),
+                              documents=rd, perspectives=voices.get(region.id, {}), places=where.get(region.id, []),
                               configured_perspectives=configured))
     return Snapshot(report_day=end, generated_at=now, indicators_as_of=as_of, indicators_available=available,
                     lake_snapshot=lake_snapshot, days=days, regions=out, sources=sources, active_days=active_days,

@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 from markupsafe import Markup, escape
@@ -363,3 +365,58 @@ def dual_chart(days: Sequence[date], left: Series, right: Series, *, uid: str, t
 
 def _span(days: Sequence[date]) -> str:
     return f" Daily values from {days[0].isoformat()} to {days[-1].isoformat()}." if days else " No days."
+
+
+# ---- the map ------------------------------------------------------------------------------------------
+
+WORLD_PATHS = Path(__file__).resolve().parent / "static" / "world-110m.paths"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A dot on the map: where events happened (size by count) or an alert's place (a ring)."""
+
+    lat: float
+    lon: float
+    count: int
+    label: str
+    alert: bool = False
+
+
+@lru_cache(maxsize=1)
+def _world() -> tuple[str, ...]:
+    """Country outlines (Natural Earth 1:110m, public domain), in x = lon + 180, y = 90 - lat."""
+    return tuple(line.split("\t", 2)[2] for line in WORLD_PATHS.read_text(encoding="utf-8").splitlines() if line)
+
+
+def world_map(places: Sequence[Place], *, uid: str, title: str, width: int = 720,
+              box: tuple[float, float, float, float] | None = None) -> Markup:
+    """A static equirectangular map: country outlines, event places as dots (area by count), alert places as
+    rings. `box` (south, north, west, east) crops it to a region (with a margin); default: the world."""
+    south, north, west, east = box or (-60.0, 85.0, -180.0, 180.0)
+    x0, x1, y0, y1 = west + 180, east + 180, 90 - north, 90 - south
+    vw, vh = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    height = max(int(width * vh / vw), 120)
+    n = sum(p.count for p in places)
+    desc = (f"{n} event{'s' if n != 1 else ''} at {len([p for p in places if not p.alert])} places; "
+            f"{len([p for p in places if p.alert])} alert place(s).")
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="{x0:g} {y0:g} {vw:g} {vh:g}" '
+             f'width="{width}" height="{height}" role="img" aria-labelledby="{escape(uid)}-t {escape(uid)}-d" '
+             f'preserveAspectRatio="xMidYMid meet" style="{FONT}">',
+             f'<title id="{escape(uid)}-t">{escape(title)}</title>', f'<desc id="{escape(uid)}-d">{escape(desc)}</desc>',
+             f'<rect x="{x0:g}" y="{y0:g}" width="{vw:g}" height="{vh:g}" fill="#f4f8fb"/>',
+             f'<path d="{"".join(_world())}" fill="#e6e6e6" stroke="#ffffff" stroke-width="{vw / 1200:.3f}"/>']
+    unit = vw / 200  # dot sizes in proportion to the crop: the same on the page whatever the zoom
+    biggest = max((p.count for p in places if not p.alert), default=1)
+    for p in sorted(places, key=lambda p: -p.count):
+        x, y = p.lon + 180, 90 - p.lat
+        if p.alert:
+            parts.append(f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{unit * 2.2:.2f}" fill="none" '
+                         f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="{unit / 2.5:.2f}">'
+                         f'<title>{escape(p.label)}</title></circle>')
+        else:
+            r = unit * (0.6 + 1.4 * math.sqrt(p.count / biggest))
+            parts.append(f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r:.2f}" fill="{OKABE_ITO["blue"]}" '
+                         f'fill-opacity="0.55"><title>{escape(p.label)}</title></circle>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

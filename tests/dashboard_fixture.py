@@ -84,6 +84,10 @@ def _events(con) -> None:
                 add(day, 4, "193", 20 + k, url)
         # Korean peninsula: a little dialogue, nothing else.
         add(day, 1, "042", 1, f"https://asia.example.com/{i}", "PRK", "KOR", "KOR")
+    # the surge's clashes are placed (city level, for the map), one place named by hostile feed text
+    con.execute("UPDATE events SET action_geo_type = 4, lat = 49.99, lon = 36.23, "
+                "action_geo_name = CASE WHEN source_url = ? THEN ? ELSE 'Kharkiv, Ukraine' END "
+                "WHERE event_code = '193'", [EVIL_URL, EVIL_TITLE])
 
 
 def _documents(con) -> None:

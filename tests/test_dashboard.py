@@ -107,7 +107,7 @@ def test_quiet_region_shows_zeros(site):
     assert re.search(r"Haiti gang crisis \(no data\) ±0 % 0\.0", index.plain)  # 7-day change, then the level
     _, page = _page(site, "region-haiti.html")
     assert "No events or documents for this region" in page.plain
-    assert len([a for a in page.all("svg") if a.get("role") == "img"]) == 4
+    assert len([a for a in page.all("svg") if a.get("role") == "img"]) == 5  # four charts and the map
 
 
 def test_region_page_charts_and_evidence(site):
@@ -276,3 +276,11 @@ def test_index_sparklines_on_each_regions_range_and_what_changed(site):
     assert "each on its own region's range" in text
     assert re.search(r"\d+–\d+", text)  # the range beside each sparkline
     assert "What changed since the week before" in text and "Largest moves of the level" in text
+
+
+def test_map_shows_the_weeks_places_and_escapes_their_names(site):
+    for name in ("index.html", "region-russia-ukraine.html"):
+        html, page = _page(site, name)
+        assert re.search(r'<svg[^>]*class="map"', html)
+        assert re.search(r"<circle [^>]*><title>Russia–Ukraine war: \d+ events at ", html)
+        assert "<img" not in html.split('class="map"', 1)[1].split("</svg>", 1)[0]  # the hostile name is text

@@ -207,3 +207,18 @@ def test_print_layout_fits_a4(site, browser, page):
     assert boxes, "no page in the PDF"
     for w, h in boxes:  # A4 is 595.3 x 841.9 pt
         assert abs(float(w) - 595.3) < 3 and abs(float(h) - 841.9) < 3
+
+
+@pytest.mark.parametrize("page", ["index.html", "region-russia-ukraine.html"])
+def test_map_is_drawn_offline_with_event_places(site, browser, page, tmp_path_factory):
+    """The static SVG map (Natural Earth outlines shipped with the project): drawn, with the week's event
+    places as dots with text alternatives, inside the page's width; a screenshot of it is kept."""
+    session, events = _open(browser, (site / page).as_uri())
+    assert _problems(events) == ([], [])
+    width = _eval(browser, session, "document.querySelector('svg.map').getBoundingClientRect().width")
+    dots = _eval(browser, session, "document.querySelectorAll('svg.map circle').length")
+    titled = _eval(browser, session, "Array.from(document.querySelectorAll('svg.map circle > title'), t => t.textContent)")
+    assert width > 300 and dots >= 1 and len(titled) == dots
+    assert all("event" in t or "alert" in t for t in titled)
+    shot = _screenshot(browser, session, tmp_path_factory.mktemp("map") / f"map-{page}.png")
+    assert shot.stat().st_size > 10_000
