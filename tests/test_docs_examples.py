@@ -196,3 +196,31 @@ def test_researcher_notebook_and_sql_file_run_on_the_demo(demo_cwd, monkeypatch)
     with reader(settings) as con:
         results = [con.execute(stmt).fetchall() for stmt in statements((EXAMPLES / "researcher_questions.sql").read_text())]
     assert len(results) == 7 and results[0] and results[1] and results[4]
+
+
+def test_every_connection_is_utc_whatever_the_machine_time_zone(demo_cwd, monkeypatch):
+    """A researcher's machine 14 hours ahead of UTC: tracktwo.connect() and the readers still run in UTC, so the
+    documented "last 7 days" example returns the same rows as in UTC, and now() is UTC."""
+    import time as _time
+
+    import tracktwo
+
+    demo = demo_cwd / "data" / "demo"
+    query = ("SELECT count(*) FROM documents d WHERE d.published_at >= timezone('UTC', now()) - INTERVAL 7 DAY")
+    with reader(Settings(demo / "config", demo)) as con:
+        utc_count = con.execute(query).fetchone()[0]
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    _time.tzset()
+    try:
+        con = tracktwo.connect(str(demo), config_dir=str(demo / "config"))
+        try:
+            assert con.execute("SELECT current_setting('TimeZone')").fetchone()[0] == "UTC"
+            assert con.execute(query).fetchone()[0] == utc_count
+            # a naive TIMESTAMP from now() is UTC wall time, not Kiritimati's
+            drift = con.execute("SELECT abs(epoch(now()::TIMESTAMP) - epoch(timezone('UTC', now())))").fetchone()[0]
+            assert drift < 1
+        finally:
+            con.close()
+    finally:
+        monkeypatch.delenv("TZ")
+        _time.tzset()
