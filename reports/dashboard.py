@@ -231,10 +231,10 @@ def spark_range(values: list) -> tuple[float, float]:
     vals = [float(v) for v in values if v is not None and math.isfinite(float(v))]
     if not vals:
         return 0.0, 100.0
-    lo, hi = min(vals), max(vals)
-    if hi - lo < SPARK_MIN_SPAN:
-        mid = (hi + lo) / 2
-        lo, hi = max(0.0, mid - SPARK_MIN_SPAN / 2), min(100.0, mid + SPARK_MIN_SPAN / 2)
+    lo, hi = math.floor(min(vals)), math.ceil(max(vals))
+    if hi - lo < SPARK_MIN_SPAN:  # widen around the middle, shifted back inside 0-100 (never narrowed by it)
+        lo = min(max(0.0, (hi + lo) / 2 - SPARK_MIN_SPAN / 2), 100.0 - SPARK_MIN_SPAN)
+        hi = lo + SPARK_MIN_SPAN
     return math.floor(lo), math.ceil(hi)
 
 
@@ -381,6 +381,13 @@ def csv_name(d: RegionData) -> str:
     return f"region-{d.slug}.csv"
 
 
+def _cell(v: Any) -> Any:
+    """A CSV cell: empty for NULL (unknown), JSON for a list (overlapping_regions)."""
+    if v is None:
+        return ""
+    return json.dumps(v) if isinstance(v, (list, tuple, dict)) else v
+
+
 def region_csv(d: RegionData) -> str:
     """The region's daily series over the window, exactly the values the charts draw (empty = NULL: unknown)."""
     cols = sorted(d.series)
@@ -388,7 +395,7 @@ def region_csv(d: RegionData) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["region_id", "day", *cols])
     for i, day in enumerate(d.days):
-        w.writerow([d.region.id, day.isoformat(), *("" if d.series[c][i] is None else d.series[c][i] for c in cols)])
+        w.writerow([d.region.id, day.isoformat(), *(_cell(d.series[c][i]) for c in cols)])
     return buf.getvalue()
 
 

@@ -44,3 +44,17 @@ def test_docs_dictionary_is_generated_from_the_database(make_config, tmp_path, c
     printed = capsys.readouterr().out
     assert "fatalities_best" in printed and "aggregates" in printed
     assert main(flags + ["describe", "no_such_table"]) == 1
+
+
+def test_a_warehouse_from_before_the_renumbering_upgrades(make_config):
+    """A warehouse created while the dictionary was migration 006 (and curated_coverage came with 003) upgrades:
+    migrations are matched by name and the moved ones run again safely."""
+    config = make_config([])
+    with writer(config.settings) as con:
+        con.execute("DELETE FROM schema_migrations WHERE name IN ('006_curated_coverage', '007_dictionary')")
+        con.execute("INSERT INTO schema_migrations VALUES (6, '006_dictionary', now()::TIMESTAMP)")
+    with writer(config.settings) as con:  # migrates on open
+        names = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+        assert "006_curated_coverage" in names and "007_dictionary" in names
+        n = con.execute("SELECT count(*), count(DISTINCT (view_name, column_name)) FROM dictionary_view_columns").fetchone()
+        assert n[0] == n[1] > 100  # filled once, not twice

@@ -114,6 +114,15 @@ def test_export_csv_with_filters_tables_and_a_citable_manifest(make_config, tmp_
     assert manifest["format"] == "csv" and manifest["config_hash"] == chash
     assert manifest["indicators_as_of"] == as_of.isoformat(sep=" ")
     assert manifest["filters"] == {"since": since.isoformat(), "until": None, "regions": [regions[0]]}
+    # children follow their parents: no evidence of an alert not exported, no place of a document not exported
+    def ids(name, col):
+        return {r[col] for r in csv.DictReader(open(out / f"{name}.csv", newline=""))}
+    assert ids("v_alert_evidence", "alert_id") <= ids("v_alerts", "alert_id")
+    assert ids("document_places", "doc_id") <= ids("documents", "doc_id")
+    assert objects["v_alert_evidence"]["rows"] > 0 and objects["document_places"]["rows"] > 0
+    # nested values are JSON in CSV
+    regions_csv = list(csv.DictReader(open(out / "regions.csv", newline="")))
+    assert json.loads(regions_csv[0]["area_countries"]) is not None
     desc = objects["v_region_daily"]["column_descriptions"]
     assert set(desc) == set(objects["v_region_daily"]["columns"]) and all(desc.values())
     assert main(flags + ["export", "--out", str(tmp_path / "x"), "--region", "atlantis"]) == 2

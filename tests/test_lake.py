@@ -233,7 +233,7 @@ def test_maintain_compacts_without_changing_a_row(tmp_path):
     flags = ["--config-dir", str(settings.config_dir), "--data-dir", str(settings.data_dir)]
     assert main(flags + ["maintain"]) == 0
     with reader(settings) as con:
-        assert data_files(con) < before_files == 12
+        assert data_files(con) < before_files and before_files >= 12  # 12 loads, plus the tables migrations fill
         assert con.execute("SELECT * FROM sources ORDER BY source_id").fetchall() == rows
     with reader(settings, snapshot_version=version) as con:
         assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == len(rows) == 18_000

@@ -119,10 +119,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
         "applied_at TIMESTAMP NOT NULL)"
     )
-    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    # by name: a migration file renumbered before it was released (006_dictionary became 007_dictionary) is
+    # still recognised as applied, and the ones before it are written to run again safely (IF NOT EXISTS)
+    done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
     applied = []
     for version, name, text in migrations():
-        if version in done:
+        if name in done:
             continue
         con.execute("BEGIN")
         try:
@@ -212,15 +214,15 @@ def upgrade(settings: Settings) -> list[str]:
     """
     if not lake.exists(settings):
         return []
-    latest = max(v for v, _, _ in migrations())
     with reader(settings) as con:
         known = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = $lake AND "
                             "table_name = 'schema_migrations'", {"lake": lake.LAKE}).fetchone()[0]
-        have = (con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0) if known else 0
-    if have >= latest:
+        have = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()} if known else set()
+    pending = [name for _, name, _ in migrations() if name not in have]
+    if not pending:
         return []
     with writer(settings):  # migrates on open
-        return [name for version, name, _ in migrations() if version > have]
+        return pending
 
 
 # What a sandboxed query (`tracktwo sql`) may not call, whatever the statement type: table functions that write

@@ -31,7 +31,7 @@ from extractors.landing import sha256_file
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config
 from tracktwo.core.datasets import DATASETS, raw_allowed
-from warehouse.db import current_snapshot, reader
+from warehouse.db import current_snapshot, reader, upgrade
 from warehouse.dictionary import dictionary
 
 PARTITION_ROWS = 100_000
@@ -49,15 +49,16 @@ TABLES = ["documents", "document_places", "events", "event_regions", "curated_ev
 DATE_COLUMNS = {
     "documents": "published_at", "v_region_documents": "published_at", "document_places": None,
     "events": "event_date", "event_regions": "day", "curated_event_regions": "day",
-    "v_region_daily": "day", "v_dyad_daily": "day", "v_alerts": "day", "v_alert_evidence": "day",
-    "v_curated_daily": "day", "v_curated_events": "event_date", "v_indicator_runs": "as_of",
+    "v_region_daily": "day", "v_dyad_daily": "day", "v_alerts": "day",
+    "v_curated_daily": "day", "v_curated_events": "event_date", "v_indicator_runs": None,
+    "v_alert_evidence": None,  # follows its alerts (PARENTS): an alert's evidence may predate --since
 }
+# Objects exported with exactly the rows of their parent object under the same filters: (key, parent, parent key)
+PARENTS = {"v_alert_evidence": ("alert_id", "v_alerts", "alert_id"), "document_places": ("doc_id", "documents", "doc_id")}
 # Objects tied to regions through another table (--region)
 REGION_LINKS = {
     "documents": "doc_id IN (SELECT doc_id FROM document_places WHERE place_type = 'region' "
                  "AND list_contains($regions, place_id))",
-    "document_places": "doc_id IN (SELECT doc_id FROM document_places WHERE place_type = 'region' "
-                       "AND list_contains($regions, place_id))",
     "events": "event_id IN (SELECT event_id FROM event_regions WHERE list_contains($regions, region_id))",
     "v_curated_events": "list_has_any(regions, $regions)",
 }
@@ -108,10 +109,18 @@ def _quote(ident: str) -> str:
     return '"' + ident.replace('"', '""') + '"'
 
 
-def _query(name: str, cols: list[str], flt: ExportFilter, restricted: list[str]) -> tuple[str, dict]:
+def _query(name: str, cols: list[str], flt: ExportFilter, restricted: list[str],
+           described: dict | None = None) -> tuple[str, dict]:
     """The rows of one object under the filters, with the parameters it binds."""
     base = RESTRICTED_ROWS.get(name, f"SELECT * FROM {_quote(name)}")
     where, params = [], {}
+    if name in PARENTS and described is not None and (flt.since or flt.until or flt.regions):
+        key, parent, parent_key = PARENTS[name]
+        pq, pp = _query(parent, [c.name for c in described[parent].columns], flt, restricted, described)
+        params.update(pp)
+        if name in RESTRICTED_ROWS:
+            params["restricted"] = restricted
+        return (f"SELECT * FROM ({base}) WHERE {_quote(key)} IN (SELECT {_quote(parent_key)} FROM ({pq}))", params)
     if name in RESTRICTED_ROWS:
         params["restricted"] = restricted
     day = DATE_COLUMNS.get(name, "day" if "day" in cols else None)
@@ -153,7 +162,12 @@ def export_views(con: duckdb.DuckDBPyConnection, out: Path, partition_rows: int 
     for name in names:
         entry = described[name]
         cols = [c.name for c in entry.columns]
-        query, params = _query(name, cols, flt, restricted)
+        query, params = _query(name, cols, flt, restricted, described)
+        if fmt == "csv":  # nested values (lists, structs) as JSON text: a CSV reader can parse them back
+            nested = {c.name for c in entry.columns if c.type.endswith("]") or c.type.startswith(("STRUCT", "MAP"))}
+            if nested:
+                cols_sql = ", ".join(f"to_json({_quote(c)}) AS {_quote(c)}" if c in nested else _quote(c) for c in cols)
+                query = f"SELECT {cols_sql} FROM ({query})"
         rel = con.sql(query, params=params or None)
         rows = con.execute(f"SELECT count(*) FROM ({query})", params or None).fetchone()[0]
         _clear(out, name)
@@ -200,6 +214,7 @@ def export(config: Config, out: Path, partition_rows: int = PARTITION_ROWS, fmt:
     unknown = sorted(set(flt.regions) - {r.id for r in config.regions})
     if unknown:
         raise ValueError(f"--region: no region {unknown}; configured: {', '.join(r.id for r in config.regions)}")
+    upgrade(config.settings)  # the views and the dictionary it reads come with the migrations
     with reader(config.settings) as con:
         manifest = export_views(con, out, partition_rows, config.settings.raw_sharing, fmt, flt)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")

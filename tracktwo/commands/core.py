@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pyarrow as pa
+
 import duckdb
 from rich.console import Console
 from rich.markup import escape
@@ -15,7 +17,7 @@ from tracktwo.commands.sql_output import FORMATS, Result, render, text, write_pa
 from tracktwo.console import print_run_line, print_runs, print_summary, run_ingest
 from tracktwo.core.config import Config
 from tracktwo.demo import run_demo
-from warehouse.db import reader, refused_query
+from warehouse.db import reader, refused_query, upgrade
 from warehouse.dictionary import dictionary, markdown
 from warehouse.lake import exists as warehouse_exists
 from warehouse.rebuild import RebuildFailed, interrupted_rebuild
@@ -142,7 +144,15 @@ def cmd_sql(args, config: Config, console: Console) -> int:
                 rel = con.execute(stmt)
                 if rel.description is None:
                     continue
-                results.append(Result(stmt.query.strip(), rel.to_arrow_table()))
+                if fmt == "table":  # a person reads --max-rows of it: never load more than that (+1: "more")
+                    batches = rel.fetch_record_batch(args.max_rows + 1)
+                    try:
+                        table = pa.Table.from_batches([batches.read_next_batch()])
+                    except StopIteration:
+                        table = batches.schema.empty_table()
+                    results.append(Result(stmt.query.strip(), table))
+                else:
+                    results.append(Result(stmt.query.strip(), rel.to_arrow_table()))
         except duckdb.PermissionException as exc:
             console.print("[red]refused:[/] `tracktwo sql` reads the warehouse only: it cannot read or write other "
                           f"files, attach databases or install extensions ({escape(str(exc).splitlines()[0])})")
@@ -177,15 +187,15 @@ def _print_tables(results: list[Result], console: Console, max_rows: int) -> Non
             t.add_row(*[escape("NULL" if v is None else text(v)) for v in row.values()])
         console.print(t)
         if r.table.num_rows > max_rows:
-            console.print(f"(first {max_rows} of {r.table.num_rows} rows shown; use --max-rows, LIMIT, or "
-                          "--format csv for all of them)")
+            console.print(f"(first {max_rows} rows shown; use --max-rows, LIMIT, or --format csv for all of them)")
 
 
 def cmd_describe(args, config: Config, console: Console) -> int:
+    upgrade(config.settings)  # the dictionary comes with the migrations
     with reader(config.settings) as con:
         entries = dictionary(con, args.name)
     if not entries:
-        console.print(f"[red]no table or view named {escape(args.name or '')!r}[/] (`tracktwo describe` lists them)")
+        console.print(f"[red]no table or view named {escape(repr(args.name or ''))}[/] (`tracktwo describe` lists them)")
         return 1
     if args.format == "markdown":
         text_out = markdown(entries)

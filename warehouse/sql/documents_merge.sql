@@ -21,13 +21,14 @@ LEFT JOIN (SELECT source_id, url, min(doc_id) AS doc_id
 QUALIFY row_number() OVER (PARTITION BY coalesce(d.doc_id, s.doc_id) ORDER BY s.pos) = 1;
 
 -- New stories and stories whose content changed (a re-seen, unchanged story changes nothing). A story dated more
--- than 10 minutes after its fetch (a publisher's wrong time zone, a scheduled post) keeps the feed's date in
--- published_at_stated and is counted at its fetch time: published_at = seen_at, future_dated = true.
+-- than 10 minutes after its first fetch (a publisher's wrong time zone, a scheduled post) keeps the feed's date in
+-- published_at_stated and is counted at that first fetch time: published_at = fetched_at, future_dated = true.
+-- Against the first fetch, not this one: an edit does not move the story, and a rebuild gives the same rows.
 CREATE OR REPLACE TEMP TABLE doc_stage AS
-SELECT s.* REPLACE (CASE WHEN s.published_at > s.seen_at + INTERVAL 10 MINUTE THEN s.seen_at
-                         ELSE s.published_at END AS published_at),
+SELECT s.* REPLACE (CASE WHEN s.published_at > coalesce(d.fetched_at, s.seen_at) + INTERVAL 10 MINUTE
+                         THEN coalesce(d.fetched_at, s.seen_at) ELSE s.published_at END AS published_at),
        s.published_at AS published_at_stated,
-       coalesce(s.published_at > s.seen_at + INTERVAL 10 MINUTE, false) AS future_dated,
+       coalesce(s.published_at > coalesce(d.fetched_at, s.seen_at) + INTERVAL 10 MINUTE, false) AS future_dated,
        d.doc_id IS NULL AS is_new,
        coalesce(d.version, 0) + 1 AS next_version
 FROM staged_mapped s

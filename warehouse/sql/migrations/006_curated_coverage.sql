@@ -2,7 +2,7 @@
 
 -- key: region_id. What each curated series covered at the last indicator run: outside [from, through], and
 -- inside the gap, its daily columns are NULL (unknown), not 0.
-CREATE TABLE curated_coverage (
+CREATE TABLE IF NOT EXISTS curated_coverage (  -- IF NOT EXISTS: an early 003 created it
     region_id         VARCHAR NOT NULL,
     acled_from        DATE,      -- NULL: ACLED does not cover the region (no source asks for all its places)
     acled_through     DATE,      -- the last day ACLED has published (its latest event date)

@@ -3,7 +3,8 @@
 -- view columns: those are in dictionary_view_columns. Later migrations comment the columns they add.
 
 -- key: (view_name, column_name). Descriptions of view columns (DuckLake comments tables and their columns only).
-CREATE TABLE dictionary_view_columns (view_name VARCHAR NOT NULL, column_name VARCHAR NOT NULL, comment VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS dictionary_view_columns (view_name VARCHAR NOT NULL, column_name VARCHAR NOT NULL, comment VARCHAR NOT NULL);
+DELETE FROM dictionary_view_columns;  -- an early copy of this migration (numbered 006) filled it
 
 COMMENT ON TABLE alert_evidence IS 'The evidence of each alert version (key alert_id, as_of, rank).';
 COMMENT ON TABLE alerts IS 'Every version of every alert (key alert_id, as_of).';
