@@ -1,7 +1,8 @@
 """ReliefWeb reports from the ReliefWeb API v2 (api.reliefweb.int), page by page into landing.
 
 Incremental by `date.changed` (when a report was last edited): a run asks for reports changed at or
-after the cursor, oldest change first (sort date.changed:asc, then id), paging by offset; the cursor is
+after the cursor, oldest change first (sort date.changed:asc, then id), each page starting at the last
+change read (keyset paging: a report edited during the run is read again later, never skipped); the cursor is
 the latest `date.changed` landed by earlier runs whose pages all landed OK. Because the order is
 ascending, a run stopped by `max_pages` still moves the cursor forward and the next run continues from
 there (a report at exactly the cursor comes again: the loader dedups by id). State:
@@ -62,9 +63,10 @@ def _key(source: ReliefwebSource) -> dict[str, Any]:
 
 
 def _page_url(source: ReliefwebSource, since: str | None, skip: int, limit: int | None = None) -> str:
-    """Reports changed at or after `since`, oldest change first, skipping the first `skip` (those already read
-    at exactly `since`): keyset paging, so a report edited during a run moves past the reader, never out of
-    its view (offset paging over a changing list would skip the one after it)."""
+    """Reports changed at or after `since`, oldest change first, skipping the first `skip`: keyset paging (each
+    page starts at the last change read), so a report edited during a run moves past the reader, never out of
+    its view (offset paging over a changing list skips the one after it). `skip` steps through a single
+    instant only when a whole page shares it."""
     params: list[tuple[str, str]] = [("appname", source.appname)]
     conditions: list[list[tuple[str, str]]] = []
     if since:
@@ -175,11 +177,12 @@ def fetch_to_landing(source: ReliefwebSource, http: HttpSettings, landing: Landi
             if top is not None:
                 mine = (_when(top), top)
                 latest = mine if latest is None or mine[0] > latest[0] else latest
-                at_top = sum(1 for r in rows if (c := _changed(r)) is not None and c[0] == mine[0])
                 if since is not None and _when(since) == mine[0]:
-                    skip += at_top  # still at the same instant: skip what has been read there
+                    skip += len(rows)  # a whole page of one instant: step through that instant by offset
                 else:
-                    since, skip = top, at_top
+                    # the next page starts at the latest change read, offset 0: the reports of that instant come
+                    # again (the load keeps one copy), and one edited meanwhile has moved ahead, never out of view
+                    since, skip = top, 0
             else:  # no date.changed on the page (not the API's fields): plain offset paging
                 skip += len(rows)
             if len(rows) < limit:

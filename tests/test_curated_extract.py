@@ -443,15 +443,15 @@ def test_reliefweb_pages_land_real_items_with_the_fields_asked(tmp_path, reliefw
         assert req.query["sort[]"] == ["date.changed:asc", "id:asc"]
         assert (req.arg("filter[conditions][0][field]"), req.query["filter[conditions][0][value][]"]) == \
                ("country.iso3", ["NPL"])
-        # keyset paging: each page starts at the last date.changed read, skipping the report(s) read at it
-        assert [(r.arg("offset"), r.arg("limit")) for r in api.requests] == [("0", "4"), ("1", "4"), ("1", "4")]
+        # keyset paging: each page starts at the last date.changed read (offset 0; that report comes again)
+        assert {(r.arg("offset"), r.arg("limit")) for r in api.requests} == {("0", "4")}
         froms = [r.arg("filter[conditions][0][value][from]") for r in api.requests]
-        assert froms[0] is None and froms[1] < froms[2]  # the first page has no lower bound (no cursor yet)
-    assert [(r.extra["page"], r.extra["rows"], r.status) for r in recs] == [(0, 4, "ok"), (1, 4, "ok"), (2, 2, "ok")]
+        assert froms[0] is None and froms[1:] == sorted(froms[1:])  # no lower bound on the first (no cursor yet)
+    assert [r.status for r in recs] == ["ok"] * len(recs) and recs[-1].extra["rows"] < 4
     assert recs[0].extra == {"dataset": "reliefweb", "endpoint": "reports", "page": 0,
                              "fetch_id": recs[0].extra["fetch_id"], "rows": 4}
     docs = [d for r in recs for d in _rows(landing, r, "data")]
-    assert sorted(d["id"] for d in docs) == sorted(it["id"] for it in reliefweb_items)
+    assert sorted({d["id"] for d in docs}) == sorted(it["id"] for it in reliefweb_items)  # each page's first comes again
     first = docs[0]["fields"]
     assert set(first) <= {"title", "body", "source", "country", "primary_country", "date", "url_alias", "url"}
     assert "file" not in first and first["source"][0].keys() <= {"name", "shortname", "type"}
@@ -612,7 +612,7 @@ def test_reliefweb_report_edited_during_a_run_is_not_lost_and_a_page_too_large_i
         recs = reliefweb.fetch_to_landing(_rw(api, limit=3), FAST, landing)
         ids = [d["id"] for r in recs for d in _rows(landing, r, "data")]
         assert set(ids) == {str(1000 + i) for i in range(9)}, ids  # nothing skipped
-        assert ids.count("1001") == 2  # read before and after its edit
+        assert ids.count("1001") >= 2  # read before and after its edit
 
         big = FAST.model_copy(update={"max_bytes": 12_000})  # 40 reports are ~32 kB, 10 are ~9.5 kB
         api.override = None
@@ -622,4 +622,25 @@ def test_reliefweb_report_edited_during_a_run_is_not_lost_and_a_page_too_large_i
         recs = reliefweb.fetch_to_landing(_rw(api, id="rw2", limit=40), big, Landing(tmp_path / "b"))
         assert recs[0].status == "failed" and "asking for 20 reports" in recs[0].error
         got = [d["id"] for r in recs if r.status == "ok" for d in _rows(Landing(tmp_path / "b"), r, "data")]
-        assert sorted(got) == sorted(str(1000 + i) for i in range(40))
+        assert sorted(set(got)) == sorted(str(1000 + i) for i in range(40))
+
+
+def test_reliefweb_edit_at_the_instant_being_read_loses_nothing(tmp_path):
+    """Reports at T1, T2, T2, T2, T3 read two at a time; the T2 report already read is edited before the next page
+    (it moves to T9): the next page still starts at T2, so the other T2 reports are read, and the edit later."""
+    landing = Landing(tmp_path)
+    with FakeCuratedApi() as api:
+        stamps = ["2024-05-01T10:00:00+00:00"] + ["2024-05-02T10:00:00+00:00"] * 3 + ["2024-05-03T10:00:00+00:00"]
+        api.reliefweb_rows = [_rw_item(i, t) for i, t in enumerate(stamps)]
+        calls = []
+
+        def edit_first_t2_after_page_one(req):
+            calls.append(req)
+            if len(calls) == 2:
+                api.reliefweb_rows[1] = _rw_item(1, "2024-05-09T10:00:00+00:00")
+            return None
+
+        api.override = edit_first_t2_after_page_one
+        recs = reliefweb.fetch_to_landing(_rw(api, limit=2), FAST, landing)
+        got = {d["id"] for r in recs for d in _rows(landing, r, "data")}
+        assert got == {str(1000 + i) for i in range(5)}
