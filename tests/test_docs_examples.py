@@ -224,3 +224,16 @@ def test_every_connection_is_utc_whatever_the_machine_time_zone(demo_cwd, monkey
     finally:
         monkeypatch.delenv("TZ")
         _time.tzset()
+
+
+def test_demo_applies_acleds_revision_and_deletion(demo_cwd):
+    """Between the demo's two ingest passes ACLED revises one event and deletes another: both are applied, the
+    earlier versions stay queryable."""
+    demo = demo_cwd / "data" / "demo"
+    with reader(Settings(demo / "config", demo)) as con:
+        revised, deleted = con.execute(
+            "SELECT count(*) FILTER (version > 1 AND NOT deleted), count(*) FILTER (deleted) "
+            "FROM curated_event_versions WHERE dataset = 'acled'").fetchone()
+        gone = con.execute("SELECT count(*) FROM curated_events WHERE event_id IN "
+                           "(SELECT event_id FROM curated_event_versions WHERE deleted)").fetchone()[0]
+    assert revised == 1 and deleted == 1 and gone == 0

@@ -70,7 +70,10 @@ RESTRICTED_ROWS = {
     "curated_event_regions": "SELECT * FROM curated_event_regions WHERE NOT list_contains($restricted, dataset)",
     "v_alert_evidence": f"SELECT * FROM v_alert_evidence WHERE NOT {_CURATED_ITEM}",
     "v_alerts": "SELECT * REPLACE (list_filter(evidence, e -> NOT (e.item_type = 'curated_event' AND "
-                "list_contains($restricted, split_part(e.item_id, ':', 1)))) AS evidence) FROM v_alerts",
+                "list_contains($restricted, split_part(e.item_id, ':', 1)))) AS evidence, "
+                "len(list_filter(evidence, e -> NOT (e.item_type = 'curated_event' AND "
+                "list_contains($restricted, split_part(e.item_id, ':', 1)))))::INTEGER AS evidence_count) "
+                "FROM v_alerts",
 }
 # Sources whose rows are in the warehouse: documents by source, events through the fetch that loaded them.
 SOURCES_INCLUDED = """

@@ -165,7 +165,11 @@ def cmd_sql(args, config: Config, console: Console) -> int:
             console.print(f"wrote {path}", soft_wrap=True, markup=False, highlight=False)
         return 0
     if fmt == "table":
-        _print_tables(results, console, args.max_rows)
+        if args.out is not None:  # the same table, in a file
+            with open(args.out, "w", encoding="utf-8") as f:
+                _print_tables(results, Console(file=f, width=console.width, highlight=False), args.max_rows)
+        else:
+            _print_tables(results, console, args.max_rows)
         return 0
     out = render(results, fmt)
     if args.out is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -38,6 +39,8 @@ def plain(v: Any) -> Any:
         return v.isoformat()
     if isinstance(v, Decimal):
         return float(v)
+    if isinstance(v, float) and not math.isfinite(v):
+        return None  # NaN and infinities are not JSON
     if isinstance(v, bytes):
         return v.hex()
     if isinstance(v, dict):

@@ -104,7 +104,9 @@ def make_rows(end: date, days: int = DAYS, seed: int = SEED) -> dict[str, list[d
     a_end, u_end = acled_end(end), ucdp_end(end)
     acled: list[dict] = []
     ucdp: list[dict] = []
-    stamp = int(datetime.combine(a_end + timedelta(days=2), time(9), tzinfo=timezone.utc).timestamp())
+    # ACLED's `timestamp`: when the week's batch was coded (the end of its last day: always in the past, so a
+    # deletion made later is newer than the event it removes)
+    stamp = int(datetime.combine(a_end, time(23), tzinfo=timezone.utc).timestamp())
     n = 0
     for i in range(days):
         day = first + timedelta(days=i)
