@@ -29,8 +29,8 @@ import requests
 from pydantic import Field, field_validator
 
 from extractors.http import FetchError, HttpResult, fetch, post_form, session
-from extractors.landing import FetchRecord, Landing, iso, write_state
-from extractors.api_state import Clock, read_state, state_path
+from extractors.landing import FetchRecord, Landing, write_state
+from extractors.api_state import Clock, Pages, read_state, state_path
 from tracktwo.core.config import ISO3, HttpSettings, SourceBase, codes_matching
 from tracktwo.core.secrets import scrub
 
@@ -222,22 +222,12 @@ def fetch_to_landing(source: AcledSource, http: HttpSettings, landing: Landing, 
     username = (env.get(source.username_env) or "").strip()
     password = env.get(source.password_env) or ""
     secrets = [username, password]
-    records: list[FetchRecord] = []
+    pages = Pages(landing, source.id, source.kind, clock, secrets)
+    records, land = pages.records, pages.land
 
     def record(endpoint: str, page: int | None, url: str) -> FetchRecord:
-        when = clock()
-        return FetchRecord(run_id=landing.new_run_id(source.id, when), source_id=source.id, kind=source.kind,
-                           url=scrub(url, secrets), started_at=iso(when), finished_at="", status="failed",
-                           extra={"dataset": "acled", "endpoint": endpoint, "page": page, "fetch_id": fetch_id,
+        return pages.record(url, {"dataset": "acled", "endpoint": endpoint, "page": page, "fetch_id": fetch_id,
                                   "rows": 0, "max_timestamp": None})
-
-    def land(rec: FetchRecord, body: bytes | None) -> None:
-        if rec.error:
-            rec.error = scrub(rec.error, secrets)
-            log.warning("%s: %s", source.id, rec.error)
-        rec.finished_at = iso(clock())
-        landing.write(rec, body, ".json")
-        records.append(rec)
 
     if not username or not password:
         rec = record("events", None, _page_url(source, "events", None, 1))
@@ -247,7 +237,7 @@ def fetch_to_landing(source: AcledSource, http: HttpSettings, landing: Landing, 
 
     with session(http) as sess:
         auth = _Auth(source, http, sess, sleep, username, password)
-        secrets = auth.secrets  # grows with every token handed out
+        pages.secrets = auth.secrets  # grows with every token handed out
         try:
             auth.login()
         except AuthError as exc:

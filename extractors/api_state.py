@@ -1,14 +1,19 @@
 """What the paged-API extractors (ucdp, acled, reliefweb) share: a strictly increasing clock for their
-page records, and where their progress and cursors live (mutable state beside the immutable landing)."""
+page records, the records themselves (`Pages`), and where their progress and cursors live (mutable state
+beside the immutable landing)."""
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from extractors.landing import Landing
+from extractors.landing import FetchRecord, Landing, iso
+from tracktwo.core.secrets import scrub
+
+log = logging.getLogger("tracktwo.extractors")
 
 
 class Clock:
@@ -38,3 +43,30 @@ def read_state(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return doc if isinstance(doc, dict) else {}
+
+
+class Pages:
+    """The records of one run of a paged-API source: each page (or failure) becomes a FetchRecord, landed with its
+    raw body as it came; errors are scrubbed of the run's secrets and logged. One place for what the UCDP, ACLED
+    and ReliefWeb extractors would otherwise each write."""
+
+    def __init__(self, landing: Landing, source_id: str, kind: str, clock: Clock, secrets: list[str] | None = None):
+        self.landing, self.source_id, self.kind, self.clock = landing, source_id, kind, clock
+        self.secrets = secrets if secrets is not None else []  # a list the caller may extend (new tokens)
+        self.records: list[FetchRecord] = []
+
+    def record(self, url: str, extra: dict[str, Any], when: datetime | None = None) -> FetchRecord:
+        """A new page record, failed until the caller says otherwise; its URL scrubbed of secrets."""
+        when = when or self.clock()
+        return FetchRecord(run_id=self.landing.new_run_id(self.source_id, when), source_id=self.source_id,
+                           kind=self.kind, url=scrub(url, self.secrets), started_at=iso(when), finished_at="",
+                           status="failed", extra=dict(extra))
+
+    def land(self, rec: FetchRecord, body: bytes | None) -> FetchRecord:
+        if rec.error:
+            rec.error = scrub(rec.error, self.secrets)
+            log.warning("%s: %s", self.source_id, rec.error)
+        rec.finished_at = iso(self.clock())
+        self.landing.write(rec, body, ".json")
+        self.records.append(rec)
+        return rec

@@ -25,8 +25,8 @@ from urllib.parse import urlencode
 from pydantic import Field, field_validator
 
 from extractors.http import FetchError, fetch, session
-from extractors.landing import FetchRecord, Landing, iso, write_state
-from extractors.api_state import Clock, read_state, state_path
+from extractors.landing import FetchRecord, Landing, write_state
+from extractors.api_state import Clock, Pages, read_state, state_path
 from tracktwo.core.config import ISO3, HttpSettings, SourceBase, codes_matching
 
 log = logging.getLogger(__name__)
@@ -131,18 +131,16 @@ def fetch_to_landing(source: ReliefwebSource, http: HttpSettings, landing: Landi
     cursor = state.get("cursor")
     since = cursor or (f"{source.start_date.isoformat()}T00:00:00+00:00" if source.start_date else None)
     fetch_id = landing.new_run_id(source.id, started, b"fetch")
-    records: list[FetchRecord] = []
+    pages = Pages(landing, source.id, source.kind, clock)
+    records = pages.records
     latest: tuple[datetime, str] | None = None
     all_ok = True
     limit = source.limit
     skip = 0  # reports already read whose date.changed equals `since`
     with session(http) as sess:
         for page in range(source.max_pages):
-            when = clock()
             url = _page_url(source, since, skip, limit)
-            rec = FetchRecord(run_id=landing.new_run_id(source.id, when), source_id=source.id, kind=source.kind,
-                              url=url, started_at=iso(when), finished_at="", status="failed",
-                              extra={"dataset": "reliefweb", "endpoint": "reports", "page": page,
+            rec = pages.record(url, {"dataset": "reliefweb", "endpoint": "reports", "page": page,
                                      "fetch_id": fetch_id, "rows": 0})
             body: bytes | None = None
             try:
@@ -163,11 +161,8 @@ def fetch_to_landing(source: ReliefwebSource, http: HttpSettings, landing: Landi
             else:
                 rec.status = "ok"
                 rec.extra["rows"] = len(rows)
-            rec.finished_at = iso(clock())
-            landing.write(rec, body, ".json")
-            records.append(rec)
+            pages.land(rec, body)
             if rec.status != "ok":
-                log.warning("%s: %s", source.id, rec.error)
                 if "body too large" in (rec.error or "") and limit > MIN_LIMIT:
                     limit //= 2  # long reports: a smaller page fits under http.max_bytes
                     continue

@@ -26,11 +26,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pydantic import Field
 
-from extractors.api_state import Clock, read_state, state_path
+from extractors.api_state import Clock, Pages, read_state, state_path
 from extractors.http import FetchError, fetch, session
-from extractors.landing import FetchRecord, Landing, iso, write_state
+from extractors.landing import FetchRecord, Landing, write_state
 from tracktwo.core.config import HttpSettings, SourceBase
-from tracktwo.core.secrets import scrub
 
 log = logging.getLogger(__name__)
 
@@ -116,23 +115,13 @@ def fetch_to_landing(source: UcdpSource, http: HttpSettings, landing: Landing, *
         state = {}
     fetch_id = landing.new_run_id(source.id, started, b"fetch")
     token = (env.get(source.token_env) or "").strip()
-    secrets = [token]
-    records: list[FetchRecord] = []
+    pages = Pages(landing, source.id, source.kind, clock, [token])
+    records, land = pages.records, pages.land
 
     def record(page: int | None, url: str, when: datetime) -> FetchRecord:
-        rec = FetchRecord(run_id=landing.new_run_id(source.id, when), source_id=source.id, kind=source.kind,
-                          url=scrub(url, secrets), started_at=iso(when), finished_at="", status="failed")
-        rec.extra = {"dataset": DATASET[source.dataset], "version": source.version, "endpoint": "events",
-                     "page": page, "pages": state.get("total_pages"), "fetch_id": fetch_id, "rows": 0}
-        return rec
-
-    def land(rec: FetchRecord, body: bytes | None) -> None:
-        if rec.error:
-            rec.error = scrub(rec.error, secrets)
-            log.warning("%s: %s", source.id, rec.error)
-        rec.finished_at = iso(clock())
-        landing.write(rec, body, ".json")
-        records.append(rec)
+        return pages.record(url, {"dataset": DATASET[source.dataset], "version": source.version, "endpoint": "events",
+                                  "page": page, "pages": state.get("total_pages"), "fetch_id": fetch_id, "rows": 0},
+                            when)
 
     if state.get("complete"):
         rec = record(None, _page_url(source, 0), started)
