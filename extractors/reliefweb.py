@@ -136,6 +136,7 @@ def fetch_to_landing(source: ReliefwebSource, http: HttpSettings, landing: Landi
     latest: tuple[datetime, str] | None = None
     all_ok = True
     limit = source.limit
+    halved: list[str] = []  # page sizes given up for being over http.max_bytes, said on the next page landed
     skip = 0  # reports already read whose date.changed equals `since`
     with session(http) as sess:
         for page in range(source.max_pages):
@@ -150,22 +151,26 @@ def fetch_to_landing(source: ReliefwebSource, http: HttpSettings, landing: Landi
                 body = res.body
                 rows, _total, top = parse_page(body)
             except FetchError as exc:
+                if "body too large" in str(exc) and limit > MIN_LIMIT:
+                    # long reports: ask again with half as many (nothing was received, so nothing is landed; the
+                    # page that does come says so in its warning, and the run is not a failure)
+                    halved.append(f"{limit} reports a page were over the size cap ({exc}): asked for {limit // 2}")
+                    limit //= 2
+                    continue
                 rec.http_status = exc.status
                 rec.error = f"page {page}: {exc}"
                 if exc.status == 403:
                     rec.error += " (ReliefWeb refuses an appname it has not approved: check `appname`)"
-                elif "body too large" in str(exc) and limit > MIN_LIMIT:
-                    rec.error += f"; asking for {limit // 2} reports a page from here on"
             except ValueError as exc:
                 rec.error = f"page {page}: not a ReliefWeb API page: {exc}"
             else:
                 rec.status = "ok"
                 rec.extra["rows"] = len(rows)
+                if halved:
+                    rec.warning = "; ".join(halved)
+                    halved.clear()
             pages.land(rec, body)
             if rec.status != "ok":
-                if "body too large" in (rec.error or "") and limit > MIN_LIMIT:
-                    limit //= 2  # long reports: a smaller page fits under http.max_bytes
-                    continue
                 all_ok = False
                 break
             log.info("%s: ReliefWeb page %d landed (%d reports)", source.id, page, len(rows))

@@ -267,7 +267,7 @@ def load_curated(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
         finally:
             ctx.con.unregister("cur_deleted_ids")
         return summary
-    dataset = rec.extra.get("dataset") or "acled"
+    dataset = rec.extra.get("dataset") or ("acled" if rec.kind == "acled" else "ucdp_ged")
     page = page_rows(rec, body, _licence(ctx, rec, dataset), ctx.config.settings.config_dir)
     summary.items_seen = len(page.rows) + page.skipped
     if not page.rows and page.skipped:
