@@ -30,7 +30,7 @@ from pydantic import Field, field_validator
 
 from extractors.http import FetchError, HttpResult, fetch, post_form, session
 from extractors.landing import FetchRecord, Landing, write_state
-from extractors.api_state import Clock, Pages, read_state, state_path
+from extractors.api_state import Clock, Pages, json_object, read_state, state_path
 from tracktwo.core.config import ISO3, HttpSettings, SourceBase, codes_matching
 from tracktwo.core.secrets import scrub
 
@@ -176,12 +176,7 @@ def _page_url(source: AcledSource, endpoint: str, since: int | None, page: int) 
 
 def parse_page(body: bytes, stamp: str) -> tuple[list[Any], int | None]:
     """(data, largest `stamp` in it) of a page; ValueError when it is not ACLED's JSON envelope."""
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        raise ValueError(f"not JSON (starts with {body[:60]!r})") from None
-    if not isinstance(doc, dict):
-        raise ValueError("not a JSON object (expected status, success, data)")
+    doc = json_object(body, "status, success, data")
     if doc.get("success") is False or doc.get("status", 200) != 200:
         err = doc.get("error") or doc.get("message") or doc.get("messages") or "no message"
         raise ValueError(f"the API answered status {doc.get('status')!r}: {str(err)[:300]}")

@@ -70,3 +70,15 @@ class Pages:
         self.landing.write(rec, body, ".json")
         self.records.append(rec)
         return rec
+
+
+def json_object(body: bytes, expected: str) -> dict[str, Any]:
+    """A page's JSON object; ValueError saying what came instead (an HTML error page, a truncated body).
+    `expected` names the envelope's keys, for the message."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        raise ValueError(f"not JSON (starts with {body[:60]!r})") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"not a JSON object (expected {expected})")
+    return doc

@@ -14,7 +14,6 @@ Only the fields a document needs are asked for, which keeps a page of `limit` re
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from datetime import date, datetime, timezone
@@ -26,7 +25,7 @@ from pydantic import Field, field_validator
 
 from extractors.http import FetchError, fetch, session
 from extractors.landing import FetchRecord, Landing, write_state
-from extractors.api_state import Clock, Pages, read_state, state_path
+from extractors.api_state import Clock, Pages, json_object, read_state, state_path
 from tracktwo.core.config import ISO3, HttpSettings, SourceBase, codes_matching
 
 log = logging.getLogger(__name__)
@@ -100,11 +99,8 @@ def _changed(item: Any) -> tuple[datetime, str] | None:
 
 def parse_page(body: bytes) -> tuple[list[Any], int | None, str | None]:
     """(data, totalCount, latest date.changed) of a page; ValueError when it is not the API's JSON envelope."""
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        raise ValueError(f"not JSON (starts with {body[:60]!r})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
+    doc = json_object(body, "totalCount, count, data")
+    if not isinstance(doc.get("data"), list):
         raise ValueError("no data list in the response (expected totalCount, count, data)")
     rows = doc["data"]
     if any(not isinstance(r, dict) or "id" not in r or not isinstance(r.get("fields", {}), dict) for r in rows):

@@ -16,7 +16,6 @@ only (never in a URL), and scrubbed from every message.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -26,7 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pydantic import Field
 
-from extractors.api_state import Clock, Pages, read_state, state_path
+from extractors.api_state import Clock, Pages, json_object, read_state, state_path
 from extractors.http import FetchError, fetch, session
 from extractors.landing import FetchRecord, Landing, write_state
 from tracktwo.core.config import HttpSettings, SourceBase
@@ -78,11 +77,8 @@ def _page_url(source: UcdpSource, page: int) -> str:
 
 def parse_page(body: bytes) -> tuple[list[Any], int | None, str]:
     """(Result, TotalPages, NextPageUrl) of a page; ValueError when it is not the API's JSON envelope."""
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        raise ValueError(f"not JSON (starts with {body[:60]!r})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("Result"), list):
+    doc = json_object(body, "TotalCount, TotalPages, NextPageUrl, Result")
+    if not isinstance(doc.get("Result"), list):
         raise ValueError("no Result list in the response (expected TotalCount, TotalPages, NextPageUrl, Result)")
     pages = doc.get("TotalPages")
     if pages is not None and not isinstance(pages, int):
