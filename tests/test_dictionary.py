@@ -7,9 +7,10 @@ from pathlib import Path
 
 from tracktwo.cli import main
 from warehouse.db import reader, writer
-from warehouse.dictionary import dictionary, markdown
+from warehouse.dictionary import COLUMN_BLOCK, UnknownObject, dictionary, guide_blocks, markdown, update_guide
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "dictionary.md"
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "warehouse.md"
 
 
 def test_every_table_view_and_column_is_described(make_config):
@@ -44,6 +45,45 @@ def test_docs_dictionary_is_generated_from_the_database(make_config, tmp_path, c
     printed = capsys.readouterr().out
     assert "fatalities_best" in printed and "aggregates" in printed
     assert main(flags + ["describe", "no_such_table"]) == 1
+
+
+def test_the_guides_column_tables_are_generated_from_the_database(make_config, tmp_path, capsys):
+    """docs/warehouse.md: every table and view has its generated block, no column table is written by hand,
+    and `tracktwo describe --update` rewrites the blocks (and only them) from the database."""
+    config = make_config([])
+    flags = ["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir)]
+    with writer(config.settings):
+        pass
+    with reader(config.settings) as con:
+        entries = dictionary(con)
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert update_guide(guide, entries) == guide, (
+        "docs/warehouse.md's column tables have drifted from the migrations' comments: regenerate them with "
+        "`tracktwo describe --update docs/warehouse.md`")
+    blocks = guide_blocks(guide)
+    assert sorted(blocks) == sorted(e.name for e in entries)  # each once, none missing
+    outside = COLUMN_BLOCK.sub("", guide)
+    assert "| column | type | meaning |" not in outside  # no hand-written column table left
+
+    # the command rewrites a stale block, keeps the prose, and refuses a marker naming nothing
+    stale = tmp_path / "guide.md"
+    stale.write_text("# Guide\n\nProse kept.\n\n<!-- columns: lake_info -->\n| old | table |\n<!-- /columns -->\n"
+                     "\nMore prose.\n", encoding="utf-8")
+    assert main(flags + ["describe", "--update", str(stale)]) == 0
+    text = stale.read_text(encoding="utf-8")
+    assert "| old | table |" not in text and "| `lake_id` | VARCHAR | this lake's id" in text
+    assert text.startswith("# Guide\n\nProse kept.\n") and text.endswith("\nMore prose.\n")
+    assert main(flags + ["describe", "--update", str(stale)]) == 0
+    assert "already up to date" in capsys.readouterr().out
+    stale.write_text("<!-- columns: no_such_view -->\n<!-- /columns -->\n", encoding="utf-8")
+    assert main(flags + ["describe", "--update", str(stale)]) == 1
+    assert stale.read_text(encoding="utf-8") == "<!-- columns: no_such_view -->\n<!-- /columns -->\n"
+    try:
+        update_guide("<!-- columns: nope -->\n<!-- /columns -->\n", entries)
+    except UnknownObject as e:
+        assert "nope" in str(e)
+    else:
+        raise AssertionError("a marker naming no table or view must be refused")
 
 
 def test_a_warehouse_from_before_the_renumbering_upgrades(make_config):

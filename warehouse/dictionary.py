@@ -2,12 +2,14 @@
 
 Tables and their columns carry `COMMENT ON` comments (set by the migrations); DuckLake keeps no comments on
 view columns, so those are rows of `dictionary_view_columns`. `tracktwo describe` prints the dictionary and
-writes docs/dictionary.md from it; tests/test_dictionary.py fails when a column has no description or the
-document has drifted from the database.
+writes docs/dictionary.md from it, and rewrites the column tables of docs/warehouse.md (each between
+`<!-- columns: NAME -->` and `<!-- /columns -->`) so the guide and the database cannot say different things;
+tests/test_dictionary.py fails when a column has no description or either document has drifted.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import duckdb
@@ -57,6 +59,38 @@ def _cell(s: str | None) -> str:
     return (s or "").replace("|", "\\|").replace("\n", " ")
 
 
+def column_table(entry: Entry) -> list[str]:
+    """One object's columns as a markdown table (the lines of docs/dictionary.md and docs/warehouse.md)."""
+    return ["| column | type | meaning |", "|---|---|---|"] + [
+        f"| `{c.name}` | {_cell(c.type)} | {_cell(c.comment)} |" for c in entry.columns]
+
+
+# A generated block of a hand-written guide: the marker names the table or view, the table follows
+COLUMN_BLOCK = re.compile(r"^(<!-- columns: ([A-Za-z0-9_]+) -->\n)(.*?)^(<!-- /columns -->)$", re.S | re.M)
+
+
+class UnknownObject(ValueError):
+    """A guide's marker names a table or view the warehouse does not have (renamed or dropped)."""
+
+
+def update_guide(text: str, entries: list[Entry]) -> str:
+    """`text` with every `<!-- columns: NAME -->` block rewritten from the dictionary; the prose is kept."""
+    by_name = {e.name: e for e in entries}
+
+    def block(m: re.Match[str]) -> str:
+        entry = by_name.get(m.group(2))
+        if entry is None:
+            raise UnknownObject(f"<!-- columns: {m.group(2)} --> names no table or view of the warehouse")
+        return m.group(1) + "\n".join(column_table(entry)) + "\n" + m.group(4)
+
+    return COLUMN_BLOCK.sub(block, text)
+
+
+def guide_blocks(text: str) -> list[str]:
+    """The names of the generated blocks of a guide, in order."""
+    return [m.group(2) for m in COLUMN_BLOCK.finditer(text)]
+
+
 def markdown(entries: list[Entry]) -> str:
     """docs/dictionary.md: generated, never edited by hand."""
     lines = ["# Data dictionary", "",
@@ -67,7 +101,5 @@ def markdown(entries: list[Entry]) -> str:
     for kind, title in (("view", "Views (read these)"), ("table", "Tables")):
         lines += [f"## {title}", ""]
         for e in (x for x in entries if x.kind == kind):
-            lines += [f"### `{e.name}`", "", _cell(e.comment), "", "| column | type | meaning |", "|---|---|---|"]
-            lines += [f"| `{c.name}` | {_cell(c.type)} | {_cell(c.comment)} |" for c in e.columns]
-            lines.append("")
+            lines += [f"### `{e.name}`", "", _cell(e.comment), "", *column_table(e), ""]
     return "\n".join(lines).rstrip() + "\n"

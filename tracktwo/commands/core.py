@@ -18,7 +18,7 @@ from tracktwo.console import print_run_line, print_runs, print_summary, run_inge
 from tracktwo.core.config import Config
 from tracktwo.demo import run_demo
 from warehouse.db import reader, refused_query, upgrade
-from warehouse.dictionary import dictionary, markdown
+from warehouse.dictionary import UnknownObject, dictionary, guide_blocks, markdown, update_guide
 from warehouse.lake import exists as warehouse_exists
 from warehouse.rebuild import RebuildFailed, interrupted_rebuild
 
@@ -56,6 +56,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", nargs="?", help="one table or view (default: all)")
     p.add_argument("--format", choices=("table", "markdown"), default="table")
     p.add_argument("--out", type=Path, help="write to this file (docs/dictionary.md is generated this way)")
+    p.add_argument("--update", type=Path, metavar="GUIDE",
+                   help="rewrite the column tables of a markdown guide in place, each between "
+                        "<!-- columns: NAME --> and <!-- /columns --> (docs/warehouse.md is kept this way)")
     p.set_defaults(func=cmd_describe)
 
     p = sub.add_parser("demo", help="run the whole pipeline offline on bundled sample data")
@@ -201,6 +204,18 @@ def cmd_describe(args, config: Config, console: Console) -> int:
     if not entries:
         console.print(f"[red]no table or view named {escape(repr(args.name or ''))}[/] (`tracktwo describe` lists them)")
         return 1
+    if args.update:
+        try:
+            old = args.update.read_text(encoding="utf-8")
+            new = update_guide(old, entries)
+        except (OSError, UnknownObject) as e:
+            console.print(f"[red]{escape(str(e))}[/]")
+            return 1
+        if new != old:
+            args.update.write_text(new, encoding="utf-8")
+        console.print(f"{escape(str(args.update))}: {len(guide_blocks(new))} column tables "
+                      f"{'rewritten' if new != old else 'already up to date'}")
+        return 0
     if args.format == "markdown":
         text_out = markdown(entries)
         if args.out:
