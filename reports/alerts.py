@@ -41,6 +41,7 @@ class Evidence:
     publisher: str | None
     day: date | None
     score: float | None
+    landing_file: str | None = None  # the stored copy it was read from, relative to the data folder
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _evidence(raw: Any) -> list[Evidence]:
         out.append(Evidence(rank=int(e.get("rank") or len(out) + 1), item_type=str(e.get("item_type") or ""),
                             item_id=e.get("item_id"), relevance=str(e.get("relevance") or ""), title=str(e.get("title") or e.get("item_id") or ""),
                             url=url, href=safe_href(url), publisher=e.get("publisher"), day=e.get("day"),
-                            score=finite(e.get("score"))))
+                            score=finite(e.get("score")), landing_file=e.get("landing_file")))
     return sorted(out, key=lambda e: e.rank)
 
 

@@ -21,8 +21,9 @@ import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown_it import MarkdownIt
@@ -349,8 +350,25 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
-def render(snap: Snapshot, methodology: Markup, env: Environment | None = None) -> dict[str, str]:
-    """File name -> HTML for every page of the site."""
+def stored_copy_href(data_root: str | None) -> Callable[[str | None], str | None]:
+    """Evidence's "stored copy" link: `data_root` (the data folder, relative to the site) joined with a landed
+    file's path, URL-quoted; None when the site is not written beside the data or the path is not a plain
+    relative one under landing/ (it is our own path, but a page never links anywhere else)."""
+    def href(landing_file: str | None) -> str | None:
+        if data_root is None or not landing_file:
+            return None
+        parts = PurePosixPath(landing_file).parts
+        if not parts or parts[0] != "landing" or ".." in parts or PurePosixPath(landing_file).is_absolute():
+            return None
+        return "/".join([data_root, *(quote(p) for p in parts)])
+    return href
+
+
+def render(snap: Snapshot, methodology: Markup, env: Environment | None = None,
+           data_root: str | None = None) -> dict[str, str]:
+    """File name -> HTML for every page of the site; `data_root` is the data folder relative to the site (each
+    evidence item links to its stored copy there: it opens from disk, or wherever the data folder's landing/ is
+    served beside the site), None for no such links."""
     env = env or environment()
     css = Markup(CSS.read_text(encoding="utf-8"))  # our own file, not feed text
     views = [region_view(d, snap.active_days) for d in snap.regions]
@@ -358,7 +376,7 @@ def render(snap: Snapshot, methodology: Markup, env: Environment | None = None) 
     views.sort(key=lambda v: (-(v.data.tension_change if v.data.tension_change is not None else -1e9),
                               -v.data.tension, v.data.region.name))
     active = sum(len(v.data.active_alerts) for v in views)
-    common = {"snap": snap, "css": css}
+    common = {"snap": snap, "css": css, "stored": stored_copy_href(data_root)}
     world = svg.world_map([p for v in views for p in map_places(v.data)], uid="map-world",
                           title=f"Where the regions' counted events of the last {snap.active_days} days happened")
     pages = {"index.html": env.get_template("dashboard_index.html.j2").render(
@@ -441,8 +459,9 @@ def write_site(config: Config, sources: list[SourceStatus], out: Path | None = N
     out = Path(out) if out is not None else config.settings.data_dir / "site"
     snap = read_snapshot(config, sources, window_days=settings.window_days, active_days=settings.active_days,
                          latest_documents=settings.latest_documents)
-    pages = render(snap, methodology_html())
     out.mkdir(parents=True, exist_ok=True)
+    data_root = Path(os.path.relpath(config.settings.data_dir.resolve(), out.resolve())).as_posix()
+    pages = render(snap, methodology_html(), data_root=data_root)
     for name, html in pages.items():
         _write(out / name, html)
     for d in snap.regions:  # each region's daily series, for a spreadsheet (linked next to its charts)

@@ -237,3 +237,41 @@ def test_demo_applies_acleds_revision_and_deletion(demo_cwd):
         gone = con.execute("SELECT count(*) FROM curated_events WHERE event_id IN "
                            "(SELECT event_id FROM curated_event_versions WHERE deleted)").fetchone()[0]
     assert revised == 1 and deleted == 1 and gone == 0
+
+
+def test_every_evidence_item_names_its_stored_copy_and_the_dashboard_links_it(demo_cwd):
+    """Each evidence item's landing_file is the landed payload it was read from (the item is in those bytes),
+    and the region pages link each shown item to that file, relative to the page, so it opens from disk."""
+    import html as html_lib
+    import zipfile
+
+    demo = demo_cwd / "data" / "demo"
+    with reader(Settings(demo / "config", demo)) as con:
+        items = con.execute("""
+            SELECT e.item_type, e.item_id, e.landing_file, d.item_key, c.source_event_id
+            FROM v_alert_evidence e
+            LEFT JOIN documents d ON e.item_type = 'document' AND d.doc_id = e.item_id
+            LEFT JOIN curated_events c ON e.item_type = 'curated_event' AND c.event_id = e.item_id""").fetchall()
+        nested = con.execute("SELECT count(*), count(x.landing_file) FROM (SELECT unnest(evidence) AS x FROM v_alerts)"
+                             ).fetchone()
+    assert {t for t, *_ in items} == {"event", "document", "curated_event"}
+    assert nested[0] == nested[1] == len(items)
+    for item_type, item_id, landing_file, item_key, curated_id in items:
+        path = demo / landing_file
+        assert landing_file.startswith("landing/") and path.is_file(), (item_id, landing_file)
+        if item_type == "event":  # a GDELT export zip: the event's GLOBALEVENTID starts one of its lines
+            with zipfile.ZipFile(path) as z:
+                text = z.read(z.namelist()[0]).decode("utf-8", "replace")
+            assert re.search(rf"^{re.escape(item_id.split(':', 1)[1])}\t", text, re.M), item_id
+        else:
+            text = path.read_text(encoding="utf-8")
+            # a feed item's guid; a ReliefWeb report's id (its item key is 'reliefweb:<id>'); a curated event's id
+            needle = item_key.removeprefix("reliefweb:") if item_type == "document" else curated_id
+            assert needle in text or html_lib.escape(needle) in text, (item_id, landing_file)
+
+    site = demo / "site"
+    hrefs = [h for page in site.glob("region-*.html")
+             for h in re.findall(r'<a class="stored" href="([^"]+)"', page.read_text(encoding="utf-8"))]
+    assert hrefs and all(h.startswith("../landing/") for h in hrefs)
+    assert all((site / h).resolve().is_file() for h in hrefs)
+    assert {(site / h).resolve() for h in hrefs} <= {(demo / f).resolve() for _, _, f, _, _ in items}

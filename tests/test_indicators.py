@@ -558,3 +558,27 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
         assert deesc == pytest.approx(de, rel=1e-6, abs=1e-15), d
         checked += 1
     assert checked > 30 and any(s is not None for _, _, s, _ in got) and any(s is None for _, _, s, e in got if e)
+
+
+def test_evidence_names_the_stored_copy_current_when_the_alert_was_computed(make_config):
+    """A document edited after an alert was computed: the alert's evidence still names the landed feed of the
+    version it read; a later alert names the new one. Loaded after every alert (a rebuild reloads landing):
+    the first version. A GDELT event: its export file."""
+    config = make(make_config)
+    t1, t2, t3 = datetime(2026, 3, 1, 8), datetime(2026, 3, 2, 8), datetime(2026, 3, 3, 8)
+    with batch_writer(config.settings) as con:
+        for v, seen, f in ((1, t1, "landing/feed/a.xml"), (2, t2, "landing/feed/b.xml")):
+            con.execute("INSERT INTO document_versions (doc_id, version, content_hash, url, title, summary, "
+                        "published_at, seen_at, landing_file, run_id) VALUES ('d1', ?, ?, 'u', 't', 's', ?, ?, ?, 'r')",
+                        [v, f"h{v}", t1, seen, f])
+        event(con, "e1", D(1))
+
+        def landing(item_type: str, item_id: str, at: datetime):
+            return con.execute("SELECT evidence_landing_file(?, ?, ?)", [item_type, item_id, at]).fetchone()[0]
+
+        assert landing("document", "d1", t1 + timedelta(hours=1)) == "landing/feed/a.xml"
+        assert landing("document", "d1", t3) == "landing/feed/b.xml"
+        assert landing("document", "d1", t1 - timedelta(days=1)) == "landing/feed/a.xml"
+        assert landing("event", "gdelt:e1", t3) == con.execute(
+            "SELECT landing_file FROM events WHERE event_id = 'gdelt:e1'").fetchone()[0]
+        assert landing("document", "no-such-doc", t3) is None
