@@ -229,6 +229,17 @@ def test_sql_formats_give_every_row_and_character(two_sources, capsys, tmp_path)
     first, second = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [tuple(r.values()) for r in first] == stored
     assert second == [{"two": 2, "n": None, "l": [1, 2]}]
+    # DECIMAL values keep every digit (a float would print ...234.56 or ...234.567000001), nested ones too;
+    # a string that looks like one stays a string
+    exact = ("SELECT 12345678901234.567::DECIMAL(18,3) AS d, [1.10::DECIMAL(4,2)] AS l, "
+             "{'x': 0.1::DECIMAL(3,1)} AS s, '12.5' AS t, NULL::DECIMAL(4,1) AS n")
+    assert main(flags + ["sql", "--format", "json", exact]) == 0
+    printed = capsys.readouterr().out
+    assert printed.strip() == '[{"d": 12345678901234.567, "l": [1.10], "s": {"x": 0.1}, "t": "12.5", "n": null}]'
+    from decimal import Decimal
+    assert json.loads(printed, parse_float=Decimal)[0]["d"] == Decimal("12345678901234.567")
+    assert main(flags + ["sql", "--format", "csv", exact]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == '12345678901234.567,[1.10],"{""x"": 0.1}",12.5,'
     assert main(flags + ["sql", "--format", "markdown", "SELECT 'a|b' AS t"]) == 0
     assert capsys.readouterr().out.splitlines() == ["| t |", "|---|", "| a\\|b |"]
     out = tmp_path / "r.parquet"

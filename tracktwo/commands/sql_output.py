@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import math
+import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -32,13 +34,14 @@ class Result:
 
 
 def plain(v: Any) -> Any:
-    """A value as JSON holds it: dates and times in ISO 8601, decimals as numbers, nested values kept nested."""
+    """A value as JSON holds it: dates and times in ISO 8601, nested values kept nested. Decimals stay Decimal
+    (exact): `dumps` writes them as the numbers they are, `text` as their digits."""
     if isinstance(v, datetime):
         return v.isoformat()
     if isinstance(v, (date, time)):
         return v.isoformat()
     if isinstance(v, Decimal):
-        return float(v)
+        return v if v.is_finite() else None
     if isinstance(v, float) and not math.isfinite(v):
         return None  # NaN and infinities are not JSON
     if isinstance(v, bytes):
@@ -50,14 +53,45 @@ def plain(v: Any) -> Any:
     return v
 
 
+def _decimal_digits(d: Decimal) -> str:
+    """A DECIMAL's exact digits, never in exponent notation (JSON and CSV readers take them as they are)."""
+    return format(d, "f")
+
+
+def dumps(v: Any) -> str:
+    """JSON text of a `plain` value with every Decimal written as its exact digits (json writes only floats:
+    a DECIMAL(18,3) sum such as 12345678901234.567 would come back as ...234.56 or worse). Each Decimal goes
+    in as a placeholder string unique to this call, and its quoted form is replaced by the digits."""
+    marks: dict[str, str] = {}
+    tag = uuid.uuid4().hex
+
+    def mark(x: Any) -> Any:
+        if isinstance(x, Decimal):
+            key = f"{tag}:{len(marks)}"
+            marks[key] = _decimal_digits(x)
+            return key
+        if isinstance(x, dict):
+            return {k: mark(y) for k, y in x.items()}
+        if isinstance(x, list):
+            return [mark(y) for y in x]
+        return x
+
+    out = json.dumps(mark(v), ensure_ascii=False)
+    if marks:
+        out = re.sub(f'"({tag}:[0-9]+)"', lambda m: marks[m.group(1)], out)
+    return out
+
+
 def text(v: Any) -> str:
     """A value in one CSV or Markdown cell: NULL is empty, nested values are JSON, the rest as written."""
     if v is None:
         return ""
     if isinstance(v, (dict, list, tuple)):
-        return json.dumps(plain(v), ensure_ascii=False)
+        return dumps(plain(v))
     p = plain(v)
-    return p if isinstance(p, str) else str(p)
+    if isinstance(p, Decimal):
+        return _decimal_digits(p)
+    return "" if p is None else p if isinstance(p, str) else str(p)
 
 
 def write_csv(results: list[Result], out: TextIO) -> None:
@@ -74,7 +108,7 @@ def write_csv(results: list[Result], out: TextIO) -> None:
 def write_json(results: list[Result], out: TextIO) -> None:
     """One JSON document per result, in order: an array of row objects (a stream `jq` reads as is)."""
     for r in results:
-        json.dump([{k: plain(v) for k, v in row.items()} for row in r.table.to_pylist()], out, ensure_ascii=False)
+        out.write(dumps([{k: plain(v) for k, v in row.items()} for row in r.table.to_pylist()]))
         out.write("\n")
 
 
