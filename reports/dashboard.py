@@ -33,7 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from extractors.text import safe_href
 from reports import svg
 from reports.alerts import SEVERITY_RANK
-from reports.dashboard_data import RegionData, Snapshot, read_snapshot
+from reports.dashboard_data import CURATED_SERIES, RegionData, Snapshot, read_snapshot
+from tracktwo.core.datasets import DATASETS
 from tracktwo.core.config import Config
 from warehouse.status import SourceStatus
 
@@ -350,25 +351,29 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
-def stored_copy_href(data_root: str | None) -> Callable[[str | None], str | None]:
-    """Evidence's "stored copy" link: `data_root` (the data folder, relative to the site) joined with a landed
-    file's path, URL-quoted; None when the site is not written beside the data or the path is not a plain
+def stored_copy_href(data_dir: Path | None, site_dir: Path | None) -> Callable[[str | None], str | None]:
+    """Evidence's "stored copy" link: the landed file's path relative to the site, URL-quoted; None when no
+    data folder is given, the file is not there (pruned, or on other storage), or the path is not a plain
     relative one under landing/ (it is our own path, but a page never links anywhere else)."""
+    root = Path(os.path.relpath(data_dir.resolve(), site_dir.resolve())).as_posix() if data_dir and site_dir else None
+
     def href(landing_file: str | None) -> str | None:
-        if data_root is None or not landing_file:
+        if root is None or not landing_file:
             return None
-        parts = PurePosixPath(landing_file).parts
-        if not parts or parts[0] != "landing" or ".." in parts or PurePosixPath(landing_file).is_absolute():
+        rel = PurePosixPath(landing_file)
+        if rel.is_absolute() or not rel.parts or rel.parts[0] != "landing" or ".." in rel.parts:
             return None
-        return "/".join([data_root, *(quote(p) for p in parts)])
+        if not (data_dir / rel).is_file():
+            return None
+        return "/".join([root, *(quote(part) for part in rel.parts)])
     return href
 
 
 def render(snap: Snapshot, methodology: Markup, env: Environment | None = None,
-           data_root: str | None = None) -> dict[str, str]:
-    """File name -> HTML for every page of the site; `data_root` is the data folder relative to the site (each
-    evidence item links to its stored copy there: it opens from disk, or wherever the data folder's landing/ is
-    served beside the site), None for no such links."""
+           stored: Callable[[str | None], str | None] | None = None) -> dict[str, str]:
+    """File name -> HTML for every page of the site; `stored` gives an evidence item's link to its stored copy
+    (`stored_copy_href`: it opens from disk, or wherever the data folder's landing/ is served beside the
+    site), None for no such links."""
     env = env or environment()
     css = Markup(CSS.read_text(encoding="utf-8"))  # our own file, not feed text
     views = [region_view(d, snap.active_days) for d in snap.regions]
@@ -376,7 +381,7 @@ def render(snap: Snapshot, methodology: Markup, env: Environment | None = None,
     views.sort(key=lambda v: (-(v.data.tension_change if v.data.tension_change is not None else -1e9),
                               -v.data.tension, v.data.region.name))
     active = sum(len(v.data.active_alerts) for v in views)
-    common = {"snap": snap, "css": css, "stored": stored_copy_href(data_root)}
+    common = {"snap": snap, "css": css, "stored": stored or stored_copy_href(None, None)}
     world = svg.world_map([p for v in views for p in map_places(v.data)], uid="map-world",
                           title=f"Where the regions' counted events of the last {snap.active_days} days happened")
     pages = {"index.html": env.get_template("dashboard_index.html.j2").render(
@@ -406,14 +411,27 @@ def _cell(v: Any) -> Any:
     return json.dumps(v) if isinstance(v, (list, tuple, dict)) else v
 
 
+def csv_attribution(d: RegionData) -> str | None:
+    """The attribution of every curated dataset whose numbers are in the region's series (fatalities, ACLED and
+    UCDP counts, and the level, which weighs fatalities), as their terms require wherever the numbers go."""
+    used = [datasets for _, prefix, datasets in CURATED_SERIES
+            if any(v is not None for c in (f"{prefix}_events", f"{prefix}_fatalities") for v in d.series.get(c) or [])]
+    return "; ".join(DATASETS[ds].attribution for datasets in used for ds in datasets) or None
+
+
 def region_csv(d: RegionData) -> str:
-    """The region's daily series over the window, exactly the values the charts draw (empty = NULL: unknown)."""
+    """The region's daily series over the window, exactly the values the charts draw (empty = NULL: unknown).
+
+    When curated data are in it, a last column `attribution` names their sources on every row, so a row
+    copied on its own still says where its fatalities come from."""
     cols = sorted(d.series)
+    credit = csv_attribution(d)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["region_id", "day", *cols])
+    w.writerow(["region_id", "day", *cols, *(["attribution"] if credit else [])])
     for i, day in enumerate(d.days):
-        w.writerow([d.region.id, day.isoformat(), *(_cell(d.series[c][i]) for c in cols)])
+        w.writerow([d.region.id, day.isoformat(), *(_cell(d.series[c][i]) for c in cols),
+                    *([credit] if credit else [])])
     return buf.getvalue()
 
 
@@ -460,8 +478,7 @@ def write_site(config: Config, sources: list[SourceStatus], out: Path | None = N
     snap = read_snapshot(config, sources, window_days=settings.window_days, active_days=settings.active_days,
                          latest_documents=settings.latest_documents)
     out.mkdir(parents=True, exist_ok=True)
-    data_root = Path(os.path.relpath(config.settings.data_dir.resolve(), out.resolve())).as_posix()
-    pages = render(snap, methodology_html(), data_root=data_root)
+    pages = render(snap, methodology_html(), stored=stored_copy_href(config.settings.data_dir, out))
     for name, html in pages.items():
         _write(out / name, html)
     for d in snap.regions:  # each region's daily series, for a spreadsheet (linked next to its charts)

@@ -284,3 +284,19 @@ def test_map_shows_the_weeks_places_and_escapes_their_names(site):
         assert re.search(r'<svg[^>]*class="map"', html)
         assert re.search(r"<circle [^>]*><title>Russia–Ukraine war: \d+ events at ", html)
         assert "<img" not in html.split('class="map"', 1)[1].split("</svg>", 1)[0]  # the hostile name is text
+
+
+def test_stored_copy_links_only_to_landed_files_under_landing(tmp_path):
+    from reports.dashboard import stored_copy_href
+
+    data = tmp_path / "data"
+    (data / "landing" / "src" / "2026-11-20").mkdir(parents=True)
+    (data / "landing" / "src" / "2026-11-20" / "a b#1.xml").write_text("<rss/>")
+    (data / "secret.txt").write_text("x")
+    href = stored_copy_href(data, data / "site")
+    assert href("landing/src/2026-11-20/a b#1.xml") == "../landing/src/2026-11-20/a%20b%231.xml"
+    assert stored_copy_href(data, tmp_path / "elsewhere" / "site")("landing/src/2026-11-20/a b#1.xml") == \
+        "../../data/landing/src/2026-11-20/a%20b%231.xml"
+    for bad in ("secret.txt", "landing/../secret.txt", "/etc/passwd", "landing/src/missing.xml", "", None):
+        assert href(bad) is None, bad
+    assert stored_copy_href(None, None)("landing/src/2026-11-20/a b#1.xml") is None

@@ -114,6 +114,11 @@ def test_no_export_page_or_digest_carries_a_raw_acled_row(demo_cwd, tmp_path):
         assert leaks(p.read_text(encoding="utf-8", errors="replace")) == [], p
     # the aggregates are there, with attribution, and the manifest says what was held back
     assert "acleddata.com" in (demo / "site" / "region-russia-ukraine.html").read_text(encoding="utf-8")
+    import csv
+    rows = list(csv.DictReader(open(demo / "site" / "region-russia-ukraine.csv", newline="", encoding="utf-8")))
+    assert any(r["acled_fatalities"] for r in rows)  # ACLED's aggregates travel with its attribution, every row
+    assert all("acleddata.com" in r["attribution"] and "ucdp.uu.se" in r["attribution"] for r in rows)
+    assert leaks((demo / "site" / "region-russia-ukraine.csv").read_text(encoding="utf-8")) == []
     manifest = json.loads((export / "manifest.json").read_text())
     acled = next(d for d in manifest["datasets"] if d["dataset"] == "acled")
     assert acled["raw_rows_exported"] is False and "no redistribution" in acled["licence"]
