@@ -269,8 +269,11 @@ def landed_state(landing: Landing, source: GdeltSource) -> LandedState:
 
 def fetch_export(source: GdeltSource, http: HttpSettings, landing: Landing, listed: ListedFile,
                  sess: requests.Session | None = None, listed_in: str | None = None,
-                 warning: str | None = None) -> FetchRecord:
-    """Download one listed export, check it, land it (ok or failed). Never raises for source failures."""
+                 warning: str | None = None, listing_redirects: list[str] | None = None) -> FetchRecord:
+    """Download one listed export, check it, land it (ok or failed). Never raises for source failures.
+
+    `listing_redirects`: the redirect chain of the listing that named this file (lastupdate.txt), recorded
+    with the file, since the listing's final URL is what vouched for it."""
     started = utc_now()
     rec = FetchRecord(
         run_id=landing.new_run_id(source.id, started, listed.url.encode()), source_id=source.id, kind=KIND,
@@ -278,6 +281,8 @@ def fetch_export(source: GdeltSource, http: HttpSettings, landing: Landing, list
         extra={"file_url": listed.url, "size": listed.size, "md5": listed.md5, "listed_in": listed_in,
                "file_ts": listed.ts.strftime("%Y-%m-%dT%H:%M:%S") if listed.ts else None},
     )
+    if listing_redirects:
+        rec.extra["listing_redirects"] = list(listing_redirects)
     body: bytes | None = None
     try:
         res = fetch(listed.url, http, sess=sess)
@@ -412,8 +417,10 @@ def fetch_new_files(source: GdeltSource, http: HttpSettings, landing: Landing) -
             todo = plan_catch_up(latest, None, st, cap)
         if not todo and not out:
             return [_listing_record(source, landing, source.url, "not_modified", started, res.status,
-                                    extra={"latest": [f.url for f in latest]})]
-        return out + [fetch_export(source, http, landing, f, sess, listed_in=listed_in, warning=note if i == 0 else None)
+                                    extra={"latest": [f.url for f in latest],
+                                           **({"redirects": res.redirects} if res.redirects else {})})]
+        return out + [fetch_export(source, http, landing, f, sess, listed_in=listed_in, warning=note if i == 0 else None,
+                                   listing_redirects=res.redirects)
                       for i, f in enumerate(todo)]
     finally:
         sess.close()

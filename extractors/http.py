@@ -23,6 +23,8 @@ import urllib3
 from requests.structures import CaseInsensitiveDict
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from extractors.http_guard import Guard, GuardedAdapter, PeerRefused
+from extractors.http_guard import current as current_guard
 from tracktwo.core.config import HttpSettings
 
 
@@ -73,10 +75,26 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 def session(http: HttpSettings) -> requests.Session:
+    """The one session setup: our User-Agent, gzip/deflate, and connections watched by the request's Guard
+    (overall deadline, the connected address checked: extractors.http_guard)."""
     s = requests.Session()
     s.headers["User-Agent"] = http.user_agent
     s.headers["Accept-Encoding"] = "gzip, deflate"
+    for prefix in ("http://", "https://"):
+        s.mount(prefix, GuardedAdapter())
     return s
+
+
+def _guard(http: HttpSettings, url: str) -> Guard:
+    """A deadline of `http.max_seconds` for one request to `url` (connecting, headers and body together), and
+    the peer rule: a non-public address only when `url` is non-public itself (`_open` adds the hops)."""
+    return Guard(http.max_seconds, private_ok=lambda: _all_private(urlsplit(url).hostname or "", socket.getaddrinfo))
+
+
+def _too_slow(seconds: float, status: int | None = None, received: int | None = None) -> FetchError:
+    got = f"{received} bytes of body received; " if received is not None else ""
+    return FetchError(f"too slow: no complete response in {seconds:g}s ({got}connecting, headers and body count "
+                      "together: http.max_seconds, or the source's max_seconds)", status)
 
 
 class _Inflate:
@@ -120,15 +138,15 @@ def _inflate_for(resp: requests.Response) -> _Inflate | None:
     raise FetchError(f"unsupported Content-Encoding {enc[:40]!r}", resp.status_code)
 
 
-def _read_capped(resp: requests.Response, max_bytes: int, deadline: float, max_seconds: float) -> bytes:
-    """The body, decoded, refused past `max_bytes` (on the wire and decoded) or past `deadline`
-    (time.monotonic()), checked after every arrival.
+def _read_capped(resp: requests.Response, max_bytes: int, guard: Guard) -> bytes:
+    """The body, decoded, refused past `max_bytes` (on the wire and decoded) or past the guard's deadline
+    (checked after every arrival; a read still waiting then is ended by the guard).
 
     Read with read1 (whatever has arrived, up to a chunk) rather than iter_content, whose reads wait for a
     full chunk: a server dripping a byte at a time would otherwise hold a read for as long as it likes
-    while never tripping the read timeout. The deadline bounds the body; connecting and each wait for
-    headers are bounded by the connect and read timeouts.
+    while never tripping the read timeout. The deadline bounds connecting, headers and body together.
     """
+    max_seconds = guard.seconds
     declared = resp.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"body too large: Content-Length {declared} > limit {max_bytes} bytes", resp.status_code)
@@ -137,12 +155,17 @@ def _read_capped(resp: requests.Response, max_bytes: int, deadline: float, max_s
     wire = total = 0
     too_large = FetchError(f"body too large: more than {max_bytes} bytes", resp.status_code)
     while True:
+        too_slow = _too_slow(max_seconds, resp.status_code, total)
         try:
             raw = resp.raw.read1(64 * 1024, decode_content=False)
         except urllib3.exceptions.ReadTimeoutError as exc:  # the same errors iter_content would raise
             raise requests.exceptions.ReadTimeout(str(exc)) from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:  # protocol, TLS, connection
+            if guard.expired:  # the guard shut the socket at the deadline
+                raise too_slow from None
             raise requests.exceptions.ConnectionError(str(exc)) from exc
+        if not raw and guard.expired:
+            raise too_slow
         try:
             if not raw:
                 tail = inflate.finish() if inflate else b""
@@ -162,9 +185,8 @@ def _read_capped(resp: requests.Response, max_bytes: int, deadline: float, max_s
         if total > max_bytes:
             raise too_large
         chunks.append(data)
-        if time.monotonic() > deadline:
-            raise FetchError(f"download too slow: {total} bytes in {max_seconds:g}s, not finished "
-                             "(http.max_seconds)", resp.status_code)
+        if time.monotonic() > guard.deadline:
+            raise _too_slow(max_seconds, resp.status_code, total)
 
 
 def connection_problem(exc: Exception) -> str:
@@ -186,13 +208,19 @@ def connection_problem(exc: Exception) -> str:
 
 
 @contextmanager
-def _network_errors(http: HttpSettings) -> Iterator[None]:
-    """Timeouts and broken connections, while connecting or reading the body, are worth a retry."""
+def _network_errors(http: HttpSettings, guard: Guard | None = None) -> Iterator[None]:
+    """Timeouts and broken connections, while connecting or reading the body, are worth a retry; a request
+    its guard ended (deadline) or refused (a non-public peer) is not."""
+    guard = guard or current_guard()
     try:
         yield
-    except requests.Timeout as exc:
-        raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
-    except requests.ConnectionError as exc:
+    except PeerRefused as exc:
+        raise FetchError(str(exc)) from None
+    except (requests.Timeout, requests.ConnectionError) as exc:
+        if guard is not None and guard.expired:
+            raise _too_slow(http.max_seconds) from None
+        if isinstance(exc, requests.Timeout):
+            raise _Retryable(f"timeout after {http.read_timeout:g}s: {exc.__class__.__name__}") from exc
         raise _Retryable(f"connection error: {connection_problem(exc)}") from exc
 
 
@@ -293,6 +321,10 @@ def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[st
     as requests itself does with Authorization when it follows redirects."""
     chain: list[str] = []
     current = url
+    guard = current_guard()
+    if guard is not None:  # a non-public peer only when the configured URL and every hop are non-public
+        guard.private_ok = lambda: all(_all_private(urlsplit(u).hostname or "", socket.getaddrinfo)
+                                       for u in (url, *chain))
     while True:
         sent = {**(headers or {}), **(private or {})} if _origin(current) == _origin(url) else dict(headers or {})
         with _network_errors(http):
@@ -375,13 +407,16 @@ def fetch(
     def once(sess: requests.Session) -> HttpResult:
         nonlocal attempts
         attempts += 1
-        deadline = time.monotonic() + http.max_seconds
+        with _guard(http, url) as guard, guard.current():
+            return _get(sess, guard)
+
+    def _get(sess: requests.Session, guard: Guard) -> HttpResult:
         with _open(sess, url, http, conditional, own) as resp:
             if resp.status_code == 304:
                 return HttpResult(url, 304, b"", CaseInsensitiveDict(resp.headers), attempts,
                                   list(resp.tracktwo_redirects))
             with _network_errors(http):
-                body = _read_capped(resp, http.max_bytes, deadline, http.max_seconds)
+                body = _read_capped(resp, http.max_bytes, guard)
             return HttpResult(resp.url, resp.status_code, body, CaseInsensitiveDict(resp.headers), attempts,
                               list(resp.tracktwo_redirects))
 
@@ -407,7 +442,10 @@ def post_form(
     def once(sess: requests.Session) -> HttpResult:
         nonlocal attempts
         attempts += 1
-        deadline = time.monotonic() + http.max_seconds
+        with _guard(http, url) as guard, guard.current():
+            return _post(sess, guard)
+
+    def _post(sess: requests.Session, guard: Guard) -> HttpResult:
         with _network_errors(http):
             try:
                 resp = sess.post(url, data=data, timeout=(http.connect_timeout, http.read_timeout), stream=True,
@@ -421,7 +459,7 @@ def post_form(
                              status)
         _classify(resp, http)
         with resp, _network_errors(http):
-            body = _read_capped(resp, http.max_bytes, deadline, http.max_seconds)
+            body = _read_capped(resp, http.max_bytes, guard)
         return HttpResult(url, resp.status_code, body, CaseInsensitiveDict(resp.headers), attempts)
 
     with _session_for(http, sess) as s:
@@ -445,13 +483,16 @@ def fetch_tail(
     headers = {"Range": f"bytes=-{int(nbytes)}", "Accept-Encoding": "identity"}
 
     def once(sess: requests.Session) -> tuple[bytes, int | None] | None:
-        deadline = time.monotonic() + http.max_seconds
+        with _guard(http, url) as guard, guard.current():
+            return _tail(sess, guard)
+
+    def _tail(sess: requests.Session, guard: Guard) -> tuple[bytes, int | None] | None:
         with _open(sess, url, http, headers) as resp:
             if resp.status_code != 206:
                 return None
             m = re.match(r"bytes\s+\d+-\d+/(\d+)", resp.headers.get("Content-Range", ""))
             with _network_errors(http):
-                body = _read_capped(resp, min(http.max_bytes, int(nbytes) + 1024), deadline, http.max_seconds)
+                body = _read_capped(resp, min(http.max_bytes, int(nbytes) + 1024), guard)
             return body, int(m.group(1)) if m else None
 
     with _session_for(http, sess) as s:
@@ -473,11 +514,19 @@ def stream_lines(
     """GET a large text listing (GDELT's masterfilelist.txt) line by line, without the body cap.
 
     Opening the response is retried like `fetch` (timeouts, connection errors,
-    5xx, 429); a failure mid-stream raises FetchError. Memory stays at one chunk.
+    5xx, 429); a failure mid-stream raises FetchError. Memory stays at one chunk. One deadline
+    (`http.max_seconds`) covers the attempts and the whole stream.
     """
-    with _session_for(http, sess) as s, _with_retries(lambda: _open(s, url, http), http, sleep) as resp:
+    def opened(s: requests.Session, guard: Guard) -> requests.Response:
+        with guard.current():
+            return _open(s, url, http)
+
+    with _session_for(http, sess) as s, _guard(http, url) as guard, \
+            _with_retries(lambda: opened(s, guard), http, sleep) as resp:
         try:
             for raw in resp.iter_lines(chunk_size=256 * 1024):
                 yield raw.decode("utf-8", errors="replace")
-        except (requests.RequestException, OSError) as exc:
+        except (requests.RequestException, OSError, urllib3.exceptions.HTTPError) as exc:
+            if guard.expired:
+                raise _too_slow(http.max_seconds, resp.status_code) from None
             raise FetchError(f"listing download broke off: {exc}", resp.status_code) from exc
