@@ -26,7 +26,7 @@ from tracktwo.core.config import HttpSettings, SourceBase
 # Bump the number when parse_feed's output changes for the same bytes (this module, extractors/text.py's
 # plain_text and canonical_url): landed parses of another version are not used (the body is parsed again), so
 # `tracktwo rebuild` applies the new parser. feedparser's own version is part of it.
-PARSER_VERSION = f"1/feedparser-{feedparser.__version__}"
+PARSER_VERSION = f"2/feedparser-{feedparser.__version__}"  # 2: skipped entries are counted in the warning
 PARSED_SUFFIX = ".items.json.gz"
 TITLE_CAP = 500
 SUMMARY_CAP = 4000
@@ -142,12 +142,14 @@ def parse_feed(body: bytes, url: str | None = None, content_type: str | None = N
         raise FeedError(f"feed has {len(parsed.entries):,} entries, more than max_items ({max_items:,})")
     feed_lang = parsed.feed.get("language")
     items: list[FeedItem] = []
+    skipped = 0
     for e in parsed.entries:
         link = canonical_url(e.get("link"))
         title = plain_text(e.get("title"), TITLE_CAP)
         summary = plain_text(e.get("summary") or e.get("description"), SUMMARY_CAP)
         published = _when(e)
         if not (link or title):
+            skipped += 1
             continue
         key = (e.get("id") or e.get("guid") or link or item_hash(title, published))[:1000]
         items.append(
@@ -161,6 +163,10 @@ def parse_feed(body: bytes, url: str | None = None, content_type: str | None = N
                 content_hash=item_hash(link, title, summary, published),
             )
         )
+    if skipped and items:  # a mostly-broken feed loads what it can, and says so on its fetch record
+        share = "mostly unusable: " if skipped > len(items) else ""
+        problems.append(f"{share}{skipped} of {skipped + len(items)} entries skipped (neither a link nor a title)")
+        warning = "; ".join(problems)
     if not items:
         head = body[:512].lstrip().lower()
         if head.startswith(b"<!doctype html") or head.startswith(b"<html"):

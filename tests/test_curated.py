@@ -273,6 +273,19 @@ def test_a_page_that_is_not_the_envelope_fails_alone(curated_config, shared_fixt
     assert summaries[1].status == "ok" and summaries[1].items_new == 5
 
 
+def test_a_mostly_unusable_page_loads_its_usable_rows_and_is_flagged(curated_config, shared_fixtures):
+    """Rows without an id or a date cannot be stored: the rest load, the run's warning counts the skipped
+    ones, and says "mostly unusable" when they are the majority; a page with none usable is a failure."""
+    rows = acled_rows(shared_fixtures)[:2]
+    broken = [{**r, "event_id_cnty": ""} for r in acled_rows(shared_fixtures)[2:5]]
+    land(curated_config, "acled", "acled", acled_page(rows + broken), dataset="acled", endpoint="events", page=0)
+    land(curated_config, "acled", "acled", acled_page(broken), dataset="acled", endpoint="events", page=1)
+    first, second = [s for s in load(curated_config) if s.source_id == "acled"]
+    assert first.status == "ok" and first.items_new == 2 and first.items_seen == 5
+    assert "mostly unusable: 3 of 5 row(s) without an id or a date skipped" in first.warning
+    assert second.status == "failed"
+
+
 # --- ReliefWeb: reports as documents, with their own publishers and coded countries ------------------------
 
 def test_reliefweb_reports_become_documents_with_their_publishers(curated_config, shared_fixtures):

@@ -509,3 +509,24 @@ def test_a_story_dated_in_the_future_is_flagged_and_counted_on_its_fetch_day(htt
     for d in (fetch_day, kharkiv[1].date()):  # the near one on its own date (the same day but at midnight)
         expected[d] = expected.get(d, 0) + 1
     assert sorted(days) == sorted(expected.items())  # nothing on the stated future day
+
+
+def test_a_mostly_broken_feed_loads_what_it_can_and_is_flagged():
+    """Entries with neither a link nor a title cannot be stored: counted, and when they are most of the feed
+    the fetch's warning says "mostly unusable"; a feed with none usable is a failure (FeedError)."""
+    from extractors.rss import FeedError
+
+    def feed(good: int, bad: int) -> bytes:
+        items = [f"<item><title>Story {i}</title><link>https://example.org/{i}</link></item>" for i in range(good)]
+        items += ["<item><description>no link, no title</description></item>"] * bad
+        return f'<rss version="2.0"><channel><title>t</title>{"".join(items)}</channel></rss>'.encode()
+
+    clean = parse_feed(feed(3, 0), "https://example.org/f", RSS)
+    assert len(clean.items) == 3 and clean.warning is None
+    some = parse_feed(feed(3, 1), "https://example.org/f", RSS)
+    assert len(some.items) == 3 and some.warning == "1 of 4 entries skipped (neither a link nor a title)"
+    most = parse_feed(feed(1, 4), "https://example.org/f", RSS)
+    assert len(most.items) == 1
+    assert most.warning == "mostly unusable: 4 of 5 entries skipped (neither a link nor a title)"
+    with pytest.raises(FeedError, match="feed yields no entries"):
+        parse_feed(feed(0, 4), "https://example.org/f", RSS)

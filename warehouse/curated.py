@@ -218,7 +218,8 @@ def page_rows(rec: FetchRecord, body: bytes, licence: str, config_dir: Path) -> 
         old = rows.get(row["event_id"])
         if old is None or (row["source_timestamp"] or 0) >= (old["source_timestamp"] or 0):
             rows[row["event_id"]] = row
-    problems = [f"{skipped} row(s) without an id or a date skipped"] if skipped else []
+    mostly = "mostly unusable: " if skipped > len(raw) - skipped else ""  # flagged, the usable rows still load
+    problems = [f"{mostly}{skipped} of {len(raw)} row(s) without an id or a date skipped"] if skipped else []
     return PageRows(list(rows.values()), skipped, problems)
 
 
