@@ -71,3 +71,112 @@ def test_reader_without_warehouse(tmp_path):
     with pytest.raises(WarehouseMissing, match="tracktwo ingest"):
         with reader(Settings(tmp_path, tmp_path / "nope")):
             pass
+
+
+def _competitor(settings: Settings, wait: float) -> subprocess.Popen:
+    """Another writer (indicators, an Airflow load) that waits up to `wait` seconds for the lock, then says
+    whether it got in, and when."""
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from pathlib import Path
+        from tracktwo.core.settings import Settings
+        from warehouse.db import WarehouseBusy, writer
+        try:
+            with writer(Settings(Path({str(settings.config_dir)!r}), Path({str(settings.data_dir)!r})),
+                        lock_timeout={wait}):
+                print("in", time.time(), flush=True)
+        except WarehouseBusy:
+            print("busy", time.time(), flush=True)
+    """)], stdout=subprocess.PIPE, text=True)
+
+
+def _failed_records(settings: Settings, n: int):
+    """n landed fetch records (failed fetches: no payload to parse), as an ingest lands them."""
+    from datetime import datetime, timedelta, timezone
+
+    from extractors.landing import FetchRecord, Landing, iso
+
+    landing = Landing(settings.data_dir)
+    t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    out = []
+    for i in range(n):
+        t += timedelta(seconds=1)
+        rec = FetchRecord(run_id=landing.new_run_id("s", t), source_id="s", kind="rss", url="http://127.0.0.1:9/f",
+                          started_at=iso(t), finished_at=iso(t), status="failed", error=f"fetch {i} failed")
+        out.append(landing.write(rec, None, ".xml"))
+    return out
+
+
+def test_a_long_load_gives_the_writer_lock_in_turns(make_config):
+    """A load that keeps receiving fetches (never idle) for 6 s, with a writer wait of 2 s: it commits and
+    gives the lock back after 1 s (half the wait), so a competing writer waiting 2 s gets in while the load is
+    still running; every fetch is still loaded once."""
+    import dataclasses
+    import threading
+
+    from tracktwo.pipeline import kinds
+    from warehouse.load import load_stream
+
+    config = make_config([])
+    config.settings = dataclasses.replace(config.settings, lock_timeout=2.0)
+    with writer(config.settings):
+        pass
+    records = _failed_records(config.settings, 30)
+    done: dict[str, float] = {}
+
+    def stream(loaded):
+        for rec in records:
+            time.sleep(0.2)  # a fetch lands every 0.2 s: never a second without one
+            yield rec
+
+    def load() -> None:
+        done["runs"] = len(load_stream(config, kinds.loaders(), stream))
+        done["at"] = time.time()
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    time.sleep(1.5)
+    competitor = _competitor(config.settings, wait=2.0)
+    answer, at = competitor.stdout.readline().split()
+    competitor.wait()
+    loader.join()
+    assert answer == "in" and float(at) < done["at"] - 0.5  # got in while the load was still going
+    assert done["runs"] == 30
+    with reader(config.settings) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT run_id) FROM ingest_runs").fetchone() == (30, 30)
+
+
+def test_an_idle_ingest_holds_no_lock(make_config, make_httpserver):
+    """While a slow source is still downloading, the ingest has committed what landed and holds no lock: a
+    writer that waits 2 s gets in at once."""
+    import threading
+
+    from werkzeug import Response
+
+    from conftest import fixture_bytes, rss_source
+    from tracktwo import pipeline
+
+    def slow(request):
+        time.sleep(6)
+        return Response(fixture_bytes("rss2.xml"), content_type="application/rss+xml")
+
+    make_httpserver.expect_request("/quick-feed").respond_with_data(fixture_bytes("rss1.xml"),
+                                                                    content_type="application/rss+xml")
+    make_httpserver.expect_request("/slow-feed").respond_with_handler(slow)
+    config = make_config([rss_source("quick", make_httpserver.url_for("/quick-feed")),
+                          rss_source("slow", make_httpserver.url_for("/slow-feed"))], http={"read_timeout": 20})
+    done: dict[str, object] = {}
+
+    def ingest() -> None:
+        done["runs"] = pipeline.ingest(config, pipeline.select_sources(config, []), workers=2)
+        done["at"] = time.time()
+
+    t = threading.Thread(target=ingest)
+    t.start()
+    time.sleep(3.5)  # the quick feed is loaded; the slow one is still on its way
+    competitor = _competitor(config.settings, wait=2.0)
+    answer, at = competitor.stdout.readline().split()
+    competitor.wait()
+    t.join()
+    assert answer == "in" and float(at) < done["at"] - 1
+    assert sorted((r.source_id, r.status) for r in done["runs"]) == [("quick", "ok"), ("slow", "ok")]

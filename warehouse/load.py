@@ -18,10 +18,11 @@ module knows no kind:
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,9 @@ from warehouse.gazetteer import Gazetteer, shared_gazetteer, use_gazetteer
 
 # A batch is committed once its fetches hold this many items, whatever TRACKTWO_LOAD_BATCH says (memory).
 BATCH_MAX_ITEMS = 100_000
+# After giving the writer lock back because it was held long, wait this long before taking it again: a
+# waiting writer polls at least once a second (tracktwo.core.locks.try_for), so it gets its turn.
+GIVE_WAY_SECONDS = 1.2
 log = logging.getLogger("tracktwo.load")
 
 
@@ -160,11 +164,77 @@ class _Entry:
     summary: RunSummary | None = None  # decided without merging (not modified, failed fetch, failed prepare)
 
 
+class _WriterTurns:
+    """The writer lock in turns: taken when there is something to commit, given back when nothing has landed
+    for a while (`idle`) or once it has been held `hold` seconds (half the writer wait, TRACKTWO_LOCK_TIMEOUT),
+    so a long ingest never keeps indicators, an Airflow load or another ingest waiting longer than the wait
+    they are documented to take. Each turn opens its own writer connection; records another writer loaded
+    between two turns (`known`) are skipped, never loaded twice."""
+
+    def __init__(self, config: Config, landing: Landing, hold: float):
+        self.config, self.landing, self.hold = config, landing, hold
+        self._stack: ExitStack | None = None
+        self._ctx: LoadContext | None = None
+        self._all_cores: Callable[[], Any] | None = None
+        self._since = 0.0
+        self._gave_way_at: float | None = None
+        self._synced = False
+        self._gazetteer: Gazetteer | None = None  # built once, kept across turns
+        self.known: set[str] = set()  # run ids in ingest_runs when this turn began
+        self.turns = 0
+
+    def ctx(self) -> LoadContext:
+        """The writer's context, taking the lock (and waiting for it, up to the writer wait) when not held."""
+        if self._ctx is None:
+            if self._gave_way_at is not None:
+                time.sleep(max(0.0, GIVE_WAY_SECONDS - (time.monotonic() - self._gave_way_at)))
+                self._gave_way_at = None
+            stack = ExitStack()
+            try:
+                con = stack.enter_context(writer(self.config.settings))
+                self._all_cores = stack.enter_context(single_threaded(con))
+                if not self._synced:
+                    sync_reference(con, self.config)
+                    self._synced = True
+                self.known = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
+            except BaseException:
+                stack.close()
+                raise
+            self._ctx = LoadContext(con, self.config, self.landing, self._gazetteer)
+            self._stack, self._since = stack, time.monotonic()
+            self.turns += 1
+        return self._ctx
+
+    def all_cores(self):  # type: ignore[no-untyped-def]
+        self.ctx()
+        assert self._all_cores is not None
+        return self._all_cores()
+
+    @property
+    def held_long(self) -> bool:
+        return self._ctx is not None and time.monotonic() - self._since >= self.hold
+
+    def release(self, give_way: bool = False) -> None:
+        """Give the lock back (nothing uncommitted is held: callers flush first)."""
+        if self._stack is not None:
+            self._gazetteer = self._ctx._gazetteer if self._ctx is not None else self._gazetteer
+            stack, self._stack, self._ctx, self._all_cores = self._stack, None, None, None
+            stack.close()
+            if give_way:
+                self._gave_way_at = time.monotonic()
+
+    def __enter__(self) -> "_WriterTurns":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 class _Batches:
     """Collects prepared fetches and commits them a batch at a time, in arrival order."""
 
-    def __init__(self, ctx: LoadContext, limit: int, emit: Callable[[RunSummary], None]):
-        self.ctx, self.limit, self.emit = ctx, max(1, limit), emit
+    def __init__(self, turns: _WriterTurns, limit: int, emit: Callable[[RunSummary], None]):
+        self.turns, self.limit, self.emit = turns, max(1, limit), emit
         self.entries: list[_Entry] = []
         self.merged_sources: set[str] = set()
         self.items = 0
@@ -184,15 +254,19 @@ class _Batches:
         self.merged_sources = set()
         if not entries:
             return
-        con = self.ctx.con
+        ctx = self.turns.ctx()
+        entries = [e for e in entries if e.rec.run_id not in self.turns.known]  # loaded by another writer
+        if not entries:
+            return
+        con = ctx.con
         try:
             con.execute("BEGIN")
-            summaries = self._merge(entries)
+            summaries = self._merge(ctx, entries)
             _record_runs(con, [(e.rec, summaries[e.rec.run_id]) for e in entries])
             con.execute("COMMIT")
         except Exception as exc:
             rollback(con)
-            self.ctx.session.clear()
+            ctx.session.clear()
             if len(entries) > 1:  # one transaction each: only the fetch at fault is recorded as failed
                 for e in entries:
                     self.entries = [e]
@@ -203,14 +277,14 @@ class _Batches:
         for e in entries:
             self.emit(summaries[e.rec.run_id])
 
-    def _merge(self, entries: list[_Entry]) -> dict[str, RunSummary]:
+    def _merge(self, ctx: LoadContext, entries: list[_Entry]) -> dict[str, RunSummary]:
         out = {e.rec.run_id: e.summary for e in entries if e.summary is not None}
         by_merger: dict[int, tuple[Merger, list[tuple[FetchRecord, Any]]]] = {}
         for e in entries:
             if e.summary is None:
                 by_merger.setdefault(id(e.spec.merge), (e.spec.merge, []))[1].append((e.rec, e.prepared))
         for merge, batch in by_merger.values():
-            out.update((s.run_id, s) for s in merge(self.ctx, batch))
+            out.update((s.run_id, s) for s in merge(ctx, batch))
         return out
 
 
@@ -252,11 +326,11 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
                 log.exception("reporting run %s failed", s.run_id)
 
     own_pool = process_pool(settings.workers, *worker_setup(config)) if pool is None else nullcontext(pool)
-    with writer(settings) as con, own_pool as ex, single_threaded(con) as all_cores:
-        sync_reference(con, config)
-        ctx = LoadContext(con, config, landing)
-        loaded = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
-        batches = _Batches(ctx, settings.load_batch, emit)
+    turns = _WriterTurns(config, landing, hold=max(1.0, settings.lock_timeout / 2))
+    with own_pool as ex, turns:
+        turns.ctx()  # the first turn: the writer must be there before anything is prepared
+        loaded = set(turns.known)
+        batches = _Batches(turns, settings.load_batch, emit)
         ahead: deque[tuple[FetchRecord, Future | None]] = deque()
         window = max(4, 2 * settings.workers)  # prepared fetches in flight beside the batch
         broken = False
@@ -283,14 +357,17 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
                 batches.add(_Entry(rec, summary=_failed(rec, f"no loader for source kind {rec.kind!r}")))
             elif fut is None:  # a kind loaded one record per transaction, in its place in the order
                 batches.flush()
-                with all_cores():
+                ctx = turns.ctx()
+                if rec.run_id in turns.known:  # loaded by another writer between two turns
+                    return
+                with turns.all_cores():
                     emit(load_record(ctx, rec, specs))
             else:
                 try:
                     try:
                         prepared = fut.result()
                     except _PrepareHere:  # the pool broke before this record was sent
-                        prepared = spec.prepare(landing, rec, ctx.gazetteer)
+                        prepared = spec.prepare(landing, rec, turns.ctx().gazetteer)
                     except BrokenProcessPool as exc:  # its worker died while preparing it: not retried here,
                         warn_broken()              # it may be what killed the worker (`tracktwo rebuild` reloads it)
                         raise WorkerDied("the worker process preparing it died (out of memory?)") from exc
@@ -300,10 +377,11 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
                 batches.add(_Entry(rec, spec=spec, prepared=prepared))
 
         for rec in records(loaded):
-            if rec is None:  # idle: commit what has arrived rather than wait for a slow source
-                while ahead:
+            if rec is None:  # idle: commit what has arrived rather than wait for a slow source, and give the
+                while ahead:  # lock back until something lands again
                     take(*ahead.popleft())
                 batches.flush()
+                turns.release()
                 continue
             if rec.run_id in loaded:
                 continue
@@ -313,6 +391,9 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
             ahead.append((rec, submit(spec, rec) if batchable else None))
             while ahead and (len(ahead) > window or ahead[0][1] is None or ahead[0][1].done()):
                 take(*ahead.popleft())
+            if turns.held_long:  # held for half the writer wait: commit, and let a waiting writer in
+                batches.flush()
+                turns.release(give_way=True)
         while ahead:
             take(*ahead.popleft())
         batches.flush()

@@ -104,10 +104,10 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
     landed (prepared in the same processes, committed in batches). Whatever else waits in landing (a fetch
     whose load was interrupted) is loaded first, in its order.
 
-    The writer lock is held from the first landed fetch to the last commit: fetching and loading overlap, so
-    another writer (indicators, an Airflow load) waits up to TRACKTWO_LOCK_TIMEOUT for the whole ingest. If the
-    writer cannot start (another writer holds the lock), the fetches still finish and land, and the error is
-    raised after them: the next load picks them up."""
+    The writer lock is taken in turns (warehouse.load: given back when nothing has landed for a second, and
+    after half of TRACKTWO_LOCK_TIMEOUT), so another writer (indicators, an Airflow load) gets in during a long
+    ingest. If the writer cannot be had (another writer holds the lock past the wait), the fetches still
+    finish and land, and the error is raised after them: the next load picks them up."""
     landed: queue.Queue = queue.Queue()
     fetch_errors: list[BaseException] = []
 
