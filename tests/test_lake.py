@@ -240,6 +240,41 @@ def test_maintain_compacts_without_changing_a_row(tmp_path):
     assert main(flags + ["maintain", "--keep-days", "0"]) != 0  # would break open readers: refused
 
 
+def test_compact_only_merges_files_and_expires_nothing(tmp_path, capsys, monkeypatch):
+    """`tracktwo maintain --compact-only` (hourly in Airflow): fewer files, the same rows, no snapshot expired;
+    the Airflow task expires only in its 03:15 run (its own run time decides, not the clock)."""
+    import tracktwo.airflow as af
+    from datetime import datetime
+
+    from warehouse.db import writer
+    from warehouse.maintain import _snapshots, data_files
+
+    settings = Settings(tmp_path / "config", tmp_path)
+    for i in range(6):
+        with writer(settings) as con:
+            con.execute("INSERT INTO sources SELECT 's' || ($i * 1500 + r), 'rss', 'https://e.org/' || r, NULL, NULL, "
+                        "NULL, true FROM range(1500) t(r)", {"i": i})
+    with reader(settings) as con:
+        files, snaps = data_files(con), _snapshots(con)
+        rows = con.execute("SELECT * FROM sources ORDER BY source_id").fetchall()
+    flags = ["--config-dir", str(settings.config_dir), "--data-dir", str(settings.data_dir)]
+    assert main(flags + ["maintain", "--compact-only"]) == 0
+    assert "none expired (--compact-only)" in capsys.readouterr().out
+    with reader(settings) as con:
+        assert data_files(con) < files and _snapshots(con) >= snaps
+        assert con.execute("SELECT * FROM sources ORDER BY source_id").fetchall() == rows
+
+    calls = []
+    monkeypatch.setattr(af, "load_config", lambda: None)
+    monkeypatch.setattr("tracktwo.pipeline.maintain", lambda config, expire: calls.append(expire) or
+                        type("R", (), {"files_before": 1, "files_after": 1, "snapshots_before": 1,
+                                       "snapshots_after": 1})())
+    for hour, expire in ((2, False), (3, True), (4, False)):
+        monkeypatch.setattr(af, "run_after", lambda h=hour: datetime(2026, 11, 30, h, 15))
+        assert af.maintain_lake()["expired"] is expire
+    assert calls == [False, True, False]
+
+
 def test_a_moved_link_never_gives_a_document_two_rows_of_one_version(make_config):
     """Item K was at /a; the next fetch has K at /b and a new item K2 at /a. Both map to K's document (K by its
     id, K2 by its link): the first in feed order wins, and no (doc_id, version) is written twice. With a

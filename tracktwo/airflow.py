@@ -239,13 +239,20 @@ def write_dashboard() -> str:
     return str(index)
 
 
+# The hour (UTC) of the day's full maintenance; the other hourly runs only compact.
+EXPIRE_HOUR = 3
+
+
 def maintain_lake() -> dict[str, Any]:
-    """The maintenance task: compact the lake's small files and expire snapshots past the retention."""
+    """The maintenance task, hourly: compact the lake's small files; in the run of EXPIRE_HOUR also expire
+    snapshots past the retention and delete unneeded files (the run's own time decides, not the clock)."""
     from tracktwo import pipeline
 
-    report = pipeline.maintain(load_config())
+    when = run_after()
+    expire = when is None or when.hour == EXPIRE_HOUR
+    report = pipeline.maintain(load_config(), expire=expire)
     log.info("lake maintenance: %s", report)
-    return {"files_before": report.files_before, "files_after": report.files_after,
+    return {"files_before": report.files_before, "files_after": report.files_after, "expired": expire,
             "snapshots_before": report.snapshots_before, "snapshots_after": report.snapshots_after}
 
 

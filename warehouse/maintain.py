@@ -11,6 +11,10 @@ Airflow maintenance DAG) does, under the writer lock:
    younger than that is reproducible exactly. Older ones are answered by the as-of history tables
    (`region_daily_as_of`, `alerts_as_of`), which are never expired;
 4. delete the files no remaining snapshot needs (`ducklake_cleanup_old_files`).
+
+Steps 1 and 2 alone (`expire=False`, `tracktwo maintain --compact-only`) run every hour in Airflow: a read just
+before a compaction then opens the files of at most four 15-minute commits more than just after it
+(bench/lake_commits.py); expiry and cleanup run once a day.
 """
 
 from __future__ import annotations
@@ -47,8 +51,8 @@ def _snapshots(con) -> int:
     return con.execute("SELECT count(*) FROM ducklake_snapshots($lake)", {"lake": LAKE}).fetchone()[0]
 
 
-def maintain(settings: Settings, keep_days: int = DEFAULT_KEEP_DAYS) -> MaintenanceReport:
-    """Compact the lake and expire old snapshots (see the module docstring); safe to run at any time."""
+def maintain(settings: Settings, keep_days: int = DEFAULT_KEEP_DAYS, expire: bool = True) -> MaintenanceReport:
+    """Compact the lake and (`expire`) expire old snapshots (see the module docstring); safe to run at any time."""
     if keep_days < 1:
         raise ValueError("keep_days must be at least 1: expiring today's snapshots would break open readers")
     # tracktwo's readers hold a shared lock for as long as they are open: compaction waits for them, and they
@@ -57,15 +61,22 @@ def maintain(settings: Settings, keep_days: int = DEFAULT_KEEP_DAYS) -> Maintena
         if not held:
             raise WarehouseBusy(f"warehouse {settings.warehouse_label}: readers kept it open for "
                                 f"{settings.lock_timeout:g}s; maintenance will run next time")
-        return _maintain(settings, keep_days)
+        return _maintain(settings, keep_days, expire)
 
 
-def _maintain(settings: Settings, keep_days: int) -> MaintenanceReport:
+def compact(con) -> None:
+    """Steps 1 and 2 on a writer connection: inlined rows to Parquet, adjacent small files merged. The caller
+    holds the maintenance lock exclusively (no tracktwo reader open: compaction changes what they read)."""
+    con.execute("CALL ducklake_flush_inlined_data($lake)", {"lake": LAKE})
+    con.execute("CALL ducklake_merge_adjacent_files($lake)", {"lake": LAKE})
+
+
+def _maintain(settings: Settings, keep_days: int, expire: bool) -> MaintenanceReport:
     with writer(settings) as con:
         files_before, snaps_before = data_files(con), _snapshots(con)
-        con.execute("CALL ducklake_flush_inlined_data($lake)", {"lake": LAKE})
-        con.execute("CALL ducklake_merge_adjacent_files($lake)", {"lake": LAKE})
-        con.execute("CALL ducklake_expire_snapshots($lake, older_than => now() - to_days($days))",
-                    {"lake": LAKE, "days": keep_days})
-        con.execute("CALL ducklake_cleanup_old_files($lake, cleanup_all => true)", {"lake": LAKE})
+        compact(con)
+        if expire:
+            con.execute("CALL ducklake_expire_snapshots($lake, older_than => now() - to_days($days))",
+                        {"lake": LAKE, "days": keep_days})
+            con.execute("CALL ducklake_cleanup_old_files($lake, cleanup_all => true)", {"lake": LAKE})
         return MaintenanceReport(files_before, data_files(con), snaps_before, _snapshots(con))

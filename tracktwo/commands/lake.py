@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("maintain", help="compact the lake's files and expire old snapshots")
     p.add_argument("--keep-days", type=int, default=DEFAULT_KEEP_DAYS,
                    help=f"time travel reaches back this many days (default {DEFAULT_KEEP_DAYS})")
+    p.add_argument("--compact-only", action="store_true",
+                   help="only compact (inlined rows to files, small files merged); expire nothing (hourly in Airflow)")
     p.set_defaults(func=cmd_maintain)
 
 
@@ -63,7 +65,8 @@ def cmd_shell(args, config: Config, console: Console) -> int:
 def cmd_maintain(args, config: Config, console: Console) -> int:
     if args.keep_days < 1:
         raise ConfigError("--keep-days must be at least 1: expiring today's snapshots would break open readers")
-    report = maintain(config.settings, keep_days=args.keep_days)
+    report = maintain(config.settings, keep_days=args.keep_days, expire=not args.compact_only)
+    kept = "none expired (--compact-only)" if args.compact_only else f"kept: the last {args.keep_days} days"
     console.print(f"data files {report.files_before} -> {report.files_after}; snapshots {report.snapshots_before} "
-                  f"-> {report.snapshots_after} (kept: the last {args.keep_days} days)")
+                  f"-> {report.snapshots_after} ({kept})")
     return 0

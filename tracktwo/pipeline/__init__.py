@@ -192,9 +192,9 @@ def source_status(config: Config) -> list[SourceStatus]:
     return [replace(s, pending=waiting.get(s.source_id, 0)) for s in statuses]
 
 
-def maintain(config: Config, keep_days: int = DEFAULT_KEEP_DAYS) -> MaintenanceReport:
-    """Compact the lake and expire snapshots older than `keep_days` (warehouse/maintain.py)."""
-    return maintain_lake(config.settings, keep_days=keep_days)
+def maintain(config: Config, keep_days: int = DEFAULT_KEEP_DAYS, expire: bool = True) -> MaintenanceReport:
+    """Compact the lake and (`expire`) expire snapshots older than `keep_days` (warehouse/maintain.py)."""
+    return maintain_lake(config.settings, keep_days=keep_days, expire=expire)
 
 
 def dashboard(config: Config, out: Path | None = None) -> Path:
