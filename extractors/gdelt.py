@@ -272,8 +272,9 @@ def fetch_export(source: GdeltSource, http: HttpSettings, landing: Landing, list
                  warning: str | None = None, listing_redirects: list[str] | None = None) -> FetchRecord:
     """Download one listed export, check it, land it (ok or failed). Never raises for source failures.
 
-    `listing_redirects`: the redirect chain of the listing that named this file (lastupdate.txt), recorded
-    with the file, since the listing's final URL is what vouched for it."""
+    `listing_redirects`: every URL the listings that named this file were redirected to (lastupdate.txt's
+    chain, then masterfilelist.txt's on a catch-up), recorded with the file: the listings' final URLs are what
+    vouched for it."""
     started = utc_now()
     rec = FetchRecord(
         run_id=landing.new_run_id(source.id, started, listed.url.encode()), source_id=source.id, kind=KIND,
@@ -342,16 +343,17 @@ def plan_catch_up(latest: list[ListedFile], master: Iterable[ListedFile] | None,
 
 
 def listing_since(url: str, http: HttpSettings, sess: requests.Session,
-                  covers: Callable[[list[ListedFile]], bool]) -> Iterable[ListedFile]:
+                  covers: Callable[[list[ListedFile]], bool],
+                  redirects: list[str] | None = None) -> Iterable[ListedFile]:
     """The export files of a listing, enough of its end for `covers`.
 
     Read with Range requests growing from TAIL_START; when the server does not serve ranges
     or the window is older than TAIL_MAX bytes of listing, the whole listing is streamed
-    (lazily: its FetchError comes while iterating).
+    (lazily: its FetchError comes while iterating). `redirects` receives the listing's redirect chain.
     """
     n = TAIL_START
     while n <= min(TAIL_MAX, http.max_bytes):
-        got = fetch_tail(url, http, n, sess=sess)
+        got = fetch_tail(url, http, n, sess=sess, redirects=redirects)
         if got is None:
             break
         body, total = got
@@ -363,7 +365,7 @@ def listing_since(url: str, http: HttpSettings, sess: requests.Session,
         if whole or (files and covers(files)):
             return files
         n *= 4
-    return export_entries(stream_lines(url, http, sess=sess), url)
+    return export_entries(stream_lines(url, http, sess=sess, redirects=redirects), url)
 
 
 def _since(ts: datetime) -> Callable[[list[ListedFile]], bool]:
@@ -372,13 +374,13 @@ def _since(ts: datetime) -> Callable[[list[ListedFile]], bool]:
 
 
 def _catch_up_listing(murl: str, http: HttpSettings, sess: requests.Session, st: LandedState,
-                      newest: datetime, cap: int) -> Iterable[ListedFile]:
+                      newest: datetime, cap: int, redirects: list[str]) -> Iterable[ListedFile]:
     if st.last_ok_ts is not None:
         covers = _since(st.last_ok_ts)
     else:  # first run: the newest `cap` files up to the latest
         def covers(files: list[ListedFile]) -> bool:
             return sum(1 for f in files if f.ts <= newest) >= cap
-    return listing_since(murl, http, sess, covers)
+    return listing_since(murl, http, sess, covers, redirects)
 
 
 def fetch_new_files(source: GdeltSource, http: HttpSettings, landing: Landing) -> list[FetchRecord]:
@@ -399,10 +401,12 @@ def fetch_new_files(source: GdeltSource, http: HttpSettings, landing: Landing) -
         out: list[FetchRecord] = []
         note = None
         listed_in = "lastupdate"
+        master_redirects: list[str] = []
         if st.last_ok_ts is None or newest - st.last_ok_ts > INTERVAL:
             murl = masterfilelist_url(source)
             try:
-                todo = plan_catch_up(latest, _catch_up_listing(murl, http, sess, st, newest, cap), st, cap)
+                todo = plan_catch_up(latest, _catch_up_listing(murl, http, sess, st, newest, cap, master_redirects),
+                                     st, cap)
                 listed_in = "masterfilelist"
             except FetchError as exc:
                 if st.last_ok_ts is None:  # first run: nothing to catch up with, load the newest file(s)
@@ -419,8 +423,11 @@ def fetch_new_files(source: GdeltSource, http: HttpSettings, landing: Landing) -
             return [_listing_record(source, landing, source.url, "not_modified", started, res.status,
                                     extra={"latest": [f.url for f in latest],
                                            **({"redirects": res.redirects} if res.redirects else {})})]
+        # each file is recorded with the chains of the listings that named it (lastupdate, and the masterfilelist
+        # of a catch-up)
+        chains = res.redirects + (master_redirects if listed_in == "masterfilelist" else [])
         return out + [fetch_export(source, http, landing, f, sess, listed_in=listed_in, warning=note if i == 0 else None,
-                                   listing_redirects=res.redirects)
+                                   listing_redirects=chains)
                       for i, f in enumerate(todo)]
     finally:
         sess.close()

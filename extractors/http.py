@@ -473,12 +473,14 @@ def fetch_tail(
     *,
     sess: requests.Session | None = None,
     sleep=time.sleep,
+    redirects: list[str] | None = None,
 ) -> tuple[bytes, int | None] | None:
     """The last `nbytes` of a resource (a suffix Range request), with the resource's total size.
 
     None when the server ignores ranges (HTTP 200) or refuses this one (416, a file shorter
     than `nbytes`): the caller then reads the whole thing as a stream. Asks for the identity
-    encoding, so byte offsets are those of the file itself.
+    encoding, so byte offsets are those of the file itself. `redirects`, when given, receives the
+    URLs redirected to (as `HttpResult.redirects`).
     """
     headers = {"Range": f"bytes=-{int(nbytes)}", "Accept-Encoding": "identity"}
 
@@ -488,6 +490,8 @@ def fetch_tail(
 
     def _tail(sess: requests.Session, guard: Guard) -> tuple[bytes, int | None] | None:
         with _open(sess, url, http, headers) as resp:
+            if redirects is not None:
+                redirects[:] = resp.tracktwo_redirects
             if resp.status_code != 206:
                 return None
             m = re.match(r"bytes\s+\d+-\d+/(\d+)", resp.headers.get("Content-Range", ""))
@@ -510,12 +514,14 @@ def stream_lines(
     *,
     sess: requests.Session | None = None,
     sleep=time.sleep,
+    redirects: list[str] | None = None,
 ):
     """GET a large text listing (GDELT's masterfilelist.txt) line by line, without the body cap.
 
     Opening the response is retried like `fetch` (timeouts, connection errors,
     5xx, 429); a failure mid-stream raises FetchError. Memory stays at one chunk. One deadline
-    (`http.max_seconds`) covers the attempts and the whole stream.
+    (`http.max_seconds`) covers the attempts and the whole stream. `redirects`, when given, receives
+    the URLs redirected to once the response is open.
     """
     def opened(s: requests.Session, guard: Guard) -> requests.Response:
         with guard.current():
@@ -523,6 +529,8 @@ def stream_lines(
 
     with _session_for(http, sess) as s, _guard(http, url) as guard, \
             _with_retries(lambda: opened(s, guard), http, sleep) as resp:
+        if redirects is not None:
+            redirects[:] = resp.tracktwo_redirects
         try:
             for raw in resp.iter_lines(chunk_size=256 * 1024):
                 yield raw.decode("utf-8", errors="replace")

@@ -561,8 +561,9 @@ def test_listing_entries_off_the_listing_host_are_never_fetched(httpserver, make
 
 
 def test_the_listing_redirect_chain_is_recorded_with_each_file(httpserver, make_config):
-    """lastupdate.txt reached through a redirect: each export it named is landed with the listing's chain
-    (`extra.listing_redirects`), and a later run that finds nothing new records the chain on its listing record."""
+    """lastupdate.txt and masterfilelist.txt reached through redirects: each export they named is landed with
+    the listings' chains (`extra.listing_redirects`), and a later run that finds nothing new records
+    lastupdate's chain on its listing record."""
     from extractors.landing import Landing
 
     ts = "20261102120000"
@@ -570,13 +571,16 @@ def test_the_listing_redirect_chain_is_recorded_with_each_file(httpserver, make_
     fake.add(ts, zip_export(export_line(GLOBALEVENTID=1, SQLDATE="20261102", DATEADDED=ts) + "\n", ts))
     httpserver.expect_request("/old/lastupdate.txt").respond_with_data(
         "", status=301, headers={"Location": fake.lastupdate_url})
+    httpserver.expect_request("/old/masterfilelist.txt").respond_with_data(
+        "", status=302, headers={"Location": fake.url("masterfilelist.txt")})
     config = make_config([gdelt_source(httpserver.url_for("/old/lastupdate.txt"))])
     ingest(config)
     ingest(config)
     records = sorted(Landing(config.settings.data_dir).records(), key=lambda r: r.started_at)
     export, listing = [r for r in records if r.url.endswith(".export.CSV.zip")][0], records[-1]
     assert export.status == "ok", [(r.status, r.url, r.error) for r in records]
-    assert export.extra["listing_redirects"] == [fake.lastupdate_url]
+    assert export.extra["listing_redirects"] == [fake.lastupdate_url, fake.url("masterfilelist.txt")]
+    assert export.extra["listed_in"] == "masterfilelist"
     assert listing.status == "not_modified" and listing.extra["redirects"] == [fake.lastupdate_url]
     assert q(config, "SELECT count(*) FROM events")[0][0] == 1
 
