@@ -75,7 +75,7 @@ def _time(con, repeat: int) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     from tracktwo.core.settings import Settings
     from warehouse.db import reader, writer
-    from warehouse.maintain import compact, data_files, maintain
+    from warehouse.maintain import HOURLY_MAX_FILE_BYTES, compact, data_files, maintain
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=int, default=30)
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                     if args.compact_every and slot and slot % args.compact_every == 0:
                         compactions += 1
                         t_c = time.perf_counter()
-                        compact(con)  # the hourly run of the maintenance DAG (here inside the day's writer)
+                        compact(con, HOURLY_MAX_FILE_BYTES)  # the hourly run of the maintenance DAG (inside the day's writer)
                         compact_s += time.perf_counter() - t_c
                     at = start + timedelta(days=day, minutes=15 * slot)
                     run = f"bench/{day:03d}-{slot:02d}"

@@ -538,3 +538,5 @@ def stream_lines(
             if guard.expired:
                 raise _too_slow(http.max_seconds, resp.status_code) from None
             raise FetchError(f"listing download broke off: {exc}", resp.status_code) from exc
+        if guard.expired:  # a body without a length ends at EOF: the guard's shutdown looks like the end
+            raise _too_slow(http.max_seconds, resp.status_code)

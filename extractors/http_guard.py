@@ -11,7 +11,13 @@ Two gaps that request-level checks cannot close:
   connection would reach the machine tracktwo runs on. The guard checks the address of the connected socket
   itself: a non-public peer is refused unless the configured URL and every hop are non-public themselves
   (a local test server, an intranet mirror), the same rule as for redirects. Behind an HTTP proxy the peer is
-  the proxy, which resolves names itself, so the peer check is off (the deadline still holds).
+  the proxy, which resolves names itself, so the peer check is off (the deadline still holds; through a SOCKS
+  proxy neither applies). The configured URL's own host name is trusted as configured: a name the operator
+  configured that resolves to a private address (an intranet mirror) is fetched, so the check protects against
+  redirects and hops that rebind, not against a configured host whose DNS turns hostile.
+- **Not covered:** the TLS handshake detaches the socket the guard watches, so an HTTPS server that never
+  completes its handshake is bounded by `connect_timeout`, not by the deadline; from then on (headers, body)
+  the deadline holds.
 
 The guard is found through a thread-local while the request is made (each ingest worker is a thread); the
 connection classes below are mounted on every session by `extractors.http.session`.
@@ -29,6 +35,7 @@ from typing import Callable, Iterator
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import ProxyManager
 
 _local = threading.local()
 
@@ -47,6 +54,7 @@ class Guard:
         self.deadline = time.monotonic() + seconds
         self.private_ok = private_ok  # asked only when a peer is non-public: may resolve host names
         self.expired = False
+        self._done = False  # the request is over: a timer firing now must not touch its (pooled) sockets
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self.expire)
@@ -58,6 +66,9 @@ class Guard:
 
     def __exit__(self, *exc: object) -> None:
         self._timer.cancel()
+        with self._lock:
+            self._done = True
+            self._sockets.clear()
 
     @contextmanager
     def current(self) -> Iterator["Guard"]:
@@ -71,15 +82,19 @@ class Guard:
 
     def expire(self) -> None:
         with self._lock:
+            if self._done:
+                return
             self.expired = True
             sockets = list(self._sockets)
-        for s in sockets:
-            _shut(s)
+            for s in sockets:  # under the lock: __exit__ cannot hand a socket back to the pool meanwhile
+                _shut(s)
 
     def watch(self, sock: socket.socket | None) -> None:
         if sock is None:
             return
         with self._lock:
+            if self._done:
+                return
             if sock not in self._sockets:
                 self._sockets.append(sock)
             late = self.expired or time.monotonic() > self.deadline
@@ -168,8 +183,8 @@ class GuardedAdapter(HTTPAdapter):
 
     def proxy_manager_for(self, proxy, **proxy_kwargs):  # type: ignore[no-untyped-def]
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if hasattr(manager, "pool_classes_by_scheme"):  # an HTTP proxy (SOCKS managers have their own pools)
-            manager.pool_classes_by_scheme = {"http": _ProxiedHTTPPool, "https": _ProxiedHTTPSPool}
+        if isinstance(manager, ProxyManager):  # an HTTP(S) proxy; a SOCKS manager keeps its own pools (and has
+            manager.pool_classes_by_scheme = {"http": _ProxiedHTTPPool, "https": _ProxiedHTTPSPool}  # no guard)
         return manager
 
 

@@ -365,7 +365,7 @@ def stored_copy_href(data_dir: Path | None, site_dir: Path | None) -> Callable[[
             return None
         if not (data_dir / rel).is_file():
             return None
-        return "/".join([root, *(quote(part) for part in rel.parts)])
+        return "/".join([quote(root), *(quote(part) for part in rel.parts)])
     return href
 
 

@@ -297,6 +297,10 @@ def test_stored_copy_links_only_to_landed_files_under_landing(tmp_path):
     assert href("landing/src/2026-11-20/a b#1.xml") == "../landing/src/2026-11-20/a%20b%231.xml"
     assert stored_copy_href(data, tmp_path / "elsewhere" / "site")("landing/src/2026-11-20/a b#1.xml") == \
         "../../data/landing/src/2026-11-20/a%20b%231.xml"
+    odd = tmp_path / "odd #1" / "site"  # a data folder whose path needs quoting
+    (odd.parent / "landing").mkdir(parents=True)
+    (odd.parent / "landing" / "x.xml").write_text("<rss/>")
+    assert stored_copy_href(odd.parent, tmp_path / "out" / "site")("landing/x.xml") == "../../odd%20%231/landing/x.xml"
     for bad in ("secret.txt", "landing/../secret.txt", "/etc/passwd", "landing/src/missing.xml", "", None):
         assert href(bad) is None, bad
     assert stored_copy_href(None, None)("landing/src/2026-11-20/a b#1.xml") is None

@@ -84,6 +84,13 @@ def test_the_guides_column_tables_are_generated_from_the_database(make_config, t
         assert "nope" in str(e)
     else:
         raise AssertionError("a marker naming no table or view must be refused")
+    # a block left unclosed never swallows the prose and the block after it
+    unclosed = ("<!-- columns: lake_info -->\n| old |\n\nProse that must stay.\n\n"
+                "<!-- columns: schema_migrations -->\n<!-- /columns -->\n")
+    stale.write_text(unclosed, encoding="utf-8")
+    assert main(flags + ["describe", "--update", str(stale)]) == 1
+    assert stale.read_text(encoding="utf-8") == unclosed
+    assert "closed by" in capsys.readouterr().out
 
 
 def test_a_warehouse_from_before_the_renumbering_upgrades(make_config):

@@ -67,6 +67,14 @@ def drip_lines(conn: socket.socket) -> None:
         time.sleep(0.2)
 
 
+def drip_lines_until_close(conn: socket.socket) -> None:
+    """Headers without a length (the body ends when the server closes), then a line every 0.2 s."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n")
+    for i in range(300):
+        conn.sendall(f"{i} 0123456789abcdef http://127.0.0.1/x/2026010100{i % 60:02d}00.export.CSV.zip\n".encode())
+        time.sleep(0.2)
+
+
 def ok_feed(conn: socket.socket) -> None:
     body = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: "
@@ -81,6 +89,11 @@ def headers_dripper() -> Iterator[int]:
 @pytest.fixture
 def lines_dripper() -> Iterator[int]:
     yield from serve(drip_lines)
+
+
+@pytest.fixture
+def close_dripper() -> Iterator[int]:
+    yield from serve(drip_lines_until_close)
 
 
 @pytest.fixture
@@ -111,6 +124,16 @@ def test_a_listing_streamed_line_by_line_ends_at_the_deadline(lines_dripper):
             got.append(line)
     assert time.monotonic() - t0 < 3
     assert 0 < len(got) < 20  # lines arrived, and the stream was cut off long before its 300
+
+
+def test_a_listing_without_a_length_cut_at_the_deadline_is_not_taken_as_complete(close_dripper):
+    """The body ends at the connection's end: the guard's shutdown looks like that end, and must still be a
+    failure (a cut-off masterfilelist read as whole would skip the files it did not get to)."""
+    got: list[str] = []
+    with pytest.raises(FetchError, match="too slow"):
+        for line in stream_lines(f"http://127.0.0.1:{close_dripper}/masterfilelist.txt", HTTP):
+            got.append(line)
+    assert 0 < len(got) < 20
 
 
 def test_a_name_that_rebinds_to_loopback_is_refused_at_connect(feed_server, monkeypatch):

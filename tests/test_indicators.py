@@ -567,16 +567,19 @@ def test_evidence_names_the_stored_copy_current_when_the_alert_was_computed(make
     config = make(make_config)
     t1, t2, t3 = datetime(2026, 3, 1, 8), datetime(2026, 3, 2, 8), datetime(2026, 3, 3, 8)
     with batch_writer(config.settings) as con:
-        for v, seen, f in ((1, t1, "landing/feed/a.xml"), (2, t2, "landing/feed/b.xml")):
+        for v, loaded, f in ((1, t1, "landing/feed/a.xml"), (2, t2, "landing/feed/b.xml")):
+            # fetched (seen_at) a day before it was loaded: the load time decides what a computation could read
+            run(con, f"feed-run-{v}", loaded, source_id="s", kind="rss")
             con.execute("INSERT INTO document_versions (doc_id, version, content_hash, url, title, summary, "
-                        "published_at, seen_at, landing_file, run_id) VALUES ('d1', ?, ?, 'u', 't', 's', ?, ?, ?, 'r')",
-                        [v, f"h{v}", t1, seen, f])
+                        "published_at, seen_at, landing_file, run_id) VALUES ('d1', ?, ?, 'u', 't', 's', ?, ?, ?, ?)",
+                        [v, f"h{v}", t1, loaded - timedelta(days=1), f, f"feed-run-{v}"])
         event(con, "e1", D(1))
 
         def landing(item_type: str, item_id: str, at: datetime):
             return con.execute("SELECT evidence_landing_file(?, ?, ?)", [item_type, item_id, at]).fetchone()[0]
 
         assert landing("document", "d1", t1 + timedelta(hours=1)) == "landing/feed/a.xml"
+        assert landing("document", "d1", t2 - timedelta(hours=1)) == "landing/feed/a.xml"  # b fetched, not loaded
         assert landing("document", "d1", t3) == "landing/feed/b.xml"
         assert landing("document", "d1", t1 - timedelta(days=1)) == "landing/feed/a.xml"
         assert landing("event", "gdelt:e1", t3) == con.execute(

@@ -258,11 +258,39 @@ def test_compact_only_merges_files_and_expires_nothing(tmp_path, capsys, monkeyp
         files, snaps = data_files(con), _snapshots(con)
         rows = con.execute("SELECT * FROM sources ORDER BY source_id").fetchall()
     flags = ["--config-dir", str(settings.config_dir), "--data-dir", str(settings.data_dir)]
+    import warehouse.maintain as wm
+
+    calls: list[str] = []
+    real_writer = wm.writer
+
+    class Recording:  # the writer connection, recording the maintenance calls it runs
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *args):
+            calls.append(sql.split("(")[0].removeprefix("CALL ").strip())
+            return self.con.execute(sql, *args)
+
+    from contextlib import contextmanager
+
+    @contextmanager
+    def recording_writer(settings_):
+        with real_writer(settings_) as con:
+            yield Recording(con)
+
+    monkeypatch.setattr(wm, "writer", recording_writer)
+    monkeypatch.setattr(wm, "data_files", lambda con: data_files(con.con))
+    monkeypatch.setattr(wm, "_snapshots", lambda con: _snapshots(con.con))
     assert main(flags + ["maintain", "--compact-only"]) == 0
     assert "none expired (--compact-only)" in capsys.readouterr().out
+    assert "ducklake_expire_snapshots" not in calls and "ducklake_merge_adjacent_files" in calls
+    assert "ducklake_cleanup_old_files" in calls  # the merged-away files are deleted at once
     with reader(settings) as con:
         assert data_files(con) < files and _snapshots(con) >= snaps
         assert con.execute("SELECT * FROM sources ORDER BY source_id").fetchall() == rows
+    calls.clear()
+    assert main(flags + ["maintain"]) == 0
+    assert "ducklake_expire_snapshots" in calls
 
     calls = []
     monkeypatch.setattr(af, "load_config", lambda: None)

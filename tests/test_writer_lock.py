@@ -180,3 +180,27 @@ def test_an_idle_ingest_holds_no_lock(make_config, make_httpserver):
     t.join()
     assert answer == "in" and float(at) < done["at"] - 1
     assert sorted((r.source_id, r.status) for r in done["runs"]) == [("quick", "ok"), ("slow", "ok")]
+
+
+def test_a_turn_skips_what_another_writer_loaded_meanwhile(make_config):
+    """Between two turns another writer may load a landed fetch: the next turn sees it and does not load it
+    again (in the first turn nothing can have been, the lock being held since the loaded set was read)."""
+    from datetime import datetime
+
+    from extractors.landing import Landing
+    from warehouse.load import _WriterTurns
+
+    config = make_config([])
+    with writer(config.settings):
+        pass
+    turns = _WriterTurns(config, Landing(config.settings.data_dir), hold=30.0)
+    with turns:
+        turns.ctx()
+        assert turns.loaded_elsewhere(["x", "y"]) == set()  # first turn
+        turns.release()
+        with writer(config.settings) as con:  # another writer, while the lock is given back
+            con.execute("INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, loaded_at, status) "
+                        "VALUES ('x', 's', 'rss', 'http://127.0.0.1:9/f', ?, ?, 'ok')",
+                        [datetime(2026, 11, 1), datetime(2026, 11, 1)])
+        turns.ctx()
+        assert turns.turns == 2 and turns.loaded_elsewhere(["x", "y"]) == {"x"}

@@ -65,11 +65,19 @@ def column_table(entry: Entry) -> list[str]:
         f"| `{c.name}` | {_cell(c.type)} | {_cell(c.comment)} |" for c in entry.columns]
 
 
-# A generated block of a hand-written guide: the marker names the table or view, the table follows
-COLUMN_BLOCK = re.compile(r"^(<!-- columns: ([A-Za-z0-9_]+) -->\n)(.*?)^(<!-- /columns -->)$", re.S | re.M)
+# A generated block of a hand-written guide: the marker names the table or view, the table follows. The body
+# may not contain another opening marker: a missing closing marker is an error, never a match that runs on
+# over the next block (and deletes the prose between).
+_OPEN = re.compile(r"^<!-- columns: ", re.M)  # a marker starts its line (prose may quote one)
+COLUMN_BLOCK = re.compile(r"^(<!-- columns: ([A-Za-z0-9_]+) -->\n)((?:(?!^<!-- columns: ).)*?)^(<!-- /columns -->)$",
+                          re.S | re.M)
 
 
-class UnknownObject(ValueError):
+class GuideError(ValueError):
+    """A guide's generated blocks cannot be rewritten safely (the guide is left as it is)."""
+
+
+class UnknownObject(GuideError):
     """A guide's marker names a table or view the warehouse does not have (renamed or dropped)."""
 
 
@@ -83,6 +91,10 @@ def update_guide(text: str, entries: list[Entry]) -> str:
             raise UnknownObject(f"<!-- columns: {m.group(2)} --> names no table or view of the warehouse")
         return m.group(1) + "\n".join(column_table(entry)) + "\n" + m.group(4)
 
+    opened = len(_OPEN.findall(text))
+    if opened != len(COLUMN_BLOCK.findall(text)):
+        raise GuideError(f"{opened} '<!-- columns: NAME -->' markers but {len(COLUMN_BLOCK.findall(text))} "
+                         "closed by '<!-- /columns -->' on a line of its own: close each block before the next")
     return COLUMN_BLOCK.sub(block, text)
 
 

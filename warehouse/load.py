@@ -168,8 +168,9 @@ class _WriterTurns:
     """The writer lock in turns: taken when there is something to commit, given back when nothing has landed
     for a while (`idle`) or once it has been held `hold` seconds (half the writer wait, TRACKTWO_LOCK_TIMEOUT),
     so a long ingest never keeps indicators, an Airflow load or another ingest waiting longer than the wait
-    they are documented to take. Each turn opens its own writer connection; records another writer loaded
-    between two turns (`known`) are skipped, never loaded twice."""
+    they are documented to take (the record being committed is never interrupted: one GDELT file, one batch).
+    Each turn opens its own writer connection; records another writer loaded between two turns are skipped,
+    never loaded twice."""
 
     def __init__(self, config: Config, landing: Landing, hold: float):
         self.config, self.landing, self.hold = config, landing, hold
@@ -180,7 +181,7 @@ class _WriterTurns:
         self._gave_way_at: float | None = None
         self._synced = False
         self._gazetteer: Gazetteer | None = None  # built once, kept across turns
-        self.known: set[str] = set()  # run ids in ingest_runs when this turn began
+        self.known: set[str] = set()  # run ids in ingest_runs when the first turn began
         self.turns = 0
 
     def ctx(self) -> LoadContext:
@@ -196,7 +197,8 @@ class _WriterTurns:
                 if not self._synced:
                     sync_reference(con, self.config)
                     self._synced = True
-                self.known = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
+                if self.turns == 0:  # what is loaded already (later turns ask only about their own records)
+                    self.known = {r[0] for r in con.execute("SELECT run_id FROM ingest_runs").fetchall()}
             except BaseException:
                 stack.close()
                 raise
@@ -209,6 +211,15 @@ class _WriterTurns:
         self.ctx()
         assert self._all_cores is not None
         return self._all_cores()
+
+    def loaded_elsewhere(self, run_ids: list[str]) -> set[str]:
+        """Which of these fetches another writer loaded while the lock was given back (none in the first turn:
+        the lock has been held since `known` was read)."""
+        if self.turns <= 1 or not run_ids:
+            return set()
+        con = self.ctx().con
+        return {r[0] for r in con.execute("SELECT run_id FROM ingest_runs WHERE list_contains($ids, run_id)",
+                                          {"ids": run_ids}).fetchall()}
 
     @property
     def held_long(self) -> bool:
@@ -255,7 +266,8 @@ class _Batches:
         if not entries:
             return
         ctx = self.turns.ctx()
-        entries = [e for e in entries if e.rec.run_id not in self.turns.known]  # loaded by another writer
+        elsewhere = self.turns.loaded_elsewhere([e.rec.run_id for e in entries])
+        entries = [e for e in entries if e.rec.run_id not in elsewhere]  # loaded by another writer meanwhile
         if not entries:
             return
         con = ctx.con
@@ -358,7 +370,7 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
             elif fut is None:  # a kind loaded one record per transaction, in its place in the order
                 batches.flush()
                 ctx = turns.ctx()
-                if rec.run_id in turns.known:  # loaded by another writer between two turns
+                if turns.loaded_elsewhere([rec.run_id]):  # loaded by another writer between two turns
                     return
                 with turns.all_cores():
                     emit(load_record(ctx, rec, specs))

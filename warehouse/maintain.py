@@ -12,9 +12,10 @@ Airflow maintenance DAG) does, under the writer lock:
    (`region_daily_as_of`, `alerts_as_of`), which are never expired;
 4. delete the files no remaining snapshot needs (`ducklake_cleanup_old_files`).
 
-Steps 1 and 2 alone (`expire=False`, `tracktwo maintain --compact-only`) run every hour in Airflow: a read just
-before a compaction then opens the files of at most four 15-minute commits more than just after it
-(bench/lake_commits.py); expiry and cleanup run once a day.
+Steps 1 and 2 alone (`expire=False`, `tracktwo maintain --compact-only`) run every hour in Airflow, merging only
+files under HOURLY_MAX_FILE_BYTES and deleting the merged-away files at once: a read just before a compaction then
+opens the files of at most four 15-minute commits more than just after it (bench/lake_commits.py); expiry runs
+once a day.
 """
 
 from __future__ import annotations
@@ -64,17 +65,30 @@ def maintain(settings: Settings, keep_days: int = DEFAULT_KEEP_DAYS, expire: boo
         return _maintain(settings, keep_days, expire)
 
 
-def compact(con) -> None:
-    """Steps 1 and 2 on a writer connection: inlined rows to Parquet, adjacent small files merged. The caller
-    holds the maintenance lock exclusively (no tracktwo reader open: compaction changes what they read)."""
+# The hourly compaction merges only files under this size: the day's 15-minute files merge into files of up to
+# about this size, and no hourly run rewrites more than that per table (with the target file size, 512 MB, each
+# run would rewrite a table's whole tail). The daily run merges up to the lake's target size.
+HOURLY_MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+def compact(con, max_file_bytes: int | None = None) -> None:
+    """Steps 1 and 2 on a writer connection: inlined rows to Parquet, adjacent small files (under
+    `max_file_bytes`, default the lake's target size) merged, and the merged-away files deleted at once (no
+    snapshot refers to them: DuckLake maps the old snapshots onto the merged file). The caller holds the
+    maintenance lock exclusively (no tracktwo reader open: compaction changes what they read)."""
     con.execute("CALL ducklake_flush_inlined_data($lake)", {"lake": LAKE})
-    con.execute("CALL ducklake_merge_adjacent_files($lake)", {"lake": LAKE})
+    if max_file_bytes is None:
+        con.execute("CALL ducklake_merge_adjacent_files($lake)", {"lake": LAKE})
+    else:
+        con.execute("CALL ducklake_merge_adjacent_files($lake, max_file_size => $bytes)",
+                    {"lake": LAKE, "bytes": max_file_bytes})
+    con.execute("CALL ducklake_cleanup_old_files($lake, cleanup_all => true)", {"lake": LAKE})
 
 
 def _maintain(settings: Settings, keep_days: int, expire: bool) -> MaintenanceReport:
     with writer(settings) as con:
         files_before, snaps_before = data_files(con), _snapshots(con)
-        compact(con)
+        compact(con, None if expire else HOURLY_MAX_FILE_BYTES)
         if expire:
             con.execute("CALL ducklake_expire_snapshots($lake, older_than => now() - to_days($days))",
                         {"lake": LAKE, "days": keep_days})

@@ -18,7 +18,7 @@ from tracktwo.console import print_run_line, print_runs, print_summary, run_inge
 from tracktwo.core.config import Config
 from tracktwo.demo import run_demo
 from warehouse.db import reader, refused_query, upgrade
-from warehouse.dictionary import UnknownObject, dictionary, guide_blocks, markdown, update_guide
+from warehouse.dictionary import GuideError, dictionary, guide_blocks, markdown, update_guide
 from warehouse.lake import exists as warehouse_exists
 from warehouse.rebuild import RebuildFailed, interrupted_rebuild
 
@@ -200,7 +200,7 @@ def _print_tables(results: list[Result], console: Console, max_rows: int) -> Non
 def cmd_describe(args, config: Config, console: Console) -> int:
     upgrade(config.settings)  # the dictionary comes with the migrations
     with reader(config.settings) as con:
-        entries = dictionary(con, args.name)
+        entries = dictionary(con, None if args.update else args.name)  # a guide's blocks may name any object
     if not entries:
         console.print(f"[red]no table or view named {escape(repr(args.name or ''))}[/] (`tracktwo describe` lists them)")
         return 1
@@ -208,7 +208,7 @@ def cmd_describe(args, config: Config, console: Console) -> int:
         try:
             old = args.update.read_text(encoding="utf-8")
             new = update_guide(old, entries)
-        except (OSError, UnknownObject) as e:
+        except (OSError, GuideError) as e:
             console.print(f"[red]{escape(str(e))}[/]")
             return 1
         if new != old:
