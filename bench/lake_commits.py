@@ -75,7 +75,7 @@ def _time(con, repeat: int) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     from tracktwo.core.settings import Settings
     from warehouse.db import reader, writer
-    from warehouse.maintain import HOURLY_MAX_FILE_BYTES, compact, data_files, maintain
+    from warehouse.maintain import data_files, maintain
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=int, default=30)
@@ -96,23 +96,25 @@ def main(argv: list[str] | None = None) -> int:
             from warehouse import lake
 
             lake.DATA_INLINING_ROW_LIMIT = args.inline
+        every = args.compact_every or 96
         for day in range(args.days):
-            with writer(settings) as con:  # a day of 15-minute loads, one transaction each
-                for slot in range(96):
-                    if args.compact_every and slot and slot % args.compact_every == 0:
-                        compactions += 1
-                        t_c = time.perf_counter()
-                        compact(con, HOURLY_MAX_FILE_BYTES)  # the hourly run of the maintenance DAG (inside the day's writer)
-                        compact_s += time.perf_counter() - t_c
-                    at = start + timedelta(days=day, minutes=15 * slot)
-                    run = f"bench/{day:03d}-{slot:02d}"
-                    con.execute("BEGIN")
-                    con.execute(COMMIT_EVENTS, {"base": base, "day": at.date(), "at": at, "run": run,
-                                                "n": args.events})
-                    con.execute(COMMIT_DOCS, {"run": run, "at": at})
-                    con.execute(COMMIT_PLACES, {"run": run})
-                    con.execute("COMMIT")
-                    base += args.events
+            for block in range(0, 96, every):  # the loads between two compactions, each a writer of its own
+                if block:  # the hourly run of the maintenance DAG: its own writer, as in Airflow
+                    compactions += 1
+                    t_c = time.perf_counter()
+                    maintain(settings, keep_days=90, expire=False)
+                    compact_s += time.perf_counter() - t_c
+                with writer(settings) as con:
+                    for slot in range(block, min(block + every, 96)):
+                        at = start + timedelta(days=day, minutes=15 * slot)
+                        run = f"bench/{day:03d}-{slot:02d}"
+                        con.execute("BEGIN")
+                        con.execute(COMMIT_EVENTS, {"base": base, "day": at.date(), "at": at, "run": run,
+                                                    "n": args.events})
+                        con.execute(COMMIT_DOCS, {"run": run, "at": at})
+                        con.execute(COMMIT_PLACES, {"run": run})
+                        con.execute("COMMIT")
+                        base += args.events
             if day < args.days - 1:
                 maintain(settings, keep_days=90)  # the daily maintenance DAG
         gen = time.perf_counter() - gen
