@@ -88,7 +88,7 @@ def session(http: HttpSettings) -> requests.Session:
 def _guard(http: HttpSettings, url: str) -> Guard:
     """A deadline of `http.max_seconds` for one request to `url` (connecting, headers and body together), and
     the peer rule: a non-public address only when `url` is non-public itself (`_open` adds the hops)."""
-    return Guard(http.max_seconds, private_ok=lambda: _all_private(urlsplit(url).hostname or "", socket.getaddrinfo))
+    return Guard(http.max_seconds, private_ok=lambda: _private_chain([url]))
 
 
 def _too_slow(seconds: float, status: int | None = None, received: int | None = None) -> FetchError:
@@ -270,6 +270,13 @@ def _all_private(host: str, resolve: Callable[..., list]) -> bool:
     return bool(ips) and all(not ip.is_global for ip in ips)
 
 
+def _private_chain(urls: Sequence[str], resolve: Callable[..., list] | None = None) -> bool:
+    """Every URL of a request's chain (the configured URL, then each hop) is on non-public addresses only: the
+    one condition under which a redirect or a connection may reach loopback or a private network."""
+    resolve = resolve or socket.getaddrinfo
+    return all(_all_private(urlsplit(u).hostname or "", resolve) for u in urls)
+
+
 def refused_redirect(origin: str, target: str, resolve: Callable[..., list] | None = None,
                      via: Sequence[str] = ()) -> str | None:
     """Why a redirect from the configured URL `origin` (through the URLs `via`) to `target` is not followed,
@@ -285,7 +292,7 @@ def refused_redirect(origin: str, target: str, resolve: Callable[..., list] | No
         return f"only http(s) URLs are followed, not {parts.scheme or 'a relative URL'}"
     if parts.username or parts.password:
         return "a URL with credentials"
-    if all(_all_private(urlsplit(u).hostname or "", resolve) for u in (origin, *via)):
+    if _private_chain([origin, *via], resolve):
         return None
     where = _private(parts.hostname, resolve)
     return f"{parts.hostname} is a non-public address ({where})" if where else None
@@ -323,8 +330,7 @@ def _open(sess: requests.Session, url: str, http: HttpSettings, headers: dict[st
     current = url
     guard = current_guard()
     if guard is not None:  # a non-public peer only when the configured URL and every hop are non-public
-        guard.private_ok = lambda: all(_all_private(urlsplit(u).hostname or "", socket.getaddrinfo)
-                                       for u in (url, *chain))
+        guard.private_ok = lambda: _private_chain([url, *chain])
     while True:
         sent = {**(headers or {}), **(private or {})} if _origin(current) == _origin(url) else dict(headers or {})
         with _network_errors(http):
