@@ -1,8 +1,8 @@
 """Benchmark: indicators for 20 regions x 365 days from 10 million synthetic events.
 
-Events (and 20,000 region documents) are generated inside DuckDB in a temporary
-warehouse, then timed: a full computation, and the incremental update after one
-new 15-minute file (~2,000 events, some backdated). A plain scan-aggregate of
+Events (with GDELT's DATEADDED update slot) and 20,000 region documents (with their first
+version) are generated inside DuckDB in a temporary warehouse, then timed: a full computation,
+and the incremental update after one new 15-minute file (~2,000 events, some backdated). A plain scan-aggregate of
 the events table in the same run is the baseline the times are compared with.
 The incremental run's slowest statements are printed (IndicatorSummary.steps),
 and a last full computation must write nothing (incremental = full at scale).
@@ -37,7 +37,9 @@ g AS (
     SELECT i, hash(i) AS h1, hash(i + 7919) AS h2, hash(i + 104729) AS h3 FROM range($n) t(i)
 )
 SELECT 'gdelt:' || i, 'gdelt', i::VARCHAR, $first::DATE + (i * $days // $n)::INTEGER,
-       NULL, NULL, c.l[1 + (h1 % len(c.l))::INTEGER], NULL, c.l[1 + (h2 % len(c.l))::INTEGER],
+       -- added in one of the day's 96 update slots (GDELT DATEADDED), as every real event is
+       ($first::DATE + (i * $days // $n)::INTEGER)::TIMESTAMP + to_minutes((15 * (h2 % 96))::INTEGER),
+       NULL, c.l[1 + (h1 % len(c.l))::INTEGER], NULL, c.l[1 + (h2 % len(c.l))::INTEGER],
        lpad((1 + h3 % 20)::VARCHAR, 2, '0') || '0', NULL, lpad((1 + h3 % 20)::VARCHAR, 2, '0'),
        CASE WHEN h3 % 20 < 5 THEN 1 WHEN h3 % 20 < 9 THEN 2 WHEN h3 % 20 < 14 THEN 3 ELSE 4 END,
        (h1 % 200) / 10.0 - 10, 1 + (h2 % 20)::INTEGER, 1, 1, (h3 % 200) / 10.0 - 10,
@@ -57,6 +59,10 @@ SELECT 'doc' || i, 'bench-rss', 'Outlet ' || (i % 40), 'international', 'k' || i
        $first::TIMESTAMP + to_seconds(i * 86400 * $days // $docs), $t0, $t0, 'en', 'h', 1, 'landing/f.xml', 'bench/rss'
 FROM range($docs) t(i)
 """
+GENERATE_VERSIONS = """
+INSERT INTO document_versions (doc_id, version, content_hash, url, title, summary, published_at, seen_at, landing_file, run_id)
+SELECT doc_id, version, content_hash, url, title, summary, published_at, fetched_at, landing_file, run_id FROM documents
+"""
 GENERATE_PLACES = """
 INSERT INTO document_places (doc_id, place_type, place_id, matched_term, mentions, reason)
 SELECT 'doc' || i, 'region', r.region_id, 'x', 1 + i % 3, 'area'
@@ -64,11 +70,12 @@ FROM range($docs) t(i), (SELECT region_id, row_number() OVER (ORDER BY region_id
 WHERE r.k = i % 20
 """
 NEW_FILE = """
-INSERT INTO events (event_id, source, source_event_id, event_date, actor1_iso3, actor2_iso3, event_code, root_code,
-                    quad_class, goldstein, num_mentions, avg_tone, action_iso3, source_url, landing_file, run_id)
+INSERT INTO events (event_id, source, source_event_id, event_date, date_added, actor1_iso3, actor2_iso3, event_code,
+                    root_code, quad_class, goldstein, num_mentions, avg_tone, action_iso3, source_url, landing_file, run_id)
 WITH c AS (SELECT list(iso3) AS l FROM (SELECT DISTINCT iso3 FROM bench_countries))
 SELECT 'gdelt:new' || i, 'gdelt', 'new' || i,
        CASE WHEN i % 10 = 0 THEN $last::DATE - (i % 30)::INTEGER ELSE $last::DATE END,
+       $last::DATE + INTERVAL 1 DAY,  -- the first update slot of the next day
        c.l[1 + (hash(i) % len(c.l))::INTEGER], c.l[1 + (hash(i + 1) % len(c.l))::INTEGER], '190', '19', 4, -10, 5, -6,
        c.l[1 + (hash(i + 2) % len(c.l))::INTEGER], 'https://late' || (i % 50) || '.example.com/' || i,
        'landing/new.zip', 'bench/new-file'
@@ -135,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             con.execute(GENERATE_RUNS, {"t0": t0})
             con.execute(GENERATE_EVENTS, {k: p[k] for k in ("n", "first", "days")})
             con.execute(GENERATE_DOCS, {k: p[k] for k in ("first", "days", "t0", "docs")})
+            con.execute(GENERATE_VERSIONS)  # every stored document has its first version, as after a real load
             con.execute(GENERATE_PLACES, {"docs": args.docs})
             con.execute("CHECKPOINT")
             n_events = con.execute("SELECT count(*) FROM events").fetchone()[0]

@@ -78,9 +78,14 @@ def _ucdp(ged: Span | None, cand: Span | None) -> tuple[date | None, date | None
     return None, None, None, None
 
 
-def curated_coverage(con: duckdb.DuckDBPyConnection, config: Config) -> pa.Table:
-    """One row per configured region: what each series covers (NULL: not covered)."""
-    spans = {d: Span(lo, hi) for d, lo, hi in con.execute(SPANS).fetchall()}
+def curated_spans(con: duckdb.DuckDBPyConnection) -> dict[str, Span]:
+    """Per curated dataset in the lake, its first and last event date (empty: no curated event at all)."""
+    return {d: Span(lo, hi) for d, lo, hi in con.execute(SPANS).fetchall()}
+
+
+def curated_coverage(con: duckdb.DuckDBPyConnection, config: Config, spans: dict[str, Span] | None = None) -> pa.Table:
+    """One row per configured region: what each series covers (NULL: not covered). `spans`: curated_spans(con)."""
+    spans = curated_spans(con) if spans is None else spans
     filters = _filters(config)
     cols: dict[str, list] = {n: [] for n in SCHEMA.names}
     for r in config.regions:

@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from tracktwo.core.config import Config
-from warehouse.curated_coverage import curated_coverage
+from warehouse.curated_coverage import curated_coverage, curated_spans
 from warehouse.db import execute, rollback, sql, statements, writer
 from warehouse.indicator_settings import RULES_VERSION, IndicatorSettings, config_hash, load_settings
 from warehouse.load import sync_reference
@@ -76,7 +76,11 @@ PVALUE_SCHEMA = pa.schema([("region_id", pa.string()), ("day", pa.date32()), ("e
                            ("escalation_p", pa.float64()), ("deescalation_p", pa.float64()),
                            ("dialogue_gap_p", pa.float64()), ("dialogue_opening_p", pa.float64())])
 
-LAST_RUN = "SELECT as_of, loaded_through, config_hash FROM indicator_runs ORDER BY as_of DESC LIMIT 1"
+LAST_RUN = ("SELECT as_of, loaded_through, config_hash, first_day, last_day FROM indicator_runs "
+            "ORDER BY as_of DESC LIMIT 1")
+# Curated membership left without curated events (all deleted): the curated statements still run, to clear it.
+CURATED_MEMBERSHIP = "SELECT count(*) FROM (SELECT 1 FROM curated_event_regions LIMIT 1)"
+STORED_COVERAGE = "SELECT * EXCLUDE (computed_at) FROM curated_coverage"
 LOADED_THROUGH = "SELECT max(loaded_at) FROM ingest_runs"
 ACTIVE_ALERTS = "SELECT count(*) FROM alerts_current WHERE status = 'active'"
 ALERTS_WRITTEN = "SELECT (SELECT count(*) FROM ind_write) + (SELECT count(*) FROM ind_withdrawn)"
@@ -166,12 +170,16 @@ def _p_values(rows: list[tuple]) -> pa.Table:
     return pa.Table.from_pydict(out, schema=PVALUE_SCHEMA)
 
 
-def _next_as_of(con: duckdb.DuckDBPyConnection) -> datetime:
+def _next_as_of(last: datetime | None) -> datetime:
+    """Now, or just after the last run's as_of (a clock set back never orders a run before an earlier one)."""
     now = utc_now_naive()
-    last = con.execute("SELECT max(as_of) FROM indicator_runs").fetchone()[0]
     if last is not None and now <= last:
         now = last + timedelta(microseconds=1)
     return now
+
+
+def _rows(table: pa.Table) -> list[tuple]:
+    return sorted(zip(*(table.column(i).to_pylist() for i in range(table.num_columns))), key=repr)
 
 
 class _Steps:
@@ -208,13 +216,13 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
     chash = config_hash(settings, config)
     params = _params(settings)
     run = _Steps(con, params)
-    t = time.perf_counter()
-    sync_reference(con, config)  # the regions mirror the SQL reads, and the views filter on
-    run.times["sync reference"] = round(time.perf_counter() - t, 4)
     # One transaction from here on: on a lake every autocommitted statement reads the snapshot's metadata from
     # the catalog again; inside one transaction it is read once (and the run sees one consistent snapshot).
     con.execute("BEGIN")
     try:
+        t = time.perf_counter()
+        sync_reference(con, config, in_transaction=True)  # the regions mirror the SQL reads, and the views filter on
+        run.times["sync reference"] = round(time.perf_counter() - t, 4)
         return _compute_in_transaction(con, config, run, params, chash, start, end, full, t0)
     except BaseException:
         rollback(con)
@@ -226,14 +234,18 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
                             t0: float) -> IndicatorSummary:
     run.script(sql("indicators_reference.sql"))
     t = time.perf_counter()
-    coverage = curated_coverage(con, config)
+    spans = curated_spans(con)
+    coverage = curated_coverage(con, config, spans)
     con.register("ind_curated_coverage_rows", coverage)
     con.execute("CREATE OR REPLACE TEMP TABLE ind_curated_coverage AS SELECT * FROM ind_curated_coverage_rows")
     con.unregister("ind_curated_coverage_rows")
+    # Without curated events and curated membership the curated statements are left out: they would find
+    # nothing, and each read of a DuckLake table costs a catalog lookup (an empty table's, in 1.5.5, several).
+    curated = bool(spans) or con.execute(CURATED_MEMBERSHIP).fetchone()[0] > 0
     run.times["curated coverage"] = round(time.perf_counter() - t, 4)
     last = run(LAST_RUN, name="last run").fetchone()
     loaded_now = run(LOADED_THROUGH, name="loaded through").fetchone()[0]
-    as_of = _next_as_of(con)
+    as_of = _next_as_of(last[0] if last else None)
 
     if full or last is None or last[2] != chash:
         mode, loaded_through = "full", loaded_now
@@ -244,20 +256,31 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
         run.script(sql("indicators_days_range.sql"), {"start": lo, "end": hi})
     else:
         mode, loaded_through = "incremental", loaded_now
-        run.script(sql("indicators_days_incremental.sql"), {"since": last[1] or datetime(1970, 1, 1)})
+        run.script(sql("indicators_days_incremental.sql.j2", curated=curated),
+                   {"since": last[1] or datetime(1970, 1, 1)})
     through = run(sql("indicators_events_through.sql"), name="events through").fetchone()[0]
     params["through"] = through
     if mode != "full":
         run.script(sql("indicators_days_status.sql"))
-    if mode == "incremental":  # days a curated release or a source's countries moved in or out of coverage
+    # days a curated release or a source's countries moved in or out of coverage (nothing moved: no day)
+    coverage_moved = _rows(coverage) != _rows(run(STORED_COVERAGE, name="stored coverage").to_arrow_table())
+    if mode == "incremental" and coverage_moved:
         run.script(sql("indicators_days_coverage.sql"))
     days = run("SELECT count(*) FROM ind_days", name="count days").fetchone()[0]
     params["all"] = mode == "full"
     columns = {"daily_columns": DAILY_COLUMNS, "alert_columns": ALERT_COLUMNS}
+    if mode == "incremental" and days == 0:
+        # nothing loaded and no stored day changed state: every row and alert stays as it is (a full run after
+        # this one writes nothing: bench/indicators_bench.py); the run is recorded, with the span unchanged
+        active = run(ACTIVE_ALERTS, name="active alerts").fetchone()[0]
+        return _finish(con, run, t0, coverage_moved, dict(
+            as_of=as_of, mode=mode, days=0, first_day=last[3], last_day=last[4], rows=0, alerts=0, active=active,
+            loaded_through=loaded_through, config_hash=chash, through=through))
 
     run.script(sql("indicators_membership.sql"))
-    run.script(sql("curated_membership.sql"))
-    run.script(sql("indicators_base.sql"))
+    if curated:
+        run.script(sql("curated_membership.sql"))
+    run.script(sql("indicators_base.sql.j2", curated=curated))
     run.script(sql("indicators_grid.sql.j2", base_columns=BASE_COLUMNS, event_columns=EVENT_COLUMNS,
                    mean_columns=MEAN_COLUMNS, list_columns=LIST_COLUMNS, side_columns=SIDE_COLUMNS,
                    curated_columns=CURATED_COLUMNS),
@@ -278,24 +301,32 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     run.script(sql("alerts_candidates.sql"))
     run.script(sql("alerts_curated_support.sql"))
     run.script(sql("alerts_current.sql.j2", **columns))
-    run.script(sql("alerts_evidence.sql"))
+    run.script(sql("alerts_evidence.sql.j2", curated=curated))
     run.script(sql("alerts_write.sql.j2", **columns), {"as_of": as_of})
     n_alerts = run(ALERTS_WRITTEN, name="alerts written").fetchone()[0]
 
     first_day, last_day = run("SELECT min(day), max(day) FROM ind_base", name="span").fetchone()
     active = run(ACTIVE_ALERTS, name="active alerts").fetchone()[0]
+    return _finish(con, run, t0, mode != "range", dict(
+        as_of=as_of, mode=mode, days=days, first_day=first_day, last_day=last_day, rows=rows, alerts=n_alerts,
+        active=active, loaded_through=loaded_through, config_hash=chash, through=through))
+
+
+def _finish(con: duckdb.DuckDBPyConnection, run: "_Steps", t0: float, write_coverage: bool,
+            r: dict[str, object]) -> IndicatorSummary:
+    """Record the run (indicator_runs; the coverage it used, for the next incremental run) and commit."""
     seconds = time.perf_counter() - t0
-    if mode != "range":  # what the next incremental run compares its coverage with
-        run.script(sql("curated_coverage_write.sql"), {"as_of": as_of})
+    if write_coverage:  # what the next incremental run compares its coverage with
+        run.script(sql("curated_coverage_write.sql"), {"as_of": r["as_of"]})
     run.script(sql("indicators_run.sql"), {
-        "as_of": as_of, "mode": mode, "days": days, "first_day": first_day, "last_day": last_day,
-        "rows": rows, "alerts": n_alerts, "loaded_through": loaded_through, "config_hash": chash,
-        "seconds": seconds, "rules_version": RULES_VERSION})
+        "as_of": r["as_of"], "mode": r["mode"], "days": r["days"], "first_day": r["first_day"],
+        "last_day": r["last_day"], "rows": r["rows"], "alerts": r["alerts"], "loaded_through": r["loaded_through"],
+        "config_hash": r["config_hash"], "seconds": seconds, "rules_version": RULES_VERSION})
     t = time.perf_counter()
     con.execute("COMMIT")
     run.times["commit"] = round(time.perf_counter() - t, 4)
-    return IndicatorSummary(as_of, mode, days, first_day, last_day, rows, n_alerts, active, round(seconds, 3),
-                            through, run.times)
+    return IndicatorSummary(r["as_of"], r["mode"], r["days"], r["first_day"], r["last_day"], r["rows"], r["alerts"],
+                            r["active"], round(seconds, 3), r["through"], run.times)
 
 
 def _range(con: duckdb.DuckDBPyConnection, start: date | None, end: date | None) -> tuple[date, date]:

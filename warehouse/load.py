@@ -426,18 +426,20 @@ def _reference_rows(config: Config) -> tuple[list[tuple], list[tuple]]:
     return sources, regions
 
 
-def sync_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+def sync_reference(con: duckdb.DuckDBPyConnection, config: Config, in_transaction: bool = False) -> None:
     """Mirror sources.yaml and regions.yaml into tables researchers can join on.
 
     Nothing is written when the tables already hold exactly these rows (the usual case):
-    loads and indicator runs call this each time.
+    loads and indicator runs call this each time. `in_transaction`: the caller's open transaction holds the
+    change (the indicator run's, so the lake's snapshot is read once), else it is committed here on its own.
     """
     sources, regions = _reference_rows(config)
     have = (sorted(con.execute("SELECT * FROM sources").fetchall()),
             sorted(con.execute("SELECT * FROM regions").fetchall()))
     if have == (sorted(sources), sorted(regions)):
         return
-    con.execute("BEGIN")
+    if not in_transaction:
+        con.execute("BEGIN")
     con.execute("DELETE FROM sources")
     # one bulk insert (row-by-row took minutes for tens of thousands of sources, under the write lock)
     names = [d[0] for d in con.execute("SELECT * FROM sources LIMIT 0").description]
@@ -456,7 +458,8 @@ def sync_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
             con.execute("INSERT INTO regions SELECT * FROM _tracktwo_regions")
         finally:
             con.unregister("_tracktwo_regions")
-    con.execute("COMMIT")
+    if not in_transaction:
+        con.execute("COMMIT")
 
 
 def pending_records(landing: Landing, loaded: set[str], source_ids: Iterable[str] | None = None) -> list[FetchRecord]:

@@ -1,5 +1,7 @@
 -- Region membership of the events of the days in ind_days (docs/indicators.md, "Regions and membership"),
 -- written to event_regions with its reason; the evidence filter and the incident key come with it.
+-- The temp table ind_members holds the same rows plus the event columns the daily aggregates need
+-- (indicators_base.sql reads it), so the aggregates never join event_regions back to events by text id.
 --   dyad: the two actors are on opposite sides (by actor country, or GDELT's known-group code);
 --   area: the event happens in the region's areas (action country, ADM1 code, or a box for events geocoded
 --         below country level) and, for a dyadic region, involves a party or an actor GDELT did not identify:
@@ -13,11 +15,11 @@ CREATE OR REPLACE TEMP MACRO actor_blocks(code) AS
 
 DELETE FROM event_regions WHERE day IN (SELECT day FROM ind_days);
 
-INSERT INTO event_regions
+CREATE OR REPLACE TEMP TABLE ind_members AS
 WITH ev AS (
     SELECT rowid AS rid, event_id, event_date, actor1_code, actor2_code, actor1_iso3, actor2_iso3, actor1_group, actor2_group,
            action_iso3, action_fips, action_adm1, action_geo_type, lat, lon, event_code, action_feature_id,
-           is_root_event, num_sources, num_mentions, date_added
+           is_root_event, num_sources, num_mentions, date_added, quad_class, root_code, goldstein, avg_tone
     FROM events
     WHERE event_date IN (SELECT day FROM ind_days)
 ),
@@ -71,6 +73,10 @@ SELECT event_id, region_id, event_date AS day,
        -- (a 64-bit hash: ids are compared within a day only, where they are always computed together)
        hash(event_date, actor1_code, actor2_code, event_code,
             coalesce(action_feature_id, concat_ws(',', action_fips, action_adm1, round(lat, 3), round(lon, 3))))
-           AS incident_id
+           AS incident_id,
+       quad_class, root_code, goldstein, avg_tone, greatest(coalesce(num_mentions, 1), 1) AS w
 FROM j
-WHERE via_dyad OR via_area
+WHERE via_dyad OR via_area;
+
+INSERT INTO event_regions BY NAME
+SELECT event_id, region_id, day, reason, actor1_side, actor2_side, counted, incident_id FROM ind_members

@@ -1,25 +1,28 @@
 -- The configured regions (the `regions` mirror of regions.yaml, synced first) as narrow temp tables the
 -- membership and indicator SQL join on; and the sources whose perspective is a side's country.
-CREATE OR REPLACE TEMP TABLE ind_regions AS SELECT region_id, type FROM regions;
+-- `regions` is read once, into ind_region_rows (each read of a lake table is a catalog lookup).
+CREATE OR REPLACE TEMP TABLE ind_region_rows AS SELECT * FROM regions;
+
+CREATE OR REPLACE TEMP TABLE ind_regions AS SELECT region_id, type FROM ind_region_rows;
 
 CREATE OR REPLACE TEMP TABLE ind_side_countries AS
-SELECT region_id, 'a' AS side, unnest(side_a_countries) AS iso3 FROM regions WHERE type = 'dyadic'
+SELECT region_id, 'a' AS side, unnest(side_a_countries) AS iso3 FROM ind_region_rows WHERE type = 'dyadic'
 UNION ALL
-SELECT region_id, 'b' AS side, unnest(side_b_countries) AS iso3 FROM regions WHERE type = 'dyadic';
+SELECT region_id, 'b' AS side, unnest(side_b_countries) AS iso3 FROM ind_region_rows WHERE type = 'dyadic';
 
 CREATE OR REPLACE TEMP TABLE ind_side_actors AS
-SELECT region_id, 'a' AS side, unnest(side_a_actors) AS actor FROM regions WHERE type = 'dyadic'
+SELECT region_id, 'a' AS side, unnest(side_a_actors) AS actor FROM ind_region_rows WHERE type = 'dyadic'
 UNION ALL
-SELECT region_id, 'b' AS side, unnest(side_b_actors) AS actor FROM regions WHERE type = 'dyadic';
+SELECT region_id, 'b' AS side, unnest(side_b_actors) AS actor FROM ind_region_rows WHERE type = 'dyadic';
 
 CREATE OR REPLACE TEMP TABLE ind_area_countries AS
-SELECT region_id, unnest(area_countries) AS iso3 FROM regions;
+SELECT region_id, unnest(area_countries) AS iso3 FROM ind_region_rows;
 
 CREATE OR REPLACE TEMP TABLE ind_area_adm1 AS
-SELECT region_id, unnest(area_adm1) AS adm1 FROM regions;
+SELECT region_id, unnest(area_adm1) AS adm1 FROM ind_region_rows;
 
 CREATE OR REPLACE TEMP TABLE ind_area_boxes AS
-SELECT region_id, unnest(area_boxes, recursive := true) FROM regions;
+SELECT region_id, unnest(area_boxes, recursive := true) FROM ind_region_rows;
 
 CREATE OR REPLACE TEMP TABLE ind_side_sources AS
 SELECT c.region_id, c.side, s.source_id
@@ -27,4 +30,4 @@ FROM ind_side_countries c JOIN sources s ON s.perspective = c.iso3;
 
 -- curated datasets' subdivisions ('ISO3:folded name', warehouse.curated)
 CREATE OR REPLACE TEMP TABLE ind_area_admin1 AS
-SELECT region_id, unnest(area_admin1) AS admin1_key FROM regions
+SELECT region_id, unnest(area_admin1) AS admin1_key FROM ind_region_rows
