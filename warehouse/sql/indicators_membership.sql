@@ -16,10 +16,9 @@ CREATE OR REPLACE TEMP MACRO actor_blocks(code) AS
 DELETE FROM event_regions WHERE day IN (SELECT day FROM ind_days);
 
 CREATE OR REPLACE TEMP TABLE ind_members AS
-WITH ev AS (
-    SELECT rowid AS rid, event_id, event_date, actor1_code, actor2_code, actor1_iso3, actor2_iso3, actor1_group, actor2_group,
-           action_iso3, action_fips, action_adm1, action_geo_type, lat, lon, event_code, action_feature_id,
-           is_root_event, num_sources, num_mentions, date_added, quad_class, root_code, goldstein, avg_tone
+WITH ev AS (  -- what places an event in a region: only these columns are held for the matching (10 M rows)
+    SELECT rowid AS rid, actor1_iso3, actor2_iso3, actor1_group, actor2_group, action_iso3, action_adm1,
+           action_geo_type, lat, lon
     FROM events
     WHERE event_date IN (SELECT day FROM ind_days)
 ),
@@ -48,17 +47,23 @@ m AS (
     HAVING bool_or(role = 3) OR min(side) FILTER (role = 1) <> min(side) FILTER (role = 2)
 ),
 j AS (
-    SELECT m.region_id, m.side1, m.side2, ev.* EXCLUDE (rid),
+    SELECT m.region_id, m.side1, m.side2, w.*,
            m.side1 IS NOT NULL AND m.side2 IS NOT NULL AND m.side1 <> m.side2 AS via_dyad,
            m.in_area AND (r.type = 'internal' OR m.side1 IS NOT NULL OR m.side2 IS NOT NULL
-                          OR (ev.actor1_iso3 IS NULL AND ev.actor1_group IS NULL
-                              AND list_has_any(actor_blocks(ev.actor1_code), $armed_types))
-                          OR (ev.actor2_iso3 IS NULL AND ev.actor2_group IS NULL
-                              AND list_has_any(actor_blocks(ev.actor2_code), $armed_types))
-                          OR (ev.actor1_code IS NULL AND ev.actor2_code IS NULL)) AS via_area
+                          OR (w.actor1_iso3 IS NULL AND w.actor1_group IS NULL
+                              AND list_has_any(actor_blocks(w.actor1_code), $armed_types))
+                          OR (w.actor2_iso3 IS NULL AND w.actor2_group IS NULL
+                              AND list_has_any(actor_blocks(w.actor2_code), $armed_types))
+                          OR (w.actor1_code IS NULL AND w.actor2_code IS NULL)) AS via_area
     FROM m
     JOIN ind_regions r ON r.region_id = m.region_id
-    JOIN ev ON ev.rid = m.rid  -- joined on the row number, not the text id: the expensive part at scale
+    -- the members' other columns: a second scan streamed through the join, on the row number (not the text
+    -- id), so the wide rows of the non-members are never held
+    JOIN (SELECT rowid AS rid, event_id, event_date, actor1_code, actor2_code, actor1_iso3, actor2_iso3, actor1_group,
+                 actor2_group, action_fips, action_adm1, lat, lon, event_code, action_feature_id, is_root_event,
+                 num_sources, num_mentions, date_added, quad_class, root_code, goldstein, avg_tone
+          FROM events
+          WHERE event_date IN (SELECT day FROM ind_days)) w ON w.rid = m.rid
 )
 SELECT event_id, region_id, event_date AS day,
        CASE WHEN via_dyad AND via_area THEN 'dyad+area' WHEN via_dyad THEN 'dyad' ELSE 'area' END AS reason,
@@ -74,7 +79,8 @@ SELECT event_id, region_id, event_date AS day,
        hash(event_date, actor1_code, actor2_code, event_code,
             coalesce(action_feature_id, concat_ws(',', action_fips, action_adm1, round(lat, 3), round(lon, 3))))
            AS incident_id,
-       quad_class, root_code, goldstein, avg_tone, greatest(coalesce(num_mentions, 1), 1) AS w
+       quad_class, root_code, goldstein, avg_tone, greatest(coalesce(num_mentions, 1), 1) AS w,
+       rid AS event_rowid  -- the event's row in this snapshot: a cheaper join key than its text id
 FROM j
 WHERE via_dyad OR via_area;
 
