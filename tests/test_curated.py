@@ -254,6 +254,35 @@ def test_acled_fatalities_revision_and_deletion(curated_config, shared_fixtures)
                            [f"acled:{target['event_id_cnty']}"]).fetchall() == [(1, False), (2, False), (3, True)]
 
 
+def test_deleting_every_curated_event_clears_its_membership(curated_config, shared_fixtures):
+    """The indicator run leaves its curated statements out only when the lake has neither curated events nor
+    curated membership: after ACLED deletes the only event, they still run and the event leaves the counts."""
+    row = next(r for r in acled_rows(shared_fixtures) if r["fatalities"] != "0")
+    land(curated_config, "acled", "acled", acled_page([row]), dataset="acled", endpoint="events", page=0)
+    span_feed(curated_config, [date(2022, 5, 25), date(2022, 7, 5)])
+    load(curated_config)
+    indicators(curated_config)
+    day, members = date.fromisoformat(row["event_date"]), "SELECT count(*) FROM curated_event_regions"
+    with reader(curated_config.settings) as con:
+        assert con.execute(members).fetchone() == (1,)
+        assert daily(con, "argentina", "acled_fatalities")[day] == int(row["fatalities"])
+
+    deleted = json.dumps({"status": 200, "success": True, "count": 1,
+                          "data": [{"event_id_cnty": row["event_id_cnty"], "deleted_timestamp": "1700000000"}]})
+    land(curated_config, "acled", "acled", deleted.encode(), dataset="acled", endpoint="deleted", page=0)
+    load(curated_config)
+    assert indicators(curated_config).mode == "incremental"
+    with reader(curated_config.settings) as con:
+        assert con.execute("SELECT count(*) FROM curated_events").fetchone() == (0,)
+        assert con.execute(members).fetchone() == (0,)
+        # no ACLED event left: ACLED covers nothing, so its columns are unknown (NULL), not the deleted count
+        assert set(daily(con, "argentina", "acled_fatalities").values()) == {None}
+        incremental = con.execute("SELECT * EXCLUDE (as_of) FROM v_region_daily ORDER BY ALL").fetchall()
+    indicators(curated_config, full=True)
+    with reader(curated_config.settings) as con:
+        assert con.execute("SELECT * EXCLUDE (as_of) FROM v_region_daily ORDER BY ALL").fetchall() == incremental
+
+
 def test_reloading_a_page_adds_no_version(curated_config, shared_fixtures):
     rows = acled_rows(shared_fixtures)[:50]
     for _ in range(2):  # the same page fetched twice (two runs): the second changes nothing
@@ -448,11 +477,20 @@ def test_ucdp_ged_then_candidate_per_region_and_incremental_equals_full(make_con
         assert con.execute("SELECT ged_through, ucdp_from FROM curated_coverage WHERE region_id = 'sudan'"
                            ).fetchone() == (None, date(2024, 1, 4))
 
+    # a run that finds the same coverage leaves curated_coverage as it is (it is written only on change)
+    stamp = "SELECT DISTINCT computed_at FROM curated_coverage"
+    with reader(config.settings) as con:
+        found = con.execute(stamp).fetchall()
+    assert indicators(config).days_recomputed == 0
+    with reader(config.settings) as con:
+        assert con.execute(stamp).fetchall() == found
+
     # a new GED release reaches 16 January: Candidate's 15 January event gives way to GED's
     page("ged", "ucdp_ged", [_ucdp_event(3, "2024-01-16", 369, 2)])
     load(config)
-    indicators(config)
+    moved = indicators(config)
     with reader(config.settings) as con:
+        assert con.execute(stamp).fetchall() == [(moved.as_of,)]
         incremental = con.execute("SELECT region_id, day, ucdp_events, ucdp_fatalities FROM v_region_daily "
                                   "ORDER BY ALL").fetchall()
         assert ucdp(con, "russia-ukraine") == {date(2024, 1, 2): 5, date(2024, 1, 10): 7, date(2024, 1, 16): 2}

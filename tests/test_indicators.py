@@ -303,7 +303,11 @@ def test_range_recompute_and_nothing_new(story):
     assert s.mode == "range" and s.days_recomputed == 2 and s.rows_written == 0
     again = compute(config)
     assert again.mode == "incremental" and again.days_recomputed == 0 and again.rows_written == 0
+    assert (again.first_day, again.last_day) == (s.first_day, s.last_day)  # the run is recorded, span unchanged
     assert snapshot(config) == before
+    with batch_writer(config.settings) as con:
+        assert con.execute("SELECT mode, days_recomputed, first_day, last_day FROM indicator_runs "
+                           "ORDER BY as_of DESC LIMIT 1").fetchone() == ("incremental", 0, s.first_day, s.last_day)
 
 
 def test_withdrawn_alert_disappears_from_view(story):

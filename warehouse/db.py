@@ -115,13 +115,17 @@ def migrations() -> list[tuple[int, str, str]]:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply pending migrations in order, each in its own transaction."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
-        "applied_at TIMESTAMP NOT NULL)"
-    )
     # by name: a migration file renumbered before it was released (006_dictionary became 007_dictionary) is
-    # still recognised as applied, and the ones before it are written to run again safely (IF NOT EXISTS)
-    done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    # still recognised as applied, and the ones before it are written to run again safely (IF NOT EXISTS).
+    # One read when the schema is current (every writer opens with this; each lake statement costs a lookup).
+    try:
+        done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    except duckdb.CatalogException:  # a new lake
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
+            "applied_at TIMESTAMP NOT NULL)"
+        )
+        done = set()
     applied = []
     for version, name, text in migrations():
         if name in done:

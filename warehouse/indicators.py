@@ -81,6 +81,7 @@ LAST_RUN = ("SELECT as_of, loaded_through, config_hash, first_day, last_day FROM
 # Curated membership left without curated events (all deleted): the curated statements still run, to clear it.
 CURATED_MEMBERSHIP = "SELECT count(*) FROM (SELECT 1 FROM curated_event_regions LIMIT 1)"
 STORED_COVERAGE = "SELECT * EXCLUDE (computed_at) FROM curated_coverage"
+NEW_RUNS = "SELECT run_id FROM ingest_runs WHERE loaded_at > $since"  # loaded after the last run's watermark
 LOADED_THROUGH = "SELECT max(loaded_at) FROM ingest_runs"
 ACTIVE_ALERTS = "SELECT count(*) FROM alerts_current WHERE status = 'active'"
 ALERTS_WRITTEN = "SELECT (SELECT count(*) FROM ind_write) + (SELECT count(*) FROM ind_withdrawn)"
@@ -256,13 +257,14 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
         run.script(sql("indicators_days_range.sql"), {"start": lo, "end": hi})
     else:
         mode, loaded_through = "incremental", loaded_now
-        run.script(sql("indicators_days_incremental.sql.j2", curated=curated),
-                   {"since": last[1] or datetime(1970, 1, 1)})
+        runs = [r[0] for r in run(NEW_RUNS, {"since": last[1] or datetime(1970, 1, 1)}, name="new runs").fetchall()]
+        run.script(sql("indicators_days_incremental.sql.j2", curated=curated), {"runs": runs})
     through = run(sql("indicators_events_through.sql"), name="events through").fetchone()[0]
     params["through"] = through
     if mode != "full":
         run.script(sql("indicators_days_status.sql"))
-    # days a curated release or a source's countries moved in or out of coverage (nothing moved: no day)
+    # days a curated release or a source's countries moved in or out of coverage (nothing moved: no day); the
+    # coverage is stored only when it changes (the same rows every 15 minutes would only add files to read)
     coverage_moved = _rows(coverage) != _rows(run(STORED_COVERAGE, name="stored coverage").to_arrow_table())
     if mode == "incremental" and coverage_moved:
         run.script(sql("indicators_days_coverage.sql"))
@@ -307,7 +309,7 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
 
     first_day, last_day = run("SELECT min(day), max(day) FROM ind_base", name="span").fetchone()
     active = run(ACTIVE_ALERTS, name="active alerts").fetchone()[0]
-    return _finish(con, run, t0, mode != "range", dict(
+    return _finish(con, run, t0, mode != "range" and coverage_moved, dict(
         as_of=as_of, mode=mode, days=days, first_day=first_day, last_day=last_day, rows=rows, alerts=n_alerts,
         active=active, loaded_through=loaded_through, config_hash=chash, through=through))
 

@@ -20,7 +20,7 @@ WITH ev AS (  -- what places an event in a region: only these columns are held f
     SELECT rowid AS rid, actor1_iso3, actor2_iso3, actor1_group, actor2_group, action_iso3, action_adm1,
            action_geo_type, lat, lon
     FROM events
-    WHERE event_date IN (SELECT day FROM ind_days)
+    WHERE event_date IN (SELECT day FROM ind_days)  -- files without these days are skipped (dynamic filter)
 ),
 hits AS (  -- what ties an event (by row) to a region: 1 = actor 1's side, 2 = actor 2's side, 3 = the place
     SELECT ev.rid, s.region_id, 1 AS role, s.side FROM ev JOIN ind_side_countries s ON ev.actor1_iso3 = s.iso3
