@@ -12,7 +12,8 @@ import pytest
 from indicators_data import IP, RU, TW, D, document, event, make, run
 from conftest import batch_writer
 
-from warehouse.indicators import DAILY_COLUMNS, EVENT_COLUMNS, compute
+from warehouse.db import sql, statements, writer
+from warehouse.indicators import DAILY_COLUMNS, EVENT_COLUMNS, compute, compute_on
 
 
 def rows(config, region: str) -> dict:
@@ -160,6 +161,22 @@ def story(make_config):
     with batch_writer(config.settings) as con:
         load_story(con)
     return config, compute(config)
+
+
+def test_the_skipped_evidence_path_builds_the_same_tables(make_config):
+    """A run in which no alert needs evidence builds the evidence tables empty (alerts_evidence_none.sql) instead
+    of reading the lake: with the columns and types the full path gives them, which alerts_write reads."""
+    config = make(make_config)
+    with batch_writer(config.settings) as con:
+        load_story(con)
+    with writer(config.settings) as con:
+        compute_on(con, config)  # the story's alerts are new: every one needs evidence
+        assert con.execute("SELECT count(*) FROM ind_need").fetchone()[0] > 0
+        tables = ("ind_evidence", "ind_evidence_stats")
+        full = {t: con.execute(f"DESCRIBE {t}").fetchall() for t in tables}
+        for stmt in statements(sql("alerts_evidence_none.sql")):
+            con.execute(stmt)
+        assert {t: con.execute(f"DESCRIBE {t}").fetchall() for t in tables} == full
 
 
 def test_level_and_change_by_hand(story):

@@ -313,8 +313,10 @@ def run_script(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, obje
 
 
 def statements(text: str) -> list[str]:
-    """The statements of a .sql text: comment lines dropped first, then split on ';'."""
-    text = "\n".join("" if ln.lstrip().startswith("--") else ln for ln in text.splitlines())
+    """The statements of a .sql text: comment lines dropped first, then split on ';'. A directive line
+    (`--@...`, e.g. `--@when rows in T`, read by warehouse.indicators) stays with its statement."""
+    text = "\n".join("" if ln.lstrip().startswith("--") and not ln.lstrip().startswith("--@") else ln
+                     for ln in text.splitlines())
     return [stmt for stmt in text.split(";") if stmt.strip()]
 
 

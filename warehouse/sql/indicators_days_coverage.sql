@@ -16,10 +16,10 @@ WITH pairs AS (
 ),
 spans AS (  -- a bound that appeared or vanished: every stored day of the region may change
     SELECT p.region_id,
-           coalesce(least(p.old_v, p.new_v), (SELECT min(day) FROM region_daily_current)) AS lo,
-           coalesce(greatest(p.old_v, p.new_v), (SELECT max(day) FROM region_daily_current)) AS hi
+           coalesce(least(p.old_v, p.new_v), (SELECT min(day) FROM ind_stored)) AS lo,
+           coalesce(greatest(p.old_v, p.new_v), (SELECT max(day) FROM ind_stored)) AS hi
     FROM pairs p
 )
 SELECT DISTINCT c.day
-FROM region_daily_current c JOIN spans s ON s.region_id = c.region_id AND c.day BETWEEN s.lo AND s.hi
+FROM ind_stored c JOIN spans s ON s.region_id = c.region_id AND c.day BETWEEN s.lo AND s.hi
 WHERE c.day NOT IN (SELECT day FROM ind_days)

@@ -28,6 +28,10 @@ CREATE OR REPLACE TEMP TABLE ind_side_sources AS
 SELECT c.region_id, c.side, s.source_id
 FROM ind_side_countries c JOIN sources s ON s.perspective = c.iso3;
 
+-- The stored current rows, read once: the days to recompute, the grid, the changed days and the write
+-- compare with them (each read of a lake table is a catalog lookup). Taken before this run writes any.
+CREATE OR REPLACE TEMP TABLE ind_stored AS SELECT * FROM region_daily_current;
+
 -- curated datasets' subdivisions ('ISO3:folded name', warehouse.curated)
 CREATE OR REPLACE TEMP TABLE ind_area_admin1 AS
 SELECT region_id, unnest(area_admin1) AS admin1_key FROM ind_region_rows

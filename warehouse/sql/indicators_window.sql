@@ -4,7 +4,7 @@ CREATE OR REPLACE TEMP TABLE ind_changed AS
 SELECT day FROM ind_days
 UNION
 SELECT DISTINCT b.day FROM ind_base b
-WHERE $all OR NOT EXISTS (SELECT 1 FROM region_daily_current c WHERE c.region_id = b.region_id AND c.day = b.day);
+WHERE $all OR NOT EXISTS (SELECT 1 FROM ind_stored c WHERE c.region_id = b.region_id AND c.day = b.day);
 
 -- A changed day t moves the derived columns of days t .. t + reach (reach, set by warehouse.indicators:
 -- the longest look-back of any derived column: a test's guard + dispersion (+ 6: each day's deviation from
