@@ -1,9 +1,11 @@
 """Benchmark: indicators for 20 regions x 365 days from 10 million synthetic events.
 
-Events (with GDELT's DATEADDED update slot) and 20,000 region documents (with their first
-version) are generated inside DuckDB in a temporary warehouse, then timed: a full computation,
-and the incremental update after one new 15-minute file (~2,000 events, some backdated). A plain scan-aggregate of
-the events table in the same run is the baseline the times are compared with.
+Events (every column a real GDELT row fills: actor codes with CAMEO types, a few known groups,
+IsRootEvent, NumSources, DATEADDED update slots, geo types with coordinates, ADM1 codes and feature
+ids) and 20,000 region documents (with their first version) are generated inside DuckDB in a
+temporary warehouse, then timed: a full computation, and the incremental update after one new
+15-minute file (~2,000 events, some backdated). A plain scan-aggregate of the events table in the
+same run is the baseline the times are compared with.
 The incremental run's slowest statements are printed (IndicatorSummary.steps),
 and a last full computation must write nothing (incremental = full at scale).
 
@@ -29,24 +31,41 @@ DAYS = 365
 FIRST_DAY = date(2025, 1, 1)
 
 GENERATE_EVENTS = """
-INSERT INTO events (event_id, source, source_event_id, event_date, date_added, actor1_name, actor1_iso3,
-                    actor2_name, actor2_iso3, event_code, base_code, root_code, quad_class, goldstein, num_mentions,
-                    num_sources, num_articles, avg_tone, action_iso3, source_url, landing_file, run_id)
+INSERT INTO events BY NAME
 WITH c AS (SELECT list(iso3) AS l FROM (SELECT DISTINCT iso3 FROM bench_countries)),
 g AS (
-    SELECT i, hash(i) AS h1, hash(i + 7919) AS h2, hash(i + 104729) AS h3 FROM range($n) t(i)
+    SELECT i, hash(i) AS h1, hash(i + 7919) AS h2, hash(i + 104729) AS h3, hash(i + 15485863) AS h4 FROM range($n) t(i)
+),
+e AS (
+    SELECT g.*, $first::DATE + (i * $days // $n)::INTEGER AS day,
+           c.l[1 + (h1 % len(c.l))::INTEGER] AS a1, c.l[1 + (h2 % len(c.l))::INTEGER] AS a2,
+           c.l[1 + (h3 % len(c.l))::INTEGER] AS place, lpad((1 + h3 % 20)::VARCHAR, 2, '0') AS root,
+           -- CAMEO actor types after the country code, and GDELT's geo types: 1 country (its centroid),
+           -- 3 US city, 4 world city (a place with coordinates, ADM1 code and feature id)
+           ['', 'GOV', 'MIL', 'REB', 'CVL', 'MED', 'BUS', 'COP'][1 + (h4 % 8)::INTEGER] AS t1,
+           ['', 'GOV', 'MIL', 'REB', 'CVL', 'MED', 'BUS', 'COP'][1 + ((h4 // 8) % 8)::INTEGER] AS t2,
+           CASE WHEN (h4 // 64) % 10 < 2 THEN 1 WHEN (h4 // 64) % 10 < 3 THEN 3 ELSE 4 END AS geo
+    FROM g, c
 )
-SELECT 'gdelt:' || i, 'gdelt', i::VARCHAR, $first::DATE + (i * $days // $n)::INTEGER,
+SELECT 'gdelt:' || i AS event_id, 'gdelt' AS source, i::VARCHAR AS source_event_id, day AS event_date,
        -- added in one of the day's 96 update slots (GDELT DATEADDED), as every real event is
-       ($first::DATE + (i * $days // $n)::INTEGER)::TIMESTAMP + to_minutes((15 * (h2 % 96))::INTEGER),
-       NULL, c.l[1 + (h1 % len(c.l))::INTEGER], NULL, c.l[1 + (h2 % len(c.l))::INTEGER],
-       lpad((1 + h3 % 20)::VARCHAR, 2, '0') || '0', NULL, lpad((1 + h3 % 20)::VARCHAR, 2, '0'),
-       CASE WHEN h3 % 20 < 5 THEN 1 WHEN h3 % 20 < 9 THEN 2 WHEN h3 % 20 < 14 THEN 3 ELSE 4 END,
-       (h1 % 200) / 10.0 - 10, 1 + (h2 % 20)::INTEGER, 1, 1, (h3 % 200) / 10.0 - 10,
-       c.l[1 + (h3 % len(c.l))::INTEGER],
-       'https://outlet' || (h2 % 500) || '.example.com/' || i, 'landing/bench.zip',
-       'bench/file-' || (i * 35040 // $n)
-FROM g, c
+       day::TIMESTAMP + to_minutes((15 * (h2 % 96))::INTEGER) AS date_added,
+       a1 || t1 AS actor1_code, a1 AS actor1_name, a1 AS actor1_country, a1 AS actor1_iso3,
+       a2 || t2 AS actor2_code, a2 AS actor2_name, a2 AS actor2_country, a2 AS actor2_iso3,
+       CASE WHEN h4 % 100 = 0 THEN 'UNO' END AS actor1_group, CASE WHEN h4 % 100 = 1 THEN 'NGO' END AS actor2_group,
+       h1 % 5 < 3 AS is_root_event, root || '0' AS event_code, root || '0' AS base_code, root AS root_code,
+       CASE WHEN h3 % 20 < 5 THEN 1 WHEN h3 % 20 < 9 THEN 2 WHEN h3 % 20 < 14 THEN 3 ELSE 4 END AS quad_class,
+       (h1 % 200) / 10.0 - 10 AS goldstein, 1 + (h2 % 20)::INTEGER AS num_mentions,
+       1 + (h3 % 5)::INTEGER AS num_sources, 1 + (h2 % 20)::INTEGER AS num_articles,
+       (h3 % 200) / 10.0 - 10 AS avg_tone,
+       geo AS action_geo_type, place AS action_geo_name, substr(place, 1, 2) AS action_fips, place AS action_iso3,
+       CASE WHEN geo > 1 THEN substr(place, 1, 2) || lpad((h4 % 30)::VARCHAR, 2, '0') END AS action_adm1,
+       (hash(place) % 12000) / 100.0 - 50 + CASE WHEN geo > 1 THEN ((h4 // 1024) % 200) / 100.0 - 1 ELSE 0 END AS lat,
+       (hash(place || '.') % 30000) / 100.0 - 150 + CASE WHEN geo > 1 THEN ((h4 // 4096) % 200) / 100.0 - 1 ELSE 0 END AS lon,
+       CASE WHEN geo > 1 THEN '-' || (h4 % 100000)::VARCHAR END AS action_feature_id,
+       'https://outlet' || (h2 % 500) || '.example.com/' || i AS source_url, 'landing/bench.zip' AS landing_file,
+       'bench/file-' || (i * 35040 // $n) AS run_id
+FROM e
 """
 GENERATE_RUNS = """
 INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, loaded_at, status)
@@ -70,16 +89,26 @@ FROM range($docs) t(i), (SELECT region_id, row_number() OVER (ORDER BY region_id
 WHERE r.k = i % 20
 """
 NEW_FILE = """
-INSERT INTO events (event_id, source, source_event_id, event_date, date_added, actor1_iso3, actor2_iso3, event_code,
-                    root_code, quad_class, goldstein, num_mentions, avg_tone, action_iso3, source_url, landing_file, run_id)
-WITH c AS (SELECT list(iso3) AS l FROM (SELECT DISTINCT iso3 FROM bench_countries))
-SELECT 'gdelt:new' || i, 'gdelt', 'new' || i,
-       CASE WHEN i % 10 = 0 THEN $last::DATE - (i % 30)::INTEGER ELSE $last::DATE END,
-       $last::DATE + INTERVAL 1 DAY,  -- the first update slot of the next day
-       c.l[1 + (hash(i) % len(c.l))::INTEGER], c.l[1 + (hash(i + 1) % len(c.l))::INTEGER], '190', '19', 4, -10, 5, -6,
-       c.l[1 + (hash(i + 2) % len(c.l))::INTEGER], 'https://late' || (i % 50) || '.example.com/' || i,
-       'landing/new.zip', 'bench/new-file'
-FROM range(2000) t(i), c
+INSERT INTO events BY NAME
+WITH c AS (SELECT list(iso3) AS l FROM (SELECT DISTINCT iso3 FROM bench_countries)),
+e AS (
+    SELECT i, c.l[1 + (hash(i) % len(c.l))::INTEGER] AS a1, c.l[1 + (hash(i + 1) % len(c.l))::INTEGER] AS a2,
+           c.l[1 + (hash(i + 2) % len(c.l))::INTEGER] AS place
+    FROM range(2000) t(i), c
+)
+SELECT 'gdelt:new' || i AS event_id, 'gdelt' AS source, 'new' || i AS source_event_id,
+       CASE WHEN i % 10 = 0 THEN $last::DATE - (i % 30)::INTEGER ELSE $last::DATE END AS event_date,
+       $last::DATE + INTERVAL 1 DAY AS date_added,  -- the first update slot of the next day
+       a1 || 'MIL' AS actor1_code, a1 AS actor1_name, a1 AS actor1_country, a1 AS actor1_iso3,
+       a2 || 'MIL' AS actor2_code, a2 AS actor2_name, a2 AS actor2_country, a2 AS actor2_iso3,
+       true AS is_root_event, '190' AS event_code, '190' AS base_code, '19' AS root_code, 4 AS quad_class,
+       -10 AS goldstein, 5 AS num_mentions, 2 AS num_sources, 5 AS num_articles, -6 AS avg_tone,
+       4 AS action_geo_type, place AS action_geo_name, substr(place, 1, 2) AS action_fips, place AS action_iso3,
+       substr(place, 1, 2) || '01' AS action_adm1, (hash(place) % 12000) / 100.0 - 50 AS lat,
+       (hash(place || '.') % 30000) / 100.0 - 150 AS lon, '-' || (i % 300)::VARCHAR AS action_feature_id,
+       'https://late' || (i % 50) || '.example.com/' || i AS source_url, 'landing/new.zip' AS landing_file,
+       'bench/new-file' AS run_id
+FROM e
 """
 
 

@@ -202,9 +202,10 @@ class _Steps:
             return None
         out = execute(self.con, stmt, params)
         if name is None:  # the temp table built, or "insert <table>"
-            m = self._TARGET.match(stmt)
-            name = m.group(1) if m else stmt.split()[0].lower()
-            if stmt.lstrip().upper().startswith("INSERT"):
+            body = self._WHEN.sub("", stmt)
+            m = self._TARGET.match(body)
+            name = m.group(1) if m else body.split()[0].lower()
+            if body.lstrip().upper().startswith("INSERT"):
                 name = f"insert {name}"
         self.times[name] = round(self.times.get(name, 0.0) + time.perf_counter() - t, 4)
         return out
