@@ -306,7 +306,7 @@ def run_script(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, obje
     """Execute a multi-statement .sql text, binding to each statement only the $names it uses.
 
     Comment lines are dropped first, so comments may contain ';' (statements must not
-    contain ';' inside string literals).
+    contain ';' inside string literals, nor may a `--@` directive line, which stays with its statement).
     """
     for stmt in statements(text):
         execute(con, stmt, params)

@@ -33,7 +33,7 @@ from warehouse.load import sync_reference
 from warehouse.negbin import nb_lower, nb_upper
 from tracktwo.core.clock import utc_now_naive
 
-# Daily aggregates (indicators_base.sql), in table order.
+# Daily aggregates (indicators_base.sql.j2), in table order.
 BASE_COLUMNS = [
     "events_raw", "events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
     "incidents", "conflict_incidents", "cooperation_incidents", "goldstein_mean", "tone_mean", "conflict_share",
@@ -76,8 +76,7 @@ PVALUE_SCHEMA = pa.schema([("region_id", pa.string()), ("day", pa.date32()), ("e
                            ("escalation_p", pa.float64()), ("deescalation_p", pa.float64()),
                            ("dialogue_gap_p", pa.float64()), ("dialogue_opening_p", pa.float64())])
 
-LAST_RUN = ("SELECT as_of, loaded_through, config_hash, first_day, last_day FROM indicator_runs "
-            "ORDER BY as_of DESC LIMIT 1")
+LAST_RUN = "SELECT as_of, loaded_through, config_hash FROM indicator_runs ORDER BY as_of DESC LIMIT 1"
 # Curated membership left without curated events (all deleted): the curated statements still run, to clear it.
 CURATED_MEMBERSHIP = "SELECT count(*) FROM (SELECT 1 FROM curated_event_regions LIMIT 1)"
 STORED_COVERAGE = "SELECT * EXCLUDE (computed_at) FROM curated_coverage"
@@ -279,12 +278,15 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     params["all"] = mode == "full"
     columns = {"daily_columns": DAILY_COLUMNS, "alert_columns": ALERT_COLUMNS}
     if mode == "incremental" and days == 0:
-        # nothing loaded and no stored day changed state: every row and alert stays as it is (a full run after
-        # this one writes nothing: bench/indicators_bench.py); the run is recorded, with the span unchanged
-        active = run(ACTIVE_ALERTS, name="active alerts").fetchone()[0]
-        return _finish(con, run, t0, coverage_moved, dict(
-            as_of=as_of, mode=mode, days=0, first_day=last[3], last_day=last[4], rows=0, alerts=0, active=active,
-            loaded_through=loaded_through, config_hash=chash, through=through))
+        # nothing loaded and no stored day changed state: when the stored grid is whole, every row and alert
+        # stays as it is (a full run after this one writes nothing: bench/indicators_bench.py) and the run is
+        # recorded with the stored span
+        lo, hi, complete = run(sql("indicators_stored_span.sql"), name="stored span").fetchone()
+        if complete:
+            active = run(ACTIVE_ALERTS, name="active alerts").fetchone()[0]
+            return _finish(con, run, t0, coverage_moved, dict(
+                as_of=as_of, mode=mode, days=0, first_day=lo, last_day=hi, rows=0, alerts=0, active=active,
+                loaded_through=loaded_through, config_hash=chash, through=through))
 
     run.script(sql("indicators_membership.sql"))
     if curated:

@@ -1,5 +1,6 @@
--- Incremental run: the days whose curated coverage changed since the last run (curated_coverage, written by
--- every full and incremental run) are recomputed: for each region and bound that moved (a new ACLED week, a
+-- Incremental run, when the coverage moved (warehouse.indicators compares it with curated_coverage, stored
+-- by the full and incremental runs that found it changed): the days whose curated coverage changed are
+-- recomputed: for each region and bound that moved (a new ACLED week, a
 -- UCDP release that reaches further, GED replacing Candidate, a source asking for other countries), every
 -- day between its old and new value. A region without a stored row (new, or the first run after the
 -- upgrade) is left to indicators_days_status.sql, which compares the stored NULLs with the coverage.

@@ -1,7 +1,7 @@
 -- Region membership of the events of the days in ind_days (docs/indicators.md, "Regions and membership"),
 -- written to event_regions with its reason; the evidence filter and the incident key come with it.
 -- The temp table ind_members holds the same rows plus the event columns the daily aggregates need
--- (indicators_base.sql reads it), so the aggregates never join event_regions back to events by text id.
+-- (indicators_base.sql.j2 reads it), so the aggregates never join event_regions back to events by text id.
 --   dyad: the two actors are on opposite sides (by actor country, or GDELT's known-group code);
 --   area: the event happens in the region's areas (action country, ADM1 code, or a box for events geocoded
 --         below country level) and, for a dyadic region, involves a party or an actor GDELT did not identify:
