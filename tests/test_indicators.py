@@ -5,6 +5,7 @@ negative-binomial alerts, evidence relevance and corroboration, dialogue coverag
 from __future__ import annotations
 
 import math
+import statistics
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -531,7 +532,8 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
     dispersion window (14 days ending 7 before the day in these settings); k = m^2 / (v - m), m the window's
     mean (at least 0.5); NULL when v <= m. A level that moved once inside the window counts only in the 6
     days after the move, not as variance around the window's mean. The p-values: NB tails of the day, the
-    last 2 and 7 days, with the baseline mean's uncertainty in every window; escalation's smaller times 2."""
+    last 2 and 7 days, with the baseline mean's uncertainty in every window, their variance floored by the
+    median squared error of the same window in the dispersion window; escalation's smaller times 2."""
     config = computed_series(make_config)
     with batch_writer(config.settings) as con:
         got = con.execute("SELECT day, conflict_incidents, conflict_size, conflict_expected FROM v_region_daily "
@@ -550,12 +552,34 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
         pvalues = {d: (e, de) for d, e, de in con.execute(
             "SELECT day, escalation_p, deescalation_p FROM v_region_daily WHERE region_id = ?", [RU]).fetchall()}
 
-    def size_of_sum(n: int, mu: float, k: float | None, b: int) -> float:
-        """docs/indicators.md: an n-day sum has variance n d + n^2 d / b, d = mu + mu^2 / k a day's."""
+    def size_of_sum(n: int, mu: float, k: float | None, b: int, floor: float | None) -> float:
+        """docs/indicators.md: an n-day sum has variance n d + n^2 d / b, d = mu + mu^2 / k a day's, or the
+        test's variance floor when larger."""
         daily = mu + (mu * mu / k if k else 0.0)
-        return (n * mu) ** 2 / (n * (daily - mu) + n * n * daily / b)
+        variance = max(n * daily + n * n * daily / b, floor or 0.0)
+        return (n * mu) ** 2 / (variance - n * mu)
 
-    checked = 0
+    def baseline(t: date) -> tuple[float, int]:  # the 7 days ending 7 before t: mean (at least 0.5), days
+        base = [counts[x] for x in days if t - timedelta(days=13) <= x <= t - timedelta(days=7)
+                and counts[x] is not None]
+        return (max(sum(base) / len(base), 0.5) if base else 0.5), len(base)
+
+    def count_over(t: date, n: int) -> int | None:  # the n-day count ending on t, when all n days are there
+        xs = [counts.get(t - timedelta(days=i)) for i in range(n)]
+        return sum(xs) if all(x is not None for x in xs) else None
+
+    def floor(d: date, n: int) -> float | None:
+        """The variance floor: the median of the squared n-day errors (count against its own baseline mean, with
+        at least 5 baseline days) over the dispersion window (14 days ending 7 before d), / 0.454936; at least 7."""
+        errors = []
+        for t in days:
+            if d - timedelta(days=20) <= t <= d - timedelta(days=7):
+                mean, b = baseline(t)
+                if b >= 5 and count_over(t, n) is not None:
+                    errors.append((count_over(t, n) - n * mean) ** 2)
+        return statistics.median(errors) / 0.454936 if len(errors) >= 7 else None
+
+    checked = floors = 0
     for d, _, size, expected in got:
         if expected is None:
             continue
@@ -571,14 +595,18 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
         assert expected == pytest.approx(mu, rel=1e-12)
         x1, x2 = counts[d], counts[d] + counts[d - timedelta(days=1)]
         x7 = sum(counts[x] for x in days if d - timedelta(days=6) <= x <= d)
-        p1 = nb_upper_by_sum(x1, mu, size_of_sum(1, mu, size, b)) if x1 > mu else 1.0
-        p2 = nb_upper_by_sum(x2, 2 * mu, size_of_sum(2, mu, size, b)) if x2 > 2 * mu and x1 >= mu else 1.0
-        de = nb_lower_by_sum(x7, 7 * mu, size_of_sum(7, mu, size, b)) if x7 < 7 * mu else 1.0
+        p1 = nb_upper_by_sum(x1, mu, size_of_sum(1, mu, size, b, floor(d, 1))) if x1 > mu else 1.0
+        p2 = (nb_upper_by_sum(x2, 2 * mu, size_of_sum(2, mu, size, b, floor(d, 2)))
+              if x2 > 2 * mu and x1 >= mu else 1.0)
+        de = nb_lower_by_sum(x7, 7 * mu, size_of_sum(7, mu, size, b, floor(d, 7))) if x7 < 7 * mu else 1.0
+        daily = mu + (mu * mu / size if size else 0.0)
+        floors += (floor(d, 7) or 0.0) > 7 * daily + 49 * daily / b
         esc, deesc = pvalues[d]
         assert esc == pytest.approx(min(1.0, 2 * min(p1, p2)), rel=1e-6, abs=1e-15), d
         assert deesc == pytest.approx(de, rel=1e-6, abs=1e-15), d
         checked += 1
     assert checked > 30 and any(s is not None for _, _, s, _ in got) and any(s is None for _, _, s, e in got if e)
+    assert floors > 0  # the floor decides some 7-day test here
 
 
 def test_evidence_names_the_stored_copy_current_when_the_alert_was_computed(make_config):

@@ -70,7 +70,8 @@ ALERT_COLUMNS = [
 ]
 # What ind_tests holds for the p-values computed in Python (warehouse.negbin), in this order.
 TEST_INPUTS = ("SELECT region_id, day, conflict_incidents, ci_2d, ci_2d_n, ci_7d, ci_7d_n, conflict_expected, "
-               "conflict_size, ci_base_n, da_2d, da_2d_n, da_7d, da_7d_n, dialogue_expected, dialogue_size "
+               "conflict_size, ci_base_n, da_2d, da_2d_n, da_7d, da_7d_n, dialogue_expected, dialogue_size, "
+               "ci_v1, ci_v2, ci_v7, da_v2, da_v7 "
                "FROM ind_tests WHERE affected AND NOT partial AND conflict_expected IS NOT NULL")
 PVALUE_SCHEMA = pa.schema([("region_id", pa.string()), ("day", pa.date32()), ("esc_window", pa.int32()),
                            ("escalation_p", pa.float64()), ("deescalation_p", pa.float64()),
@@ -123,24 +124,33 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         # (the dispersion reads each day's deviation from its trailing 7 days: 6 more), the z-scores of the
         # days whose baseline holds it and the changes of the days it is compared with, the level of the
         # next days and the tension change (its window and the one before)
+        # (the variance floor reads each day's errors over the dispersion window: their baselines, guard +
+        # baseline before them)
         "reach": max(a.guard_days + a.dispersion_days + 6, a.guard_days + a.baseline_days, s.baseline_days,
-                     s.change_days, s.index.window_days, 2 * s.index.change_days),
+                     s.change_days, s.index.window_days, 2 * s.index.change_days,
+                     2 * a.guard_days + a.dispersion_days + a.baseline_days),
     }
     for x in Z_INDICATORS:
         p[f"floor_{x}"] = s.floor(x)
     return p
 
 
-def window_size(days: int, mean: float, size: float | None, baseline_days: int) -> float | None:
+def window_size(days: int, mean: float, size: float | None, baseline_days: int,
+                floor: float | None = None) -> float | None:
     """The negative-binomial size of a `days`-day sum, with the uncertainty of the baseline mean in it.
 
     A day's count has variance mean + mean^2 / size; `days` of them add that `days` times, and the mean's
     own error (its variance divided by the `baseline_days` it was taken over) adds `days`^2 times, since
-    every day of the window shares it. The sum is taken as NB(days x mean, K) with the same variance:
+    every day of the window shares it. `floor`: the variance the same test's errors had in the dispersion
+    window (indicators_tests.sql), used when larger: independent days understate it where counts come in
+    waves. The sum is taken as NB(days x mean, K) with that variance:
     K = (days x mean)^2 / (variance - days x mean). None (Poisson) only without any extra variance.
     """
     daily = mean + (mean * mean / size if size else 0.0)
-    extra = days * (daily - mean) + days * days * daily / max(baseline_days, 1)
+    variance = days * daily + days * days * daily / max(baseline_days, 1)
+    if floor is not None and floor > variance:
+        variance = floor
+    extra = variance - days * mean
     return (days * mean) ** 2 / extra if extra > 0 else None
 
 
@@ -150,21 +160,23 @@ def _p_values(rows: list[tuple]) -> pa.Table:
     Escalation runs two tests (the day, the last 2 days): its p-value is the smaller one times 2 (Bonferroni),
     so it passes at the same alpha as the other tests."""
     out: dict[str, list] = {name: [] for name in PVALUE_SCHEMA.names}
-    for (region, day, x1, x2, n2, x7, n7, mu, k, nb_days, d2, dn2, d7, dn7, mu_d, k_d) in rows:
-        p1 = nb_upper(x1, mu, window_size(1, mu, k, nb_days)) if x1 > mu else 1.0
+    for (region, day, x1, x2, n2, x7, n7, mu, k, nb_days, d2, dn2, d7, dn7, mu_d, k_d, v1, v2, v7, w2, w7) in rows:
+        p1 = nb_upper(x1, mu, window_size(1, mu, k, nb_days, v1)) if x1 > mu else 1.0
         # the 2-day test also needs today at or above the expected rate (not the day after a spike)
         if n2 == 2:  # two tests: the smaller p-value times 2
-            p2 = nb_upper(x2, 2 * mu, window_size(2, mu, k, nb_days)) if x2 > 2 * mu and x1 >= mu else 1.0
+            p2 = nb_upper(x2, 2 * mu, window_size(2, mu, k, nb_days, v2)) if x2 > 2 * mu and x1 >= mu else 1.0
             window, escalation = (1 if p1 <= p2 else 2), min(1.0, 2 * min(p1, p2))
         else:  # yesterday is not evaluable: the day's test alone
             window, escalation = 1, p1
-        p7 = (nb_lower(x7, 7 * mu, window_size(7, mu, k, nb_days)) if x7 < 7 * mu else 1.0) if n7 == 7 else None
+        p7 = ((nb_lower(x7, 7 * mu, window_size(7, mu, k, nb_days, v7)) if x7 < 7 * mu else 1.0)
+              if n7 == 7 else None)
         gap = opening = None
         if mu_d is not None:  # dyadic regions only
             if dn7 == 7:
-                gap = nb_lower(d7, 7 * mu_d, window_size(7, mu_d, k_d, nb_days)) if d7 < 7 * mu_d else 1.0
+                gap = nb_lower(d7, 7 * mu_d, window_size(7, mu_d, k_d, nb_days, w7)) if d7 < 7 * mu_d else 1.0
             if dn2 == 2:
-                opening = nb_upper(d2, 2 * mu_d, window_size(2, mu_d, k_d, nb_days)) if d2 > 2 * mu_d else 1.0
+                opening = (nb_upper(d2, 2 * mu_d, window_size(2, mu_d, k_d, nb_days, w2))
+                           if d2 > 2 * mu_d else 1.0)
         for name, value in zip(PVALUE_SCHEMA.names, (region, day, window, escalation, p7, gap, opening)):
             out[name].append(value)
     return pa.Table.from_pydict(out, schema=PVALUE_SCHEMA)

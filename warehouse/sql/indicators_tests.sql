@@ -50,6 +50,32 @@ w AS (
            wd AS (PARTITION BY region_id ORDER BY day
                   RANGE BETWEEN to_days(CAST($guard + $dispersion - 1 AS INTEGER)) PRECEDING
                             AND to_days(CAST($guard AS INTEGER)) PRECEDING)
+),
+-- Each day's errors as its own tests saw them: its 1-, 2- and 7-day counts against its baseline mean, squared
+-- (NULL where that window or baseline is incomplete). Their median over a day's dispersion window, divided by
+-- 0.454936 (the median of a squared standard normal), is the variance floor of its tests (warehouse.indicators):
+-- where counts come in waves the model's variance, built from independent days, is too small; a median, so a
+-- past step in the window (fewer than half its days) does not blind the tests.
+err AS (
+    SELECT *,
+           CASE WHEN ci_base_n >= $min_base THEN (conflict_incidents - greatest(ci_mean, 0.5)) ^ 2 END AS ci_e1,
+           CASE WHEN ci_base_n >= $min_base AND ci_2d_n = 2 THEN (ci_2d - 2 * greatest(ci_mean, 0.5)) ^ 2 END AS ci_e2,
+           CASE WHEN ci_base_n >= $min_base AND ci_7d_n = 7 THEN (ci_7d - 7 * greatest(ci_mean, 0.5)) ^ 2 END AS ci_e7,
+           CASE WHEN ci_base_n >= $min_base AND da_2d_n = 2 THEN (da_2d - 2 * greatest(da_mean, 0.5)) ^ 2 END AS da_e2,
+           CASE WHEN ci_base_n >= $min_base AND da_7d_n = 7 THEN (da_7d - 7 * greatest(da_mean, 0.5)) ^ 2 END AS da_e7
+    FROM w
+),
+fl AS (
+    SELECT * EXCLUDE (ci_e1, ci_e2, ci_e7, da_e2, da_e7),
+           CASE WHEN count(ci_e1) OVER wd >= $min_dispersion THEN median(ci_e1) OVER wd / 0.454936 END AS ci_v1,
+           CASE WHEN count(ci_e2) OVER wd >= $min_dispersion THEN median(ci_e2) OVER wd / 0.454936 END AS ci_v2,
+           CASE WHEN count(ci_e7) OVER wd >= $min_dispersion THEN median(ci_e7) OVER wd / 0.454936 END AS ci_v7,
+           CASE WHEN count(da_e2) OVER wd >= $min_dispersion THEN median(da_e2) OVER wd / 0.454936 END AS da_v2,
+           CASE WHEN count(da_e7) OVER wd >= $min_dispersion THEN median(da_e7) OVER wd / 0.454936 END AS da_v7
+    FROM err
+    WINDOW wd AS (PARTITION BY region_id ORDER BY day
+                  RANGE BETWEEN to_days(CAST($guard + $dispersion - 1 AS INTEGER)) PRECEDING
+                            AND to_days(CAST($guard AS INTEGER)) PRECEDING)
 )
 SELECT *,
        CASE WHEN ci_base_n >= $min_base AND ci_dn >= $min_dispersion THEN greatest(ci_mean, 0.5) END AS conflict_expected,
@@ -63,4 +89,4 @@ SELECT *,
        CASE WHEN region_type <> 'dyadic' THEN NULL
             WHEN coalesce(da_dsum, 0) > 0 OR (coalesce(side_a_7d, 0) > 0 AND coalesce(side_b_7d, 0) > 0)
             THEN 'observed' ELSE 'no coverage' END AS coverage
-FROM w
+FROM fl
