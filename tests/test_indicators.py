@@ -600,13 +600,43 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
               if x2 > 2 * mu and x1 >= mu else 1.0)
         de = nb_lower_by_sum(x7, 7 * mu, size_of_sum(7, mu, size, b, floor(d, 7))) if x7 < 7 * mu else 1.0
         daily = mu + (mu * mu / size if size else 0.0)
-        floors += (floor(d, 7) or 0.0) > 7 * daily + 49 * daily / b
+        floors += x7 < 7 * mu and (floor(d, 7) or 0.0) > 7 * daily + 49 * daily / b
         esc, deesc = pvalues[d]
         assert esc == pytest.approx(min(1.0, 2 * min(p1, p2)), rel=1e-6, abs=1e-15), d
         assert deesc == pytest.approx(de, rel=1e-6, abs=1e-15), d
         checked += 1
     assert checked > 30 and any(s is not None for _, _, s, _ in got) and any(s is None for _, _, s, e in got if e)
     assert floors > 0  # the floor decides some 7-day test here
+
+
+def test_each_variance_floor_reaches_its_own_test():
+    """_p_values takes ind_tests' floors in TEST_INPUTS order: raising one floor (to ten times the model's
+    variance) weakens only its own test's p-value: the day's and the 2-day escalation tests, de-escalation,
+    dialogue-opening, dialogue-gap. Poisson days (no size), 4 incidents and 2 dialogue events expected a day."""
+    from warehouse.indicators import _p_values
+
+    def pv(x1: int, x2: int, floors: dict[str, float]) -> dict:
+        # the 7-day counts (10 against 28; dialogue 1 against 14) are low, the 2-day dialogue high (14 against 4)
+        row = ["r", date(2024, 1, 1), x1, x2, 2, 10, 7, 4.0, None, 28, 14, 2, 1, 7, 2.0, None]
+        row += [floors.get(n) for n in ("ci_v1", "ci_v2", "ci_v7", "da_v2", "da_v7")]
+        t = _p_values([tuple(row)])
+        return {c: t.column(c)[0].as_py() for c in ("esc_window", "escalation_p", "deescalation_p",
+                                                     "dialogue_gap_p", "dialogue_opening_p")}
+
+    high = {"ci_v1": 41.0, "ci_v2": 86.0, "ci_v7": 350.0, "da_v2": 43.0, "da_v7": 175.0}
+    for x1, x2, decisive in ((12, 13, "ci_v1"), (5, 16, "ci_v2")):  # the day decides; the 2 days decide
+        plain = pv(x1, x2, {})
+        assert plain["esc_window"] == (1 if decisive == "ci_v1" else 2)
+        for name, value in high.items():
+            got = pv(x1, x2, {name: value})
+            moved = {"ci_v1": "escalation_p", "ci_v2": "escalation_p", "ci_v7": "deescalation_p",
+                     "da_v2": "dialogue_opening_p", "da_v7": "dialogue_gap_p"}[name]
+            if name in ("ci_v1", "ci_v2") and name != decisive:
+                continue  # the other escalation window's floor may or may not change which window decides
+            assert got[moved] > plain[moved], (x1, x2, name)
+            rest = [c for c in plain if c not in (moved, "esc_window")]
+            assert [got[c] for c in rest] == [plain[c] for c in rest], (x1, x2, name)
+        assert pv(x1, x2, {decisive: 1.0}) == plain  # a floor below the model's variance changes nothing
 
 
 def test_evidence_names_the_stored_copy_current_when_the_alert_was_computed(make_config):

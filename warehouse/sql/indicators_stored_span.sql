@@ -7,7 +7,7 @@ WITH span AS (
     WHERE region_id IN (SELECT region_id FROM ind_regions) AND (events_total > 0 OR documents > 0)
 )
 SELECT lo, hi,
-       lo IS NULL OR (SELECT count(*) FROM ind_stored
+       lo IS NULL OR (SELECT count(DISTINCT (region_id, day)) FROM ind_stored
                       WHERE region_id IN (SELECT region_id FROM ind_regions) AND day BETWEEN lo AND hi)
                      = (SELECT count(*) FROM ind_regions) * (date_diff('day', lo, hi) + 1) AS complete
 FROM span

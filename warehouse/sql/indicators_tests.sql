@@ -51,11 +51,11 @@ w AS (
                   RANGE BETWEEN to_days(CAST($guard + $dispersion - 1 AS INTEGER)) PRECEDING
                             AND to_days(CAST($guard AS INTEGER)) PRECEDING)
 ),
--- Each day's errors as its own tests saw them: its 1-, 2- and 7-day counts against its baseline mean, squared
--- (NULL where that window or baseline is incomplete). Their median over a day's dispersion window, divided by
--- 0.454936 (the median of a squared standard normal), is the variance floor of its tests (warehouse.indicators):
--- where counts come in waves the model's variance, built from independent days, is too small; a median, so a
--- past step in the window (fewer than half its days) does not blind the tests.
+-- Each day's errors: its 1-, 2- and 7-day counts against its own baseline mean, squared (NULL where that window
+-- or baseline is incomplete). Their median over a day's dispersion window, divided by 0.454936 (the median of a
+-- squared standard normal), is the variance floor of its tests (warehouse.indicators): where counts come in
+-- waves the model's variance, built from independent days, is too small. A median: a past step (its errors
+-- fill fewer than half the window's days) raises the floor for the next months but does not take it over.
 err AS (
     SELECT *,
            CASE WHEN ci_base_n >= $min_base THEN (conflict_incidents - greatest(ci_mean, 0.5)) ^ 2 END AS ci_e1,

@@ -7,8 +7,9 @@ SELECT DISTINCT b.day FROM ind_base b
 WHERE $all OR NOT EXISTS (SELECT 1 FROM ind_stored c WHERE c.region_id = b.region_id AND c.day = b.day);
 
 -- A changed day t moves the derived columns of days t .. t + reach (reach, set by warehouse.indicators:
--- the longest look-back of any derived column: a test's guard + dispersion (+ 6: each day's deviation from
--- its trailing 7 days) or guard + baseline, the
+-- the longest look-back of any derived column: a test's variance floor, 2 x guard + dispersion + baseline
+-- (the errors of its dispersion window, each against its own baseline), guard + dispersion (+ 6: each day's
+-- deviation from its trailing 7 days) or guard + baseline, the
 -- z-scores' baseline, the changes, the level window, the tension change's two windows), and those read
 -- the rows back to t - reach. `affected` marks the days whose derived columns are kept.
 CREATE OR REPLACE TEMP TABLE ind_window AS
