@@ -83,9 +83,8 @@ def curated_spans(con: duckdb.DuckDBPyConnection) -> dict[str, Span]:
     return {d: Span(lo, hi) for d, lo, hi in con.execute(SPANS).fetchall()}
 
 
-def curated_coverage(con: duckdb.DuckDBPyConnection, config: Config, spans: dict[str, Span] | None = None) -> pa.Table:
-    """One row per configured region: what each series covers (NULL: not covered). `spans`: curated_spans(con)."""
-    spans = curated_spans(con) if spans is None else spans
+def curated_coverage(config: Config, spans: dict[str, Span]) -> pa.Table:
+    """One row per configured region: what each series covers (NULL: not covered), from `curated_spans`."""
     filters = _filters(config)
     cols: dict[str, list] = {n: [] for n in SCHEMA.names}
     for r in config.regions:

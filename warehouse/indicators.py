@@ -254,7 +254,7 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     run.script(sql("indicators_reference.sql"))
     t = time.perf_counter()
     spans = curated_spans(con)
-    coverage = curated_coverage(con, config, spans)
+    coverage = curated_coverage(config, spans)
     con.register("ind_curated_coverage_rows", coverage)
     con.execute("CREATE OR REPLACE TEMP TABLE ind_curated_coverage AS SELECT * FROM ind_curated_coverage_rows")
     con.unregister("ind_curated_coverage_rows")
