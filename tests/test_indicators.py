@@ -499,11 +499,14 @@ def test_incremental_equals_fresh_full_on_long_series(make_config):
     full = compute(config, full=True)
     assert (full.rows_written, full.alerts_written) == (0, 0)
 
-    with batch_writer(config.settings) as con:  # the current tables are the latest history rows
-        for hist, cur, key in (("region_daily", "region_daily_current", "region_id, day"),
-                               ("alerts", "alerts_current", "alert_id")):
+    with batch_writer(config.settings) as con:  # the current tables are the latest history rows (not withdrawn)
+        for hist, cur, key, keep in (("region_daily", "region_daily_current", "region_id, day",
+                                      "SELECT * EXCLUDE (withdrawn) FROM latest WHERE withdrawn IS NOT TRUE"),
+                                     ("alerts", "alerts_current", "alert_id", "SELECT * FROM latest")):
             latest = f"SELECT * FROM {hist} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY as_of DESC) = 1"
-            assert con.execute(f"SELECT count(*) FROM (({latest}) EXCEPT SELECT * FROM {cur})").fetchone()[0] == 0
+            for a, b in ((keep, f"SELECT * FROM {cur}"), (f"SELECT * FROM {cur}", keep)):
+                assert con.execute(f"WITH latest AS ({latest}) SELECT count(*) FROM (({a}) EXCEPT ({b}))"
+                                   ).fetchone()[0] == 0
 
 
 def test_partial_mad_floor_keeps_the_other_defaults():
@@ -664,3 +667,54 @@ def test_evidence_names_the_stored_copy_current_when_the_alert_was_computed(make
         assert landing("event", "gdelt:e1", t3) == con.execute(
             "SELECT landing_file FROM events WHERE event_id = 'gdelt:e1'").fetchone()[0]
         assert landing("document", "no-such-doc", t3) is None
+
+
+def redate(con, doc_id: str, published: datetime, run_id: str) -> None:
+    """A new version of a story moves it to another day (a feed corrected its date)."""
+    con.execute("UPDATE documents SET published_at = ?, version = 2, run_id = ? WHERE doc_id = ?",
+                [published, run_id, doc_id])
+    con.execute("INSERT INTO document_versions (doc_id, version, content_hash, url, title, summary, published_at, "
+                "seen_at, landing_file, run_id) SELECT doc_id, 2, 'h2', url, title, summary, ?, ?, 'landing/g.xml', ? "
+                "FROM documents WHERE doc_id = ?", [published, published, run_id, doc_id])
+
+
+@pytest.mark.parametrize("edge", ["last", "first"])
+def test_days_that_lose_all_data_leave_the_span(make_config, edge):
+    """The only story of the span's last (or first) days is re-dated into the middle: those days are no longer
+    region-days. Their current rows go (a withdrawn version in the history keeps what a past briefing saw), the
+    days after a shrunk start are recomputed (their baselines no longer reach back), and a full run agrees."""
+    config = make(make_config)
+    noon = datetime.min.time().replace(hour=12)
+    outer = D(26) if edge == "last" else D(-59)  # the first: further back than any look-back (reach 35 days)
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime.combine(D(26), datetime.min.time()) + timedelta(hours=23), source_id="kyiv-ledger",
+            kind="rss")
+        steady_conflict(con)
+        document(con, "stray", "kyiv-ledger", datetime.combine(outer, noon), "Shelling in Ukraine",
+                 [(RU, "Ukraine", 1)])
+    first = compute(config)
+    assert (first.first_day, first.last_day) == ((D(1), D(26)) if edge == "last" else (D(-59), D(21)))
+    assert rows(config, RU)[outer]["documents"] == 1
+
+    with batch_writer(config.settings) as con:
+        run(con, "r2", datetime.combine(D(27), datetime.min.time()), source_id="kyiv-ledger", kind="rss")
+        redate(con, "stray", datetime.combine(D(10), noon), "r2")
+    inc = compute(config)
+    assert inc.mode == "incremental" and (inc.first_day, inc.last_day) == (D(1), D(21))
+    gone = {D(n) for n in (range(22, 27) if edge == "last" else range(-59, 1))}
+    for region in (RU, IP, TW, "sudan"):
+        assert min(rows(config, region)) == D(1) and max(rows(config, region)) == D(21), region
+    assert rows(config, RU)[D(10)]["documents"] == 1
+    after_inc = snapshot(config)
+    full = compute(config, full=True)
+    assert (full.rows_written, full.alerts_written) == (0, 0) and snapshot(config) == after_inc
+    with batch_writer(config.settings) as con:
+        seen = con.execute("SELECT documents FROM region_daily_as_of(?) WHERE region_id = ? AND day = ?",
+                           [first.as_of, RU, outer]).fetchone()
+        now = con.execute("SELECT count(*) FROM region_daily_as_of(?) WHERE day NOT BETWEEN ? AND ?",
+                          [inc.as_of, D(1), D(21)]).fetchone()[0]
+        withdrawn = con.execute("SELECT count(*), min(day), max(day) FROM region_daily WHERE withdrawn "
+                                "AND as_of = ?", [inc.as_of]).fetchone()
+    assert seen == (1,) and now == 0  # a briefing made before the edit still sees the story's day
+    assert withdrawn == (4 * len(gone), min(gone), max(gone))
+    assert inc.rows_written >= 4 * len(gone)

@@ -319,7 +319,8 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     run.script(sql("indicators_derived.sql"))
     con.unregister("ind_pvalues")
     run.script(sql("indicators_write_daily.sql.j2", **columns), {"as_of": as_of})
-    rows = run("SELECT count(*) FROM ind_daily_write", name="rows written").fetchone()[0]
+    rows = run("SELECT (SELECT count(*) FROM ind_daily_write) + (SELECT count(*) FROM ind_dropped)",
+               name="rows written").fetchone()[0]  # changed versions and withdrawn days
 
     run.script(sql("alerts_candidates.sql"))
     run.script(sql("alerts_curated_support.sql"))
