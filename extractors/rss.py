@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import gzip
 import hashlib
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -154,8 +155,10 @@ def _parse_feed(body: bytes, url: str | None, content_type: str | None, max_item
 
 def _feedparser_raw(body: bytes, url: str | None, content_type: str | None) -> RawFeed:
     """feedparser's reading of the body, reduced to what parse_feed uses."""
-    parsed = feedparser.parse(body, response_headers=response_headers(url, content_type), sanitize_html=False,
-                              resolve_relative_uris=False)
+    # a stream, never the bytes themselves: given bytes, feedparser first tries them as a local file name, so a
+    # server answering with a path would have feedparser read that file from this machine
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=response_headers(url, content_type),
+                              sanitize_html=False, resolve_relative_uris=False)
     malformed = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
     return RawFeed(entries=parsed.entries, title=parsed.feed.get("title"), language=parsed.feed.get("language"),
                    malformed=malformed)

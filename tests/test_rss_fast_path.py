@@ -382,3 +382,13 @@ def test_the_fast_path_never_raises():
     for body in [b"", b"<", b"\xff\xfe<\x00r\x00", b"<rss><channel><item>", b"<?xml version='1.0'?><rss/>\x00", deep,
                  non_ascii_name]:
         assert extract(body, URL, RSS) is None
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_body_naming_a_local_file_is_not_read(fast):
+    """A server answering with a path (here: of a real feed on this machine) gets that text parsed, never the file:
+    given bytes, feedparser would first try them as a file name."""
+    path = FIXTURES / "feeds" / "rss2.xml"
+    assert parse_feed(path.read_bytes()).items  # the file is a feed
+    with pytest.raises(FeedError, match="no entries"):
+        rss._parse_feed(str(path).encode(), "http://127.0.0.1/feed.xml", "application/rss+xml", None, fast=fast)
