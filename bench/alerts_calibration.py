@@ -9,6 +9,9 @@ with the shipped defaults of config/indicators.yaml), one history per synthetic 
   (within 2 days)?
 - calm: conflict incidents tripled on days 180..209, back to mu from day 210: is a de-escalation raised
   within 7 days (days 210..216)?
+- again: an earlier surge (tripled on days 120..149, back to mu after), then tripled again from day 210: is
+  the second escalation raised within 2 days? (A past surge fills the dispersion window that the variance floor
+  reads: this measures what that costs.)
 
 Grid: mu in {5, 10, 20, 40} incidents a day, k in {3, 8, 20}; `--histories` per cell and scenario.
 `--waves RHO` (docs/indicators.md, "Known limit: autocorrelated counts"): the daily rate moves in waves, as news
@@ -55,7 +58,8 @@ DAYS = 240
 CHANGE = 210
 START = date(2025, 1, 1)
 DIALOGUE_MEAN = 3.0
-SCENARIOS = ("stationary", "step", "calm")
+SCENARIOS = ("stationary", "step", "calm", "again")
+EARLIER = range(120, 150)  # the "again" scenario's earlier surge
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -80,6 +84,8 @@ def rate(scenario: str, mu: float, day: int) -> float:
     if scenario == "step" and day >= CHANGE:
         return 3 * mu
     if scenario == "calm" and CHANGE - 30 <= day < CHANGE:
+        return 3 * mu
+    if scenario == "again" and (day in EARLIER or day >= CHANGE):
         return 3 * mu
     return mu
 
@@ -193,7 +199,7 @@ def run_scenario(scenario: str, n: int, seed: int, work: Path, family_alpha: flo
                 value = {"region_days": days, "alarm_days": alarm_days, "rate": alarm_days / max(days, 1),
                          "by_kind": {kind: sum(1 for *_, x in mine if x == kind) for kind in
                                      ("escalation", "de-escalation", "dialogue-gap", "dialogue-opening")}}
-            elif scenario == "step":
+            elif scenario in ("step", "again"):
                 hit = {r for r, d, kind in mine if kind == "escalation" and change <= d <= change + timedelta(days=1)}
                 value = {"histories": n, "detected": len(hit), "rate": len(hit) / n}
             else:
@@ -245,13 +251,14 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"{'cell':<14} {'false alarms (stationary)':>28} {'escalation <= 2 days':>22} {'oracle':>7} "
-          f"{'de-escalation <= 7 days':>24}")
+          f"{'de-escalation <= 7 days':>24} {'again <= 2 days':>17}")
     ceilings = {f"mu={mu},k={k}": oracle(mu, k, args.seed, family_alpha=args.family_alpha) for mu in MUS for k in KS}
     for cell in results["stationary"]["cells"]:
-        s, st, c = (results[x]["cells"][cell] for x in SCENARIOS)
+        s, st, c, ag = (results[x]["cells"][cell] for x in SCENARIOS)
         print(f"{cell:<14} {s['alarm_days']:>6} / {s['region_days']:<6} = {100 * s['rate']:5.2f} %"
               f" {st['detected']:>6} / {st['histories']:<3} = {100 * st['rate']:4.0f} % {100 * ceilings[cell]:6.0f} %"
-              f" {c['detected']:>7} / {c['histories']:<3} = {100 * c['rate']:4.0f} %")
+              f" {c['detected']:>7} / {c['histories']:<3} = {100 * c['rate']:4.0f} %"
+              f" {ag['detected']:>4} / {ag['histories']:<3} = {100 * ag['rate']:4.0f} %")
 
     def pooled(scenario: str, keep) -> float:
         cells = [v for cell, v in results[scenario]["cells"].items() if keep(cell)]
@@ -271,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         "escalation_2d_all": pooled("step", lambda c: True),
         "escalation_2d_k>=8": pooled("step", realistic),
         "deescalation_7d_k>=8": pooled("calm", realistic),
+        "again_2d_all": pooled("again", lambda c: True),
+        "again_2d_k>=8": pooled("again", realistic),
+        "again_2d_attainable": pooled("again", attainable),
         "escalation_2d_attainable": pooled("step", attainable),
         "attainable_cells": [c for c in ceilings if attainable(c)],
         "escalation_2d_vs_oracle_worst": min(results["step"]["cells"][c]["rate"] - ceilings[c] for c in ceilings),

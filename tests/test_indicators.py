@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from indicators_data import IP, RU, TW, D, document, event, make, run
+from indicators_data import IP, RU, SETTINGS, TW, D, document, event, make, run
 from conftest import batch_writer
 
 from warehouse.db import sql, statements, writer
@@ -536,7 +536,9 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
     mean (at least 0.5); NULL when v <= m. A level that moved once inside the window counts only in the 6
     days after the move, not as variance around the window's mean. The p-values: NB tails of the day, the
     last 2 and 7 days, with the baseline mean's uncertainty in every window, their variance floored by the
-    median squared error of the same window in the dispersion window; escalation's smaller times 2."""
+    median squared error of the same window over the dispersion window's days against their own baselines, or,
+    when the days before the baseline hold a stretch of change, over those days against the day's own baseline,
+    the stretch left out; escalation's smaller times 2."""
     config = computed_series(make_config)
     with batch_writer(config.settings) as con:
         got = con.execute("SELECT day, conflict_incidents, conflict_size, conflict_expected FROM v_region_daily "
@@ -571,9 +573,9 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
         xs = [counts.get(t - timedelta(days=i)) for i in range(n)]
         return sum(xs) if all(x is not None for x in xs) else None
 
-    def floor(d: date, n: int) -> float | None:
-        """The variance floor: the median of the squared n-day errors (count against its own baseline mean, with
-        at least 5 baseline days) over the dispersion window (14 days ending 7 before d), / 0.454936; at least 7."""
+    def own_floor(d: date, n: int) -> float | None:
+        """The errors of the dispersion window's days (14 ending 7 before d), each n-day count against its own
+        baseline mean (at least 5 baseline days): median of the squares / 0.454936, when at least 7."""
         errors = []
         for t in days:
             if d - timedelta(days=20) <= t <= d - timedelta(days=7):
@@ -581,6 +583,31 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
                 if b >= 5 and count_over(t, n) is not None:
                     errors.append((count_over(t, n) - n * mean) ** 2)
         return statistics.median(errors) / 0.454936 if len(errors) >= 7 else None
+
+    def day_floor(d: date, n: int, size: float | None) -> tuple[bool, float | None]:
+        """Whether the days s before d's baseline window (d - 20 .. d - 14 here) hold a stretch of change: a 7-day
+        window ending on one of them more than 5 standard deviations of the model's 7-day variance
+        (7 d (1 + 7 / b), d = mu + mu^2 / k) from 7 mu, d's own baseline mean; and the floor from the others:
+        their n-day counts against n mu, squared, median / 0.454936, when at least 7. A day s is left
+        out when a window ending s .. s + 6 (within those days) is such a stretch."""
+        mean, b = baseline(d)
+        daily = mean + (mean * mean / size if size else 0.0)
+        sd7 = math.sqrt(7 * daily * (1 + 7 / b))
+        span = [d - timedelta(days=i) for i in range(20, 13, -1)]
+
+        def far(u: date) -> bool:
+            return count_over(u, 7) is not None and abs(count_over(u, 7) - 7 * mean) > 5 * sd7
+
+        errors = [(count_over(s, n) - n * mean) ** 2 for s in span
+                  if s in counts and count_over(s, n) is not None
+                  and not any(far(u) for u in span if s <= u <= s + timedelta(days=6))]
+        return any(far(u) for u in span), (statistics.median(errors) / 0.454936 if len(errors) >= 7 else None)
+
+    def floor(d: date, n: int, size: float | None) -> float | None:
+        """The variance floor: from the errors against their own baselines, unless the days before the baseline
+        hold a stretch of change: then from those days against d's baseline, the stretch left out."""
+        changed, value = day_floor(d, n, size)
+        return value if changed else own_floor(d, n)
 
     checked = floors = 0
     for d, _, size, expected in got:
@@ -598,12 +625,12 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
         assert expected == pytest.approx(mu, rel=1e-12)
         x1, x2 = counts[d], counts[d] + counts[d - timedelta(days=1)]
         x7 = sum(counts[x] for x in days if d - timedelta(days=6) <= x <= d)
-        p1 = nb_upper_by_sum(x1, mu, size_of_sum(1, mu, size, b, floor(d, 1))) if x1 > mu else 1.0
-        p2 = (nb_upper_by_sum(x2, 2 * mu, size_of_sum(2, mu, size, b, floor(d, 2)))
+        p1 = nb_upper_by_sum(x1, mu, size_of_sum(1, mu, size, b, floor(d, 1, size))) if x1 > mu else 1.0
+        p2 = (nb_upper_by_sum(x2, 2 * mu, size_of_sum(2, mu, size, b, floor(d, 2, size)))
               if x2 > 2 * mu and x1 >= mu else 1.0)
-        de = nb_lower_by_sum(x7, 7 * mu, size_of_sum(7, mu, size, b, floor(d, 7))) if x7 < 7 * mu else 1.0
+        de = nb_lower_by_sum(x7, 7 * mu, size_of_sum(7, mu, size, b, floor(d, 7, size))) if x7 < 7 * mu else 1.0
         daily = mu + (mu * mu / size if size else 0.0)
-        floors += x7 < 7 * mu and (floor(d, 7) or 0.0) > 7 * daily + 49 * daily / b
+        floors += x7 < 7 * mu and (floor(d, 7, size) or 0.0) > 7 * daily + 49 * daily / b
         esc, deesc = pvalues[d]
         assert esc == pytest.approx(min(1.0, 2 * min(p1, p2)), rel=1e-6, abs=1e-15), d
         assert deesc == pytest.approx(de, rel=1e-6, abs=1e-15), d
@@ -718,3 +745,35 @@ def test_days_that_lose_all_data_leave_the_span(make_config, edge):
     assert seen == (1,) and now == 0  # a briefing made before the edit still sees the story's day
     assert withdrawn == (4 * len(gone), min(gone), max(gone))
     assert inc.rows_written >= 4 * len(gone)
+
+
+def test_a_past_surge_does_not_blind_the_next_escalation(make_config):
+    """Three conflict incidents a day for 60 days but ten days of twelve (days 20..29); on day 60, twenty.
+    Settings: baseline 7 days, dispersion 42, guard 7. Day 60's variance floor reads days 12..46 (before its
+    baseline, days 47..53) against its own baseline mean 3. Its model's 7-day variance: a Poisson-like day (the
+    steady days deviate by nothing; the size k comes from the 42-day window) ... 7 d (1 + 7/7); a 7-day window
+    holding 4 or more surge days is 9 x 4 = 36 over 21, beyond 5 standard deviations: the surge days (and the
+    days just before, whose later windows hold it) are left out, the steady days' errors are 0, the floor binds
+    nothing. Escalation on day 60 is raised with the model's own p-value. (Measured against each day's own
+    baseline, the surge and the weeks after it, 24 of the 42 days, filled the floor and hid day 60.)"""
+    settings = {**SETTINGS, "alerts": {**SETTINGS["alerts"], "dispersion_days": 42, "min_dispersion_days": 14}}
+    config = make(make_config, settings)
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime.combine(D(61), datetime.min.time()) + timedelta(hours=1))
+        for d in range(1, 61):
+            n = 12 if 20 <= d <= 29 else 20 if d == 60 else 3
+            for i in range(n):
+                event(con, f"c{d}-{i}", D(d), a1="RUS", a2="UKR", action="UKR", quad=4)
+    compute(config)
+    with batch_writer(config.settings) as con:
+        size, expected, p = con.execute(
+            "SELECT conflict_size, conflict_expected, escalation_p FROM v_region_daily WHERE region_id = ? AND day = ?",
+            [RU, D(60)]).fetchone()
+    assert expected == 3.0
+    daily = 3.0 + (9.0 / size if size else 0.0)
+    # the model's windows (no floor binds): the day, 20 against 3; the 2 days, 23 against 6
+    p1 = nb_upper_by_sum(20, 3.0, 9.0 / (daily + daily / 7 - 3.0))
+    p2 = nb_upper_by_sum(23, 6.0, 36.0 / (2 * daily + 4 * daily / 7 - 6.0))
+    assert p == pytest.approx(min(1.0, 2 * min(p1, p2)), rel=1e-6)
+    assert p < 0.001
+    assert "escalation" in alert_kinds(config, D(60))

@@ -22,8 +22,9 @@ FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version; v1 tables are kept as *_v1 (migration 008)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
-RULES_REVISION = 5  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
+RULES_REVISION = 6  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
+#                     6: the floor's errors against the tested day's baseline, stretches of change left out
 
 DEFAULT_TERMS = ["talks", "negotiation", "negotiations", "negotiator", "negotiators", "negotiating", "mediation",
                  "mediator", "mediators", "mediated", "ceasefire", "cease-fire", "truce", "back-channel",

@@ -124,8 +124,8 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         # (the dispersion reads each day's deviation from its trailing 7 days: 6 more), the z-scores of the
         # days whose baseline holds it and the changes of the days it is compared with, the level of the
         # next days and the tension change (its window and the one before)
-        # (the variance floor reads each day's errors over the dispersion window: their baselines, guard +
-        # baseline before them)
+        # (the variance floor reads the errors of the dispersion window's days, each against its own baseline,
+        # guard + baseline before it, and against the day's)
         "reach": max(a.guard_days + a.dispersion_days + 6, a.guard_days + a.baseline_days, s.baseline_days,
                      s.change_days, s.index.window_days, 2 * s.index.change_days,
                      2 * a.guard_days + a.dispersion_days + a.baseline_days),

@@ -51,12 +51,69 @@ w AS (
                   RANGE BETWEEN to_days(CAST($guard + $dispersion - 1 AS INTEGER)) PRECEDING
                             AND to_days(CAST($guard AS INTEGER)) PRECEDING)
 ),
--- Each day's errors: its 1-, 2- and 7-day counts against its own baseline mean, squared (NULL where that window
--- or baseline is incomplete). Their median over a day's dispersion window, divided by 0.454936 (the median of a
--- squared standard normal), is the variance floor of its tests (warehouse.indicators): where counts come in
--- waves the model's variance, built from independent days, is too small. A median: a past step (its errors
--- fill fewer than half the window's days) raises the floor for the next months but does not take it over.
-err AS (
+-- The variance floor of a day t's tests (warehouse.indicators, docs/indicators.md "Variance floor"): where counts
+-- come in waves the model's variance, built from independent days, is too small, and the errors the same test made
+-- before show it. Two medians of squared errors, each divided by 0.454936 (the median of a squared standard
+-- normal), when at least $min_dispersion errors exist:
+--   own (ci_o*, below): each day of t's dispersion window, its 1-, 2- and 7-day count against its own baseline
+--       mean (what the test said that day);
+--   t's (ci_v* of floors): each day s before t's baseline window (t - guard - dispersion + 1 .. t - guard -
+--       baseline: 56 days with the defaults), its counts against t's own baseline mean, leaving out every s in
+--       a stretch of change: a 7-day window holding s whose count is more than 5 of the model's standard
+--       deviations (t's 7-day variance) from 7 times t's mean.
+-- The floor is `own`, unless the days before t's baseline hold a stretch of change: then the smaller of the two
+-- (none when either is missing). A past surge and its return fill most of `own`'s window (the surge against a
+-- calm baseline, then the weeks whose baseline still holds it) and would blind the tests for months; right
+-- after a surge, t's baseline still holds it and every earlier day is far from it, which inflates t's median
+-- while `own` holds.
+tm AS (
+    SELECT region_id, day, greatest(ci_mean, 0.5) AS m, greatest(da_mean, 0.5) AS md,
+           -- the model's variance of a day's count (negative binomial by the dispersion window; Poisson when
+           -- no extra variance), times the baseline mean's uncertainty, for 7 days
+           7 * (greatest(ci_mean, 0.5) + CASE WHEN ci_dvar > greatest(ci_dmean, 0.5)
+                THEN (ci_dvar - greatest(ci_dmean, 0.5)) * (greatest(ci_mean, 0.5) / greatest(ci_dmean, 0.5)) ^ 2
+                ELSE 0 END) * (1 + 7 / ci_base_n) AS ci_var7,
+           7 * (greatest(da_mean, 0.5) + CASE WHEN da_dvar > greatest(da_dmean, 0.5)
+                THEN (da_dvar - greatest(da_dmean, 0.5)) * (greatest(da_mean, 0.5) / greatest(da_dmean, 0.5)) ^ 2
+                ELSE 0 END) * (1 + 7 / ci_base_n) AS da_var7
+    FROM w
+    WHERE ci_base_n >= $min_base AND ci_dn >= $min_dispersion AND affected AND NOT partial
+),
+pairs AS (
+    SELECT t.region_id, t.day, s.day AS s_day, t.ci_var7, t.da_var7,
+           s.conflict_incidents - t.m AS e1,
+           CASE WHEN s.ci_2d_n = 2 THEN s.ci_2d - 2 * t.m END AS e2,
+           CASE WHEN s.ci_7d_n = 7 THEN s.ci_7d - 7 * t.m END AS e7,
+           CASE WHEN s.da_2d_n = 2 THEN s.da_2d - 2 * t.md END AS f2,
+           CASE WHEN s.da_7d_n = 7 THEN s.da_7d - 7 * t.md END AS f7
+    FROM tm t JOIN w s
+      ON s.region_id = t.region_id
+     AND s.day BETWEEN t.day - CAST($guard + $dispersion - 1 AS INTEGER) AND t.day - CAST($guard + $baseline AS INTEGER)
+),
+marked AS (
+    SELECT *,
+           coalesce(max(abs(e7)) OVER c7 > 5 * sqrt(ci_var7), false) AS ci_change,
+           coalesce(max(abs(f7)) OVER c7 > 5 * sqrt(da_var7), false) AS da_change
+    FROM pairs
+    WINDOW c7 AS (PARTITION BY region_id, day ORDER BY s_day RANGE BETWEEN CURRENT ROW AND INTERVAL 6 DAY FOLLOWING)
+),
+floors AS (
+    SELECT region_id, day, bool_or(ci_change) AS ci_changed, bool_or(da_change) AS da_changed,
+           CASE WHEN count(e1) FILTER (NOT ci_change) >= $min_dispersion
+                THEN median(e1 ^ 2) FILTER (NOT ci_change) / 0.454936 END AS ci_v1,
+           CASE WHEN count(e2) FILTER (NOT ci_change) >= $min_dispersion
+                THEN median(e2 ^ 2) FILTER (NOT ci_change) / 0.454936 END AS ci_v2,
+           CASE WHEN count(e7) FILTER (NOT ci_change) >= $min_dispersion
+                THEN median(e7 ^ 2) FILTER (NOT ci_change) / 0.454936 END AS ci_v7,
+           CASE WHEN count(f2) FILTER (NOT da_change) >= $min_dispersion
+                THEN median(f2 ^ 2) FILTER (NOT da_change) / 0.454936 END AS da_v2,
+           CASE WHEN count(f7) FILTER (NOT da_change) >= $min_dispersion
+                THEN median(f7 ^ 2) FILTER (NOT da_change) / 0.454936 END AS da_v7
+    FROM marked
+    GROUP BY region_id, day
+),
+-- `own`: each day's errors against its own baseline, their median over t's dispersion window.
+own AS (
     SELECT *,
            CASE WHEN ci_base_n >= $min_base THEN (conflict_incidents - greatest(ci_mean, 0.5)) ^ 2 END AS ci_e1,
            CASE WHEN ci_base_n >= $min_base AND ci_2d_n = 2 THEN (ci_2d - 2 * greatest(ci_mean, 0.5)) ^ 2 END AS ci_e2,
@@ -65,17 +122,31 @@ err AS (
            CASE WHEN ci_base_n >= $min_base AND da_7d_n = 7 THEN (da_7d - 7 * greatest(da_mean, 0.5)) ^ 2 END AS da_e7
     FROM w
 ),
-fl AS (
+ownfl AS (
     SELECT * EXCLUDE (ci_e1, ci_e2, ci_e7, da_e2, da_e7),
-           CASE WHEN count(ci_e1) OVER wd >= $min_dispersion THEN median(ci_e1) OVER wd / 0.454936 END AS ci_v1,
-           CASE WHEN count(ci_e2) OVER wd >= $min_dispersion THEN median(ci_e2) OVER wd / 0.454936 END AS ci_v2,
-           CASE WHEN count(ci_e7) OVER wd >= $min_dispersion THEN median(ci_e7) OVER wd / 0.454936 END AS ci_v7,
-           CASE WHEN count(da_e2) OVER wd >= $min_dispersion THEN median(da_e2) OVER wd / 0.454936 END AS da_v2,
-           CASE WHEN count(da_e7) OVER wd >= $min_dispersion THEN median(da_e7) OVER wd / 0.454936 END AS da_v7
-    FROM err
+           CASE WHEN count(ci_e1) OVER wd >= $min_dispersion THEN median(ci_e1) OVER wd / 0.454936 END AS ci_o1,
+           CASE WHEN count(ci_e2) OVER wd >= $min_dispersion THEN median(ci_e2) OVER wd / 0.454936 END AS ci_o2,
+           CASE WHEN count(ci_e7) OVER wd >= $min_dispersion THEN median(ci_e7) OVER wd / 0.454936 END AS ci_o7,
+           CASE WHEN count(da_e2) OVER wd >= $min_dispersion THEN median(da_e2) OVER wd / 0.454936 END AS da_o2,
+           CASE WHEN count(da_e7) OVER wd >= $min_dispersion THEN median(da_e7) OVER wd / 0.454936 END AS da_o7
+    FROM own
     WINDOW wd AS (PARTITION BY region_id ORDER BY day
                   RANGE BETWEEN to_days(CAST($guard + $dispersion - 1 AS INTEGER)) PRECEDING
                             AND to_days(CAST($guard AS INTEGER)) PRECEDING)
+),
+fl AS (
+    SELECT o.* EXCLUDE (ci_o1, ci_o2, ci_o7, da_o2, da_o7),
+           CASE WHEN NOT coalesce(f.ci_changed, false) THEN o.ci_o1
+                WHEN f.ci_v1 IS NOT NULL AND o.ci_o1 IS NOT NULL THEN least(f.ci_v1, o.ci_o1) END AS ci_v1,
+           CASE WHEN NOT coalesce(f.ci_changed, false) THEN o.ci_o2
+                WHEN f.ci_v2 IS NOT NULL AND o.ci_o2 IS NOT NULL THEN least(f.ci_v2, o.ci_o2) END AS ci_v2,
+           CASE WHEN NOT coalesce(f.ci_changed, false) THEN o.ci_o7
+                WHEN f.ci_v7 IS NOT NULL AND o.ci_o7 IS NOT NULL THEN least(f.ci_v7, o.ci_o7) END AS ci_v7,
+           CASE WHEN NOT coalesce(f.da_changed, false) THEN o.da_o2
+                WHEN f.da_v2 IS NOT NULL AND o.da_o2 IS NOT NULL THEN least(f.da_v2, o.da_o2) END AS da_v2,
+           CASE WHEN NOT coalesce(f.da_changed, false) THEN o.da_o7
+                WHEN f.da_v7 IS NOT NULL AND o.da_o7 IS NOT NULL THEN least(f.da_v7, o.da_o7) END AS da_v7
+    FROM ownfl o LEFT JOIN floors f USING (region_id, day)
 )
 SELECT *,
        CASE WHEN ci_base_n >= $min_base AND ci_dn >= $min_dispersion THEN greatest(ci_mean, 0.5) END AS conflict_expected,
