@@ -423,6 +423,12 @@ def test_partial_day_by_arrival_time(make_config):
     assert first.events_through == D(21)  # latest file 09:00 on the 22nd: the 21st is finished, the 22nd is not
     assert rows(config, RU)[D(22)]["events_total"] is None
     assert alert_kinds(config, D(22)) == set()
+    idle = compute(config)  # nothing new: the partial day (events only, no documents) stays in the span
+    assert (idle.days_recomputed, idle.rows_written, idle.last_day) == (0, 0, D(22))
+    with batch_writer(config.settings) as con:
+        assert con.execute("SELECT count(*) FROM region_daily WHERE withdrawn").fetchone()[0] == 0
+    again = compute(config, full=True)
+    assert (again.rows_written, again.alerts_written) == (0, 0)
 
     with batch_writer(config.settings) as con:
         run(con, "r2", datetime.combine(D(23), datetime.min.time()) + timedelta(minutes=5))
@@ -529,22 +535,28 @@ def test_shipped_indicators_yaml_states_the_defaults():
     assert IndicatorSettings.model_validate(shipped) == IndicatorSettings()
 
 
-def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
-    """conflict_size and the conflict tests' p-values follow docs/indicators.md, recomputed here from the daily
-    counts. The size: each day's deviation from the mean of its trailing 7 days (n of them, at least 2), squared, times n / (n - 1), averaged over the
-    dispersion window (14 days ending 7 before the day in these settings); k = m^2 / (v - m), m the window's
-    mean (at least 0.5); NULL when v <= m. A level that moved once inside the window counts only in the 6
-    days after the move, not as variance around the window's mean. The p-values: NB tails of the day, the
-    last 2 and 7 days, with the baseline mean's uncertainty in every window, their variance floored by the
-    median squared error of the same window over the dispersion window's days against their own baselines, or,
-    when the days before the baseline hold a stretch of change, over those days against the day's own baseline,
-    the stretch left out; escalation's smaller times 2."""
-    config = computed_series(make_config)
+def check_size_and_p_values(config, guard: int, base: int, disp: int, min_base: int, min_disp: int) -> dict:
+    """conflict_size and the conflict tests' p-values of russia-ukraine follow docs/indicators.md, recomputed here
+    from the daily counts (alerts settings guard, baseline, dispersion and their minimums as given). The size: each
+    day's deviation from the mean of its trailing 7 days (n of them, at least 2), squared, times n / (n - 1),
+    averaged over the dispersion window (disp days ending guard before the day); k = m^2 / (v - m), m the window's
+    mean (at least 0.5); NULL when v <= m. A level that moved once inside the window counts only in the 6 days after
+    the move, not as variance around the window's mean. The p-values: NB tails of the day, the last 2 and 7 days,
+    with the baseline mean's uncertainty in every window, their variance floored by the median squared error of
+    the same window over the dispersion window's days against their own baselines, or, when the days before the
+    baseline hold a stretch of change, the smaller of that and the median over those days against the day's own
+    baseline, the stretch left out (none when either is missing); escalation's smaller times 2. Returns how many
+    7-day tests each floor rule decided."""
     with batch_writer(config.settings) as con:
         got = con.execute("SELECT day, conflict_incidents, conflict_size, conflict_expected FROM v_region_daily "
                           "WHERE region_id = ? ORDER BY day", [RU]).fetchall()
+        pvalues = {d: (e, de) for d, e, de in con.execute(
+            "SELECT day, escalation_p, deescalation_p FROM v_region_daily WHERE region_id = ?", [RU]).fetchall()}
     counts = {d: c for d, c, _, _ in got}
     days = sorted(counts)
+    first_disp, last_disp = guard + disp - 1, guard            # the dispersion window: t - first .. t - last
+    first_base, last_base = guard + base - 1, guard            # the baseline window
+    before_base = guard + base                                 # the days before it: t - first_disp .. t - this
 
     def dev2(d: date) -> float | None:
         window = [counts[x] for x in days if d - timedelta(days=6) <= x <= d and counts[x] is not None]
@@ -553,10 +565,6 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
         n = len(window)
         return (counts[d] - sum(window) / n) ** 2 * n / (n - 1)
 
-    with batch_writer(config.settings) as con:
-        pvalues = {d: (e, de) for d, e, de in con.execute(
-            "SELECT day, escalation_p, deescalation_p FROM v_region_daily WHERE region_id = ?", [RU]).fetchall()}
-
     def size_of_sum(n: int, mu: float, k: float | None, b: int, floor: float | None) -> float:
         """docs/indicators.md: an n-day sum has variance n d + n^2 d / b, d = mu + mu^2 / k a day's, or the
         test's variance floor when larger."""
@@ -564,36 +572,36 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
         variance = max(n * daily + n * n * daily / b, floor or 0.0)
         return (n * mu) ** 2 / (variance - n * mu)
 
-    def baseline(t: date) -> tuple[float, int]:  # the 7 days ending 7 before t: mean (at least 0.5), days
-        base = [counts[x] for x in days if t - timedelta(days=13) <= x <= t - timedelta(days=7)
-                and counts[x] is not None]
-        return (max(sum(base) / len(base), 0.5) if base else 0.5), len(base)
+    def baseline(t: date) -> tuple[float, int]:  # the baseline window: mean (at least 0.5), days
+        base_days = [counts[x] for x in days if t - timedelta(days=first_base) <= x <= t - timedelta(days=last_base)
+                     and counts[x] is not None]
+        return (max(sum(base_days) / len(base_days), 0.5) if base_days else 0.5), len(base_days)
 
     def count_over(t: date, n: int) -> int | None:  # the n-day count ending on t, when all n days are there
         xs = [counts.get(t - timedelta(days=i)) for i in range(n)]
         return sum(xs) if all(x is not None for x in xs) else None
 
     def own_floor(d: date, n: int) -> float | None:
-        """The errors of the dispersion window's days (14 ending 7 before d), each n-day count against its own
-        baseline mean (at least 5 baseline days): median of the squares / 0.454936, when at least 7."""
+        """The errors of the dispersion window's days, each n-day count against its own baseline mean (with at
+        least min_base baseline days): median of the squares / 0.454936, when at least min_disp."""
         errors = []
         for t in days:
-            if d - timedelta(days=20) <= t <= d - timedelta(days=7):
+            if d - timedelta(days=first_disp) <= t <= d - timedelta(days=last_disp):
                 mean, b = baseline(t)
-                if b >= 5 and count_over(t, n) is not None:
+                if b >= min_base and count_over(t, n) is not None:
                     errors.append((count_over(t, n) - n * mean) ** 2)
-        return statistics.median(errors) / 0.454936 if len(errors) >= 7 else None
+        return statistics.median(errors) / 0.454936 if len(errors) >= min_disp else None
 
     def day_floor(d: date, n: int, size: float | None) -> tuple[bool, float | None]:
-        """Whether the days s before d's baseline window (d - 20 .. d - 14 here) hold a stretch of change: a 7-day
-        window ending on one of them more than 5 standard deviations of the model's 7-day variance
-        (7 d (1 + 7 / b), d = mu + mu^2 / k) from 7 mu, d's own baseline mean; and the floor from the others:
-        their n-day counts against n mu, squared, median / 0.454936, when at least 7. A day s is left
-        out when a window ending s .. s + 6 (within those days) is such a stretch."""
+        """Whether the days s before d's baseline window hold a stretch of change: a 7-day window ending on one
+        of them more than 5 standard deviations of the model's 7-day variance (7 d (1 + 7 / b), d = mu + mu^2 /
+        k) from 7 mu, d's own baseline mean; and the floor from the others: their n-day counts against n mu,
+        squared, median / 0.454936, when at least min_disp. A day s is left out when a window ending s .. s + 6
+        (within those days) is such a stretch."""
         mean, b = baseline(d)
         daily = mean + (mean * mean / size if size else 0.0)
         sd7 = math.sqrt(7 * daily * (1 + 7 / b))
-        span = [d - timedelta(days=i) for i in range(20, 13, -1)]
+        span = [d - timedelta(days=i) for i in range(first_disp, before_base - 1, -1)]
 
         def far(u: date) -> bool:
             return count_over(u, 7) is not None and abs(count_over(u, 7) - 7 * mean) > 5 * sd7
@@ -601,42 +609,82 @@ def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
         errors = [(count_over(s, n) - n * mean) ** 2 for s in span
                   if s in counts and count_over(s, n) is not None
                   and not any(far(u) for u in span if s <= u <= s + timedelta(days=6))]
-        return any(far(u) for u in span), (statistics.median(errors) / 0.454936 if len(errors) >= 7 else None)
+        return any(far(u) for u in span), (statistics.median(errors) / 0.454936 if len(errors) >= min_disp else None)
+
+    seen = {"own": 0, "smaller": 0, "none": 0, "binds": 0}  # which rule decided the floors of the 7-day tests
 
     def floor(d: date, n: int, size: float | None) -> float | None:
         """The variance floor: from the errors against their own baselines, unless the days before the baseline
-        hold a stretch of change: then from those days against d's baseline, the stretch left out."""
+        hold a stretch of change: then the smaller of that and the floor of those days against d's baseline, the
+        stretch left out (none when either is missing)."""
         changed, value = day_floor(d, n, size)
-        return value if changed else own_floor(d, n)
+        own = own_floor(d, n)
+        if not changed:
+            seen["own"] += n == 7
+            return own
+        if value is None or own is None:
+            seen["none"] += n == 7
+            return None
+        seen["smaller"] += n == 7
+        return min(value, own)
 
     checked = floors = 0
     for d, _, size, expected in got:
         if expected is None:
             continue
-        window = [x for x in days if d - timedelta(days=20) <= x <= d - timedelta(days=7)]
+        window = [x for x in days if d - timedelta(days=first_disp) <= x <= d - timedelta(days=last_disp)]
         devs = [v for v in (dev2(x) for x in window) if v is not None]
         m = max(sum(counts[x] for x in window) / len(window), 0.5)
         v = sum(devs) / len(devs)
         want = round(m * m / (v - m), 6) if v > m else None
         assert size == (pytest.approx(want, rel=1e-9) if want is not None else None), d
-        # the p-values from the counts: the baseline is the 7 days ending 7 before the day
-        base = [counts[x] for x in days if d - timedelta(days=13) <= x <= d - timedelta(days=7)]
-        mu, b = max(sum(base) / len(base), 0.5), len(base)
+        mu, b = baseline(d)
         assert expected == pytest.approx(mu, rel=1e-12)
         x1, x2 = counts[d], counts[d] + counts[d - timedelta(days=1)]
         x7 = sum(counts[x] for x in days if d - timedelta(days=6) <= x <= d)
         p1 = nb_upper_by_sum(x1, mu, size_of_sum(1, mu, size, b, floor(d, 1, size))) if x1 > mu else 1.0
         p2 = (nb_upper_by_sum(x2, 2 * mu, size_of_sum(2, mu, size, b, floor(d, 2, size)))
               if x2 > 2 * mu and x1 >= mu else 1.0)
-        de = nb_lower_by_sum(x7, 7 * mu, size_of_sum(7, mu, size, b, floor(d, 7, size))) if x7 < 7 * mu else 1.0
+        f7 = floor(d, 7, size)
+        de = nb_lower_by_sum(x7, 7 * mu, size_of_sum(7, mu, size, b, f7)) if x7 < 7 * mu else 1.0
         daily = mu + (mu * mu / size if size else 0.0)
-        floors += x7 < 7 * mu and (floor(d, 7, size) or 0.0) > 7 * daily + 49 * daily / b
+        binds = (f7 or 0.0) > 7 * daily + 49 * daily / b
+        floors += x7 < 7 * mu and binds
+        seen["binds"] += binds and day_floor(d, 7, size)[0] and f7 is not None and f7 < (own_floor(d, 7) or 0.0)
         esc, deesc = pvalues[d]
         assert esc == pytest.approx(min(1.0, 2 * min(p1, p2)), rel=1e-6, abs=1e-15), d
         assert deesc == pytest.approx(de, rel=1e-6, abs=1e-15), d
         checked += 1
     assert checked > 30 and any(s is not None for _, _, s, _ in got) and any(s is None for _, _, s, e in got if e)
     assert floors > 0  # the floor decides some 7-day test here
+    return seen
+
+
+def test_dispersion_and_p_values_recomputed_from_the_counts(make_config):
+    """check_size_and_p_values on load_series' 60 pseudo-random days (settings: indicators_data.SETTINGS): no
+    stretch of change there, every floor is the errors' against their own baselines."""
+    seen = check_size_and_p_values(computed_series(make_config), guard=7, base=7, disp=14, min_base=5, min_disp=7)
+    assert seen["own"] > 0 and seen["smaller"] == seen["none"] == 0
+
+
+def test_floor_after_a_surge_recomputed_from_the_counts(make_config):
+    """check_size_and_p_values on 100 pseudo-random days (2 to 10 conflict incidents a day) with a surge (three
+    times as many on days 30..50), dispersion 35 days: the days after it see the stretch of change before their
+    baselines, and every rule decides somewhere: the own errors' median, the smaller of the two (binding: below
+    the own one and above the model's variance), none."""
+    import random
+
+    settings = {**SETTINGS, "alerts": {**SETTINGS["alerts"], "dispersion_days": 35}}
+    config = make(make_config, settings)
+    rnd = random.Random(3)
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime.combine(D(101), datetime.min.time()) + timedelta(hours=1))
+        for d in range(1, 101):
+            for i in range(rnd.randint(2, 10) * (3 if 30 <= d <= 50 else 1)):
+                event(con, f"c{d}-{i}", D(d), a1="RUS", a2="UKR", action="UKR", quad=4)
+    compute(config)
+    seen = check_size_and_p_values(config, guard=7, base=7, disp=35, min_base=5, min_disp=7)
+    assert seen["own"] > 0 and seen["smaller"] > 0 and seen["none"] > 0 and seen["binds"] > 0, seen
 
 
 def test_each_variance_floor_reaches_its_own_test():
@@ -749,13 +797,13 @@ def test_days_that_lose_all_data_leave_the_span(make_config, edge):
 
 def test_a_past_surge_does_not_blind_the_next_escalation(make_config):
     """Three conflict incidents a day for 60 days but ten days of twelve (days 20..29); on day 60, twenty.
-    Settings: baseline 7 days, dispersion 42, guard 7. Day 60's variance floor reads days 12..46 (before its
-    baseline, days 47..53) against its own baseline mean 3. Its model's 7-day variance: a Poisson-like day (the
-    steady days deviate by nothing; the size k comes from the 42-day window) ... 7 d (1 + 7/7); a 7-day window
-    holding 4 or more surge days is 9 x 4 = 36 over 21, beyond 5 standard deviations: the surge days (and the
-    days just before, whose later windows hold it) are left out, the steady days' errors are 0, the floor binds
-    nothing. Escalation on day 60 is raised with the model's own p-value. (Measured against each day's own
-    baseline, the surge and the weeks after it, 24 of the 42 days, filled the floor and hid day 60.)"""
+    Settings: baseline 7 days, dispersion 42, guard 7. Day 60's baseline (days 47..53) is 3 a day; its size k
+    (about 8, from the surge's edges in the dispersion window) makes the model's 7-day standard deviation about
+    7.6, so a 7-day window more than 38 from 21 (5 or more surge days) is a stretch of change: days 12..46 before
+    the baseline hold one, the days in it are left out and the others' errors against 3 a day are 0. The floor is
+    the smaller of that 0 and the own errors' median: it binds nothing, and day 60 is tested with the model's own
+    variance: escalation. (The own errors alone, the surge and the weeks after it against their own baselines,
+    24 of the 42 days, gave a floor that hid day 60: p 0.03.)"""
     settings = {**SETTINGS, "alerts": {**SETTINGS["alerts"], "dispersion_days": 42, "min_dispersion_days": 14}}
     config = make(make_config, settings)
     with batch_writer(config.settings) as con:

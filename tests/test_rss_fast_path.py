@@ -392,3 +392,27 @@ def test_a_body_naming_a_local_file_is_not_read(fast):
     assert parse_feed(path.read_bytes()).items  # the file is a feed
     with pytest.raises(FeedError, match="no entries"):
         rss._parse_feed(str(path).encode(), "http://127.0.0.1/feed.xml", "application/rss+xml", None, fast=fast)
+
+
+LAUGHS = "".join(f'<!ENTITY l{i} "{"".join(f"&l{i - 1};" for _ in range(10))}">' for i in range(1, 10))
+
+
+@pytest.mark.parametrize("prolog", ["", "<!-- a comment naming <a tag -->"])
+@pytest.mark.parametrize("fast", [True, False])
+def test_entity_expansion_and_external_entities_are_never_resolved(tmp_path, prolog, fast):
+    """A DOCTYPE that defines entities (a billion laughs, an external file) is refused by the fast path, with or
+    without a comment before it, and feedparser does not expand them either: no item carries the file's text or
+    the expansion."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    for dtd, use in ((f'<!ENTITY l0 "ha">{LAUGHS}', "&l9;"), (f'<!ENTITY x SYSTEM "{secret.as_uri()}">', "&x;")):
+        body = (f'<?xml version="1.0" encoding="utf-8"?>{prolog}<!DOCTYPE rss [{dtd}]><rss version="2.0"><channel>'
+                f'<title>t</title><item><title>a {use} b</title><link>http://x.example.org/1</link></item>'
+                f'</channel></rss>').encode()
+        assert extract(body, "http://x.example.org/feed", "application/rss+xml") is None
+        try:
+            parsed = rss._parse_feed(body, "http://x.example.org/feed", "application/rss+xml", None, fast=fast)
+        except FeedError:
+            continue
+        text = " ".join(f"{i.title} {i.summary}" for i in parsed.items)
+        assert "TOP-SECRET" not in text and "hahaha" not in text

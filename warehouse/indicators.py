@@ -141,8 +141,8 @@ def window_size(days: int, mean: float, size: float | None, baseline_days: int,
 
     A day's count has variance mean + mean^2 / size; `days` of them add that `days` times, and the mean's
     own error (its variance divided by the `baseline_days` it was taken over) adds `days`^2 times, since
-    every day of the window shares it. `floor`: the variance the same test's errors had in the dispersion
-    window (indicators_tests.sql), used when larger: independent days understate it where counts come in
+    every day of the window shares it. `floor`: the variance the same test's errors had before (indicators_tests.sql,
+    docs/indicators.md "Variance floor"), used when larger: independent days understate it where counts come in
     waves. The sum is taken as NB(days x mean, K) with that variance:
     K = (days x mean)^2 / (variance - days x mean). None (Poisson) only without any extra variance.
     """
@@ -299,6 +299,9 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
             return _finish(con, run, t0, coverage_moved, dict(
                 as_of=as_of, mode=mode, days=0, first_day=lo, last_day=hi, rows=0, alerts=0, active=active,
                 loaded_through=loaded_through, config_hash=chash, through=through))
+    if mode != "full":
+        run.script(sql("indicators_days_partial.sql"))
+        days = run("SELECT count(*) FROM ind_days", name="count days").fetchone()[0]
 
     run.script(sql("indicators_membership.sql"))
     if curated:

@@ -1,13 +1,13 @@
 -- For an incremental run with no day to recompute: the span of the stored days with data (counted events or
--- documents) of the configured regions, and whether every region has a stored row on every day of it and none
+-- documents, or partial) of the configured regions, and whether every region has a stored row on every day of it and none
 -- outside it. Only then does the run change nothing (indicators_grid.sql.j2 would rebuild that same grid, a
 -- grid day without a stored row would be written and a stored row outside it withdrawn), so
 -- warehouse.indicators records the run and stops.
 WITH mine AS (
     SELECT * FROM ind_stored WHERE region_id IN (SELECT region_id FROM ind_regions)
 ),
-span AS (
-    SELECT min(day) AS lo, max(day) AS hi FROM mine WHERE events_total > 0 OR documents > 0
+span AS (  -- a partial day (event columns NULL) had data when it was computed (indicators_grid.sql.j2)
+    SELECT min(day) AS lo, max(day) AS hi FROM mine WHERE events_total IS NULL OR events_total > 0 OR documents > 0
 )
 SELECT lo, hi,
        NOT EXISTS (SELECT 1 FROM mine WHERE lo IS NULL OR day NOT BETWEEN lo AND hi)
