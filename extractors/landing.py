@@ -70,7 +70,10 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write a landing file whole or not at all, never over an existing one. `durable`: synced to disk before it
+    is linked in (a body and its record are the source of truth); a file that can be made again from them (the
+    parse) is not: under load each sync costs milliseconds, and a parse lost to a crash is parsed again."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         raise FileExistsError(f"landing file already exists (landing is immutable): {path}")
@@ -79,7 +82,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.link(tmp, path)  # fails if path appeared meanwhile: never overwrite
     finally:
         os.unlink(tmp)
@@ -124,7 +128,7 @@ class Landing:
         if parsed is not None:
             suffix, data = parsed
             parsed_path = base.with_name(base.name + suffix)
-            _atomic_write(parsed_path, data)
+            _atomic_write(parsed_path, data, durable=False)  # read_parsed checks its hash, else parses the body
             record.extra["parsed_file"] = str(parsed_path.relative_to(self.data_dir))
             record.extra["parsed_sha256"] = sha256(data)
         _atomic_write(base.with_name(base.name + META_SUFFIX), record.to_json().encode())
