@@ -72,8 +72,9 @@ def sha256_file(path: Path) -> str:
 
 def _atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     """Write a landing file whole or not at all, never over an existing one. `durable`: synced to disk before it
-    is linked in (a body and its record are the source of truth); a file that can be made again from them (the
-    parse) is not: under load each sync costs milliseconds, and a parse lost to a crash is parsed again."""
+    is linked in (a body and its record are the source of truth), so that holds across a system crash too; a file
+    that can be made again from them (the parse) is not synced: under load each sync costs milliseconds, and a
+    parse a system crash truncated fails its hash check, and the load parses the body instead."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         raise FileExistsError(f"landing file already exists (landing is immutable): {path}")

@@ -429,6 +429,16 @@ def test_partial_day_by_arrival_time(make_config):
         assert con.execute("SELECT count(*) FROM region_daily WHERE withdrawn").fetchone()[0] == 0
     again = compute(config, full=True)
     assert (again.rows_written, again.alerts_written) == (0, 0)
+    with batch_writer(config.settings) as con:  # a story on an earlier day: a run that recomputes something else
+        run(con, "r1b", datetime.combine(D(22), datetime.min.time()) + timedelta(hours=9, minutes=40),
+            source_id="kyiv-ledger", kind="rss")
+        document(con, "late-story", "kyiv-ledger", datetime.combine(D(10), datetime.min.time()), "Shelling in Ukraine",
+                 [(RU, "Ukraine", 1)], run_id="r1b")
+    other = compute(config)  # the partial day is recomputed too: its events keep it in the span
+    assert other.days_recomputed == 2 and other.last_day == D(22) and rows(config, RU)[D(22)]["events_total"] is None
+    with batch_writer(config.settings) as con:
+        assert con.execute("SELECT count(*) FROM region_daily WHERE withdrawn").fetchone()[0] == 0
+    assert (compute(config, full=True).rows_written, rows(config, RU)[D(10)]["documents"]) == (0, 1)
 
     with batch_writer(config.settings) as con:
         run(con, "r2", datetime.combine(D(23), datetime.min.time()) + timedelta(minutes=5))
@@ -619,16 +629,12 @@ def check_size_and_p_values(config, guard: int, base: int, disp: int, min_base: 
         stretch left out (none when either is missing)."""
         changed, value = day_floor(d, n, size)
         own = own_floor(d, n)
-        if not changed:
-            seen["own"] += n == 7
-            return own
-        if value is None or own is None:
-            seen["none"] += n == 7
-            return None
-        seen["smaller"] += n == 7
-        return min(value, own)
+        rule = "own" if not changed else "none" if value is None or own is None else "smaller"
+        seen[rule] += n == 7 and decides  # counted where the 7-day (de-escalation) test reads the floor
+        return {"own": own, "none": None, "smaller": None if value is None or own is None else min(value, own)}[rule]
 
     checked = floors = 0
+    decides = False
     for d, _, size, expected in got:
         if expected is None:
             continue
@@ -645,6 +651,7 @@ def check_size_and_p_values(config, guard: int, base: int, disp: int, min_base: 
         p1 = nb_upper_by_sum(x1, mu, size_of_sum(1, mu, size, b, floor(d, 1, size))) if x1 > mu else 1.0
         p2 = (nb_upper_by_sum(x2, 2 * mu, size_of_sum(2, mu, size, b, floor(d, 2, size)))
               if x2 > 2 * mu and x1 >= mu else 1.0)
+        decides = x7 < 7 * mu
         f7 = floor(d, 7, size)
         de = nb_lower_by_sum(x7, 7 * mu, size_of_sum(7, mu, size, b, f7)) if x7 < 7 * mu else 1.0
         daily = mu + (mu * mu / size if size else 0.0)

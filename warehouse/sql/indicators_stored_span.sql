@@ -6,7 +6,7 @@
 WITH mine AS (
     SELECT * FROM ind_stored WHERE region_id IN (SELECT region_id FROM ind_regions)
 ),
-span AS (  -- a partial day (event columns NULL) had data when it was computed (indicators_grid.sql.j2)
+span AS (  -- a partial day (event columns NULL) counts: its events are unknown here (indicators_days_partial.sql)
     SELECT min(day) AS lo, max(day) AS hi FROM mine WHERE events_total IS NULL OR events_total > 0 OR documents > 0
 )
 SELECT lo, hi,
