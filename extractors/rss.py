@@ -149,7 +149,7 @@ def _parse_feed(body: bytes, url: str | None, content_type: str | None, max_item
     if not body.strip():
         raise FeedError("empty body")
     body, replaced = repair_utf8(body, content_type)
-    raw = extract(body, url, content_type) if fast and _says_utf8(body, content_type) else None
+    raw = extract(body, url, content_type) if fast else None  # extract reads only what feedparser reads as UTF-8
     return _normalise(raw or _feedparser_raw(body, url, content_type), body, replaced, max_items)
 
 
