@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Literal
+from typing import Literal
 
 import feedparser
 from pydantic import Field
@@ -234,7 +234,7 @@ def decode_parsed(data: bytes) -> ParsedFeed | None:
 
 @dataclass(frozen=True)
 class ParseOutcome:
-    """What a fetch needs from parsing its body (small, so a worker process can send it back)."""
+    """What a fetch needs from parsing its body: the record's fields and the landed parsed file."""
 
     error: str | None  # not a usable feed: the fetch is recorded as failed with this reason
     warning: str | None
@@ -243,8 +243,7 @@ class ParseOutcome:
 
 
 def parse_for_landing(body: bytes, url: str | None, content_type: str | None, max_items: int | None) -> ParseOutcome:
-    """Parse a fetched body once, for the fetch record and the landed parsed file (runs in a worker process
-    during `tracktwo ingest`)."""
+    """Parse a fetched body once, for the fetch record and the landed parsed file."""
     try:
         parsed = parse_feed(body, url, content_type, max_items)
     except FeedError as exc:
@@ -252,15 +251,11 @@ def parse_for_landing(body: bytes, url: str | None, content_type: str | None, ma
     return ParseOutcome(None, parsed.warning, len(parsed.items), encode_parsed(parsed))
 
 
-Parse = Callable[[bytes, "str | None", "str | None", "int | None"], ParseOutcome]
-
-
-def fetch_to_landing(source: RssSource, http: HttpSettings, landing: Landing, state: HttpState,
-                     parse: Parse = parse_for_landing) -> FetchRecord:
+def fetch_to_landing(source: RssSource, http: HttpSettings, landing: Landing, state: HttpState) -> FetchRecord:
     """Fetch one feed, land what came back, and return the record (never raises for source failures).
 
-    `parse` is `parse_for_landing` or a stand-in that runs it in a worker process; the body is parsed
-    here once and what it gave is landed with it (the warehouse loads that, never parsing again)."""
+    The body is parsed here once and what it gave is landed with it (the warehouse loads that, never parsing
+    again); `tracktwo ingest` runs this in a worker process."""
     started = datetime.now(timezone.utc)
     run_id = landing.new_run_id(source.id, started)
     validators = state.get(source.id)
@@ -282,7 +277,7 @@ def fetch_to_landing(source: RssSource, http: HttpSettings, landing: Landing, st
             rec.status = "not_modified"
         else:
             body = res.body
-            outcome = parse(body, source.url, rec.content_type, source.max_items)
+            outcome = parse_for_landing(body, source.url, rec.content_type, source.max_items)
             if outcome.error is None and outcome.parsed is not None:
                 rec.status = "ok"
                 rec.warning = outcome.warning

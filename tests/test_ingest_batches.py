@@ -182,35 +182,56 @@ def test_a_broken_worker_pool_loses_no_feed(httpserver, make_config, monkeypatch
     assert all(r.extra.get("parsed_file") for r in Landing(config.settings.data_dir).records())
 
 
-def test_a_worker_dying_mid_task_fails_that_feed_once(httpserver, make_config, monkeypatch):
-    """A worker dies while parsing a feed (that feed may be what killed it): the feed is not parsed again in the
-    ingest's process, its fetch is recorded as failed with the reason, and the next ingest loads it."""
-    from concurrent.futures import Executor, Future
-    from concurrent.futures.process import BrokenProcessPool
-    from contextlib import contextmanager
+def test_a_worker_killed_mid_fetch_fails_that_feed_once(httpserver, make_config):
+    """A worker process is killed (kill -9, as the out-of-memory killer does) while it fetches one feed: that
+    feed is recorded as failed with the reason; the other worker finishes the feed it is fetching; the feed
+    no worker had started yet is fetched in the ingest's own process; the next ingest loads the killed one."""
+    import threading
+    import time
 
-    import tracktwo.pipeline as pipeline_module
-    from tracktwo.core.workers import InlineExecutor
+    import psutil
+    from werkzeug import Response
 
-    class DiesOnRss1(Executor):
-        def submit(self, fn, *args, **kwargs):
-            if fn.__name__ == "parse_for_landing" and "rss1" in str(args[1]):
-                fut = Future()
-                fut.set_exception(BrokenProcessPool("a worker was killed"))
-                return fut
-            return InlineExecutor().submit(fn, *args, **kwargs)
+    asked, killed = threading.Event(), threading.Event()
 
-    @contextmanager
-    def dying_pool(workers, initializer, initargs):
-        initializer(*initargs)  # the tasks that do not die run here, set up as a worker would be
-        yield DiesOnRss1()
+    rss1_client: list[int] = []
+    victims: list[int] = []
 
-    config = make_config(_serve(httpserver, ["rss2.xml", "rss1.xml"]))
-    with monkeypatch.context() as m:
-        m.setattr(pipeline_module, "process_pool", dying_pool)
-        runs = {r.source_id: r for r in pipeline.ingest(config, config.enabled_sources())}
+    def rss1(request):
+        if not asked.is_set():  # the first request: held while the worker fetching it is killed
+            rss1_client.append(int(request.environ["REMOTE_PORT"]))
+            asked.set()
+            threading.Event().wait(5)
+        return Response(fixture_bytes("rss1.xml"), content_type=RSS)
+
+    def rss2(_request):  # keeps the other worker busy until the kill: atom waits in the pool
+        killed.wait(30)
+        return Response(fixture_bytes("rss2.xml"), content_type=RSS)
+
+    httpserver.expect_request("/rss1.xml").respond_with_handler(rss1)
+    httpserver.expect_request("/rss2.xml").respond_with_handler(rss2)
+    httpserver.expect_request("/atom.xml").respond_with_data(fixture_bytes("atom.xml"), content_type=RSS)
+    sources = [rss_source(n.split(".")[0], httpserver.url_for(f"/{n}")) for n in ("rss1.xml", "rss2.xml", "atom.xml")]
+    config = _with(make_config(sources), workers=2)
+
+    def kill_the_worker_fetching_rss1():
+        assert asked.wait(30)
+        for child in psutil.Process().children(recursive=True):
+            if any(c.laddr and c.laddr.port == rss1_client[0] for c in child.net_connections("tcp")):
+                child.kill()  # the worker waiting for rss1's answer
+                victims.append(child.pid)
+                break
+        time.sleep(0.5)  # the pool sees the death (it polls twice a second at least)
+        killed.set()
+
+    killer = threading.Thread(target=kill_the_worker_fetching_rss1)
+    killer.start()
+    runs = {r.source_id: r for r in pipeline.ingest(config, config.enabled_sources(), workers=1)}
+    killer.join()
+    assert len(victims) == 1
     assert runs["rss1"].status == "failed" and "worker process" in runs["rss1"].error
     assert (runs["rss2"].status, runs["rss2"].items_new) == ("ok", 3)
+    assert (runs["atom"].status, runs["atom"].items_new) == ("ok", 2)
     runs = {r.source_id: r for r in pipeline.ingest(config, config.enabled_sources())}
     assert (runs["rss1"].status, runs["rss1"].items_new) == ("ok", 2)
 

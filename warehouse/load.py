@@ -101,6 +101,15 @@ def worker_setup(config: Config) -> tuple[Callable[..., None], tuple]:
     return use_gazetteer, (config.gazetteer, config.regions)
 
 
+@dataclass(frozen=True)
+class PreparedRecord:
+    """A fetch record whose kind's `prepare` already ran where it was fetched (an ingest's worker): `prepared`
+    is its result, or raises what the prepare raised."""
+
+    rec: FetchRecord
+    prepared: Future
+
+
 class _PrepareHere(Exception):
     """The pool was broken before this record was submitted: prepare it in the writer."""
 
@@ -319,12 +328,14 @@ def _record_runs(con: duckdb.DuckDBPyConnection, runs: list[tuple[FetchRecord, R
 
 
 def load_stream(config: Config, specs: Mapping[str, LoadSpec],
-                records: Callable[[set[str]], Iterable[FetchRecord | None]], *, pool: Executor | None = None,
+                records: Callable[[set[str]], Iterable[FetchRecord | PreparedRecord | None]], *,
+                pool: Executor | None = None,
                 on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
     """Load the records `records(loaded)` yields (given the run ids already loaded), in order, as the one
     writer: each is prepared in `pool` (default: a new pool of TRACKTWO_WORKERS processes) a few ahead of the
     writer, and committed in batches. `records` may block (an ingest yields fetches as they land); it yields
-    None when nothing has come for a while, and whatever is prepared by then is committed."""
+    None when nothing has come for a while, and whatever is prepared by then is committed. A PreparedRecord
+    (prepared where it was fetched) is not prepared again."""
     settings = config.settings
     landing = Landing(settings.data_dir)
     out: list[RunSummary] = []
@@ -388,19 +399,20 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
                     return
                 batches.add(_Entry(rec, spec=spec, prepared=prepared))
 
-        for rec in records(loaded):
-            if rec is None:  # idle: commit what has arrived rather than wait for a slow source, and give the
+        for item in records(loaded):
+            if item is None:  # idle: commit what has arrived rather than wait for a slow source, and give the
                 while ahead:  # lock back until something lands again
                     take(*ahead.popleft())
                 batches.flush()
                 turns.release()
                 continue
+            rec, ready = (item.rec, item.prepared) if isinstance(item, PreparedRecord) else (item, None)
             if rec.run_id in loaded:
                 continue
             loaded.add(rec.run_id)
             spec = specs.get(rec.kind)
             batchable = rec.status == "ok" and spec is not None and spec.merge is not None
-            ahead.append((rec, submit(spec, rec) if batchable else None))
+            ahead.append((rec, (ready or submit(spec, rec)) if batchable else None))
             while ahead and (len(ahead) > window or ahead[0][1] is None or ahead[0][1].done()):
                 take(*ahead.popleft())
             if turns.held_long:  # held for half the writer wait: commit, and let a waiting writer in

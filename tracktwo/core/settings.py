@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Mapping
@@ -265,6 +265,11 @@ class Settings:
             raw_sharing=_raw_sharing(env),
             credentials=env,
         )
+
+    def for_worker(self) -> "Settings":
+        """These settings as a worker process receives them: the credentials copied into a plain dict (the process
+        environment, os.environ, cannot be pickled). Sent over the pool's pipe, never written anywhere."""
+        return replace(self, credentials=dict(self.credentials))
 
     @property
     def lake_path(self) -> Path:

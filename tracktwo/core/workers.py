@@ -1,8 +1,9 @@
-"""Worker processes for the CPU work of an ingest (parsing feeds, tagging places) beside the one writer.
+"""Worker processes for the CPU work of an ingest (fetching, parsing, tagging feeds) beside the one writer.
 
-One pool per ingest or load, sized by `TRACKTWO_WORKERS` (default: the cores this process may use).
-With 1 worker, or where this process may not have children (a daemonic process, as in some Airflow and
-Celery workers), the work runs here, in order, through the same `Executor` interface: callers never
+One pool per ingest or load, sized by `TRACKTWO_WORKERS` (default: the cores this process may use), each
+worker running up to `threads` tasks at once (an ingest's fetches wait on the network). With 1 worker, or
+where this process may not have children (a daemonic process, as in some Airflow and Celery workers), the
+work runs here (in order, or in `threads` threads) through the same `Executor` interface: callers never
 branch on it.
 """
 
@@ -12,9 +13,12 @@ import logging
 import multiprocessing
 import os
 import sys
+import itertools
 import threading
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from multiprocessing import connection as mp_connection
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -39,24 +43,12 @@ PRELOAD = ["tracktwo.core.forkserver_watch", "extractors.rss", "warehouse.docume
            "tracktwo.pipeline"]
 
 
+class NeverStarted(BrokenProcessPool):
+    """The pool broke (a worker died) before this task was sent to a worker: it is safe to run it elsewhere."""
+
+
 class WorkerDied(Exception):
     """The worker process running this task died (killed by the out-of-memory killer, say)."""
-
-
-def call(executor: Executor, fn: Callable[..., Any], *args: Any) -> Any:
-    """fn(*args) in the executor; here when its pool is already broken (a worker was killed), so one lost worker
-    does not fail every task after it. A task that was running when its worker died raises WorkerDied: it is
-    not run again here, since it may be what killed the worker."""
-    try:
-        fut = executor.submit(fn, *args)
-    except BrokenProcessPool:
-        warn_broken()
-        return fn(*args)
-    try:
-        return fut.result()
-    except BrokenProcessPool as exc:
-        warn_broken()
-        raise WorkerDied("the worker process running it died (out of memory?)") from exc
 
 
 _warned = threading.Event()
@@ -110,9 +102,188 @@ def _main_is_importable() -> bool:
     return bool(getattr(main, "__file__", None)) and not getattr(main, "__spec__", None)
 
 
+class ThreadedProcessPool(Executor):
+    """`processes` worker processes that each run up to `threads` tasks at once, in threads of their own.
+
+    concurrent.futures' ProcessPoolExecutor runs one task per process at a time. A task that fetches a feed
+    spends most of its time waiting on the network, then parses (CPU): with one task per process, two workers
+    would fetch two feeds at once. Here each worker overlaps `threads` fetches while its parsing uses its own
+    core, and the caller's process keeps none of that work.
+
+    Tasks wait in this process until a worker has a free thread (the least busy worker takes the next one), so
+    a worker stuck on slow sources gets no more. Like ProcessPoolExecutor: when a worker dies (the out-of-memory
+    killer, kill -9), the tasks it was running fail with BrokenProcessPool and so does every later submit."""
+
+    def __init__(self, processes: int, threads: int, ctx: multiprocessing.context.BaseContext,
+                 initializer: Callable[..., None] | None = None, initargs: tuple = ()):
+        self._threads = max(1, threads)
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # a task was sent, finished or failed
+        self._pending: deque[tuple[int, Future, Callable[..., Any], tuple]] = deque()
+        self._running: list[dict[int, Future]] = []
+        self._conns: list[Any] = []
+        self._procs: list[Any] = []
+        self._ids = itertools.count()
+        self._broken: str | None = None
+        self._closing = False
+        self._threads_of = [self._threads] * max(1, processes)  # 0 once a worker is gone
+        for _ in range(max(1, processes)):
+            mine, theirs = ctx.Pipe(duplex=True)
+            proc = ctx.Process(target=_threaded_worker, name="tracktwo-worker", daemon=True,
+                               args=(os.getpid(), theirs, self._threads, initializer, initargs))
+            proc.start()
+            theirs.close()
+            self._conns.append(mine)
+            self._procs.append(proc)
+            self._running.append({})
+        self._pump = threading.Thread(target=self._receive, name="tracktwo-pool-results", daemon=True)
+        self._pump.start()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        if kwargs:
+            raise TypeError("ThreadedProcessPool.submit takes positional arguments only")
+        fut: Future = Future()
+        with self._lock:
+            if self._broken is not None:
+                raise BrokenProcessPool(self._broken)
+            if self._closing:
+                raise RuntimeError("cannot submit after shutdown")
+            self._pending.append((next(self._ids), fut, fn, args))
+            self._dispatch()
+        return fut
+
+    def _dispatch(self) -> None:
+        """Send waiting tasks to the workers with a free thread (called with the lock held)."""
+        while self._pending:
+            free = [i for i, running in enumerate(self._running) if len(running) < self._threads_of[i]]
+            if not free:
+                return
+            i = min(free, key=lambda w: len(self._running[w]))
+            task_id, fut, fn, args = self._pending.popleft()
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                self._conns[i].send((task_id, fn, args))
+            except (OSError, EOFError) as exc:  # the worker is gone: its sentinel says so to _receive
+                fut.set_exception(BrokenProcessPool(f"a worker process is gone: {exc}"))
+                continue
+            except Exception as exc:  # the task could not be pickled
+                fut.set_exception(exc)
+                continue
+            self._running[i][task_id] = fut
+
+    def _receive(self) -> None:
+        """Deliver results as workers send them; a worker that dies breaks the pool (what it sent before it
+        died is delivered first)."""
+        alive = set(range(len(self._procs)))
+        owner = {**{id(c): i for i, c in enumerate(self._conns)}, **{p.sentinel: i for i, p in enumerate(self._procs)}}
+        while alive:
+            watched = [self._conns[i] for i in alive] + [self._procs[i].sentinel for i in alive]
+            for ready in mp_connection.wait(watched, timeout=0.5):
+                i = owner[ready if isinstance(ready, int) else id(ready)]
+                if i not in alive:
+                    continue
+                conn = self._conns[i]
+                try:
+                    if ready is conn:
+                        self._deliver(i, conn.recv())
+                        continue
+                    while conn.poll():  # the process exited: what it sent before
+                        self._deliver(i, conn.recv())
+                except (EOFError, OSError):
+                    pass
+                alive.discard(i)
+                self._lost(i)
+
+    def _deliver(self, i: int, message: tuple[int, bool, Any]) -> None:
+        task_id, ok, value = message
+        with self._lock:
+            fut = self._running[i].pop(task_id, None)
+            self._dispatch()
+            self._changed.notify_all()
+        if fut is not None:
+            if ok:
+                fut.set_result(value)
+            else:
+                fut.set_exception(value)
+
+    def _lost(self, i: int) -> None:
+        """Worker i is gone: its running tasks fail (BrokenProcessPool), the waiting ones too (NeverStarted: the
+        caller may run them elsewhere), and so will later submits. Other workers finish what they run."""
+        with self._lock:
+            if self._closing and not self._running[i]:
+                return
+            self._broken = self._broken or "a worker process died (out of memory?)"
+            running = list(self._running[i].values())
+            waiting = [fut for _, fut, _, _ in self._pending]
+            self._running[i].clear()
+            self._pending.clear()
+            self._threads_of[i] = 0  # nothing more is sent to it
+            self._changed.notify_all()
+        warn_broken()
+        for fut in running:
+            fut.set_exception(BrokenProcessPool(self._broken))
+        for fut in waiting:
+            fut.set_exception(NeverStarted(self._broken))
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Waiting tasks are sent to workers first (or cancelled); then each worker is told to stop, finishes
+        what it runs, sends the results and exits."""
+        with self._lock:
+            self._closing = True
+            if cancel_futures:
+                for _, fut, _, _ in self._pending:
+                    fut.cancel()
+                self._pending.clear()
+            while wait and self._pending and self._broken is None:
+                self._changed.wait()
+        for conn in self._conns:
+            try:
+                conn.send(None)
+            except (OSError, EOFError):
+                pass
+        if not wait:
+            return
+        self._pump.join()
+        for proc in self._procs:
+            proc.join()
+        for conn in self._conns:
+            conn.close()
+
+
+def _threaded_worker(owner: int, conn: Any, threads: int, initializer: Callable[..., None] | None,
+                     initargs: tuple) -> None:
+    """A ThreadedProcessPool worker: receives tasks, runs up to `threads` at once, sends each result back."""
+    _start_worker(owner, initializer, initargs)
+    send_lock = threading.Lock()
+
+    def run(task_id: int, fn: Callable[..., Any], args: tuple) -> None:
+        try:
+            result = (task_id, True, fn(*args))
+        except BaseException as exc:  # delivered to the caller's future
+            result = (task_id, False, exc)
+        with send_lock:
+            try:
+                conn.send(result)
+            except (OSError, EOFError):  # the owner is gone
+                os._exit(0)
+            except Exception as exc:  # a result or an exception that cannot be pickled
+                conn.send((task_id, False, RuntimeError(f"the task's result could not be sent back: {exc}")))
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracktwo-task") as pool:
+        while True:
+            try:
+                msg = conn.recv()
+            except (EOFError, OSError):
+                break
+            if msg is None:
+                break
+            pool.submit(run, *msg)
+
+
 @contextmanager
 def process_pool(workers: int, initializer: Callable[..., None] | None = None,
-                 initargs: tuple = ()) -> Iterator[Executor]:
+                 initargs: tuple = (), threads: int = 1) -> Iterator[Executor]:
     """A pool of `workers` processes, each set up by `initializer(*initargs)` (the inline executor for 1, or
     when this process cannot start children). Workers are forked from a fork server (see `_context`), never from
     the caller, whose threads (fetches, DuckDB's) a fork would copy mid-work; each exits by itself when the
@@ -122,10 +293,13 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
             log.info("this is a daemonic process, which may not start workers: parsing in-process")
         if initializer is not None:
             initializer(*initargs)
-        yield InlineExecutor()
+        if threads <= 1:
+            yield InlineExecutor()
+            return
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracktwo-task") as threaded:
+            yield threaded
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start_worker,
-                               initargs=(os.getpid(), initializer, initargs))
+    pool = ThreadedProcessPool(workers, threads, _context(), initializer, initargs)
     try:
         yield pool
     finally:

@@ -16,7 +16,8 @@ import logging
 import queue
 import threading
 from collections import Counter
-from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -29,11 +30,13 @@ from tracktwo.core.clock import utc_now
 from tracktwo.core.config import Config, SourceBase
 from tracktwo.core.locks import file_lock
 from tracktwo.core.settings import Settings
-from tracktwo.core.workers import InlineExecutor, process_pool
+from tracktwo.core.workers import NeverStarted, WorkerDied, process_pool
 from tracktwo.pipeline import kinds
 from warehouse import indicators as indicator_computation
 from warehouse.db import reader, upgrade
-from warehouse.load import RunSummary, load_pending, load_stream, pending, pending_records, worker_setup
+from warehouse.gazetteer import shared_gazetteer
+from warehouse.load import (PreparedRecord, RunSummary, load_pending, load_stream, pending, pending_records,
+                            worker_setup)
 from warehouse.maintain import DEFAULT_KEEP_DAYS, MaintenanceReport
 from warehouse.maintain import maintain as maintain_lake
 from warehouse.rebuild import rebuild as rebuild_warehouse
@@ -61,90 +64,178 @@ def _fetch_lock(config: Config, source: SourceBase):
     return file_lock(config.settings.data_dir / "locks" / f"fetch-{source.id}.lock")
 
 
-def extract_source(config: Config, source: SourceBase, parsers: Executor | None = None) -> list[FetchRecord]:
-    """One source's fetch, landed; nothing when another process is fetching the same source right now
-    (its records will be loaded by whichever load runs next). Parsing runs in `parsers` (default: here)."""
+def extract_source(config: Config, source: SourceBase) -> list[FetchRecord]:
+    """One source's fetch, parsed and landed; nothing when another process is fetching the same source right
+    now (its records will be loaded by whichever load runs next)."""
     with _fetch_lock(config, source) as held:
         if not held:
             log.warning("source %s is being fetched by another process: skipped this time", source.id)
             return []
-        return kinds.kind(source.kind).extract(source, config, parsers or InlineExecutor())
+        return kinds.kind(source.kind).extract(source, config)
 
 
-def extract_all(config: Config, sources: list[SourceBase], workers: int = 4,
-                on_done: Callable[[SourceBase, list[FetchRecord]], None] | None = None,
-                parsers: Executor | None = None) -> dict[str, list[FetchRecord]]:
-    """Every source's fetch in `workers` threads (network waits overlap), parsing in `parsers`; `on_done` is
-    called as each source finishes, in the order they finish."""
+def extract_all(config: Config, sources: list[SourceBase], workers: int = 4) -> dict[str, list[FetchRecord]]:
+    """Every source's fetch in `workers` threads of this process (network waits overlap), with no warehouse:
+    what an Airflow extract task or a test lands for a later load. `tracktwo ingest` spreads the same work
+    over worker processes instead (`ingest`)."""
     out: dict[str, list[FetchRecord]] = {}
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(extract_source, config, s, parsers): s for s in sources}
+        futures = {pool.submit(extract_source, config, s): s for s in sources}
         for fut in as_completed(futures):
             s = futures[fut]
             try:
                 out[s.id] = fut.result()
             except Exception as exc:  # a bug or a full disk in one source must not stop the others
                 out[s.id] = [record_crash(config, s, exc)]
-            if on_done:
-                on_done(s, out[s.id])
     return out
 
 
 _FETCHES_DONE = object()
+_ROOM = object()  # after a source's records: the writer has taken them, another source may be fetched
 # When no fetch has landed for this long, the writer commits what it holds: the sources that answered are in the
 # warehouse while a slow one is still downloading (up to its http.max_seconds).
 IDLE_COMMIT_SECONDS = 1.0
+
+_WORKER_CONFIG: Config | None = None  # an ingest worker's config (set up once per worker process)
+
+
+def _setup_ingest_worker(settings: Settings) -> None:
+    """An ingest worker's initializer: the config and the gazetteer, built once per process."""
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = open_config(settings)
+    init, args = worker_setup(_WORKER_CONFIG)
+    init(*args)
+
+
+def _extract_and_prepare(source_id: str) -> list[tuple[FetchRecord, Any, BaseException | None]]:
+    """One source fetched, parsed and landed, and each landed record prepared for the writer (the kind's
+    `prepare`: stories and their places), in an ingest worker: (record, prepared, the prepare's error)."""
+    config = _WORKER_CONFIG
+    if config is None:
+        raise RuntimeError("no ingest config in this process: _setup_ingest_worker runs first")
+    source = config.source(source_id)
+    landing = Landing(config.settings.data_dir)
+    out: list[tuple[FetchRecord, Any, BaseException | None]] = []
+    for rec in extract_source(config, source):
+        spec = kinds.loaders().get(rec.kind)
+        if rec.status != "ok" or spec is None or spec.merge is None or spec.prepare is None:
+            out.append((rec, None, None))
+            continue
+        try:
+            out.append((rec, spec.prepare(landing, rec, shared_gazetteer()), None))
+        except Exception as exc:  # recorded as this fetch's load failure by the writer
+            out.append((rec, None, exc))
+    return out
+
+
+def _ready(rec: FetchRecord, prepared: Any, error: BaseException | None) -> FetchRecord | PreparedRecord:
+    """A record for the writer, with its prepare's outcome when it has one."""
+    if prepared is None and error is None:
+        return rec
+    fut: Future = Future()
+    if error is not None:
+        fut.set_exception(error)
+    else:
+        fut.set_result(prepared)
+    return PreparedRecord(rec, fut)
 
 
 def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
            on_fetched: Callable[[SourceBase, list[FetchRecord]], None] | None = None,
            on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
-    """Fetch `sources` into landing and load the warehouse at the same time: fetches run in `workers` threads
-    and parse in TRACKTWO_WORKERS processes, and each landed fetch goes to the one writer as soon as it is
-    landed (prepared in the same processes, committed in batches). Whatever else waits in landing (a fetch
-    whose load was interrupted) is loaded first, in its order.
+    """Fetch `sources` into landing and load the warehouse at the same time. Each source is fetched, parsed,
+    landed and prepared in one of TRACKTWO_WORKERS processes, each running `workers` fetches at once (network
+    waits overlap, parsing uses every core), and goes to the one writer (this process) as soon as it is
+    landed, committed in batches. At most TRACKTWO_LOAD_BATCH sources (plus those being fetched) wait for the
+    writer. Whatever else waits in landing (a fetch whose load was interrupted) is loaded first, in its order.
+
+    When a worker dies, the source it was fetching is recorded as failed (the next ingest loads whatever it
+    landed), and the rest are fetched in this process.
 
     The writer lock is taken in turns (warehouse.load: given back when nothing has landed for a second, and
     after half of TRACKTWO_LOCK_TIMEOUT), so another writer (indicators, an Airflow load) gets in during a long
     ingest. If the writer cannot be had (another writer holds the lock past the wait), the fetches still
     finish and land, and the error is raised after them: the next load picks them up."""
+    settings = config.settings
+    threads = max(1, workers)
     landed: queue.Queue = queue.Queue()
     fetch_errors: list[BaseException] = []
+    room = threading.Semaphore(settings.load_batch + max(1, settings.workers) * threads)
+    left = [len(sources)]
+    left_lock = threading.Lock()
 
-    def on_done(source: SourceBase, recs: list[FetchRecord]) -> None:
-        for rec in recs:
-            landed.put(rec)
+    def finished(source: SourceBase, recs: list[FetchRecord], ready: list[FetchRecord | PreparedRecord]) -> None:
+        for item in ready:
+            landed.put(item)
+        landed.put(_ROOM)
         if on_fetched:
             try:
                 on_fetched(source, recs)
             except Exception:  # printing a line must not stop the others being loaded
                 log.exception("reporting the fetch of %s failed", source.id)
+        with left_lock:
+            left[0] -= 1
+            last = left[0] == 0
+        if last:
+            landed.put(_FETCHES_DONE)
 
-    def records(loaded: set[str]) -> Iterator[FetchRecord | None]:
-        yield from pending_records(Landing(config.settings.data_dir), loaded)
+    def outcome(source: SourceBase, fut: Future) -> None:
+        """A source's fetch has finished (in a worker, a thread or this process)."""
+        try:
+            triples = fut.result()
+        except NeverStarted:  # the pool broke before a worker took it: fetched here instead
+            fetch_here(source)
+            return
+        except Exception as exc:  # a bug or a full disk in one source, or its worker died: the others go on
+            if isinstance(exc, BrokenProcessPool):
+                exc = WorkerDied("the worker process fetching it died (out of memory?); what it landed loads "
+                                 "with the next ingest")
+            triples = [(record_crash(config, source, exc), None, None)]
+        finished(source, [t[0] for t in triples], [_ready(*t) for t in triples])
+
+    def records(loaded: set[str]) -> Iterator[FetchRecord | PreparedRecord | None]:
+        yield from pending_records(Landing(settings.data_dir), loaded)
         while True:
             try:
-                rec = landed.get(timeout=IDLE_COMMIT_SECONDS)
+                item = landed.get(timeout=IDLE_COMMIT_SECONDS)
             except queue.Empty:
                 yield None  # nothing landed for a while: the writer commits what it has (a slow source waits alone)
                 continue
-            if rec is _FETCHES_DONE:
+            if item is _FETCHES_DONE:
                 return
-            yield rec
+            if item is _ROOM:
+                room.release()
+                continue
+            yield item
 
-    with process_pool(config.settings.workers, *worker_setup(config)) as parsers:
+    if not sources:
+        landed.put(_FETCHES_DONE)
+    with process_pool(settings.workers, _setup_ingest_worker, (settings.for_worker(),), threads=threads) as pool, \
+            ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracktwo-fetch") as here:
+        def fetch_here(source: SourceBase) -> None:
+            """Fetched in a thread of this process (the writer prepares it): the pool is broken."""
+            here.submit(lambda: [(r, None, None) for r in extract_source(config, source)]).add_done_callback(
+                lambda f: outcome(source, f))
+
         def fetch() -> None:
-            try:
-                extract_all(config, sources, workers=workers, on_done=on_done, parsers=parsers)
-            except BaseException as exc:  # raised in the caller's thread once the writer is done
-                fetch_errors.append(exc)
-            finally:
-                landed.put(_FETCHES_DONE)
+            for n, source in enumerate(sources):
+                try:
+                    room.acquire()
+                    try:
+                        pool.submit(_extract_and_prepare, source.id).add_done_callback(
+                            lambda f, s=source: outcome(s, f))
+                    except BrokenProcessPool:  # a worker died: the rest are fetched here
+                        fetch_here(source)
+                except BaseException as exc:  # raised in the caller's thread once the writer is done
+                    fetch_errors.append(exc)
+                    for rest in sources[n:]:
+                        finished(rest, [], [])
+                    return
 
         fetcher = threading.Thread(target=fetch, name="tracktwo-fetch", daemon=True)
         fetcher.start()
         try:
-            runs = load_stream(config, kinds.loaders(), records, pool=parsers, on_run=on_run)
+            runs = load_stream(config, kinds.loaders(), records, pool=pool, on_run=on_run)
         finally:
             fetcher.join()
             for exc in fetch_errors:  # logged whatever happens to the writer (its own error is what is raised)

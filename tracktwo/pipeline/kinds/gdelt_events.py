@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
 
 from extractors.gdelt import GdeltSource, fetch_new_files
 from extractors.landing import FetchRecord, Landing
@@ -12,7 +11,7 @@ from warehouse.events import load_gdelt
 from warehouse.load import LoadSpec
 
 
-def extract(source: GdeltSource, config: Config, workers: Executor) -> list[FetchRecord]:
+def extract(source: GdeltSource, config: Config) -> list[FetchRecord]:
     """Downloads, MD5 checks and lands export files (no parsing here: the warehouse reads them with DuckDB)."""
     return fetch_new_files(source, config.http_for(source), Landing(config.settings.data_dir))
 

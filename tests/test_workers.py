@@ -1,0 +1,87 @@
+"""ThreadedProcessPool: several tasks at once per worker process, never more than its threads, results and
+errors delivered, and a dead worker breaking the pool the way concurrent.futures' pool does."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+import time
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from tracktwo.core.workers import NeverStarted, ThreadedProcessPool, process_pool
+
+
+def _interval(seconds: float) -> tuple[int, float, float]:
+    start = time.monotonic()  # CLOCK_MONOTONIC: one clock for every process of this machine
+    time.sleep(seconds)
+    return os.getpid(), start, time.monotonic()
+
+
+def _most_at_once(intervals: list[tuple[float, float]]) -> int:
+    edges = sorted([(s, 1) for s, _ in intervals] + [(e, -1) for _, e in intervals])
+    most = now = 0
+    for _, step in edges:
+        now += step
+        most = max(most, now)
+    return most
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def _unpicklable() -> object:
+    return threading.Lock()
+
+
+def test_each_worker_runs_its_threads_at_once_and_no_more():
+    with process_pool(2, threads=3) as pool:
+        assert isinstance(pool, ThreadedProcessPool)
+        results = [f.result() for f in [pool.submit(_interval, 0.4) for _ in range(12)]]
+    by_pid: dict[int, list[tuple[float, float]]] = {}
+    for pid, start, end in results:
+        by_pid.setdefault(pid, []).append((start, end))
+    assert len(by_pid) == 2 and os.getpid() not in by_pid
+    assert all(_most_at_once(iv) == 3 for iv in by_pid.values())  # three at once in each, never four
+
+
+def test_results_and_errors_come_back():
+    with process_pool(2, threads=2) as pool:
+        assert pool.submit(pow, 3, 4).result() == 81
+        with pytest.raises(ValueError, match="bad feed"):
+            pool.submit(_fail, "bad feed").result()
+        with pytest.raises(RuntimeError, match="could not be sent back"):
+            pool.submit(_unpicklable).result()
+        with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+            pool.submit(lambda: 1).result()  # a task that cannot be sent fails alone
+        assert pool.submit(pow, 2, 10).result() == 1024  # the pool is not broken by any of these
+
+
+def test_a_dead_worker_breaks_the_pool():
+    """The task that was running in the dead worker fails with BrokenProcessPool; tasks no worker had started
+    fail with NeverStarted (the caller may run them elsewhere); the other worker finishes what it runs; later
+    submits raise."""
+    with process_pool(2, threads=1) as pool:
+        slow = pool.submit(_interval, 1.0)
+        time.sleep(0.2)  # `slow` is running in one worker; the other is free
+        dying = pool.submit(os._exit, 3)
+        waiting = [pool.submit(_interval, 0.1) for _ in range(3)]
+        with pytest.raises(BrokenProcessPool) as died:
+            dying.result(timeout=30)
+        assert not isinstance(died.value, NeverStarted)
+        for fut in waiting:
+            with pytest.raises(NeverStarted):
+                fut.result(timeout=30)
+        assert slow.result(timeout=30)[0] != os.getpid()  # finished by the worker that is still alive
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(pow, 2, 2)
+
+
+def test_one_worker_runs_tasks_in_threads_of_this_process():
+    with process_pool(1, threads=3) as pool:
+        results = [f.result() for f in [pool.submit(_interval, 0.3) for _ in range(6)]]
+    assert {pid for pid, _, _ in results} == {os.getpid()}
+    assert _most_at_once([(s, e) for _, s, e in results]) == 3
