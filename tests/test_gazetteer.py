@@ -113,12 +113,21 @@ def test_term_matcher_finds_exactly_what_the_regex_finds(gaz):
 
     from warehouse.gazetteer import TermMatcher, _pattern
 
-    terms = list(gaz.term_country)
-    regex, fast = _pattern(terms), TermMatcher(terms)
-    texts = _texts_to_match()
+    keywords = [k for r in gaz.regions for k in r.keywords]
+    lower_first = [t for t in terms_and_keywords(gaz) if not t[0].isupper()]
+    assert lower_first  # "al-Shabaab", "eSwatini": found by name, not by their capital letter
+    texts = _texts_to_match() + ["eSwatini al-Shabaab alShabaab Al-Shabaab the al-Shabaab, eSwatinis eswatini",
+                                 "Éire İstanbul Ål"]
     rng = random.Random(7)
-    seps = [" ", "-", ".", ",", "'", "’", "", "\n", "x", "é"]
-    texts += ["".join(rng.choice(terms) + rng.choice(seps) for _ in range(12)) for _ in range(300)]
-    assert len(texts) > 400
-    for text in texts:
-        assert list(fast.finditer(text)) == [m.group(0) for m in regex.finditer(text)], text
+    seps = [" ", "-", ".", ",", "'", "’", "", "\n", "x", "é", "_", "2"]
+    for terms in (list(gaz.term_country), keywords):
+        regex, fast = _pattern(terms), TermMatcher(terms)
+        mixed = texts + ["".join(rng.choice(terms + lower_first) + rng.choice(seps) for _ in range(12))
+                         for _ in range(300)]
+        assert len(mixed) > 400
+        for text in mixed:
+            assert list(fast.finditer(text)) == [m.group(0) for m in regex.finditer(text)], text
+
+
+def terms_and_keywords(gaz) -> list[str]:
+    return list(gaz.term_country) + [k for r in gaz.regions for k in r.keywords]

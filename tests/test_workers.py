@@ -85,3 +85,35 @@ def test_one_worker_runs_tasks_in_threads_of_this_process():
         results = [f.result() for f in [pool.submit(_interval, 0.3) for _ in range(6)]]
     assert {pid for pid, _, _ in results} == {os.getpid()}
     assert _most_at_once([(s, e) for _, s, e in results]) == 3
+
+
+def test_workers_that_cannot_start_leave_the_tasks_to_the_caller():
+    """Starting the processes fails (no fork server, too many processes): waiting tasks fail with NeverStarted
+    (an ingest fetches them in its own process) and later submits say the pool is broken."""
+    import multiprocessing
+
+    real = multiprocessing.get_context("spawn")
+
+    class NoProcesses:
+        Pipe = staticmethod(real.Pipe)
+
+        class Process:
+            def __init__(self, *args, **kwargs):
+                pass
+
+            def start(self):
+                raise OSError(11, "Resource temporarily unavailable")
+
+    pool = ThreadedProcessPool(2, 2, NoProcesses())  # type: ignore[arg-type]
+    try:
+        try:
+            fut = pool.submit(pow, 2, 3)
+        except BrokenProcessPool:
+            pass  # the start failed before this submit
+        else:
+            with pytest.raises(NeverStarted, match="could not be started"):
+                fut.result(timeout=30)
+        with pytest.raises(BrokenProcessPool, match="could not be started"):
+            pool.submit(pow, 2, 3)
+    finally:
+        pool.shutdown()

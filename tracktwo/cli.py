@@ -10,32 +10,52 @@ import argparse
 import os
 import sys
 
-from rich.console import Console
-
-from tracktwo.commands import core, dashboard, digest, gdelt, indicators, lake
-from tracktwo.core.errors import ConfigError
-from tracktwo.core.settings import Settings
-from tracktwo.pipeline import open_config
-from warehouse.db import WarehouseBusy, WarehouseMissing
-from warehouse.lake import EngineError
-
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_WAREHOUSE = 0, 1, 2, 3
 
-# Each module exposes register(subparsers); its commands take (args, config, console) -> int.
-COMMAND_MODULES = [core, gdelt, indicators, dashboard, digest, lake]
+# Commands that fetch or load in worker processes (tracktwo.core.workers).
+WORKER_COMMANDS = {"ingest", "run", "load", "rebuild", "demo", "backfill"}
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tracktwo.commands import core, dashboard, digest, gdelt, indicators, lake
+
     p = argparse.ArgumentParser(prog="tracktwo", description="Conflict-monitoring pipeline for Track-II diplomacy.")
     p.add_argument("--config-dir", help="config folder (env TRACKTWO_CONFIG_DIR; default ./config, else the packaged defaults)")
     p.add_argument("--data-dir", help="data folder (env TRACKTWO_DATA_DIR, default ./data)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    # Each module exposes register(subparsers); its commands take (args, config, console) -> int.
+    for module in (core, gdelt, indicators, dashboard, digest, lake):
         module.register(sub)
     return p
 
 
+def _start_workers_early(argv: list[str]) -> None:
+    """For a command that uses worker processes, start their fork server before this process imports the
+    commands (DuckDB, pyarrow, lxml...: about half a second): the fork server imports what workers need on the
+    other core meanwhile, so the first worker is up when the first fetch is handed out. A wrong guess (a
+    source id named "load") only starts an idle fork server."""
+    if not WORKER_COMMANDS & set(argv):
+        return
+    from tracktwo.core.settings import Settings
+    from tracktwo.core.workers import start_fork_server
+
+    try:
+        if Settings.from_env().workers > 1:
+            start_fork_server()
+    except Exception:  # a bad TRACKTWO_* value: said properly once the command runs
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _start_workers_early(sys.argv[1:] if argv is None else argv)
+    from rich.console import Console
+
+    from tracktwo.core.errors import ConfigError
+    from tracktwo.core.settings import Settings
+    from tracktwo.pipeline import open_config
+    from warehouse.db import WarehouseBusy, WarehouseMissing
+    from warehouse.lake import EngineError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     console = Console(highlight=False)

@@ -96,6 +96,16 @@ def _context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
+def start_fork_server() -> None:
+    """Start the fork server now, without waiting for it: it imports what workers need (PRELOAD) while the
+    caller goes on, and the first pool created later finds it running."""
+    ctx = _context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _main_is_importable() -> bool:
     """Whether the main script can be preloaded (a worker re-runs the main script's imports otherwise)."""
     main = sys.modules.get("__main__")
@@ -120,24 +130,53 @@ class ThreadedProcessPool(Executor):
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # a task was sent, finished or failed
         self._pending: deque[tuple[int, Future, Callable[..., Any], tuple]] = deque()
-        self._running: list[dict[int, Future]] = []
         self._conns: list[Any] = []
         self._procs: list[Any] = []
         self._ids = itertools.count()
         self._broken: str | None = None
         self._closing = False
-        self._threads_of = [self._threads] * max(1, processes)  # 0 once a worker is gone
-        for _ in range(max(1, processes)):
-            mine, theirs = ctx.Pipe(duplex=True)
-            proc = ctx.Process(target=_threaded_worker, name="tracktwo-worker", daemon=True,
-                               args=(os.getpid(), theirs, self._threads, initializer, initargs))
-            proc.start()
-            theirs.close()
-            self._conns.append(mine)
-            self._procs.append(proc)
-            self._running.append({})
-        self._pump = threading.Thread(target=self._receive, name="tracktwo-pool-results", daemon=True)
+        n = max(1, processes)
+        self._threads_of = [0] * n  # the tasks a worker may run at once: 0 until it is started and once it is gone
+        self._running: list[dict[int, Future]] = [{} for _ in range(n)]
+        self._started = threading.Event()  # every worker started (or starting them failed)
+        self._pump = threading.Thread(target=self._start_and_receive, name="tracktwo-pool",
+                                      args=(ctx, n, initializer, initargs), daemon=True)
         self._pump.start()
+
+    def _start_and_receive(self, ctx: multiprocessing.context.BaseContext, n: int,
+                           initializer: Callable[..., None] | None, initargs: tuple) -> None:
+        """Start the workers in this thread (the first start also starts the fork server, which imports what
+        workers need: most of a second, while the caller goes on, opening the warehouse, say); each takes tasks as
+        soon as it is up. Then deliver results until every worker has exited."""
+        try:
+            for i in range(n):
+                mine, theirs = ctx.Pipe(duplex=True)
+                proc = ctx.Process(target=_threaded_worker, name="tracktwo-worker", daemon=True,
+                                   args=(os.getpid(), theirs, self._threads, initializer, initargs))
+                proc.start()
+                theirs.close()
+                with self._lock:
+                    self._conns.append(mine)
+                    self._procs.append(proc)
+                    self._threads_of[i] = self._threads
+                    self._dispatch()
+        except Exception as exc:  # no fork server, no process: the caller runs everything itself
+            log.warning("worker processes could not be started (%s: %s)", exc.__class__.__name__, exc)
+            for conn in self._conns:
+                conn.close()  # a started worker sees its pipe closed and exits
+            with self._lock:
+                self._broken = f"worker processes could not be started: {exc}"
+                self._threads_of = [0] * n
+                waiting = [fut for _, fut, _, _ in self._pending]
+                self._pending.clear()
+                self._conns, self._procs = [], []
+                self._changed.notify_all()
+            for fut in waiting:
+                fut.set_exception(NeverStarted(self._broken))
+            self._started.set()
+            return
+        self._started.set()
+        self._receive()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         if kwargs:
@@ -237,6 +276,7 @@ class ThreadedProcessPool(Executor):
                 self._pending.clear()
             while wait and self._pending and self._broken is None:
                 self._changed.wait()
+        self._started.wait()
         for conn in self._conns:
             try:
                 conn.send(None)

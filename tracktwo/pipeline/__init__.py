@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from extractors.landing import FetchRecord, Landing, iso
-from reports import dashboard as dashboard_site
-from reports.digest import run_weekly
 from tracktwo.core.clock import utc_now
 from tracktwo.core.config import Config, SourceBase
 from tracktwo.core.locks import file_lock
@@ -290,10 +288,14 @@ def maintain(config: Config, keep_days: int = DEFAULT_KEEP_DAYS, expire: bool = 
 
 def dashboard(config: Config, out: Path | None = None) -> Path:
     """Write the static site; returns its index.html."""
+    from reports import dashboard as dashboard_site  # here: an ingest (and each of its workers) never needs it
+
     return dashboard_site.write_site(config, source_status(config), out=out)
 
 
 def digest(config: Config, week: str | None = None, send: bool = False, to: str | None = None,
            resend: bool = False, on_result: Callable[[str, str, str], None] | None = None) -> dict[str, Any]:
     upgrade(config.settings)
+    from reports.digest import run_weekly  # here: an ingest never needs it
+
     return run_weekly(config, week=week, send=send, to=to, resend=resend, on_result=on_result)
