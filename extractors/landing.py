@@ -75,17 +75,17 @@ def _atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     is linked in (a body and its record are the source of truth), so that holds across a system crash too; a file
     that can be made again from them (the parse) is not synced: under load each sync costs milliseconds, and a
     parse a system crash truncated fails its hash check, and the load parses the body instead."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        raise FileExistsError(f"landing file already exists (landing is immutable): {path}")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # the caller made the folder
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             if durable:
                 os.fsync(f.fileno())
-        os.link(tmp, path)  # fails if path appeared meanwhile: never overwrite
+        try:
+            os.link(tmp, path)  # never overwrites: fails if the path exists
+        except FileExistsError:
+            raise FileExistsError(f"landing file already exists (landing is immutable): {path}") from None
     finally:
         os.unlink(tmp)
 
@@ -120,6 +120,7 @@ class Landing:
         never parses the same bytes again; it is named in the record's `extra` (`parsed_file`,
         `parsed_sha256`) and, like the body, never changes once written."""
         base = self.root / record.run_id
+        base.parent.mkdir(parents=True, exist_ok=True)
         if body is not None:
             body_path = base.with_name(base.name + ext)
             _atomic_write(body_path, body)

@@ -530,3 +530,22 @@ def test_a_mostly_broken_feed_loads_what_it_can_and_is_flagged():
     assert most.warning == "mostly unusable: 4 of 5 entries skipped (neither a link nor a title)"
     with pytest.raises(FeedError, match="feed yields no entries"):
         parse_feed(feed(0, 4), "https://example.org/f", RSS)
+
+
+def test_landing_files_are_never_overwritten(tmp_path):
+    """A landed body, parse or record is written once: a second write under the same run id fails, naming the
+    file, and leaves the first untouched (nor any temporary file behind)."""
+    from datetime import datetime, timezone
+
+    from extractors.landing import FetchRecord, Landing
+
+    landing = Landing(tmp_path)
+    run_id = landing.new_run_id("feed", datetime(2026, 11, 30, tzinfo=timezone.utc))
+    rec = FetchRecord(run_id=run_id, source_id="feed", kind="rss", url="http://127.0.0.1/feed.xml",
+                      started_at="2026-11-30T00:00:00Z", finished_at="2026-11-30T00:00:01Z", status="ok")
+    landing.write(rec, b"<rss>first</rss>", ".xml")
+    again = FetchRecord(**{**rec.__dict__, "body_file": None})
+    with pytest.raises(FileExistsError, match=r"landing file already exists \(landing is immutable\): .*\.xml"):
+        landing.write(again, b"<rss>second</rss>", ".xml")
+    assert (tmp_path / rec.body_file).read_bytes() == b"<rss>first</rss>"
+    assert not [p for p in (tmp_path / "landing").rglob(".tmp-*")]

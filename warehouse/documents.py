@@ -12,9 +12,10 @@ import hashlib
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from extractors.landing import FetchRecord, Landing
-from extractors.rss import ParsedFeed, decode_parsed, parse_feed
+from extractors.rss import FeedItem, ParsedFeed, decode_parsed, parse_feed
 from tracktwo.core.errors import ConfigError
 from warehouse.db import run_script, sql
 from warehouse.gazetteer import Gazetteer
@@ -73,23 +74,33 @@ def prepare_items(source_id: str, parsed: ParsedFeed, gazetteer: Gazetteer,
     first). Every story is tagged here, where the CPU is; the writer keeps the tags of new and changed ones.
     `publishers` (item key -> publisher) and `coded_countries` (item key -> ISO3 codes) carry what an API
     gives per item (ReliefWeb: each report's organisations and countries)."""
-    unique: dict[str, object] = {}
+    unique: dict[str, FeedItem] = {}
     for it in parsed.items:
         unique.setdefault(it.url or it.item_key, it)
-    cols: dict[str, list] = {n: [] for n in ITEMS_SCHEMA.names}
+    stories = list(unique.values())
+    publishers, coded_countries = publishers or {}, coded_countries or {}
+    cols = {
+        "pos": list(range(len(stories))),
+        "doc_id": [doc_id(source_id, it.item_key) for it in stories],
+        "story": list(unique),
+        "item_key": [it.item_key for it in stories],
+        "url": [it.url for it in stories],
+        "title": [it.title for it in stories],
+        "summary": [it.summary for it in stories],
+        "published_at": [it.published_at for it in stories],
+        "language": [it.language for it in stories],
+        "content_hash": [it.content_hash for it in stories],
+        "item_publisher": [publishers.get(it.item_key) for it in stories],
+    }
     places: dict[str, list] = {n: [] for n in PLACES_SCHEMA.names}
-    for pos, (story, it) in enumerate(unique.items()):
-        for name, value in (("pos", pos), ("doc_id", doc_id(source_id, it.item_key)), ("story", story),
-                            ("item_key", it.item_key), ("url", it.url), ("title", it.title),
-                            ("summary", it.summary), ("published_at", it.published_at), ("language", it.language),
-                            ("content_hash", it.content_hash),
-                            ("item_publisher", (publishers or {}).get(it.item_key))):
-            cols[name].append(value)
-        coded = (coded_countries or {}).get(it.item_key, ())
-        for p in gazetteer.places(f"{it.title or ''} \n {it.summary or ''}", coded):
-            for name, value in (("pos", pos), ("place_type", p.place_type), ("place_id", p.place_id),
-                                ("matched_term", p.matched_term), ("mentions", p.mentions), ("reason", p.reason)):
-                places[name].append(value)
+    for pos, it in enumerate(stories):
+        for p in gazetteer.places(f"{it.title or ''} \n {it.summary or ''}", coded_countries.get(it.item_key, ())):
+            places["pos"].append(pos)
+            places["place_type"].append(p.place_type)
+            places["place_id"].append(p.place_id)
+            places["matched_term"].append(p.matched_term)
+            places["mentions"].append(p.mentions)
+            places["reason"].append(p.reason)
     aliases = {"story": [it.url or it.item_key for it in parsed.items], "item_key": [it.item_key for it in parsed.items]}
     return PreparedFeed(items=pa.table(cols, schema=ITEMS_SCHEMA), aliases=pa.table(aliases, schema=ALIASES_SCHEMA),
                         places=pa.table(places, schema=PLACES_SCHEMA), seen=len(parsed.items), warning=parsed.warning)
@@ -107,7 +118,7 @@ def _with(table: pa.Table, offset: int, **constants: object) -> pa.Table:
     """`table` with its pos moved by `offset` and a constant column per keyword (the fetch's own values)."""
     n = table.num_rows
     if "pos" in table.column_names:
-        shifted = pa.array([p + offset for p in table.column("pos").to_pylist()], pa.int64())
+        shifted = pc.add(table.column("pos"), pa.scalar(offset, pa.int64()))
         table = table.set_column(table.schema.get_field_index("pos"), "pos", shifted)
     for name, value in constants.items():
         table = table.append_column(name, pa.repeat(value, n) if value is not None else pa.nulls(n, pa.string()))
