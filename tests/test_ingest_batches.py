@@ -334,3 +334,25 @@ def test_a_slow_source_does_not_keep_the_others_out_of_the_warehouse(httpserver,
     assert sorted((r.source_id, r.status, r.items_new) for r in done[0]) == [("fast", "ok", 3), ("slow", "ok", 2)]
     assert query(config.settings, "SELECT source_id, count(*) FROM documents GROUP BY ALL ORDER BY 1") == \
         [("fast", 3), ("slow", 2)]
+
+
+def test_an_ingest_whose_writer_is_busy_lands_every_fetch_then_fails(httpserver, make_config):
+    """More sources than may wait for the writer (TRACKTWO_LOAD_BATCH 1 + 2 workers x 1 fetch = 3 of 8), and the
+    writer lock held elsewhere past the wait: every source is still fetched and landed, the ingest raises
+    WarehouseBusy instead of waiting forever for room the writer would have freed, and the next load stores all."""
+    from warehouse.db import WarehouseBusy, writer_lock
+
+    for name in ("rss2.xml", "rss1.xml", "atom.xml"):
+        httpserver.expect_request(f"/{name}").respond_with_data(fixture_bytes(name), content_type=RSS)
+    names = ["rss2.xml", "rss1.xml", "atom.xml"] * 3
+    sources = [rss_source(f"s{i}", httpserver.url_for(f"/{n}")) for i, n in enumerate(names[:8])]
+    config = _with(make_config(sources), workers=2, load_batch=1, lock_timeout=1.0)
+    pipeline.load(config)  # the lake exists
+    with writer_lock(config.settings, 0) as held:
+        assert held
+        with pytest.raises(WarehouseBusy):
+            pipeline.ingest(config, config.enabled_sources(), workers=1)
+    landed = [r for r in Landing(config.settings.data_dir).records() if r.status == "ok"]
+    assert sorted(r.source_id for r in landed) == [f"s{i}" for i in range(8)]
+    runs = pipeline.load(config)
+    assert sorted((r.source_id, r.status) for r in runs) == [(f"s{i}", "ok") for i in range(8)]

@@ -40,6 +40,11 @@ HAND_WRITTEN = [
     ("<![CDATA[x]]>y", False),
     ("x<", False),
     ("<a b>c</a d>", False),
+    ('a<p"x y">b', False),  # a quote in the tag name: html.parser reads the name p"x, not p
+    ('a<br"x y">b', False),
+    ("a<p\x00>b", False),  # NUL: html.parser leaves it all as text
+    ("Gaza<br\x00>City", False),
+    ("x<a" + "b" * 200_000, False),  # an unclosed tag: linear time, not quadratic
 ]
 
 
@@ -52,7 +57,8 @@ def test_hand_written_markup(value, fast):
 TOKENS = ["<p>", "</p>", "<br/>", "<BR>", '<a href="x">', "</a>", "<b>", "</b>", "&amp;", "&#39;", "&", "&am", "<",
           ">", '"', "'", " ", "\n", "text", "é", "<!--", "-->", "<script>", "</script>", "<style>", '<P class=a>',
           "<o:p>", '<img src="a>b">', "</ p>", "<1>", "&nbsp;", "<h2>", "</div >", "<li/>", "=", "<a\nhref='q'>",
-          "<!DOCTYPE x>", "<?xml?>", "</>", "<a b='<'>", "<p:x>", "<br /"]
+          "<!DOCTYPE x>", "<?xml?>", "</>", "<a b='<'>", "<p:x>", "<br /", "<p\"", "<br'", "\x00", "<p\x00",
+          "<a\x00>", '<br"x y">']
 
 
 def test_random_markup_agrees_with_html_parser():

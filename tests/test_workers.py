@@ -40,6 +40,7 @@ def _unpicklable() -> object:
 def test_each_worker_runs_its_threads_at_once_and_no_more():
     with process_pool(2, threads=3) as pool:
         assert isinstance(pool, ThreadedProcessPool)
+        assert pool._started.wait(60)  # both workers up: the first tasks go three to each
         results = [f.result() for f in [pool.submit(_interval, 0.4) for _ in range(12)]]
     by_pid: dict[int, list[tuple[float, float]]] = {}
     for pid, start, end in results:
@@ -117,3 +118,62 @@ def test_workers_that_cannot_start_leave_the_tasks_to_the_caller():
             pool.submit(pow, 2, 3)
     finally:
         pool.shutdown()
+
+
+class _TwoArgs(Exception):
+    """Pickles in the worker, but cannot be rebuilt from its pickle (its __init__ wants two arguments)."""
+
+    def __init__(self, a, b):
+        super().__init__(f"{a} {b}")
+
+
+def _raise_two_args() -> None:
+    raise _TwoArgs("x", "y")
+
+
+def _setup_fails() -> None:
+    raise ValueError("no config here")
+
+
+def test_a_result_that_cannot_be_read_fails_its_task_alone():
+    with process_pool(2, threads=2) as pool:
+        with pytest.raises(RuntimeError, match="could not be read"):
+            pool.submit(_raise_two_args).result(timeout=30)
+        assert pool.submit(pow, 2, 5).result(timeout=30) == 32  # the pool still works
+
+
+def test_a_worker_whose_setup_fails_started_nothing():
+    """Workers whose initializer raises: their tasks never started (NeverStarted, so an ingest fetches them in its
+    own process), and the pool takes no more."""
+    with process_pool(2, _setup_fails, threads=2) as pool:
+        futures = [pool.submit(pow, 2, n) for n in range(6)]
+        for fut in futures:
+            with pytest.raises(NeverStarted, match="could not be set up: ValueError: no config here"):
+                fut.result(timeout=30)
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(pow, 2, 2)
+
+
+def test_the_workers_that_started_do_the_work_when_another_cannot_start():
+    """The second worker cannot be started (fork failed: out of memory): the first runs every task."""
+    import multiprocessing
+
+    real = multiprocessing.get_context("spawn")
+    starts = []
+
+    class SecondFails:
+        Pipe = staticmethod(real.Pipe)
+
+        @staticmethod
+        def Process(*args, **kwargs):
+            starts.append(1)
+            if len(starts) == 2:
+                raise OSError(12, "Cannot allocate memory")
+            return real.Process(*args, **kwargs)
+
+    pool = ThreadedProcessPool(2, 2, SecondFails())  # type: ignore[arg-type]
+    try:
+        results = [f.result(timeout=60) for f in [pool.submit(_interval, 0.05) for _ in range(8)]]
+    finally:
+        pool.shutdown()
+    assert len({pid for pid, _, _ in results}) == 1 and len(starts) == 2

@@ -34,7 +34,7 @@ import pyarrow as pa
 from extractors.landing import FetchRecord, Landing
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config
-from tracktwo.core.workers import WorkerDied, process_pool, warn_broken
+from tracktwo.core.workers import NeverStarted, WorkerDied, process_pool, warn_broken
 from warehouse.db import rollback, single_threaded, writer
 from warehouse.gazetteer import Gazetteer, shared_gazetteer, use_gazetteer
 
@@ -389,7 +389,7 @@ def load_stream(config: Config, specs: Mapping[str, LoadSpec],
                 try:
                     try:
                         prepared = fut.result()
-                    except _PrepareHere:  # the pool broke before this record was sent
+                    except (_PrepareHere, NeverStarted):  # the pool broke before a worker took this record
                         prepared = spec.prepare(landing, rec, turns.ctx().gazetteer)
                     except BrokenProcessPool as exc:  # its worker died while preparing it: not retried here,
                         warn_broken()              # it may be what killed the worker (`tracktwo rebuild` reloads it)

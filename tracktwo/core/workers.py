@@ -9,11 +9,12 @@ branch on it.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
+import pickle
 import sys
-import itertools
 import threading
 import time
 from collections import deque
@@ -21,7 +22,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from multiprocessing import connection as mp_connection
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 log = logging.getLogger("tracktwo.workers")
 
@@ -147,36 +148,41 @@ class ThreadedProcessPool(Executor):
                            initializer: Callable[..., None] | None, initargs: tuple) -> None:
         """Start the workers in this thread (the first start also starts the fork server, which imports what
         workers need: most of a second, while the caller goes on, opening the warehouse, say); each takes tasks as
-        soon as it is up. Then deliver results until every worker has exited."""
+        soon as it is up. Then deliver results until every worker has exited. Whatever goes wrong in here fails
+        every task still open: no caller waits forever."""
         try:
-            for i in range(n):
-                mine, theirs = ctx.Pipe(duplex=True)
+            self._start(ctx, n, initializer, initargs)
+            self._started.set()
+            self._receive()
+        except BaseException as exc:
+            log.exception("the worker pool's results thread failed")
+            self._break(f"the worker pool failed: {exc.__class__.__name__}: {exc}", range(n))
+        finally:
+            self._started.set()
+
+    def _start(self, ctx: multiprocessing.context.BaseContext, n: int,
+               initializer: Callable[..., None] | None, initargs: tuple) -> None:
+        for i in range(n):
+            mine, theirs = ctx.Pipe(duplex=True)
+            try:
                 proc = ctx.Process(target=_threaded_worker, name="tracktwo-worker", daemon=True,
                                    args=(os.getpid(), theirs, self._threads, initializer, initargs))
                 proc.start()
+            except Exception as exc:  # fork failed (out of memory, too many processes), no fork server...
+                mine.close()
                 theirs.close()
-                with self._lock:
-                    self._conns.append(mine)
-                    self._procs.append(proc)
-                    self._threads_of[i] = self._threads
-                    self._dispatch()
-        except Exception as exc:  # no fork server, no process: the caller runs everything itself
-            log.warning("worker processes could not be started (%s: %s)", exc.__class__.__name__, exc)
-            for conn in self._conns:
-                conn.close()  # a started worker sees its pipe closed and exits
+                log.warning("worker process %d of %d could not be started (%s: %s)%s", i + 1, n,
+                            exc.__class__.__name__, exc, "; going on with the others" if self._procs else "")
+                if not self._procs:  # none at all: the caller runs everything itself
+                    self._break(f"worker processes could not be started: {exc}", [])
+                return
+            theirs.close()
             with self._lock:
-                self._broken = f"worker processes could not be started: {exc}"
-                self._threads_of = [0] * n
-                waiting = [fut for _, fut, _, _ in self._pending]
-                self._pending.clear()
-                self._conns, self._procs = [], []
-                self._changed.notify_all()
-            for fut in waiting:
-                fut.set_exception(NeverStarted(self._broken))
-            self._started.set()
-            return
-        self._started.set()
-        self._receive()
+                self._conns.append(mine)
+                self._procs.append(proc)
+                self._threads_of[i] = self._threads
+                failed = self._dispatch()
+            _complete(failed)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         if kwargs:
@@ -188,28 +194,33 @@ class ThreadedProcessPool(Executor):
             if self._closing:
                 raise RuntimeError("cannot submit after shutdown")
             self._pending.append((next(self._ids), fut, fn, args))
-            self._dispatch()
+            failed = self._dispatch()
+        _complete(failed)
         return fut
 
-    def _dispatch(self) -> None:
-        """Send waiting tasks to the workers with a free thread (called with the lock held)."""
+    def _dispatch(self) -> list[tuple[Future, BaseException]]:
+        """Send waiting tasks to the workers with a free thread (called with the lock held); returns the futures
+        to fail once the lock is released (their callbacks must not run under it)."""
+        failed: list[tuple[Future, BaseException]] = []
         while self._pending:
             free = [i for i, running in enumerate(self._running) if len(running) < self._threads_of[i]]
             if not free:
-                return
+                break
             i = min(free, key=lambda w: len(self._running[w]))
             task_id, fut, fn, args = self._pending.popleft()
             if not fut.set_running_or_notify_cancel():
                 continue
             try:
                 self._conns[i].send((task_id, fn, args))
-            except (OSError, EOFError) as exc:  # the worker is gone: its sentinel says so to _receive
-                fut.set_exception(BrokenProcessPool(f"a worker process is gone: {exc}"))
+            except (OSError, EOFError) as exc:  # the worker is gone (its sentinel tells _receive): none go there
+                self._threads_of[i] = 0
+                failed.append((fut, NeverStarted(f"a worker process is gone: {exc}")))
                 continue
             except Exception as exc:  # the task could not be pickled
-                fut.set_exception(exc)
+                failed.append((fut, exc))
                 continue
             self._running[i][task_id] = fut
+        return failed
 
     def _receive(self) -> None:
         """Deliver results as workers send them; a worker that dies breaks the pool (what it sent before it
@@ -234,48 +245,66 @@ class ThreadedProcessPool(Executor):
                 alive.discard(i)
                 self._lost(i)
 
-    def _deliver(self, i: int, message: tuple[int, bool, Any]) -> None:
-        task_id, ok, value = message
+    def _deliver(self, i: int, message: tuple[int | None, bool, bytes]) -> None:
+        """One message of worker i: a task's result or error (pickled by the worker, so that one that cannot be
+        read here fails its task alone), or (None, ...) when its setup failed."""
+        task_id, ok, payload = message
+        try:
+            value = pickle.loads(payload)
+        except Exception as exc:
+            ok, value = False, RuntimeError(f"the task's result could not be read: {exc.__class__.__name__}: {exc}")
+        if task_id is None:  # the worker's setup failed: nothing it was sent has started
+            self._lost(i, f"a worker process could not be set up: {value}", started=False)
+            return
         with self._lock:
             fut = self._running[i].pop(task_id, None)
-            self._dispatch()
+            failed = self._dispatch()
             self._changed.notify_all()
+        _complete(failed)
         if fut is not None:
             if ok:
                 fut.set_result(value)
             else:
                 fut.set_exception(value)
 
-    def _lost(self, i: int) -> None:
-        """Worker i is gone: its running tasks fail (BrokenProcessPool), the waiting ones too (NeverStarted: the
-        caller may run them elsewhere), and so will later submits. Other workers finish what they run."""
+    def _lost(self, i: int, reason: str = "a worker process died (out of memory?)", started: bool = True) -> None:
+        """Worker i is gone: its running tasks fail (BrokenProcessPool; NeverStarted when its setup failed and it
+        never took them), the waiting ones with NeverStarted (the caller may run them elsewhere), and so do later
+        submits. Other workers finish what they run."""
         with self._lock:
+            self._threads_of[i] = 0  # nothing more is sent to it
             if self._closing and not self._running[i]:
                 return
-            self._broken = self._broken or "a worker process died (out of memory?)"
-            running = list(self._running[i].values())
+        self._break(reason, [i], started)
+
+    def _break(self, reason: str, workers: Iterable[int], started: bool = True) -> None:
+        """The pool takes no more work: the tasks of `workers` fail, and every waiting one."""
+        with self._lock:
+            self._broken = self._broken or reason
+            running: list[Future] = []
+            for i in workers:
+                running += self._running[i].values()
+                self._running[i].clear()
+                self._threads_of[i] = 0
             waiting = [fut for _, fut, _, _ in self._pending]
-            self._running[i].clear()
             self._pending.clear()
-            self._threads_of[i] = 0  # nothing more is sent to it
             self._changed.notify_all()
         warn_broken()
-        for fut in running:
-            fut.set_exception(BrokenProcessPool(self._broken))
-        for fut in waiting:
-            fut.set_exception(NeverStarted(self._broken))
+        _complete([(fut, (BrokenProcessPool if started else NeverStarted)(reason)) for fut in running]
+                  + [(fut, NeverStarted(reason)) for fut in waiting])
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Waiting tasks are sent to workers first (or cancelled); then each worker is told to stop, finishes
-        what it runs, sends the results and exits."""
+        """Waiting tasks are sent to workers first (or cancelled: always when not waiting); then each worker is
+        told to stop, finishes what it runs, sends the results and exits."""
         with self._lock:
             self._closing = True
-            if cancel_futures:
-                for _, fut, _, _ in self._pending:
-                    fut.cancel()
+            cancelled = list(self._pending) if cancel_futures or not wait else []
+            if cancelled:
                 self._pending.clear()
             while wait and self._pending and self._broken is None:
                 self._changed.wait()
+        for _, fut, _, _ in cancelled:
+            fut.cancel()
         self._started.wait()
         for conn in self._conns:
             try:
@@ -291,24 +320,41 @@ class ThreadedProcessPool(Executor):
             conn.close()
 
 
+def _complete(failed: list[tuple[Future, BaseException]]) -> None:
+    for fut, exc in failed:
+        if not fut.done():
+            fut.set_exception(exc)
+
+
 def _threaded_worker(owner: int, conn: Any, threads: int, initializer: Callable[..., None] | None,
                      initargs: tuple) -> None:
-    """A ThreadedProcessPool worker: receives tasks, runs up to `threads` at once, sends each result back."""
-    _start_worker(owner, initializer, initargs)
+    """A ThreadedProcessPool worker: receives tasks, runs up to `threads` at once, sends each result back
+    pickled (the owner reads it apart from the message, so one it cannot unpickle fails its task alone)."""
     send_lock = threading.Lock()
+
+    def send(task_id: int | None, ok: bool, value: Any) -> None:
+        try:
+            payload = pickle.dumps(value)
+        except Exception as exc:  # a result or an exception that cannot be pickled
+            ok, payload = False, pickle.dumps(RuntimeError(f"the task's result could not be sent back: {exc}"))
+        with send_lock:
+            try:
+                conn.send((task_id, ok, payload))
+            except (OSError, EOFError):  # the owner is gone
+                os._exit(0)
+
+    try:
+        _start_worker(owner, initializer, initargs)
+    except BaseException as exc:
+        send(None, False, RuntimeError(f"{exc.__class__.__name__}: {exc}"))
+        return
 
     def run(task_id: int, fn: Callable[..., Any], args: tuple) -> None:
         try:
-            result = (task_id, True, fn(*args))
+            result: tuple[bool, Any] = (True, fn(*args))
         except BaseException as exc:  # delivered to the caller's future
-            result = (task_id, False, exc)
-        with send_lock:
-            try:
-                conn.send(result)
-            except (OSError, EOFError):  # the owner is gone
-                os._exit(0)
-            except Exception as exc:  # a result or an exception that cannot be pickled
-                conn.send((task_id, False, RuntimeError(f"the task's result could not be sent back: {exc}")))
+            result = (False, exc)
+        send(task_id, *result)
 
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracktwo-task") as pool:
         while True:
@@ -324,8 +370,9 @@ def _threaded_worker(owner: int, conn: Any, threads: int, initializer: Callable[
 @contextmanager
 def process_pool(workers: int, initializer: Callable[..., None] | None = None,
                  initargs: tuple = (), threads: int = 1) -> Iterator[Executor]:
-    """A pool of `workers` processes, each set up by `initializer(*initargs)` (the inline executor for 1, or
-    when this process cannot start children). Workers are forked from a fork server (see `_context`), never from
+    """A pool of `workers` processes, each set up by `initializer(*initargs)` and running `threads` tasks at once
+    (for 1 worker, or when this process cannot start children: this process, inline for 1 thread, else in
+    `threads` threads). Workers are forked from a fork server (see `_context`), never from
     the caller, whose threads (fetches, DuckDB's) a fork would copy mid-work; each exits by itself when the
     caller is gone."""
     if workers <= 1 or multiprocessing.current_process().daemon:

@@ -16,7 +16,7 @@ import logging
 import queue
 import threading
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import date
@@ -147,13 +147,14 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
     landed, committed in batches. At most TRACKTWO_LOAD_BATCH sources (plus those being fetched) wait for the
     writer. Whatever else waits in landing (a fetch whose load was interrupted) is loaded first, in its order.
 
-    When a worker dies, the source it was fetching is recorded as failed (the next ingest loads whatever it
+    When a worker dies, the sources it was fetching are recorded as failed (the next ingest loads whatever they
     landed), and the rest are fetched in this process.
 
     The writer lock is taken in turns (warehouse.load: given back when nothing has landed for a second, and
     after half of TRACKTWO_LOCK_TIMEOUT), so another writer (indicators, an Airflow load) gets in during a long
-    ingest. If the writer cannot be had (another writer holds the lock past the wait), the fetches still
-    finish and land, and the error is raised after them: the next load picks them up."""
+    ingest. If the writer cannot be had (another writer holds the lock past the wait) or fails, the fetches
+    still finish and land, and the error is raised after them: the next load picks them up. Interrupted
+    (Ctrl-C), no more fetches start; those under way finish and land."""
     settings = config.settings
     threads = max(1, workers)
     landed: queue.Queue = queue.Queue()
@@ -161,35 +162,52 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
     room = threading.Semaphore(settings.load_batch + max(1, settings.workers) * threads)
     left = [len(sources)]
     left_lock = threading.Lock()
+    writer_gone = threading.Event()  # the writer stopped: fetches are no longer queued for it
+    interrupted = threading.Event()  # no more fetches start
+    all_done = threading.Event()
 
     def finished(source: SourceBase, recs: list[FetchRecord], ready: list[FetchRecord | PreparedRecord]) -> None:
-        for item in ready:
-            landed.put(item)
-        landed.put(_ROOM)
-        if on_fetched:
-            try:
-                on_fetched(source, recs)
-            except Exception:  # printing a line must not stop the others being loaded
-                log.exception("reporting the fetch of %s failed", source.id)
-        with left_lock:
-            left[0] -= 1
-            last = left[0] == 0
-        if last:
-            landed.put(_FETCHES_DONE)
+        """A source is done (fetched, failed, or not fetched at all): queued for the writer, reported, counted."""
+        try:
+            if not writer_gone.is_set():
+                for item in ready:
+                    landed.put(item)
+                landed.put(_ROOM)
+            if on_fetched:
+                try:
+                    on_fetched(source, recs)
+                except Exception:  # printing a line must not stop the others being loaded
+                    log.exception("reporting the fetch of %s failed", source.id)
+        finally:
+            with left_lock:
+                left[0] -= 1
+                last = left[0] == 0
+            if last:
+                landed.put(_FETCHES_DONE)
+                all_done.set()
 
     def outcome(source: SourceBase, fut: Future) -> None:
-        """A source's fetch has finished (in a worker, a thread or this process)."""
+        """A source's fetch has finished (in a worker, a thread or this process), or will never run. Whatever
+        happens, the source is `finished` exactly once: the writer and the ingest wait for every one."""
+        triples: list[tuple[FetchRecord, Any, BaseException | None]] = []
         try:
-            triples = fut.result()
-        except NeverStarted:  # the pool broke before a worker took it: fetched here instead
-            fetch_here(source)
-            return
-        except Exception as exc:  # a bug or a full disk in one source, or its worker died: the others go on
-            if isinstance(exc, BrokenProcessPool):
-                exc = WorkerDied("the worker process fetching it died (out of memory?); what it landed loads "
-                                 "with the next ingest")
-            triples = [(record_crash(config, source, exc), None, None)]
-        finished(source, [t[0] for t in triples], [_ready(*t) for t in triples])
+            try:
+                triples = fut.result()
+            except CancelledError:  # interrupted before a worker took it: not fetched
+                pass
+            except NeverStarted:  # the pool broke before a worker took it: fetched here instead
+                if fetch_here(source):
+                    return
+            except BaseException as exc:  # a bug or a full disk in one source, or its worker died: the others go on
+                if isinstance(exc, BrokenProcessPool):
+                    exc = WorkerDied("the worker process fetching it died (out of memory?); what it landed loads "
+                                     "with the next ingest")
+                triples = [(record_crash(config, source, exc), None, None)]
+            ready = [_ready(*t) for t in triples]
+        except BaseException:
+            log.exception("the fetch of %s could not be reported", source.id)
+            triples, ready = [], []
+        finished(source, [t[0] for t in triples], ready)
 
     def records(loaded: set[str]) -> Iterator[FetchRecord | PreparedRecord | None]:
         yield from pending_records(Landing(settings.data_dir), loaded)
@@ -207,35 +225,55 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
             yield item
 
     if not sources:
+        all_done.set()
         landed.put(_FETCHES_DONE)
     with process_pool(settings.workers, _setup_ingest_worker, (settings.for_worker(),), threads=threads) as pool, \
             ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracktwo-fetch") as here:
-        def fetch_here(source: SourceBase) -> None:
-            """Fetched in a thread of this process (the writer prepares it): the pool is broken."""
-            here.submit(lambda: [(r, None, None) for r in extract_source(config, source)]).add_done_callback(
-                lambda f: outcome(source, f))
+        def fetch_here(source: SourceBase) -> bool:
+            """Fetch in a thread of this process (the writer prepares it: the pool is broken); False when that
+            is no longer possible (the ingest is ending)."""
+            try:
+                fut = here.submit(lambda: [(r, None, None) for r in extract_source(config, source)])
+            except RuntimeError:
+                return False
+            fut.add_done_callback(lambda f: outcome(source, f))
+            return True
 
         def fetch() -> None:
             for n, source in enumerate(sources):
                 try:
                     room.acquire()
+                    if interrupted.is_set():
+                        for rest in sources[n:]:
+                            finished(rest, [], [])
+                        return
                     try:
-                        pool.submit(_extract_and_prepare, source.id).add_done_callback(
-                            lambda f, s=source: outcome(s, f))
+                        fut = pool.submit(_extract_and_prepare, source.id)
                     except BrokenProcessPool:  # a worker died: the rest are fetched here
-                        fetch_here(source)
+                        if not fetch_here(source):
+                            finished(source, [], [])
+                        continue
                 except BaseException as exc:  # raised in the caller's thread once the writer is done
                     fetch_errors.append(exc)
                     for rest in sources[n:]:
                         finished(rest, [], [])
                     return
+                fut.add_done_callback(lambda f, s=source: outcome(s, f))
 
         fetcher = threading.Thread(target=fetch, name="tracktwo-fetch", daemon=True)
         fetcher.start()
         try:
             runs = load_stream(config, kinds.loaders(), records, pool=pool, on_run=on_run)
+        except BaseException as exc:
+            writer_gone.set()  # nothing reads the queue any more
+            if not isinstance(exc, Exception):
+                interrupted.set()
+            room.release(len(sources) + 1)  # the fetcher never waits for room the writer will not free
+            raise
         finally:
             fetcher.join()
+            if not interrupted.is_set():
+                all_done.wait()  # every fetch finishes and lands, even when the writer is gone
             for exc in fetch_errors:  # logged whatever happens to the writer (its own error is what is raised)
                 log.error("fetching failed: %s: %s", exc.__class__.__name__, exc)
         if fetch_errors:
