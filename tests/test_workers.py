@@ -40,7 +40,8 @@ def _unpicklable() -> object:
 def test_each_worker_runs_its_threads_at_once_and_no_more():
     with process_pool(2, threads=3) as pool:
         assert isinstance(pool, ThreadedProcessPool)
-        assert pool._started.wait(60)  # both workers up: the first tasks go three to each
+        pool.submit(pow, 1, 1).result(timeout=60)  # the workers start with the first task
+        assert pool._started.wait(60)  # both workers up: the next tasks go three to each
         results = [f.result() for f in [pool.submit(_interval, 0.4) for _ in range(12)]]
     by_pid: dict[int, list[tuple[float, float]]] = {}
     for pid, start, end in results:

@@ -121,8 +121,8 @@ class ThreadedProcessPool(Executor):
     would fetch two feeds at once. Here each worker overlaps `threads` fetches while its parsing uses its own
     core, and the caller's process keeps none of that work.
 
-    Tasks wait in this process until a worker has a free thread (the least busy worker takes the next one), so
-    a worker stuck on slow sources gets no more. Like ProcessPoolExecutor: when a worker dies (the out-of-memory
+    The workers start with the first task. Tasks wait in this process until a worker has a free thread (the least
+    busy worker takes the next one), so a worker stuck on slow sources gets no more. Like ProcessPoolExecutor: when a worker dies (the out-of-memory
     killer, kill -9), the tasks it was running fail with BrokenProcessPool and so does every later submit."""
 
     def __init__(self, processes: int, threads: int, ctx: multiprocessing.context.BaseContext,
@@ -140,9 +140,9 @@ class ThreadedProcessPool(Executor):
         self._threads_of = [0] * n  # the tasks a worker may run at once: 0 until it is started and once it is gone
         self._running: list[dict[int, Future]] = [{} for _ in range(n)]
         self._started = threading.Event()  # every worker started (or starting them failed)
+        # started with the first task: a pool nobody gives work to (an ingest of GDELT files) costs nothing
         self._pump = threading.Thread(target=self._start_and_receive, name="tracktwo-pool",
                                       args=(ctx, n, initializer, initargs), daemon=True)
-        self._pump.start()
 
     def _start_and_receive(self, ctx: multiprocessing.context.BaseContext, n: int,
                            initializer: Callable[..., None] | None, initargs: tuple) -> None:
@@ -193,6 +193,8 @@ class ThreadedProcessPool(Executor):
                 raise BrokenProcessPool(self._broken)
             if self._closing:
                 raise RuntimeError("cannot submit after shutdown")
+            if self._pump.ident is None:  # the first task: start the workers
+                self._pump.start()
             self._pending.append((next(self._ids), fut, fn, args))
             failed = self._dispatch()
         _complete(failed)
@@ -305,6 +307,8 @@ class ThreadedProcessPool(Executor):
                 self._changed.wait()
         for _, fut, _, _ in cancelled:
             fut.cancel()
+        if self._pump.ident is None:  # never given a task: no worker was started
+            return
         self._started.wait()
         for conn in self._conns:
             try:

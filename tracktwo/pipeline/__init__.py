@@ -141,10 +141,12 @@ def _ready(rec: FetchRecord, prepared: Any, error: BaseException | None) -> Fetc
 def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
            on_fetched: Callable[[SourceBase, list[FetchRecord]], None] | None = None,
            on_run: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
-    """Fetch `sources` into landing and load the warehouse at the same time. Each source is fetched, parsed,
-    landed and prepared in one of TRACKTWO_WORKERS processes, each running `workers` fetches at once (network
-    waits overlap, parsing uses every core), and goes to the one writer (this process) as soon as it is
-    landed, committed in batches. At most TRACKTWO_LOAD_BATCH sources (plus those being fetched) wait for the
+    """Fetch `sources` into landing and load the warehouse at the same time. A source of a kind whose records
+    are prepared (feeds, ReliefWeb: parsed and tagged) is fetched, parsed, landed and prepared in one of
+    TRACKTWO_WORKERS processes, each running `workers` fetches at once (network waits overlap, parsing uses
+    every core); one of another kind (GDELT, UCDP, ACLED: DuckDB parses them at load) in one of `workers`
+    threads of this process. Each goes to the one writer (this process) as soon as it is landed, committed in
+    batches. At most TRACKTWO_LOAD_BATCH sources (plus those being fetched) wait for the
     writer. Whatever else waits in landing (a fetch whose load was interrupted) is loaded first, in its order.
 
     When a worker dies, the sources it was fetching are recorded as failed (the next ingest loads whatever they
@@ -230,8 +232,8 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
     with process_pool(settings.workers, _setup_ingest_worker, (settings.for_worker(),), threads=threads) as pool, \
             ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracktwo-fetch") as here:
         def fetch_here(source: SourceBase) -> bool:
-            """Fetch in a thread of this process (the writer prepares it: the pool is broken); False when that
-            is no longer possible (the ingest is ending)."""
+            """Fetch in a thread of this process (a kind without `prepare`, or the pool is broken: the writer
+            prepares it); False when that is no longer possible (the ingest is ending)."""
             try:
                 fut = here.submit(lambda: [(r, None, None) for r in extract_source(config, source)])
             except RuntimeError:
@@ -247,6 +249,10 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
                         for rest in sources[n:]:
                             finished(rest, [], [])
                         return
+                    if kinds.kind(source.kind).load.prepare is None:  # GDELT, UCDP, ACLED: no CPU work to
+                        if not fetch_here(source):                     # move (DuckDB parses at load): a thread
+                            finished(source, [], [])
+                        continue
                     try:
                         fut = pool.submit(_extract_and_prepare, source.id)
                     except BrokenProcessPool:  # a worker died: the rest are fetched here
