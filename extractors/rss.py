@@ -31,7 +31,9 @@ from tracktwo.core.config import HttpSettings, SourceBase
 # 2: skipped entries are counted in the warning. 3: well-formed UTF-8 feeds of the common shapes are read with lxml
 # (extractors/rss_fast.py), meant to give feedparser's result exactly; parses landed by feedparser alone are
 # made again, so that every landed parse comes from the code (and the lxml) that reads the feed today.
-PARSER_VERSION = f"3/feedparser-{feedparser.__version__}+lxml-{LXML_VERSION}"
+# 4: markup in a title or summary is read up to 8 times its cap (extractors/text.py: html.parser is quadratic on
+# runs of unclosed tags).
+PARSER_VERSION = f"4/feedparser-{feedparser.__version__}+lxml-{LXML_VERSION}"
 PARSED_SUFFIX = ".items.json.gz"
 TITLE_CAP = 500
 SUMMARY_CAP = 4000

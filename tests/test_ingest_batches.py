@@ -356,3 +356,26 @@ def test_an_ingest_whose_writer_is_busy_lands_every_fetch_then_fails(httpserver,
     assert sorted(r.source_id for r in landed) == [f"s{i}" for i in range(8)]
     runs = pipeline.load(config)
     assert sorted((r.source_id, r.status) for r in runs) == [(f"s{i}", "ok") for i in range(8)]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_an_interrupted_ingest_starts_no_more_fetches(httpserver, make_config, processes):
+    """Ctrl-C (KeyboardInterrupt in the writer) while 24 sources wait: the ingest stops instead of fetching them
+    all (the room for fetched sources is 1 + processes x 1: a few land), and the next ingest stores every one."""
+    for name in ("rss2.xml", "rss1.xml", "atom.xml"):
+        httpserver.expect_request(f"/{name}").respond_with_data(fixture_bytes(name), content_type=RSS)
+    names = ["rss2.xml", "rss1.xml", "atom.xml"] * 8
+    sources = [rss_source(f"s{i:02d}", httpserver.url_for(f"/{n}")) for i, n in enumerate(names)]
+    config = _with(make_config(sources), workers=processes, load_batch=1)
+
+    def interrupt(_run):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.ingest(config, config.enabled_sources(), workers=1, on_run=interrupt)
+    landed = {r.source_id for r in Landing(config.settings.data_dir).records()}
+    assert 1 <= len(landed) <= 12  # without the stop, all 24 (the fetcher would go on to the end)
+    runs = pipeline.ingest(config, config.enabled_sources(), workers=1)
+    stored = {r[0] for r in query(config.settings, "SELECT DISTINCT source_id FROM documents")}
+    assert stored == {s["id"] for s in sources}
+    assert all(r.status == "ok" for r in runs)

@@ -97,3 +97,14 @@ def test_the_real_feeds_agree(shared_fixtures):
     texts = _feed_texts([p.read_bytes() for p in sorted((shared_fixtures / "rss").glob("*.xml"))])
     assert texts
     assert _check(texts) > len(texts) // 2  # real feed markup is mostly plain tags
+
+
+def test_markup_is_read_up_to_a_multiple_of_the_cap():
+    """Runs of unclosed tags make html.parser quadratic: only the first MARKUP_READ_FACTOR x cap characters of
+    markup are read, so a hostile summary costs a bounded time; the text of a real story is far inside that."""
+    from extractors.text import MARKUP_READ_FACTOR
+
+    hostile = "word<b" * 200_000  # 1.2 MB: hours through html.parser whole
+    assert plain_text(hostile, 100) == plain_text(hostile[: 100 * MARKUP_READ_FACTOR], 100)
+    story = "<p>" + "Talks resume in Geneva. " * 20 + "</p>"
+    assert plain_text(story, 4000) == ("Talks resume in Geneva. " * 20).strip()

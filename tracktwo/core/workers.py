@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import threading
 import time
@@ -81,6 +82,9 @@ def _exit_with(pid: int) -> None:
 
 
 def _start_worker(owner: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the owner decides what stops (it cancels what has not
+    # started and tells each worker to finish); a worker interrupted mid-fetch would only lose that fetch.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(owner,), name="tracktwo-owner-watch", daemon=True).start()
     if initializer is not None:
         initializer(*initargs)
@@ -157,20 +161,24 @@ class ThreadedProcessPool(Executor):
         except BaseException as exc:
             log.exception("the worker pool's results thread failed")
             self._break(f"the worker pool failed: {exc.__class__.__name__}: {exc}", range(n))
+            for conn in self._conns:  # nobody reads them now: the workers' sends fail and they exit
+                conn.close()
         finally:
             self._started.set()
 
     def _start(self, ctx: multiprocessing.context.BaseContext, n: int,
                initializer: Callable[..., None] | None, initargs: tuple) -> None:
         for i in range(n):
-            mine, theirs = ctx.Pipe(duplex=True)
+            mine = theirs = None
             try:
+                mine, theirs = ctx.Pipe(duplex=True)
                 proc = ctx.Process(target=_threaded_worker, name="tracktwo-worker", daemon=True,
                                    args=(os.getpid(), theirs, self._threads, initializer, initargs))
                 proc.start()
             except Exception as exc:  # fork failed (out of memory, too many processes), no fork server...
-                mine.close()
-                theirs.close()
+                for end in (mine, theirs):
+                    if end is not None:
+                        end.close()
                 log.warning("worker process %d of %d could not be started (%s: %s)%s", i + 1, n,
                             exc.__class__.__name__, exc, "; going on with the others" if self._procs else "")
                 if not self._procs:  # none at all: the caller runs everything itself
@@ -222,6 +230,7 @@ class ThreadedProcessPool(Executor):
                 failed.append((fut, exc))
                 continue
             self._running[i][task_id] = fut
+        self._changed.notify_all()  # shutdown waits for the waiting tasks to be sent
         return failed
 
     def _receive(self) -> None:
@@ -276,6 +285,7 @@ class ThreadedProcessPool(Executor):
         with self._lock:
             self._threads_of[i] = 0  # nothing more is sent to it
             if self._closing and not self._running[i]:
+                self._changed.notify_all()
                 return
         self._break(reason, [i], started)
 
@@ -387,8 +397,11 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
         if threads <= 1:
             yield InlineExecutor()
             return
-        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracktwo-task") as threaded:
+        threaded = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracktwo-task")
+        try:
             yield threaded
+        finally:  # what has not started is cancelled (interrupted: Ctrl-C), as with the processes
+            threaded.shutdown(wait=True, cancel_futures=True)
         return
     pool = ThreadedProcessPool(workers, threads, _context(), initializer, initargs)
     try:

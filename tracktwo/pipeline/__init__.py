@@ -146,8 +146,8 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
     TRACKTWO_WORKERS processes, each running `workers` fetches at once (network waits overlap, parsing uses
     every core); one of another kind (GDELT, UCDP, ACLED: DuckDB parses them at load) in one of `workers`
     threads of this process. Each goes to the one writer (this process) as soon as it is landed, committed in
-    batches. At most TRACKTWO_LOAD_BATCH sources (plus those being fetched) wait for the
-    writer. Whatever else waits in landing (a fetch whose load was interrupted) is loaded first, in its order.
+    batches. At most TRACKTWO_LOAD_BATCH + TRACKTWO_WORKERS x `workers` fetched sources wait for the writer.
+    Whatever else waits in landing (a fetch whose load was interrupted) is loaded first, in its order.
 
     When a worker dies, the sources it was fetching are recorded as failed (the next ingest loads whatever they
     landed), and the rest are fetched in this process.
@@ -167,10 +167,12 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
     writer_gone = threading.Event()  # the writer stopped: fetches are no longer queued for it
     interrupted = threading.Event()  # no more fetches start
     all_done = threading.Event()
+    ours: set[str] = set()  # run ids this ingest landed (set.update is atomic)
 
     def finished(source: SourceBase, recs: list[FetchRecord], ready: list[FetchRecord | PreparedRecord]) -> None:
         """A source is done (fetched, failed, or not fetched at all): queued for the writer, reported, counted."""
         try:
+            ours.update(r.run_id for r in recs)
             if not writer_gone.is_set():
                 for item in ready:
                     landed.put(item)
@@ -192,27 +194,31 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
         """A source's fetch has finished (in a worker, a thread or this process), or will never run. Whatever
         happens, the source is `finished` exactly once: the writer and the ingest wait for every one."""
         triples: list[tuple[FetchRecord, Any, BaseException | None]] = []
+        ready: list[FetchRecord | PreparedRecord] = []
+        handed_on = False
         try:
             try:
                 triples = fut.result()
-            except CancelledError:  # interrupted before a worker took it: not fetched
+            except CancelledError:  # interrupted before it started: not fetched
                 pass
             except NeverStarted:  # the pool broke before a worker took it: fetched here instead
-                if fetch_here(source):
-                    return
+                handed_on = fetch_here(source)
             except BaseException as exc:  # a bug or a full disk in one source, or its worker died: the others go on
                 if isinstance(exc, BrokenProcessPool):
                     exc = WorkerDied("the worker process fetching it died (out of memory?); what it landed loads "
                                      "with the next ingest")
                 triples = [(record_crash(config, source, exc), None, None)]
             ready = [_ready(*t) for t in triples]
-        except BaseException:
+        except Exception:
             log.exception("the fetch of %s could not be reported", source.id)
             triples, ready = [], []
-        finished(source, [t[0] for t in triples], ready)
+        finally:  # also when this thread is interrupted (the exception goes on after)
+            if not handed_on:
+                finished(source, [t[0] for t in triples], ready)
 
     def records(loaded: set[str]) -> Iterator[FetchRecord | PreparedRecord | None]:
-        yield from pending_records(Landing(settings.data_dir), loaded)
+        # what waited in landing before this ingest (what it landed itself comes through `landed`, prepared)
+        yield from (r for r in pending_records(Landing(settings.data_dir), loaded) if r.run_id not in ours)
         while True:
             try:
                 item = landed.get(timeout=IDLE_COMMIT_SECONDS)
@@ -266,6 +272,12 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
                     return
                 fut.add_done_callback(lambda f, s=source: outcome(s, f))
 
+        def interrupt() -> None:
+            """Ctrl-C: no fetch starts any more (the ones under way finish and land)."""
+            interrupted.set()
+            room.release(len(sources) + 1)
+            here.shutdown(wait=False, cancel_futures=True)
+
         fetcher = threading.Thread(target=fetch, name="tracktwo-fetch", daemon=True)
         fetcher.start()
         try:
@@ -273,15 +285,20 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
         except BaseException as exc:
             writer_gone.set()  # nothing reads the queue any more
             if not isinstance(exc, Exception):
-                interrupted.set()
+                interrupt()  # before the fetcher is let go: it must see that it stops
             room.release(len(sources) + 1)  # the fetcher never waits for room the writer will not free
             raise
         finally:
-            fetcher.join()
-            if not interrupted.is_set():
-                all_done.wait()  # every fetch finishes and lands, even when the writer is gone
-            for exc in fetch_errors:  # logged whatever happens to the writer (its own error is what is raised)
-                log.error("fetching failed: %s: %s", exc.__class__.__name__, exc)
+            try:
+                fetcher.join()
+                if not interrupted.is_set():
+                    all_done.wait()  # every fetch finishes and lands, even when the writer is gone
+            except BaseException:  # interrupted while waiting for them
+                interrupt()
+                raise
+            finally:
+                for exc in fetch_errors:  # logged whatever happens to the writer (its own error is raised)
+                    log.error("fetching failed: %s: %s", exc.__class__.__name__, exc)
         if fetch_errors:
             raise fetch_errors[0]
         return runs
