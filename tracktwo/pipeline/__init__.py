@@ -115,8 +115,8 @@ def _extract_and_prepare(source_id: str) -> list[tuple[FetchRecord, Any, BaseExc
     landing = Landing(config.settings.data_dir)
     out: list[tuple[FetchRecord, Any, BaseException | None]] = []
     for rec in extract_source(config, source):
-        spec = kinds.loaders().get(rec.kind)
-        if rec.status != "ok" or spec is None or spec.merge is None or spec.prepare is None:
+        spec = kinds.kind(rec.kind).load
+        if rec.status != "ok" or spec.merge is None or spec.prepare is None:
             out.append((rec, None, None))
             continue
         try:
@@ -202,7 +202,8 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
             except CancelledError:  # interrupted before it started: not fetched
                 pass
             except NeverStarted:  # the pool broke before a worker took it: fetched here instead
-                handed_on = fetch_here(source)
+                handed_on = True
+                fetch_here(source)
             except BaseException as exc:  # a bug or a full disk in one source, or its worker died: the others go on
                 if isinstance(exc, BrokenProcessPool):
                     exc = WorkerDied("the worker process fetching it died (out of memory?); what it landed loads "
@@ -237,15 +238,15 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
         landed.put(_FETCHES_DONE)
     with process_pool(settings.workers, _setup_ingest_worker, (settings.for_worker(),), threads=threads) as pool, \
             ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracktwo-fetch") as here:
-        def fetch_here(source: SourceBase) -> bool:
+        def fetch_here(source: SourceBase) -> None:
             """Fetch in a thread of this process (a kind without `prepare`, or the pool is broken: the writer
-            prepares it); False when that is no longer possible (the ingest is ending)."""
+            prepares it); when that is no longer possible (the ingest is ending), the source is not fetched."""
             try:
                 fut = here.submit(lambda: [(r, None, None) for r in extract_source(config, source)])
             except RuntimeError:
-                return False
+                finished(source, [], [])
+                return
             fut.add_done_callback(lambda f: outcome(source, f))
-            return True
 
         def fetch() -> None:
             for n, source in enumerate(sources):
@@ -256,14 +257,12 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
                             finished(rest, [], [])
                         return
                     if kinds.kind(source.kind).load.prepare is None:  # GDELT, UCDP, ACLED: no CPU work to
-                        if not fetch_here(source):                     # move (DuckDB parses at load): a thread
-                            finished(source, [], [])
+                        fetch_here(source)                             # move (DuckDB parses at load): a thread
                         continue
                     try:
                         fut = pool.submit(_extract_and_prepare, source.id)
                     except BrokenProcessPool:  # a worker died: the rest are fetched here
-                        if not fetch_here(source):
-                            finished(source, [], [])
+                        fetch_here(source)
                         continue
                 except BaseException as exc:  # raised in the caller's thread once the writer is done
                     fetch_errors.append(exc)
