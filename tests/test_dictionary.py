@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tracktwo.cli import main
+from warehouse import db, lake
 from warehouse.db import reader, writer
 from warehouse.dictionary import COLUMN_BLOCK, UnknownObject, dictionary, guide_blocks, markdown, update_guide
 
@@ -105,3 +108,29 @@ def test_a_warehouse_from_before_the_renumbering_upgrades(make_config):
         assert "006_curated_coverage" in names and "007_dictionary" in names
         n = con.execute("SELECT count(*), count(DISTINCT (view_name, column_name)) FROM dictionary_view_columns").fetchone()
         assert n[0] == n[1] > 100  # filled once, not twice
+
+
+def test_a_new_lake_gets_its_whole_schema_in_one_snapshot(make_config, monkeypatch):
+    """Every migration of a new lake is one transaction: one snapshot, every table at one schema version (DuckLake
+    1.5.5 loads a table's older catalog version to read its inlined rows, once per version per transaction), and
+    a migration that fails leaves no partial schema behind; the next open starts over and succeeds."""
+    config = make_config([], name="broken")
+    real = db.migrations()
+    broken = real + [(999, "999_broken", "CREATE TABLE half_made (x INTEGER); SELECT * FROM no_such_table")]
+    monkeypatch.setattr(db, "migrations", lambda: broken)
+    with pytest.raises(Exception, match="no_such_table"):
+        with writer(config.settings):
+            pass
+    monkeypatch.undo()
+    con = lake.connect(config.settings, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'lake'").fetchone()[0] == 0
+    finally:
+        con.close()
+
+    with writer(config.settings) as con:  # the real migrations, from the start
+        names = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY version").fetchall()]
+        assert names == [name for _, name, _ in real]
+        schema_snapshots = con.execute(
+            "SELECT count(*) FROM ducklake_snapshots('lake') WHERE changes['tables_created'] IS NOT NULL").fetchone()[0]
+        assert schema_snapshots == 1
