@@ -131,6 +131,27 @@ def test_a_new_lake_gets_its_whole_schema_in_one_snapshot(make_config, monkeypat
     with writer(config.settings) as con:  # the real migrations, from the start
         names = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY version").fetchall()]
         assert names == [name for _, name, _ in real]
-        schema_snapshots = con.execute(
-            "SELECT count(*) FROM ducklake_snapshots('lake') WHERE changes['tables_created'] IS NOT NULL").fetchone()[0]
-        assert schema_snapshots == 1
+        # the lake's creation (snapshot 0) and the whole schema: one snapshot, at schema version 1
+        assert con.execute("SELECT count(*), max(schema_version) FROM ducklake_snapshots('lake')").fetchone() == (2, 1)
+
+
+def test_an_existing_lake_applies_each_pending_migration_in_its_own_transaction(make_config, monkeypatch):
+    """A lake made by an earlier release (its first eight migrations) upgrades with the later ones, each in a
+    snapshot of its own, and ends with the same tables and columns as a lake made at once."""
+    real = db.migrations()
+    older = make_config([], name="older")
+    monkeypatch.setattr(db, "migrations", lambda: real[:8])
+    with writer(older.settings):
+        pass
+    monkeypatch.undo()
+    with writer(older.settings) as con:
+        snapshots = con.execute("SELECT snapshot_id, changes FROM ducklake_snapshots('lake') ORDER BY 1").fetchall()
+        assert len(snapshots) == 2 + len(real[8:])  # creation, the first eight at once, then one per later file
+        names = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY version").fetchall()]
+        assert names == [name for _, name, _ in real]
+        upgraded = con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                               "WHERE database_name = 'lake' ORDER BY ALL").fetchall()
+    fresh = make_config([], name="fresh")
+    with writer(fresh.settings) as con:
+        assert con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                           "WHERE database_name = 'lake' ORDER BY ALL").fetchall() == upgraded

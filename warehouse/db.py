@@ -114,7 +114,7 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply pending migrations in order, each in its own transaction."""
+    """Apply pending migrations in order: all of a new lake's in one transaction, else each in its own."""
     # by name: a migration file renumbered before it was released (006_dictionary became 007_dictionary) is
     # still recognised as applied, and the ones before it are written to run again safely (IF NOT EXISTS).
     # One read when the schema is current (every writer opens with this; each lake statement costs a lookup).
@@ -129,8 +129,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     # A new lake gets its whole schema in one transaction, so every table starts at one schema version.
     # DuckLake 1.5.5 reads a table's inlined rows with the catalog as of the schema version the table was
     # created or last altered in, loading that older catalog (about 20 ms) once per version per transaction;
-    # one migration per snapshot left a new lake with five such versions for every incremental indicator run
-    # to load (bench/indicators_bench.py). An existing lake migrates one file per transaction, as before.
+    # one migration per snapshot left a new lake's tables at eight versions, four of which every incremental
+    # indicator run loaded (bench/indicators_bench.py). An existing lake migrates one file per transaction, as
+    # before (each later migration that alters a table adds a version again).
     groups = [pending] if new_lake else [[m] for m in pending]
     for group in groups:
         con.execute("BEGIN")
