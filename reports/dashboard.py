@@ -103,7 +103,7 @@ def environment() -> Environment:
     return env
 
 
-# ---- methodology: docs/indicators.md rendered without raw HTML, images or non-http(s) links ----
+# ---- methodology: reports/methodology.md rendered without raw HTML, images or non-http(s) links ----
 
 _SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _SAFE_LINK = re.compile(r"^(https?://|#)", re.IGNORECASE)

@@ -99,7 +99,7 @@ def free_port() -> int:
 # --- structure ---------------------------------------------------------------------------------
 
 
-def test_dagbag_imports_all_five(dagbag):
+def test_dagbag_imports_all_nine(dagbag):
     assert dagbag.import_errors == {}
     assert set(dagbag.dag_ids) == DAG_IDS
 

@@ -184,7 +184,7 @@ def reader(settings: Settings, lock_timeout: float | None = None, sandboxed: boo
 
     It blocks no writer, and every query it runs sees one snapshot (one transaction), however long it stays
     open. The only thing it waits for (up to `lock_timeout`, default the setting) is `tracktwo maintain`'s
-    compaction, which takes seconds once a day: DuckLake 1.5.5's compaction changes what an open transaction
+    compaction, which takes seconds (hourly and daily in Airflow), and while it is open maintain waits for it: DuckLake 1.5.5's compaction changes what an open transaction
     reads, so the two never overlap (a shared lock here, an exclusive one in maintain).
 
     `sandboxed` (for queries typed by a person, `tracktwo sql`): no file outside the lake can be read or

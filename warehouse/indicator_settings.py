@@ -19,7 +19,7 @@ from tracktwo.core.config import Config, codes_matching
 ACTOR_TYPE = re.compile(r"^[A-Z]{3}$")  # a CAMEO actor type: MIL, REB, GOV, ...
 
 FILE = "indicators.yaml"
-RULES_VERSION = 2  # indicator_runs.rules_version; v1 tables are kept as *_v1 (migration 008)
+RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
 RULES_REVISION = 6  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day

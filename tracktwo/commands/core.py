@@ -26,11 +26,11 @@ from warehouse.rebuild import RebuildFailed, interrupted_rebuild
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="fetch sources into landing, then load the warehouse")
     p.add_argument("sources", nargs="*", metavar="SOURCE_ID", help="default: all enabled sources")
-    p.add_argument("--workers", type=int, default=4, help="fetches at once in each worker process (TRACKTWO_WORKERS; default 4)")
+    p.add_argument("--workers", type=int, default=4, help="fetches at once in each of the TRACKTWO_WORKERS worker processes (feeds, ReliefWeb), and in this process's threads (GDELT, UCDP, ACLED); default 4")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("run", help="the live pipeline once: ingest, incremental indicators, dashboard (`make run`)")
-    p.add_argument("--workers", type=int, default=4, help="fetches at once in each worker process (TRACKTWO_WORKERS; default 4)")
+    p.add_argument("--workers", type=int, default=4, help="fetches at once in each of the TRACKTWO_WORKERS worker processes (feeds, ReliefWeb), and in this process's threads (GDELT, UCDP, ACLED); default 4")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("load", help="load whatever the landing zone holds that the warehouse does not")

@@ -36,8 +36,8 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "TRACKTWO_DUCKDB_MEMORY_LIMIT": ("512MB", "DuckDB memory limit while loading GDELT files"),
     "TRACKTWO_WORKERS": ("the cores this process may use", "processes that parse and tag feeds while the one "
                          "writer commits (1: all in this process)"),
-    "TRACKTWO_LOAD_BATCH": ("100", "parsed feeds committed together in one transaction, and the most that wait "
-                            "for the writer (memory)"),
+    "TRACKTWO_LOAD_BATCH": ("100", "parsed feeds committed together in one transaction; at most this many "
+                            "plus TRACKTWO_WORKERS x --workers fetched feeds wait for the writer (memory)"),
     "TRACKTWO_RAW_SHARING": ("(unset: none)", "comma-separated restricted datasets (acled) whose raw rows your "
                              "licence lets you redistribute: only then do exports, the dashboard and digests show "
                              "them row by row instead of as aggregates"),
@@ -48,7 +48,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "TRACKTWO_SMTP_STARTTLS": ("false", "upgrade the connection with STARTTLS"),
     "TRACKTWO_SMTP_SSL": ("false", "implicit TLS (SMTPS); exclusive with STARTTLS"),
     "TRACKTWO_SMTP_CA_FILE": ("(unset: system CAs)", "PEM file of extra CAs to trust, e.g. a private CA"),
-    "TRACKTWO_SMTP_FROM": ("digest.yaml `from`, else tracktwo@<host>", "sender of Airflow failure notices"),
+    "TRACKTWO_SMTP_FROM": ("tracktwo@<SMTP host>", "sender of Airflow failure notices (the digest's is `from` in digest.yaml)"),
     "TRACKTWO_ALERT_EMAIL": ("(unset: failures are logged only)",
                              "comma-separated recipients of Airflow task-failure notices"),
     "TRACKTWO_AIRFLOW_RETRY_DELAY": ("60 for fetches, 120 for warehouse tasks",
