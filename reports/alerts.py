@@ -83,10 +83,15 @@ def finite(v: Any) -> Any:
 CURATED_DATASETS_SQL = "SELECT DISTINCT dataset FROM curated_events ORDER BY dataset"
 
 
+def curated_datasets(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The curated datasets the warehouse holds events of (known ones only), in name order."""
+    return [d for (d,) in con.execute(CURATED_DATASETS_SQL).fetchall() if d in DATASETS]
+
+
 def attributions(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The attribution of every curated dataset in the warehouse: printed wherever numbers derived from them
     (fatalities, the level, `curated_support`, aggregates) appear, as their terms require."""
-    return [DATASETS[d].attribution for (d,) in con.execute(CURATED_DATASETS_SQL).fetchall() if d in DATASETS]
+    return [DATASETS[d].attribution for d in curated_datasets(con)]
 
 
 def dataset_of(e: Evidence) -> str | None:
@@ -111,11 +116,11 @@ def licensed(evidence: list[Evidence], shared: tuple[str, ...] = ()) -> list[Evi
         d = DATASETS[ds]
         deaths = sum(int(x.score or 0) for x in items)
         days = sorted({x.day for x in items if x.day})
-        kept.append(Evidence(
+        counts = f"{len(items)} event{'s' if len(items) != 1 else ''} among the strongest, {deaths} fatalities"
+        kept.append(Evidence(  # the title carries the counts: it is what the dashboard and the digest show
             rank=min(x.rank for x in items), item_type="curated_summary", item_id=None,
-            relevance=f"{d.label}: {len(items)} event{'s' if len(items) != 1 else ''} among the strongest, "
-                      f"{deaths} fatalities", title=f"{d.label} events of {days[0]}"
-                      + (f" to {days[-1]}" if len(days) > 1 else "") + f" (aggregate; source: {d.attribution})",
+            relevance=f"{d.label}: {counts}", title=f"{d.label} events of {days[0]}"
+                      + (f" to {days[-1]}" if len(days) > 1 else "") + f" (aggregate: {counts}; source: {d.attribution})",
             url=None, href=None, publisher=d.label, day=days[-1] if days else None, score=float(deaths)))
     return sorted(kept, key=lambda e: e.rank)
 

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from extractors.text import safe_href
-from reports.alerts import Alert, attributions, finite, read_alerts
+from reports.alerts import Alert, curated_datasets, finite, read_alerts
 from tracktwo.core.datasets import DATASETS
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config, Region
@@ -95,6 +95,9 @@ class RegionData:
     perspectives: dict[str, int] = field(default_factory=dict)  # documents of the active window by perspective
     places: list[tuple[float, float, int, str]] = field(default_factory=list)  # (lat, lon, events, name), active window
     configured_perspectives: frozenset[str] = frozenset()  # perspectives of the configured sources
+    # the curated datasets the warehouse holds: a series is credited to those of its datasets only (UCDP's
+    # series is GED and/or Candidate)
+    datasets: frozenset[str] = frozenset()
 
     def value(self, column: str, offset: int = 0) -> float | int | None:
         """The value `offset` days before the report day."""
@@ -123,7 +126,7 @@ class RegionData:
                 continue
             out.append(CuratedSummary(label, int(sum(fat[i] for i in covered)), int(sum(ev[i] or 0 for i in covered)),
                                       len(covered), days, self.days[len(self.days) - days + covered[-1]],
-                                      "; ".join(DATASETS[d].attribution for d in datasets)))
+                                      "; ".join(DATASETS[ds].attribution for ds in datasets if ds in self.datasets)))
         return out
 
     @property
@@ -185,7 +188,8 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
         as_of = con.execute(LAST_RUN_SQL).fetchone()[0]
         docs = _rows(con, LATEST_DOCS_SQL, {"regions": [r.id for r in regions], "n": latest_documents})
         lake_snapshot = current_snapshot(con).as_dict()
-        credits = attributions(con)
+        present = curated_datasets(con)
+        credits = [DATASETS[ds].attribution for ds in present]
         active_start = end - timedelta(days=active_days - 1)
         where: dict[str, list[tuple[float, float, int, str]]] = {}
         for region_id, lat, lon, n, name in con.execute(PLACES_SQL, {"start": active_start, "end": end}).fetchall():
@@ -225,7 +229,7 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
         out.append(RegionData(region=region, slug=slug(region.id, taken), days=days, series=series,
                               has_data=any(series.get("events_total", [])) or any(series.get("documents", [])), alerts=ra, active_alerts=[a for a in ra if a.day >= active_from],
                               documents=rd, perspectives=voices.get(region.id, {}), places=where.get(region.id, []),
-                              configured_perspectives=configured))
+                              configured_perspectives=configured, datasets=frozenset(present)))
     return Snapshot(report_day=end, generated_at=now, indicators_as_of=as_of, indicators_available=available,
                     lake_snapshot=lake_snapshot, days=days, regions=out, sources=sources, active_days=active_days,
                     attributions=credits)

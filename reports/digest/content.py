@@ -57,6 +57,9 @@ class WeekStats:
     dialogue_events: int = 0
     dialogue_documents: int = 0
     material_conflict: int = 0
+    # a dyad whose dialogue could not be observed on any day of the week (v_region_daily.coverage): its dialogue
+    # counts mean "cannot tell", not "no dialogue"
+    no_coverage: bool = False
     alerts: int = 0  # alert-days (one kind on one day)
     alert_kinds: tuple[str, ...] = ()
 
@@ -144,7 +147,8 @@ def perspective_label(p: str | None, config: Config) -> str | None:
 
 
 DAILY_SQL = """
-SELECT region_id, day, tension_index, events_total, documents, dialogue_events, dialogue_documents, material_conflict
+SELECT region_id, day, tension_index, events_total, documents, dialogue_events, dialogue_documents, material_conflict,
+       coverage
 FROM v_region_daily
 WHERE region_id = ? AND day BETWEEN ? AND ?
 ORDER BY day
@@ -199,7 +203,8 @@ class WarehouseView:
                 days=len(rows), events=sum(r[3] or 0 for r in rows), documents=sum(r[4] or 0 for r in rows),
                 tension=(sum(idx) / len(idx)) if idx else None,
                 dialogue_events=sum(r[5] or 0 for r in rows), dialogue_documents=sum(r[6] or 0 for r in rows),
-                material_conflict=sum(r[7] or 0 for r in rows))
+                material_conflict=sum(r[7] or 0 for r in rows),
+                no_coverage=any(r[8] == "no coverage" for r in rows) and not any(r[8] == "observed" for r in rows))
         else:  # indicators not computed (yet) for these days: documents still tell whether there was data
             st.documents = self.con.execute(DOCS_WEEK_SQL, [region_id, start, end + timedelta(days=1)]).fetchone()[0]
         alerts = self.alerts(region_id, week)
