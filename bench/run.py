@@ -19,7 +19,14 @@ def discover() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    names = (argv if argv is not None else sys.argv[1:]) or discover()
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Run every benchmark (or the named ones), each with its defaults.")
+    ap.add_argument("names", nargs="*", metavar="NAME", help=f"default: all ({', '.join(discover())})")
+    names = ap.parse_args(argv).names or discover()
+    unknown = sorted(set(names) - set(discover()))
+    if unknown:
+        ap.error(f"no benchmark named {', '.join(unknown)}")
     rc = 0
     for name in names:
         mod = importlib.import_module(f"bench.{name}")
