@@ -416,7 +416,8 @@ def csv_attribution(d: RegionData) -> str | None:
     UCDP counts, and the level, which weighs fatalities), as their terms require wherever the numbers go."""
     used = [datasets for _, prefix, datasets in CURATED_SERIES
             if any(v is not None for c in (f"{prefix}_events", f"{prefix}_fatalities") for v in d.series.get(c) or [])]
-    return "; ".join(DATASETS[ds].attribution for datasets in used for ds in datasets if ds in d.datasets) or None
+    return "; ".join(DATASETS[ds].attribution for datasets in used for ds in datasets
+                     if d.datasets is None or ds in d.datasets) or None
 
 
 def region_csv(d: RegionData) -> str:

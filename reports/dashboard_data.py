@@ -96,8 +96,8 @@ class RegionData:
     places: list[tuple[float, float, int, str]] = field(default_factory=list)  # (lat, lon, events, name), active window
     configured_perspectives: frozenset[str] = frozenset()  # perspectives of the configured sources
     # the curated datasets the warehouse holds: a series is credited to those of its datasets only (UCDP's
-    # series is GED and/or Candidate)
-    datasets: frozenset[str] = frozenset()
+    # series is GED and/or Candidate); None: credit every dataset of the series (never fewer than shown)
+    datasets: frozenset[str] | None = None
 
     def value(self, column: str, offset: int = 0) -> float | int | None:
         """The value `offset` days before the report day."""
@@ -126,7 +126,7 @@ class RegionData:
                 continue
             out.append(CuratedSummary(label, int(sum(fat[i] for i in covered)), int(sum(ev[i] or 0 for i in covered)),
                                       len(covered), days, self.days[len(self.days) - days + covered[-1]],
-                                      "; ".join(DATASETS[ds].attribution for ds in datasets if ds in self.datasets)))
+                                      "; ".join(DATASETS[ds].attribution for ds in datasets if self.datasets is None or ds in self.datasets)))
         return out
 
     @property

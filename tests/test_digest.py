@@ -290,8 +290,30 @@ def test_content_tension_alerts_dialogue_stories(smtp, digest_config):
     assert sum(p in text for p in ("Ukraine (UKR)", "Russia (RUS)", "UN,")) >= 2
     assert "Since the previous digest (2026-W46)" in text
     assert "How to read this" in text and "How to read this" in html
+    # a kind merged over days shows the values of its most severe day, and names it
+    assert "7 days (Mon 16 Nov 2026 to Sun 22 Nov 2026) - values of Sun 22 Nov 2026, the most severe day: " in text
+    # the footer describes the index as it is computed: a level, no baseline (not the z-scores of rules v1)
+    assert "is a level" in text and "is a level" in html and "z-score" not in text
+    # dialogue was seen in Russia-Ukraine's baseline: its 0 this week is an observed absence, not "no coverage"
+    assert "No coverage" not in text
     assert "src=" not in html.replace('src=x', '')  # no external resources
     assert "https://" not in "".join(line for line in html.splitlines() if "<link" in line or "<img" in line)
+
+
+def test_a_dyad_without_coverage_says_its_zero_means_cannot_tell(smtp, digest_config):
+    """Israel-Palestine has documents only: no dialogue event ever and no source of either side, so its dyad has no
+    coverage on any day of the week and the digest says that 0 dialogue events means "cannot tell"."""
+    with reader(digest_config().settings) as con:
+        assert {r[0] for r in con.execute("SELECT DISTINCT coverage FROM v_region_daily WHERE region_id = "
+                                          "'israel-palestine' AND day BETWEEN ? AND ?",
+                                          [MONDAY, MONDAY + timedelta(days=6)]).fetchall()} == {"no coverage"}
+    sink = smtp()
+    dg.run_weekly(digest_config(), week=WEEK, send=True, to="ben@example.org")
+    (msg,) = sink.parsed()
+    text, html = parts(msg)["text/plain"], parts(msg)["text/html"]
+    assert "Dialogue activity: 0 Track-I dialogue events" in text
+    assert "No coverage: the two sides' dialogue could not be observed this week" in text
+    assert "No coverage: the two sides' dialogue could not be observed this week" in html
 
 
 def test_second_run_sends_nothing_and_resend_does(smtp, digest_config):

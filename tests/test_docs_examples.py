@@ -118,6 +118,20 @@ def test_no_export_page_or_digest_carries_a_raw_acled_row(demo_cwd, tmp_path):
     rows = list(csv.DictReader(open(demo / "site" / "region-russia-ukraine.csv", newline="", encoding="utf-8")))
     assert any(r["acled_fatalities"] for r in rows)  # ACLED's aggregates travel with its attribution, every row
     assert all("acleddata.com" in r["attribution"] and "ucdp.uu.se" in r["attribution"] for r in rows)
+    # credited to the datasets the warehouse holds, and only those (UCDP's series: GED and/or Candidate)
+    from tracktwo.core.datasets import DATASETS
+    with reader(settings) as rcon:
+        present = {d for (d,) in rcon.execute("SELECT DISTINCT dataset FROM curated_events").fetchall()}
+        acled_evidence = rcon.execute(
+            "SELECT count(*), sum(score)::INTEGER FROM v_alert_evidence WHERE item_id LIKE 'acled:%' "
+            "GROUP BY alert_id").fetchall()
+    absent = [DATASETS[d].attribution for d in DATASETS if d not in present]
+    assert absent and all(a not in r["attribution"] for r in rows for a in absent)
+    # each ACLED aggregate line says how many of an alert's events it stands for and their fatalities
+    page = (demo / "site" / "region-russia-ukraine.html").read_text(encoding="utf-8")
+    shown = {(int(n), int(f)) for n, f in
+             re.findall(r"\(aggregate: (\d+) events? among the strongest, (\d+) fatalities; source:", page)}
+    assert shown and shown <= set(acled_evidence)
     assert leaks((demo / "site" / "region-russia-ukraine.csv").read_text(encoding="utf-8")) == []
     manifest = json.loads((export / "manifest.json").read_text())
     acled = next(d for d in manifest["datasets"] if d["dataset"] == "acled")

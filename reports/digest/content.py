@@ -1,7 +1,8 @@
 """What one digest says, as data: per region the week's numbers, alerts, stories and changes.
 
-Reads only documented views (v_region_daily, v_alerts through reports.alerts, v_region_documents,
-v_indicator_runs) and the digest log (warehouse.digest_log) over the caller's read-only connection.
+Reads documented views (v_region_daily, v_alerts through reports.alerts, v_region_documents, v_indicator_runs),
+curated_events (the datasets' attributions) and the digest log (warehouse.digest_log) over the caller's read-only
+connection.
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ class WeekStats:
     dialogue_events: int = 0
     dialogue_documents: int = 0
     material_conflict: int = 0
-    # a dyad whose dialogue could not be observed on any day of the week (v_region_daily.coverage): its dialogue
-    # counts mean "cannot tell", not "no dialogue"
+    # a dyad with no dialogue event this week whose dialogue could not be observed on any day of it
+    # (v_region_daily.coverage): its 0 means "cannot tell", not "no dialogue"
     no_coverage: bool = False
     alerts: int = 0  # alert-days (one kind on one day)
     alert_kinds: tuple[str, ...] = ()
@@ -204,7 +205,8 @@ class WarehouseView:
                 tension=(sum(idx) / len(idx)) if idx else None,
                 dialogue_events=sum(r[5] or 0 for r in rows), dialogue_documents=sum(r[6] or 0 for r in rows),
                 material_conflict=sum(r[7] or 0 for r in rows),
-                no_coverage=any(r[8] == "no coverage" for r in rows) and not any(r[8] == "observed" for r in rows))
+                no_coverage=(not any(r[5] for r in rows) and any(r[8] == "no coverage" for r in rows)
+                             and not any(r[8] == "observed" for r in rows)))
         else:  # indicators not computed (yet) for these days: documents still tell whether there was data
             st.documents = self.con.execute(DOCS_WEEK_SQL, [region_id, start, end + timedelta(days=1)]).fetchone()[0]
         alerts = self.alerts(region_id, week)

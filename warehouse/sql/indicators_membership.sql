@@ -73,8 +73,8 @@ SELECT event_id, region_id, event_date AS day,
            AND coalesce(num_mentions, 1) >= $min_mentions
            AND (date_added IS NULL OR date_diff('day', event_date, CAST(date_added AS DATE)) <= $max_lag_days)
            AS counted,
-       -- one incident: the same day, actor codes, CAMEO code and place (GDELT's feature id, else ADM1 and
-       -- coordinates): the same real-world event coded again from another article
+       -- one incident: the same day, actor codes, CAMEO code and place (GDELT's feature id, else the action
+       -- country's FIPS code, ADM1 and coordinates): the same real-world event coded again from another article
        -- (a 64-bit hash: ids are compared within a day only, where they are always computed together)
        hash(event_date, actor1_code, actor2_code, event_code,
             coalesce(action_feature_id, concat_ws(',', action_fips, action_adm1, round(lat, 3), round(lon, 3))))
