@@ -20,6 +20,11 @@ def _interval(seconds: float) -> tuple[int, float, float]:
     return os.getpid(), start, time.monotonic()
 
 
+def _exit_after(seconds: float) -> None:
+    time.sleep(seconds)  # long enough for the test to queue the tasks it means to be left waiting
+    os._exit(3)
+
+
 def _most_at_once(intervals: list[tuple[float, float]]) -> int:
     edges = sorted([(s, 1) for s, _ in intervals] + [(e, -1) for _, e in intervals])
     most = now = 0
@@ -67,9 +72,11 @@ def test_a_dead_worker_breaks_the_pool():
     fail with NeverStarted (the caller may run them elsewhere); the other worker finishes what it runs; later
     submits raise."""
     with process_pool(2, threads=1) as pool:
-        slow = pool.submit(_interval, 1.0)
+        slow = pool.submit(_interval, 3.0)
         time.sleep(0.2)  # `slow` is running in one worker; the other is free
-        dying = pool.submit(os._exit, 3)
+        # the other worker dies 1 s into its task: the three submitted meanwhile wait (both workers busy); a
+        # worker that died at once could break the pool before they are submitted (seen under CI load)
+        dying = pool.submit(_exit_after, 1.0)
         waiting = [pool.submit(_interval, 0.1) for _ in range(3)]
         with pytest.raises(BrokenProcessPool) as died:
             dying.result(timeout=30)
