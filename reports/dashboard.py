@@ -34,7 +34,6 @@ from extractors.text import safe_href
 from reports import svg
 from reports.alerts import SEVERITY_RANK
 from reports.dashboard_data import CURATED_SERIES, RegionData, Snapshot, read_snapshot
-from tracktwo.core.datasets import DATASETS
 from tracktwo.core.config import Config
 from warehouse.status import SourceStatus
 
@@ -416,8 +415,7 @@ def csv_attribution(d: RegionData) -> str | None:
     UCDP counts, and the level, which weighs fatalities), as their terms require wherever the numbers go."""
     used = [datasets for _, prefix, datasets in CURATED_SERIES
             if any(v is not None for c in (f"{prefix}_events", f"{prefix}_fatalities") for v in d.series.get(c) or [])]
-    return "; ".join(DATASETS[ds].attribution for datasets in used for ds in datasets
-                     if d.datasets is None or ds in d.datasets) or None
+    return "; ".join(c for c in (d.credits(datasets) for datasets in used) if c) or None
 
 
 def region_csv(d: RegionData) -> str:

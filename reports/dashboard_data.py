@@ -99,6 +99,10 @@ class RegionData:
     # series is GED and/or Candidate); None: credit every dataset of the series (never fewer than shown)
     datasets: frozenset[str] | None = None
 
+    def credits(self, datasets: tuple[str, ...]) -> str:
+        """The attributions of those of a series' `datasets` the warehouse holds ("" when none)."""
+        return "; ".join(DATASETS[ds].attribution for ds in datasets if self.datasets is None or ds in self.datasets)
+
     def value(self, column: str, offset: int = 0) -> float | int | None:
         """The value `offset` days before the report day."""
         vals = self.series.get(column) or []
@@ -126,7 +130,7 @@ class RegionData:
                 continue
             out.append(CuratedSummary(label, int(sum(fat[i] for i in covered)), int(sum(ev[i] or 0 for i in covered)),
                                       len(covered), days, self.days[len(self.days) - days + covered[-1]],
-                                      "; ".join(DATASETS[ds].attribution for ds in datasets if self.datasets is None or ds in self.datasets)))
+                                      self.credits(datasets)))
         return out
 
     @property
