@@ -249,12 +249,15 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
             fut.add_done_callback(lambda f: outcome(source, f))
 
         def fetch() -> None:
+            def not_fetched(n: int) -> None:  # sources[n:] will not be fetched: each is finished, as none
+                for rest in sources[n:]:
+                    finished(rest, [], [])
+
             for n, source in enumerate(sources):
                 try:
                     room.acquire()
                     if interrupted.is_set():
-                        for rest in sources[n:]:
-                            finished(rest, [], [])
+                        not_fetched(n)
                         return
                     if kinds.kind(source.kind).load.prepare is None:  # GDELT, UCDP, ACLED: no CPU work to
                         fetch_here(source)                             # move (DuckDB parses at load): a thread
@@ -266,8 +269,7 @@ def ingest(config: Config, sources: list[SourceBase], workers: int = 4,
                         continue
                 except BaseException as exc:  # raised in the caller's thread once the writer is done
                     fetch_errors.append(exc)
-                    for rest in sources[n:]:
-                        finished(rest, [], [])
+                    not_fetched(n)
                     return
                 fut.add_done_callback(lambda f, s=source: outcome(s, f))
 
