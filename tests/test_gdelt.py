@@ -261,13 +261,16 @@ def test_rows_with_extra_or_missing_columns_are_counted_and_the_rest_loads(https
 
 def test_repeated_event_id_within_a_file_is_kept_once(httpserver, make_config):
     ts = "20261102123000"
-    text = synthetic(ts, 3, 1) + synthetic(ts, 2, 1)
+    text = synthetic(ts, 3, 1) + synthetic(ts, 2, 1, Actor1Name="LATER CODING")
     fake = FakeGdelt(httpserver)
     fake.add(ts, zip_export(text, ts))
     config = make_config([gdelt_source(fake.lastupdate_url)])
     (run,) = ingest(config)
-    assert (run.status, run.items_new) == ("ok", 3)
+    assert (run.status, run.items_seen, run.items_new) == ("ok", 3, 3)
+    assert "2 repeated GLOBALEVENTID(s) within the file kept once" in run.warning
     assert q(config, "SELECT count(*) FROM events")[0][0] == 3
+    # the first row of each repeated id is the one kept (file order), not the later coding
+    assert q(config, "SELECT count(*) FROM events WHERE actor1_name = 'LATER CODING'")[0][0] == 0
 
 
 def test_untrusted_free_text_is_capped_and_kept_as_data(httpserver, make_config):

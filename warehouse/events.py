@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -32,14 +33,7 @@ COUNT_STAGE = """
 SELECT count(*) FILTER (WHERE GLOBALEVENTID IS NOT NULL AND SQLDATE IS NOT NULL),
        count(DISTINCT GLOBALEVENTID) FILTER (WHERE SQLDATE IS NOT NULL),
        count(*) FILTER (WHERE GLOBALEVENTID IS NULL OR SQLDATE IS NULL)
-FROM gdelt_stage
-"""
-NULL_KEYS = "DELETE FROM gdelt_stage WHERE GLOBALEVENTID IS NULL OR SQLDATE IS NULL"
-DEDUP_STAGE = """
-DELETE FROM gdelt_stage WHERE rowid IN (
-    SELECT rowid FROM (
-        SELECT rowid, row_number() OVER (PARTITION BY GLOBALEVENTID ORDER BY rowid) AS n FROM gdelt_stage
-    ) WHERE n > 1)
+FROM read_parquet($stage)
 """
 COUNT_REJECTED = "SELECT count(DISTINCT line) FROM gdelt_reject_errors"
 SAMPLE_REJECTED = """
@@ -110,23 +104,33 @@ def sweep_temporary(tmp_root: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def stage_csv(con: duckdb.DuckDBPyConnection, csv_path: Path) -> tuple[int, int, str | None]:
-    """Read an export CSV into `gdelt_stage`; returns (rows kept, rows malformed, sample of problems)."""
+@dataclass(frozen=True)
+class Staged:
+    """An export read into a staging Parquet file: what gdelt_insert.sql.j2 needs, and what the run reports."""
+
+    path: Path  # the staging file (in the load's temporary folder)
+    rows: int  # distinct GLOBALEVENTIDs with a date: the events the file holds
+    malformed: int  # rows rejected by the reader, and rows without GLOBALEVENTID or SQLDATE
+    repeated: bool  # a GLOBALEVENTID occurs more than once (the insert keeps its first row)
+    problems: str | None  # a sample of what was wrong, for the run's warning
+
+
+def stage_csv(con: duckdb.DuckDBPyConnection, csv_path: Path) -> Staged:
+    """Read an export CSV into a staging Parquet file beside it, and count what it holds."""
+    stage = csv_path.with_suffix(".parquet")
     con.execute("DROP TABLE IF EXISTS gdelt_reject_errors")
     con.execute("DROP TABLE IF EXISTS gdelt_reject_scans")
-    con.execute(sql("gdelt_stage.sql"), {**READ_CSV_PARAMS, "path": str(csv_path)})
+    con.execute(sql("gdelt_stage.sql"), {**READ_CSV_PARAMS, "path": str(csv_path), "stage": str(stage)})
     rejected = con.execute(COUNT_REJECTED).fetchone()[0]
     sample = []
     if rejected:
         sample = [f"line {line}: {kind.replace('_', ' ')}" for line, kind in con.execute(SAMPLE_REJECTED).fetchall()]
-    rows, distinct, no_key = con.execute(COUNT_STAGE).fetchone()
+    rows, distinct, no_key = con.execute(COUNT_STAGE, {"stage": str(stage)}).fetchone()
     if no_key:
-        con.execute(NULL_KEYS)
         sample.append(f"{no_key} row(s) without GLOBALEVENTID or SQLDATE")
     if distinct < rows:
-        con.execute(DEDUP_STAGE)
         sample.append(f"{rows - distinct} repeated GLOBALEVENTID(s) within the file kept once")
-    return distinct, rejected + no_key, ("; ".join(sample) or None)
+    return Staged(stage, distinct, rejected + no_key, distinct < rows, "; ".join(sample) or None)
 
 
 def _max_unzipped(ctx: LoadContext, rec: FetchRecord) -> int:
@@ -154,13 +158,17 @@ def load_gdelt(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
     try:
         with tempfile.TemporaryDirectory(dir=tmp_root, prefix="gdelt-") as td:
             csv_path = unzip_export(ctx.landing.verified_body_path(rec), Path(td), _max_unzipped(ctx, rec))
-            seen, malformed, problems = stage_csv(con, csv_path)
-        if seen == 0:  # a layout change (columns inserted mid-row) makes every row malformed: not a success
-            raise ExportRejected(f"no usable row: {malformed} malformed, 0 loaded ({problems}); "
-                                 "has GDELT changed the export layout?")
-        new = con.execute(sql("gdelt_insert.sql"), {"landing_file": rec.body_file, "run_id": rec.run_id}).fetchone()[0]
+            staged = stage_csv(con, csv_path)
+            seen, malformed, problems = staged.rows, staged.malformed, staged.problems
+            if seen == 0:  # a layout change (columns inserted mid-row) makes every row malformed: not a success
+                raise ExportRejected(f"no usable row: {malformed} malformed, 0 loaded ({problems}); "
+                                     "has GDELT changed the export layout?")
+            new = con.execute(sql("gdelt_insert.sql.j2", dedup=staged.repeated),
+                              {"stage": str(staged.path), "landing_file": rec.body_file,
+                               "run_id": rec.run_id}).fetchone()[0]
     finally:
-        con.execute("DROP TABLE IF EXISTS gdelt_stage")
+        con.execute("DROP TABLE IF EXISTS gdelt_reject_errors")
+        con.execute("DROP TABLE IF EXISTS gdelt_reject_scans")
     con.execute(RECORD_FILE, [file_url, md5, file_timestamp(file_url), rec.run_id, rec.body_file,
                               seen, new, malformed, utc_now_naive()])
     notes = [rec.warning] if rec.warning else []
