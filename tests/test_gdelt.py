@@ -504,6 +504,27 @@ def test_landed_state_reads_each_fetch_record_once(httpserver, make_config, monk
     assert len(first.ok) == 2 and [f.url for f in first.pending_retries] == [fake.url(f"{ts_of(day, 1, 15)}.export.CSV.zip")]
 
 
+def test_a_load_failing_mid_insert_reports_its_own_error_and_stores_nothing(httpserver, make_config, monkeypatch):
+    """A statement failing inside the load's transaction (here the insert) is the error recorded, not the aborted
+    transaction's refusal of the clean-up that follows; nothing is stored, and landing keeps the file."""
+    import warehouse.events as events
+
+    ts = "20261102141500"
+    fake = FakeGdelt(httpserver)
+    fake.add(ts, zip_export(synthetic(ts, 5, 8000), ts))
+    config = make_config([gdelt_source(fake.lastupdate_url)])
+    real_sql = events.sql
+    monkeypatch.setattr(events, "sql", lambda name, **kw: "SELECT CAST($stage || $landing_file || $run_id AS INTEGER)"
+                        if name == "gdelt_insert.sql.j2" else real_sql(name, **kw))
+    (run,) = ingest(config)
+    assert run.status == "failed" and "Could not convert" in run.error and "aborted" not in run.error
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 0
+    assert q(config, "SELECT count(*) FROM gdelt_files")[0][0] == 0
+    monkeypatch.setattr(events, "sql", real_sql)
+    pipeline.rebuild(config)  # landing kept the file: replaying it loads it
+    assert q(config, "SELECT count(*) FROM events")[0][0] == 5
+
+
 def test_every_row_malformed_is_a_failure_not_a_success(httpserver, make_config):
     """A layout change that inserts columns mid-row makes every row malformed: recorded as failed, nothing loaded."""
     ts = "20261102140000"

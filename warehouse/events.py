@@ -1,8 +1,8 @@
 """Load landed GDELT 2.0 export files into `events`, set-based in DuckDB.
 
 One export is unzipped (streamed) to a temporary CSV, read by DuckDB's CSV
-reader with the explicit 61-column schema into a staging table (malformed rows
-are rejected and counted, the rest load), then inserted with one
+reader with the explicit 61-column schema into a staging Parquet file beside it
+(malformed rows are rejected and counted, the rest load), then inserted with one
 INSERT ... SELECT that maps FIPS/CAMEO codes by joins and skips events already
 stored by an anti-join. No Python row loops, so loading costs about what
 DuckDB's CSV reader costs. A file whose (URL, MD5) is in `gdelt_files` is
@@ -115,11 +115,20 @@ class Staged:
     problems: str | None  # a sample of what was wrong, for the run's warning
 
 
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the reader's rejects tables. After a failed statement the transaction is aborted and refuses even
+    this: the failure's own error is the one to report, and the rollback discards the tables anyway."""
+    for table in ("gdelt_reject_errors", "gdelt_reject_scans"):
+        try:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        except duckdb.Error:
+            return
+
+
 def stage_csv(con: duckdb.DuckDBPyConnection, csv_path: Path) -> Staged:
     """Read an export CSV into a staging Parquet file beside it, and count what it holds."""
     stage = csv_path.with_suffix(".parquet")
-    con.execute("DROP TABLE IF EXISTS gdelt_reject_errors")
-    con.execute("DROP TABLE IF EXISTS gdelt_reject_scans")
+    _drop_rejects(con)
     con.execute(sql("gdelt_stage.sql"), {**READ_CSV_PARAMS, "path": str(csv_path), "stage": str(stage)})
     rejected = con.execute(COUNT_REJECTED).fetchone()[0]
     sample = []
@@ -167,8 +176,7 @@ def load_gdelt(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
                               {"stage": str(staged.path), "landing_file": rec.body_file,
                                "run_id": rec.run_id}).fetchone()[0]
     finally:
-        con.execute("DROP TABLE IF EXISTS gdelt_reject_errors")
-        con.execute("DROP TABLE IF EXISTS gdelt_reject_scans")
+        _drop_rejects(con)
     con.execute(RECORD_FILE, [file_url, md5, file_timestamp(file_url), rec.run_id, rec.body_file,
                               seen, new, malformed, utc_now_naive()])
     notes = [rec.warning] if rec.warning else []
