@@ -4,6 +4,8 @@
 -- A file, not a temporary table: the staged rows would share DuckDB's memory limit with the insert's
 -- own buffers and both would spill; the compressed file (29 of the 61 columns) is a fifth of the
 -- CSV's size on a real export, and reads back fast.
+-- Its rows are in the CSV's line order (DuckDB keeps insertion order unless preserve_insertion_order is
+-- turned off, which tracktwo never does): gdelt_insert.sql.j2 keeps a repeated id's first row by it.
 COPY (
 SELECT GLOBALEVENTID, SQLDATE, DATEADDED,
        Actor1Code, Actor1Name, Actor1CountryCode, Actor1KnownGroupCode,
