@@ -32,7 +32,7 @@ FIRST_DAY = date(2025, 1, 1)
 
 GENERATE_EVENTS = """
 INSERT INTO events BY NAME
-WITH c AS (SELECT list(iso3) AS l FROM (SELECT DISTINCT iso3 FROM bench_countries)),
+WITH c AS (SELECT list(iso3 ORDER BY iso3) AS l FROM (SELECT DISTINCT iso3 FROM bench_countries)),  -- ordered: the same data every run
 g AS (
     SELECT i, hash(i) AS h1, hash(i + 7919) AS h2, hash(i + 104729) AS h3, hash(i + 15485863) AS h4 FROM range($n) t(i)
 ),
@@ -90,7 +90,7 @@ WHERE r.k = i % 20
 """
 NEW_FILE = """
 INSERT INTO events BY NAME
-WITH c AS (SELECT list(iso3) AS l FROM (SELECT DISTINCT iso3 FROM bench_countries)),
+WITH c AS (SELECT list(iso3 ORDER BY iso3) AS l FROM (SELECT DISTINCT iso3 FROM bench_countries)),  -- ordered: the same data every run
 e AS (
     SELECT i, c.l[1 + (hash(i) % len(c.l))::INTEGER] AS a1, c.l[1 + (hash(i + 1) % len(c.l))::INTEGER] AS a2,
            c.l[1 + (hash(i + 2) % len(c.l))::INTEGER] AS place
