@@ -9,6 +9,7 @@ import pytest
 from werkzeug import Response
 
 from warehouse.db import query
+from warehouse.indicators import compute
 from tracktwo import pipeline
 from tracktwo.demo.gdelt import export_line, zip_export
 
@@ -141,8 +142,14 @@ def test_real_export_loads_2111_events_and_second_run_adds_none(httpserver, make
     assert [(r.status, r.items_new) for r in runs] == [("not_modified", 0)]
     assert len(fake.downloads()) == n_downloads  # same URL and MD5: not downloaded again
     assert q(config, "SELECT count(*) FROM events")[0][0] == 2111
+    compute(config)  # the events' region membership (event_regions), which a rebuild carries over
+    members = q(config, "SELECT count(*) FROM event_regions")[0][0]
+    assert members > 0
     pipeline.rebuild(config)  # replaying landing gives the same table
     assert q(config, "SELECT count(*) FROM events")[0][0] == 2111
+    # the carried-over membership matches the replayed events by id and day (the alerts' evidence joins on both)
+    assert q(config, "SELECT count(*) FROM event_regions er WHERE EXISTS (SELECT 1 FROM events e "
+                     "WHERE e.event_id = er.event_id AND e.event_date = er.day)")[0][0] == members
 
 
 def test_server_without_masterfilelist_first_run_loads_latest(httpserver, make_config, shared_fixtures):
