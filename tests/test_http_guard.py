@@ -123,7 +123,7 @@ def test_a_listing_streamed_line_by_line_ends_at_the_deadline(lines_dripper):
         for line in stream_lines(f"http://127.0.0.1:{lines_dripper}/masterfilelist.txt", HTTP):
             got.append(line)
     assert time.monotonic() - t0 < 3
-    assert 0 < len(got) < 20  # lines arrived, and the stream was cut off long before its 300
+    assert len(got) < 20  # cut off long before its 300 (how many came first depends on the machine's timing)
 
 
 def test_a_listing_without_a_length_cut_at_the_deadline_is_not_taken_as_complete(close_dripper):
@@ -133,7 +133,9 @@ def test_a_listing_without_a_length_cut_at_the_deadline_is_not_taken_as_complete
     with pytest.raises(FetchError, match="too slow"):
         for line in stream_lines(f"http://127.0.0.1:{close_dripper}/masterfilelist.txt", HTTP):
             got.append(line)
-    assert 0 < len(got) < 20
+    # How many lines were handed over before the failure depends on the machine's timing (a CI run under load
+    # handed over none); what matters is that the cut-off stream raised instead of ending as if complete.
+    assert len(got) < 20
 
 
 def test_a_name_that_rebinds_to_loopback_is_refused_at_connect(feed_server, monkeypatch):
