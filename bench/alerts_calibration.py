@@ -6,7 +6,7 @@ with the shipped defaults of config/indicators.yaml), one history per synthetic 
 - stationary: negative-binomial daily conflict incidents (mean mu, size k: variance mu + mu^2 / k) and
   dialogue events (mean 3, same k), 240 days; every alert on an evaluable region-day is a false alarm;
 - step: the same, with conflict incidents tripled from day 210: is an escalation raised on day 210 or 211
-  (within 2 days)?
+  (within 2 days)? And within 7 days (by day 216, the last day whose baseline holds no tripled day)?
 - calm: conflict incidents tripled on days 180..209, back to mu from day 210: is a de-escalation raised
   within 7 days (days 210..216)?
 - again: an earlier surge (tripled on days 120..149, back to mu after), then tripled again from day 210: is
@@ -200,8 +200,14 @@ def run_scenario(scenario: str, n: int, seed: int, work: Path, family_alpha: flo
                          "by_kind": {kind: sum(1 for *_, x in mine if x == kind) for kind in
                                      ("escalation", "de-escalation", "dialogue-gap", "dialogue-opening")}}
             elif scenario in ("step", "again"):
-                hit = {r for r, d, kind in mine if kind == "escalation" and change <= d <= change + timedelta(days=1)}
-                value = {"histories": n, "detected": len(hit), "rate": len(hit) / n}
+                first = {}  # each history's first escalation on or after the change: days after it
+                for r, d, kind in mine:
+                    if kind == "escalation" and d >= change:
+                        first[r] = min(first.get(r, 10**6), (d - change).days)
+                hit = {r for r, lag in first.items() if lag <= 1}
+                week = {r for r, lag in first.items() if lag <= 6}
+                value = {"histories": n, "detected": len(hit), "rate": len(hit) / n,
+                         "detected_7d": len(week), "rate_7d": len(week) / n}
             else:
                 hit = {r for r, d, kind in mine if kind == "de-escalation" and change <= d <= change + timedelta(days=6)}
                 value = {"histories": n, "detected": len(hit), "rate": len(hit) / n}
@@ -251,20 +257,21 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"{'cell':<14} {'false alarms (stationary)':>28} {'escalation <= 2 days':>22} {'oracle':>7} "
-          f"{'de-escalation <= 7 days':>24} {'again <= 2 days':>17}")
+          f"{'<= 7 days':>10} {'de-escalation <= 7 days':>24} {'again <= 2 days':>17} {'<= 7 days':>10}")
     ceilings = {f"mu={mu},k={k}": oracle(mu, k, args.seed, family_alpha=args.family_alpha) for mu in MUS for k in KS}
     for cell in results["stationary"]["cells"]:
         s, st, c, ag = (results[x]["cells"][cell] for x in SCENARIOS)
         print(f"{cell:<14} {s['alarm_days']:>6} / {s['region_days']:<6} = {100 * s['rate']:5.2f} %"
               f" {st['detected']:>6} / {st['histories']:<3} = {100 * st['rate']:4.0f} % {100 * ceilings[cell]:6.0f} %"
+              f" {100 * st['rate_7d']:8.0f} %"
               f" {c['detected']:>7} / {c['histories']:<3} = {100 * c['rate']:4.0f} %"
-              f" {ag['detected']:>4} / {ag['histories']:<3} = {100 * ag['rate']:4.0f} %")
+              f" {ag['detected']:>4} / {ag['histories']:<3} = {100 * ag['rate']:4.0f} % {100 * ag['rate_7d']:8.0f} %")
 
-    def pooled(scenario: str, keep) -> float:
+    def pooled(scenario: str, keep, detected: str = "detected") -> float:
         cells = [v for cell, v in results[scenario]["cells"].items() if keep(cell)]
         if scenario == "stationary":
             return sum(v["alarm_days"] for v in cells) / max(sum(v["region_days"] for v in cells), 1)
-        return sum(v["detected"] for v in cells) / max(sum(v["histories"] for v in cells), 1)
+        return sum(v[detected] for v in cells) / max(sum(v["histories"] for v in cells), 1)
 
     def realistic(cell: str) -> bool:
         return not cell.endswith("k=3")
@@ -277,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         "false_alarm_rate_k>=8": pooled("stationary", realistic),
         "escalation_2d_all": pooled("step", lambda c: True),
         "escalation_2d_k>=8": pooled("step", realistic),
+        "escalation_7d_all": pooled("step", lambda c: True, "detected_7d"),
+        "escalation_7d_k>=8": pooled("step", realistic, "detected_7d"),
+        "again_7d_k>=8": pooled("again", realistic, "detected_7d"),
         "deescalation_7d_k>=8": pooled("calm", realistic),
         "again_2d_all": pooled("again", lambda c: True),
         "again_2d_k>=8": pooled("again", realistic),

@@ -69,8 +69,12 @@ def event(con, eid: str, day: date, *, a1=None, a2=None, action=None, quad=4, ro
           code1=None, code2=None) -> None:
     """One event. `feature` is its place (GDELT ActionGeo_FeatureID): by default each event its own place,
     so each is its own incident; give two events the same feature (and actors, code, day) to make them one.
-    `added` is its arrival time (GDELT DATEADDED), None as in most hand-built tests."""
+    `added` is its arrival time (GDELT DATEADDED), None as in most hand-built tests. `geo_type` (GDELT's
+    ActionGeo_Type) is 4, a town, when the event has a place (`action`) and no type is given: 1 is a country's
+    centroid, which joins no region through an area country."""
     root = root or {1: "04", 2: "07", 3: "11", 4: "19"}[quad]
+    if geo_type is None and action is not None:
+        geo_type = 4
     con.execute(
         """INSERT INTO events (event_id, source, source_event_id, event_date, date_added, actor1_code, actor1_name,
                actor1_iso3, actor1_group, actor2_code, actor2_name, actor2_iso3, actor2_group, is_root_event,

@@ -755,3 +755,25 @@ def test_to_an_invalid_address_is_a_config_error(digest_config, capsys):
     rc = main(["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir),
                "digest", "--week", WEEK, "--to", "notanemail"])
     assert rc == 2 and "not an email address" in capsys.readouterr().err
+
+
+def test_a_kind_merged_over_days_shows_the_day_with_the_smallest_p_among_the_most_severe():
+    """Days of equal severity: the strongest evidence against 'nothing changed' (the smallest p) is the day
+    named, not simply the latest (the demo's Taiwan gap: 29 Nov at p 8.6e-09 was shown over 25 Nov at 2.1e-10)."""
+    from reports.alerts import Alert
+    from reports.digest.content import WarehouseView
+    from reports.digest.settings import DigestSettings
+
+    def alert(day: int, severity: str, p: float) -> Alert:
+        return Alert(region_id="taiwan-strait", day=date(2026, 11, day), kind="dialogue-gap", severity=severity,
+                     trigger="7-day dialogue below baseline", values={"p_value": p}, corroboration=4, evidence=[])
+
+    view = object.__new__(WarehouseView)  # _merge reads only the settings
+    view.settings = DigestSettings.model_validate({"from": "digest@example.org", "subscribers": []})
+    merged = view._merge([alert(25, "high", 2.1e-10), alert(27, "high", 3.4e-10), alert(29, "high", 8.6e-09),
+                          alert(30, "medium", 1e-12)])
+    assert (merged.day, merged.severity, merged.days) == (date(2026, 11, 25), "high", 4)
+    assert ("p", "2.1e-10") in merged.triggers
+    # equal p-values: the latest day
+    same = view._merge([alert(25, "high", 1e-9), alert(26, "high", 1e-9)])
+    assert same.day == date(2026, 11, 26)

@@ -60,6 +60,9 @@ def test_membership_by_sides_and_areas(make_config):
         "belgorod": (dict(a1="RUS", a2="RUS", action="RUS", adm1="RS09", geo_type=4), {RU: "area"}),
         "kyiv-third-parties": (dict(a1="FRA", a2="DEU", action="UKR"), {}),
         "kyiv-unknown": (dict(action="UKR"), {RU: "area"}),
+        # placed only at Ukraine's centroid (geo type 1: the article named the country, no place in it)
+        "ukraine-centroid": (dict(a1="UKR", a2="USA", action="UKR", geo_type=1), {}),
+        "ukraine-centroid-dyad": (dict(a1="RUS", a2="UKR", action="UKR", geo_type=1), {RU: "dyad"}),
         "kyiv-soldiers": (dict(code1="MIL", action="UKR"), {RU: "area"}),    # armed, of no stated country
         "kyiv-govmil": (dict(code1="GOVMIL", action="UKR"), {RU: "area"}),  # armed in its second block
         "kyiv-protesters": (dict(code1="OPP", a2="FRA", action="UKR"), {}),  # unidentified, but not armed
@@ -72,6 +75,7 @@ def test_membership_by_sides_and_areas(make_config):
         "strait": (dict(a1="CHN", a2="CHN", action="CHN", geo_type=4, lat=24.5, lon=119.7), {TW: "area"}),
         "centroid": (dict(a1="CHN", a2="CHN", action="CHN", geo_type=1, lat=24.5, lon=119.7), {}),
         "khartoum": (dict(action="SDN"), {"sudan": "area"}),
+        "sudan-centroid": (dict(a1="SDN", a2="SDN", action="SDN", geo_type=1), {}),
         "sudanese-abroad": (dict(a1="SDN", a2="SDN", action="EGY"), {}),
         "overlap": (dict(a1="ISR", g2="HMS", action="SDN"), {IP: "dyad", "sudan": "area"}),
     }
@@ -86,9 +90,9 @@ def test_membership_by_sides_and_areas(make_config):
     for eid, region, reason in got:
         found[eid.removeprefix("gdelt:")][region] = reason
     assert found == {eid: want for eid, (_, want) in cases.items()}
-    # the day's rows: Russia-Ukraine counts 7 events (dyad-moscow, belgorod, kyiv-unknown, kyiv-soldiers,
-    # kyiv-govmil, kyiv-us-vs-unknown, front); the overlap is said on both regions
-    assert rows(config, RU)[D(1)]["events_total"] == 7
+    # the day's rows: Russia-Ukraine counts 8 events (dyad-moscow, belgorod, kyiv-unknown, ukraine-centroid-dyad,
+    # kyiv-soldiers, kyiv-govmil, kyiv-us-vs-unknown, front); the overlap is said on both regions
+    assert rows(config, RU)[D(1)]["events_total"] == 8
     ip, sd = rows(config, IP)[D(1)], rows(config, "sudan")[D(1)]
     assert (ip["events_total"], ip["shared_events"], ip["overlapping_regions"]) == (2, 1, ["sudan"])
     assert (sd["events_total"], sd["shared_events"], sd["overlapping_regions"]) == (2, 1, [IP])

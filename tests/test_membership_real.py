@@ -20,9 +20,9 @@ from warehouse.indicators import compute
 COL = {name: i for i, (name, _) in enumerate(EXPORT_COLUMNS)}
 
 
-@pytest.fixture(scope="module")
-def real(shared_fixtures, tmp_path_factory):
-    """The project's regions over the real export, loaded through the pipeline, indicators computed."""
+def load_real(shared_fixtures, root, membership: dict | None = None):
+    """The project's regions over the real export, loaded through the pipeline into `root`, indicators computed
+    (`membership`: settings of indicators.yaml's membership section to change)."""
     from conftest import FAST_HTTP, PROJECT_CONFIG
     import shutil
     import yaml
@@ -36,12 +36,15 @@ def real(shared_fixtures, tmp_path_factory):
     server.start()
     fake = FakeGdelt(server)
     fake.add(SAMPLE, zip_export(path.read_bytes(), SAMPLE))
-    root = tmp_path_factory.mktemp("real")
     cfg = root / "config"
     cfg.mkdir()
     for p in PROJECT_CONFIG.iterdir():
         if p.is_file() and p.name != "sources.yaml":
             shutil.copy2(p, cfg / p.name)
+    if membership:
+        settings = yaml.safe_load((cfg / "indicators.yaml").read_text())
+        settings["membership"].update(membership)
+        (cfg / "indicators.yaml").write_text(yaml.safe_dump(settings))
     (cfg / "sources.yaml").write_text(yaml.safe_dump({"http": FAST_HTTP, "sources": [gdelt_source(fake.lastupdate_url)]}))
     config = open_config(Settings(cfg, root / "data"))
     try:
@@ -51,7 +54,13 @@ def real(shared_fixtures, tmp_path_factory):
     compute(config, full=True)
     with path.open(encoding="utf-8", newline="") as f:
         raw = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    yield config, raw
+    return config, raw
+
+
+@pytest.fixture(scope="module")
+def real(shared_fixtures, tmp_path_factory):
+    """The project's regions over the real export, with the shipped settings."""
+    yield load_real(shared_fixtures, tmp_path_factory.mktemp("real"))
 
 
 def members(config, region: str) -> dict[str, tuple[str, bool]]:
@@ -69,11 +78,12 @@ def test_taiwan_strait_counts_taiwan_not_china(real):
         # CHN -> TWN, "make optimistic comment" (014), geocoded to China: opposite sides; coded from a
         # background sentence (IsRootEvent 0), so kept but not counted
         "881991301": ("dyad", False),
-        # TWN -> GOVMED (media, no country) at Yilan, Taiwan: in the area, and Taiwan is a party
-        "881992511": ("area", True),
-        # TWN -> LEG (legislators, no country) at Taipei: likewise
-        "881992512": ("area", True),
     }
+    # Taiwan itself is not an area (the strait and the front-line islands are): the export's two events in
+    # Taiwan are Taiwanese domestic affairs with no Chinese actor, TWN -> GOVMED at Yilan (a minister backs a
+    # rail line, 881992511) and TWN -> LEG at Taipei (881992512); none is in the strait, Kinmen or Matsu
+    in_taiwan = {r[COL["GLOBALEVENTID"]] for r in raw if r[COL["ActionGeo_CountryCode"]] == "TW"}
+    assert in_taiwan == {"881992511", "881992512"} and in_taiwan.isdisjoint(got)
     for r in raw:  # every member involves Taiwan, on one side or as the place
         if r[COL["GLOBALEVENTID"]] in got:
             assert "TWN" in (r[COL["Actor1CountryCode"]], r[COL["Actor2CountryCode"]]) or \
@@ -83,7 +93,7 @@ def test_taiwan_strait_counts_taiwan_not_china(real):
     assert q(config, "SELECT events_total FROM v_region_daily "
                      "WHERE region_id = 'taiwan-strait' AND day = DATE '2019-10-24'")[0] == (None,)
     assert q(config, "SELECT count(*), count(*) FILTER (counted), count(DISTINCT incident_id) FILTER (counted) "
-                     "FROM event_regions WHERE region_id = 'taiwan-strait' AND day = DATE '2019-10-24'")[0] == (3, 2, 2)
+                     "FROM event_regions WHERE region_id = 'taiwan-strait' AND day = DATE '2019-10-24'")[0] == (1, 0, 0)
 
 
 def test_russia_ukraine_counts_no_domestic_moscow_event(real):
@@ -92,25 +102,53 @@ def test_russia_ukraine_counts_no_domestic_moscow_event(real):
     assert len(moscow) == 25  # Moscow and the Kremlin: statements by Russian actors on Russian affairs
     got = members(config, "russia-ukraine")
     assert moscow.isdisjoint(got)
-    assert {sid for sid, (reason, _) in got.items() if "dyad" in reason} == {
-        "881992396", "881992397"}  # RUS -> UKR / UKRCVL, "use conventional military force" (192)
-    # the rest happen in Ukraine and involve a party (UKR, RUS) or an armed actor GDELT could not place
-    # (MED -> MIL, 881992156): 10 rows
-    assert sum(1 for reason, _ in got.values() if reason == "area") == 10
-    # in Ukraine but not the war's: unidentified legislators, judges and civilians with no party and no armed
-    # actor (LEG -> USA, LEG alone, CVL -> USAGOV, USAJUD -> JUD, JUD alone)
-    assert {"881992116", "881992098", "881991425", "881990882", "881990878"}.isdisjoint(got)
-    # not counted: two background sentences (IsRootEvent 0)
-    assert {sid for sid, (_, counted) in got.items() if not counted} == {"881992533", "881992824"}
+    # RUS -> UKR / UKRCVL, "use conventional military force" (192): opposite sides, so members by their dyad
+    # wherever GDELT placed them (here at Afghanistan's centroid, from a letter on US policy in Syria: GDELT's
+    # coding, kept as coded)
+    assert got == {"881992396": ("dyad", True), "881992397": ("dyad", True)}
+    # The export's 15 events "in Ukraine" are all placed only at Ukraine's centroid (ActionGeo_Type 1: the
+    # article named the country, no place in it). 14 came from US political coverage (MSNBC on Taylor's
+    # statement 881991770, a Guardian recap of late-night shows 881992549 / 881992553, Politico 881992534 /
+    # 881992542 / 881992543, ...), one from a Toronto Star report of a prisoner released by Russia (881992316):
+    # none joins through the area, whoever its actors
+    in_ukraine = [r for r in raw if r[COL["ActionGeo_CountryCode"]] == "UP"]
+    assert len(in_ukraine) == 15 and {r[COL["ActionGeo_Type"]] for r in in_ukraine} == {"1"}
+    assert {r[COL["GLOBALEVENTID"]] for r in in_ukraine}.isdisjoint(got)
+    # nothing in the Russian border oblasts (RS09, RS10, RS41) or the Azov and Black Sea boxes either
+    assert not [r for r in raw if r[COL["ActionGeo_ADM1Code"]] in ("RS09", "RS10", "RS41")]
     day = q(config, "SELECT count(*), count(*) FILTER (counted) FROM event_regions "
                     "WHERE region_id = 'russia-ukraine' AND day = DATE '2019-10-24'")[0]
-    assert day == (12, 10)
+    assert day == (2, 2)
+
+
+def test_country_centroid_events_join_areas_only_when_configured(shared_fixtures, tmp_path):
+    """membership.country_centroids_in_areas: true restores the old reading (an event at a country's centroid is
+    in that country's areas): of Ukraine's 15 centroid events, the 10 with a party of the war or an
+    unidentified armed actor then join russia-ukraine through its area (the count before rules revision 7)."""
+    config, raw = load_real(shared_fixtures, tmp_path, {"country_centroids_in_areas": True})
+    got = members(config, "russia-ukraine")
+    area = {sid for sid, (reason, _) in got.items() if reason == "area"}
+    assert len(area) == 10  # 8 counted, and two background sentences (IsRootEvent 0)
+    assert {sid for sid in area if not got[sid][1]} == {"881992533", "881992824"}
+    assert "881992156" in area  # MED -> MIL: an armed actor GDELT could not identify
+    # in Ukraine but not the war's even then: unidentified legislators, judges and civilians with no party and no
+    # armed actor (LEG -> USA, LEG alone, CVL -> USAGOV, USAJUD -> JUD, JUD alone)
+    assert {"881992116", "881992098", "881991425", "881990882", "881990878"}.isdisjoint(got)
+    assert members(config, "middle-east")["881991959"] == ("area", True)  # IRNGOV -> RUSGOV at Lebanon's centroid
 
 
 def test_korean_peninsula_counts_no_seoul_politics(real):
     config, raw = real
     seoul = {r[COL["GLOBALEVENTID"]] for r in raw if r[COL["ActionGeo_ADM1Code"]] == "KS11"}
-    assert seoul and seoul.isdisjoint(members(config, "korean-peninsula"))
+    got = members(config, "korean-peninsula")
+    assert seoul and seoul.isdisjoint(got)
+    # the export's 6 events in North Korea are all at its centroid (geo type 1): only those between the sides
+    # join (PRK -> USAGOV 881992320, USAGOV -> PRK 881992881), not USA -> USAGOV from an AP story on
+    # impeachment (881992830, 881992831) or the rest
+    in_prk = {r[COL["GLOBALEVENTID"]] for r in raw if r[COL["ActionGeo_CountryCode"]] == "KN"}
+    assert len(in_prk) == 6 and {r[COL["ActionGeo_Type"]] for r in raw if r[COL["GLOBALEVENTID"]] in in_prk} == {"1"}
+    assert {sid for sid in got if sid in in_prk} == {"881992320", "881992881"}
+    assert all("dyad" in reason for reason, _ in got.values())
 
 
 def test_middle_east_counts_no_beirut_domestic_politics(real):
@@ -123,11 +161,12 @@ def test_middle_east_counts_no_beirut_domestic_politics(real):
     # LBNGOV -> GOV, EDU -> GOV) are Lebanese politics, not that conflict
     assert {"881992084", "881992087", "881992089", "881992093", "881992097", "881992285", "881992286",
             "881992287", "881992288", "881991479"}.isdisjoint(got)
-    # what remains involves Israel or Iran: IRNGOV -> RUSGOV in Lebanon, USA -> ISR and TUR -> ISR in Beirut
-    assert set(got) == {"881991959", "881992767", "881992493", "881992494"}
+    # what remains involves Israel (USA -> ISR and TUR -> ISR, "mediate", in Beirut). IRNGOV -> RUSGOV
+    # (881991959, from an article on Syria) is placed only at Lebanon's centroid: not in the area
+    assert set(got) == {"881992767", "881992493", "881992494"}
     # TUR -> ISR (045, "mediate") twice from background sentences (IsRootEvent 0): kept, not counted
-    assert got == {"881991959": ("area", True), "881992767": ("area", True),
-                   "881992493": ("area", False), "881992494": ("area", False)}
+    assert got == {"881992767": ("area", True), "881992493": ("area", False), "881992494": ("area", False)}
     for r in raw:
         if r[COL["GLOBALEVENTID"]] in got:
             assert {"ISR", "IRN"} & {r[COL["Actor1CountryCode"]], r[COL["Actor2CountryCode"]]}
+            assert r[COL["ActionGeo_Type"]] != "1"

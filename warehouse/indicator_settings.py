@@ -22,9 +22,10 @@ FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
-RULES_REVISION = 6  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
+RULES_REVISION = 7  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
 #                     6: the floor's errors against the tested day's baseline, stretches of change left out
+#                     7: events placed only at a country's centroid join no region through its areas
 
 DEFAULT_TERMS = ["talks", "negotiation", "negotiations", "negotiator", "negotiators", "negotiating", "mediation",
                  "mediator", "mediators", "mediated", "ceasefire", "cease-fire", "truce", "back-channel",
@@ -51,6 +52,11 @@ class MembershipSettings(_M):
     # intelligence): coded without a country, in a war zone they may belong to either side. Unidentified
     # officials, legislators, protesters or civilians are most often the place's own domestic actors.
     unidentified_armed_types: list[str] = ["MIL", "REB", "INS", "SEP", "UAF", "SPY"]
+    # An event GDELT could place only at a whole country (ActionGeo_Type 1: the country's centroid, when an
+    # article names the country and no place in it) says nothing about where it happened: on the real export of
+    # 2019-10-24 every such event "in Ukraine" came from US impeachment coverage. By default such an event joins
+    # a region through its dyad only, never through an area country (boxes and ADM1 codes never match it).
+    country_centroids_in_areas: bool = False
 
     @field_validator("unidentified_armed_types")
     @classmethod

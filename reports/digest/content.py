@@ -38,7 +38,7 @@ class Link:
 class AlertItem:
     """One kind of alert over the week: the daily alerts of that kind, merged."""
 
-    day: date  # the most severe (then latest) day; its values are the triggers shown
+    day: date  # the most severe day (highest severity, then smallest p, then latest); its values are shown
     kind: str
     severity: str
     triggers: list[tuple[str, str]]
@@ -230,9 +230,15 @@ class WarehouseView:
         return out
 
     def _merge(self, alerts: list[Alert]) -> AlertItem:
-        """One kind's daily alerts as one item: the most severe (then latest) day's numbers, all days' evidence."""
+        """One kind's daily alerts as one item: the most severe day's numbers (the smallest p-value among the
+        days of the highest severity, then the latest), all days' evidence."""
         days = sorted(a.day for a in alerts)
-        peak = min(alerts, key=lambda a: (SEVERITY_RANK.get(a.severity, 9), -a.day.toordinal()))
+
+        def p(a: Alert) -> float:
+            value = a.values.get("p_value")
+            return value if isinstance(value, (int, float)) else 1.0
+
+        peak = min(alerts, key=lambda a: (SEVERITY_RANK.get(a.severity, 9), p(a), -a.day.toordinal()))
         # The peak day's evidence first, then the other days' (latest first) by rank, each report once.
         links: list[Link] = []
         seen: set[str] = set()

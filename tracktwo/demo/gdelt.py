@@ -71,7 +71,13 @@ CAPITALS: dict[str, tuple[str, str, float, float]] = {
     "CHN": ("CH22", "Beijing, Beijing, China", 39.90, 116.40),
     "KOR": ("KS11", "Seoul, Soul-t'ukpyolsi, South Korea", 37.57, 126.98),
     "ISR": ("IS05", "Tel Aviv, Tel Aviv, Israel", 32.08, 34.78),
+    "TWN": ("TW03", "Taipei, T'ai-pei, Taiwan", 25.03, 121.56),  # Taiwan itself is not an area: the strait is
 }
+# Stories that name a country and no place in it, coded at the country's centroid (geo type 1): they join no
+# region through its areas (on the real export of 2019-10-24, US impeachment coverage "in Ukraine")
+# (actor 1, actor 2, the country named)
+CENTROID_STORIES = [("USA", "UKR", "UKR"), ("UKR", None, "UKR"), ("USA", "USA", "PRK"), ("SDN", "SDN", "SDN"),
+                    ("DEU", "SYR", "SYR"), ("MMR", None, "MMR")]
 NEIGHBOURS = [("RUS", "BLR"), ("CHN", "JPN"), ("KOR", "JPN"), ("ISR", "EGY"), ("UKR", "POL")]
 _COLS = [n for n, _ in EXPORT_COLUMNS]
 
@@ -146,12 +152,20 @@ class _Day:
         self.rows: list[str] = []
 
     def place(self, iso3: str) -> tuple[str, str, str, int, float, float, str]:
-        """(country FIPS, ADM1, name, geo type, lat, lon, feature id) of a place in the country: a town near
-        one of the country's PLACES (one of 40 feature ids around it), else the country itself."""
+        """(country FIPS, ADM1, name, geo type, lat, lon, feature id) of a town in the country (GDELT geo type
+        4): near one of the country's PLACES (one of 40 feature ids around it), else one of 40 towns of the
+        country (at made-up coordinates outside every box of config/regions.yaml)."""
+        town = self.rng.randint(1, 40)
         if iso3 in PLACES:
             adm1, name, lat, lon = self.rng.choice(PLACES[iso3])
-            town = self.rng.randint(1, 40)
             return (adm1[:2], adm1, name, 4, lat + town / 400, lon - town / 400, f"-{adm1}{town:02d}")
+        code = (self.fips.get(iso3) or ["OS"])[0]
+        return (code, code, f"Town {town}, {self.names.get(iso3, iso3)} (demo)", 4, 10.0 + town / 400,
+                10.0 - town / 400, f"-{code}{town:02d}")
+
+    def centroid(self, iso3: str) -> tuple[str, str, str, int, float, float, str]:
+        """The country itself (geo type 1, at its centroid): where GDELT puts an event whose article names the
+        country and no place in it."""
         code = (self.fips.get(iso3) or ["OS"])[0]
         return code, code, self.names.get(iso3, iso3), 1, 10.0, 10.0, code
 
@@ -173,8 +187,14 @@ class _Day:
                 ActionGeo_Type=geo_type, ActionGeo_FullName=name, ActionGeo_CountryCode=country,
                 ActionGeo_ADM1Code=adm1, ActionGeo_Lat=f"{lat:.4f}", ActionGeo_Long=f"{lon:.4f}",
                 ActionGeo_FeatureID=feature,
-                DATEADDED=self.added, SOURCEURL=f"https://{self.rng.choice(OUTLETS)}/demo/{self.day:%Y/%m/%d}/{eid}",
+                DATEADDED=self.added, SOURCEURL=f"https://{self.outlet(a1, a2, country)}/demo/{self.day:%Y/%m/%d}/{eid}",
             ))
+
+    def outlet(self, a1: str | None, a2: str | None, fips: str) -> str:
+        """The outlet an event was coded from: one that covers its actors or place (OUTLET_COVERAGE), else one
+        of the wires; never the same few for every region (corroboration counts distinct outlets)."""
+        local = [o for o, covers in OUTLET_COVERAGE.items() if {a1, a2, fips} & covers]
+        return self.rng.choice(local + WIRES if local else WIRES)
 
     def incidents(self, mean: float, k: float = 4.0) -> int:
         """An over-dispersed daily count: Poisson with a gamma-distributed rate (negative binomial)."""
@@ -193,8 +213,17 @@ class _Day:
         self.event(a1, a2, code, where, copies=self.rng.choices([1, 2, 3], weights=[75, 18, 7])[0])
 
 
-OUTLETS = ["kyivwire.example.org", "moscowdaily.example.com", "wire.example.net", "un-news.example.org",
-           "levantpost.example.com", "straitsherald.example.org", "koreadesk.example.org", "sahelnews.example.org"]
+# Outlets of the synthetic events: regional ones cover the actors (ISO3) or places (FIPS) named, the wires
+# cover everything. An event is coded from one of those that cover it.
+OUTLET_COVERAGE: dict[str, set[str]] = {
+    "kyivwire.example.org": {"UKR", "UP"},
+    "moscowdaily.example.com": {"RUS", "UKR", "RS", "UP"},
+    "levantpost.example.com": {"ISR", "PSE", "LBN", "IRN", "SYR", "IS", "GZ", "WE", "LE", "SY", "IR"},
+    "straitsherald.example.org": {"CHN", "TWN", "CH", "TW"},
+    "koreadesk.example.org": {"PRK", "KOR", "KN", "KS"},
+    "sahelnews.example.org": {"MLI", "BFA", "NER", "TCD", "NGA", "CMR", "SDN", "ML", "UV", "NG", "CD", "NI", "CM", "SU"},
+}
+WIRES = ["wire.example.net", "worldreport.example.com", "dispatch.example.net"]
 
 
 def day_rows(day: date, day_index: int, regions: list[dict], rng: random.Random,
@@ -258,6 +287,9 @@ def day_rows(day: date, day_index: int, regions: list[dict], rng: random.Random,
             quad = rng.choice([1, 3, 4])
             d.event(iso3, rng.choice([iso3, None]), rng.choice(CODES[quad]),
                     (where[0][:2], *where[:2], 4, *where[2:], f"-{where[0]}"))
+    for _ in range(rng.randint(2, 6)):
+        x, y, named = rng.choice(CENTROID_STORIES)
+        d.event(x, y, rng.choice(CODES[rng.choice([1, 3, 4])]), d.centroid(named))
     for x, y in NEIGHBOURS:
         for _ in range(rng.randint(0, 3)):
             d.event(x, y, rng.choice(CODES[rng.choice([1, 3])]), d.place(y))

@@ -3,8 +3,9 @@
 -- The temp table ind_members holds the same rows plus the event columns the daily aggregates need
 -- (indicators_base.sql.j2 reads it), so the aggregates never join event_regions back to events by text id.
 --   dyad: the two actors are on opposite sides (by actor country, or GDELT's known-group code);
---   area: the event happens in the region's areas (action country, ADM1 code, or a box for events geocoded
---         below country level) and, for a dyadic region, involves a party or an actor GDELT did not identify:
+--   area: the event happens in the region's areas (action country, ADM1 code, or a box), geocoded below
+--         country level (unless $centroid_areas: an area country then also takes events placed only at its
+--         centroid) and, for a dyadic region, involves a party or an actor GDELT did not identify:
 --         an armed actor coded without a country or known group (one of its CAMEO type codes in $armed_types:
 --         soldiers, rebels, insurgents of no stated country; the code is read in 3-letter blocks, so GOVMIL
 --         and catSEP are armed too), or no actor at all. Unidentified officials, protesters or
@@ -32,6 +33,7 @@ hits AS (  -- what ties an event (by row) to a region: 1 = actor 1's side, 2 = a
     SELECT ev.rid, s.region_id, 2, s.side FROM ev JOIN ind_side_actors s ON ev.actor2_group = s.actor
     UNION ALL
     SELECT ev.rid, a.region_id, 3, NULL FROM ev JOIN ind_area_countries a ON ev.action_iso3 = a.iso3
+    WHERE $centroid_areas OR coalesce(ev.action_geo_type, 1) >= 2  -- geo type 1: only the country's centroid
     UNION ALL
     SELECT ev.rid, a.region_id, 3, NULL FROM ev JOIN ind_area_adm1 a ON ev.action_adm1 = a.adm1
     UNION ALL

@@ -1,0 +1,54 @@
+"""The shipped regions (config/regions.yaml) place events where conflict researchers would: hand-built events at
+real coordinates, each expectation from the box or area it falls in or outside of (docs/indicators.md, "Regions
+and membership")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from indicators_data import D, SOURCES, event, run
+from conftest import batch_writer
+from warehouse.indicators import compute
+
+
+def test_shipped_areas_keep_a_sides_domestic_news_out(make_config):
+    config = make_config(SOURCES)  # config/regions.yaml as shipped
+    cases = {  # event id -> (kwargs, expected {region: reason})
+        # Russia-Ukraine: the Azov box starts at 45.2 N (Kerch 45.36 N), so Krasnodar (45.04 N) is not in it
+        "kerch": (dict(a1="RUS", a2="RUS", action="RUS", lat=45.36, lon=36.47), {"russia-ukraine": "area"}),
+        "krasnodar": (dict(a1="RUS", a2="RUS", action="RUS", lat=45.04, lon=38.98), {}),
+        # Korean Peninsula: the South's border strip (Paju, Cheorwon, Yeonpyeong), not Chuncheon or Seoul
+        "paju": (dict(a1="KOR", a2="KOR", action="KOR", lat=37.76, lon=126.78), {"korean-peninsula": "area"}),
+        "cheorwon": (dict(a1="KOR", a2="KOR", action="KOR", lat=38.15, lon=127.31), {"korean-peninsula": "area"}),
+        "yeonpyeong": (dict(a1="KOR", action="KOR", lat=37.67, lon=125.70), {"korean-peninsula": "area"}),
+        "chuncheon": (dict(a1="KOR", a2="KOR", action="KOR", lat=37.88, lon=127.73), {}),
+        "seoul": (dict(a1="KOR", a2="KOR", action="KOR", lat=37.57, lon=126.98), {}),
+        # Taiwan Strait: Taipei's domestic news is not the conflict; Kinmen is, Xiamen across the water is not
+        # (a Chinese place), and Penghu is in the strait
+        "taipei": (dict(a1="TWN", a2="TWN", action="TWN", lat=25.05, lon=121.53), {}),
+        "kinmen": (dict(a1="TWN", code2="MIL", action="TWN", lat=24.43, lon=118.32), {"taiwan-strait": "area"}),
+        "xiamen": (dict(a1="CHN", a2="CHN", action="CHN", lat=24.48, lon=118.09), {}),
+        "penghu": (dict(a1="CHN", code2="MIL", action="TWN", lat=23.57, lon=119.58), {"taiwan-strait": "area"}),
+        "taipei-dyad": (dict(a1="CHN", a2="TWN", action="TWN", lat=25.05, lon=121.53), {"taiwan-strait": "dyad"}),
+        # Venezuela: the box is the sea north of 11.3 N off its coast, with the islands in it (Curacao), not the
+        # Windward Islands east of 62.5 W; the sides meet anywhere (Margarita, 11.0 N, is south of the box)
+        "margarita": (dict(a1="USA", a2="VEN", action="VEN", lat=11.0, lon=-63.9),
+                      {"venezuela-caribbean": "dyad"}),
+        "curacao": (dict(a1="USA", action="CUW", lat=12.11, lon=-68.93), {"venezuela-caribbean": "area"}),
+        "st-lucia": (dict(a1="USA", a2="LCA", action="LCA", lat=14.01, lon=-61.0), {}),
+        # a country's centroid (geo type 1) joins no area, whoever acts
+        "ukraine-centroid": (dict(a1="UKR", a2="USA", action="UKR", geo_type=1, lat=49.0, lon=32.0), {}),
+        "syria-centroid": (dict(a1="DEU", a2="SYR", action="SYR", geo_type=1, lat=35.0, lon=38.0), {}),
+        "aleppo": (dict(a1="SYR", a2="SYR", action="SYR", lat=36.2, lon=37.16), {"syria": "area"}),
+    }
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 3, 2))
+        for eid, (kw, _) in cases.items():
+            event(con, eid, D(1), **kw)
+    compute(config)
+    with batch_writer(config.settings) as con:
+        got = con.execute("SELECT event_id, region_id, reason FROM event_regions").fetchall()
+    found: dict[str, dict[str, str]] = {eid: {} for eid in cases}
+    for eid, region, reason in got:
+        found[eid.removeprefix("gdelt:")][region] = reason
+    assert found == {eid: want for eid, (_, want) in cases.items()}
