@@ -545,3 +545,51 @@ def test_reliefweb_coded_countries_tie_a_report_to_its_regions_but_not_a_global_
     assert places == [("reliefweb:1", ["SDN", "sudan"]),  # its primary country, and through it its region
                       ("reliefweb:3", ["RUS", "UKR", "russia-ukraine"])]  # both sides: the dyad
     # the global appeal (six countries, no primary) names no place in its text: no region at all
+
+
+def test_the_level_carries_the_last_covered_fatalities_over_the_publication_lag(make_config):
+    """UCDP Candidate covers Syria from 4 to 18 January (its first and last events); documents open the region's
+    span to 25 January. With no GDELT events the level is the fatalities part alone:
+    100 * 0.5 * f / (f + 3.33) / (0.7 + 0.3 + 0.5). On 18 January f = 4 deaths / 7 covered days. After it, the
+    level keeps that f for index.fatalities_carry_days (5 here) days, then drops the part (0)."""
+    config = make_config([
+        {"id": "cand", "kind": "ucdp_ged", "url": "http://127.0.0.1:9/api", "version": "24.0.1",
+         "dataset": "candidate"},
+        {"id": "span-feed", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml", "publisher": "Span"},
+    ])
+    settings = yaml.safe_load((config.settings.config_dir / "indicators.yaml").read_text())
+    settings["index"]["fatalities_carry_days"] = 5
+    (config.settings.config_dir / "indicators.yaml").write_text(yaml.safe_dump(settings))
+    land(config, "cand", "ucdp_ged", ucdp_page([_ucdp_event(103, "2024-01-04", 652, 3),
+                                                _ucdp_event(104, "2024-01-18", 652, 4)]),
+         dataset="ucdp_candidate", version="x", endpoint="events", page=0)
+    span_feed(config, [date(2024, 1, 1), date(2024, 1, 25)])
+    load(config)
+    indicators(config, full=True)
+
+    def level(f: float) -> float:
+        return round(100 * 0.5 * f / (f + 3.33) / 1.5, 2)
+
+    with reader(config.settings) as con:
+        idx = daily(con, "syria", "tension_index")
+        assert daily(con, "syria", "ucdp_fatalities")[date(2024, 1, 19)] is None  # not covered: unknown
+    on_18 = level(4 / 7)
+    assert idx[date(2024, 1, 18)] == on_18 == 4.88
+    # 19 to 23 January: the 18th's rate (the window's own covered days would give 4 / 6, 4 / 5, ... 4 / 1)
+    assert {idx[date(2024, 1, d)] for d in range(19, 24)} == {on_18}
+    # from the 24th, more than 5 days after the last covered day: no fatalities part
+    assert idx[date(2024, 1, 24)] == idx[date(2024, 1, 25)] == 0.0
+    # before the first covered day there is nothing to carry
+    assert idx[date(2024, 1, 3)] == 0.0 and idx[date(2024, 1, 4)] == level(3.0)
+    # a later release reaches 22 January: the incremental run recomputes the carried days as a full run does
+    land(config, "cand", "ucdp_ged", ucdp_page([_ucdp_event(105, "2024-01-22", 652, 6)]),
+         dataset="ucdp_candidate", version="y", endpoint="events", page=0)
+    load(config)
+    indicators(config)
+    with reader(config.settings) as con:
+        incremental = con.execute("SELECT region_id, day, tension_index FROM v_region_daily ORDER BY ALL").fetchall()
+        assert daily(con, "syria", "tension_index")[date(2024, 1, 25)] == level(10 / 7)  # the 22nd's window
+    indicators(config, full=True)
+    with reader(config.settings) as con:
+        assert con.execute("SELECT region_id, day, tension_index FROM v_region_daily ORDER BY ALL").fetchall() \
+            == incremental

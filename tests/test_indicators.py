@@ -245,6 +245,34 @@ def test_dialogue_opening_by_hand(story):
     assert op["severity"] == "low"  # 2.1e-4 is below 0.001, not below 0.001 / 10
 
 
+def test_one_meeting_coded_many_times_is_one_dialogue_incident(make_config):
+    """The dialogue tests count incidents: the story's opening (days 20 and 21 hold 1 + 10 contacts) stays the
+    same alert when each of day 21's ten contacts is coded again from three more articles (same day, actors,
+    CAMEO code and place), and no opening is raised by codings alone (the tension gate is lifted here, so that
+    only the count decides)."""
+    config = make(make_config, {**SETTINGS, "alerts": {**SETTINGS["alerts"], "dialogue": {"index_min": 0}}})
+    with batch_writer(config.settings) as con:
+        load_story(con)
+        for i in range(10):  # three more codings of each of day 21's ten contacts (their place: place-rud21-i)
+            for copy in range(3):
+                event(con, f"rud21-{i}-copy{copy}", D(21), a1="RUS", a2="UKR", action="UKR", quad=1, root="04",
+                      gold=4.0, feature=f"place-rud21-{i}", url=f"https://delta{copy}.example.org/21/{i}")
+        for copy in range(30):  # day 15's one contact coded 31 times: 31 events, 1 incident, no opening
+            event(con, f"rud15-0-copy{copy}", D(15), a1="RUS", a2="UKR", action="UKR", quad=1, root="04",
+                  gold=4.0, feature="place-rud15-0", url=f"https://epsilon{copy}.example.org/15/0")
+    compute(config)
+    ru = rows(config, RU)
+    assert (ru[D(21)]["dialogue_events"], ru[D(21)]["dialogue_incidents"]) == (40, 10)
+    assert (ru[D(15)]["dialogue_events"], ru[D(15)]["dialogue_incidents"]) == (31, 1)
+    (op,) = [a for a in alerts(config) if a["kind"] == "dialogue-opening"]
+    # as in test_dialogue_opening_by_hand: P(X >= 11 | NB(2, 7)), the incidents of days 20 and 21
+    assert (op["region_id"], op["day"], op["window_days"], op["observed"], op["expected"]) == (RU, D(21), 2, 11, 2)
+    assert op["p_value"] == pytest.approx(nb_upper_by_sum(11, 2, 7), rel=1e-9, abs=0)
+    with batch_writer(config.settings) as con:
+        assert con.execute("SELECT dialogue_events, dialogue_incidents FROM v_dyad_daily WHERE region_id = ? "
+                           "AND day = ?", [RU, D(15)]).fetchone() == (31, 1)
+
+
 def test_de_escalation_needs_corroboration_for_high(story):
     config, _ = story
     de = [a for a in alerts(config, IP) if a["kind"] == "de-escalation"]

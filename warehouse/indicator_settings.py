@@ -25,7 +25,9 @@ RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-count
 RULES_REVISION = 7  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
 #                     6: the floor's errors against the tested day's baseline, stretches of change left out
-#                     7: events placed only at a country's centroid join no region through its areas
+#                     7: events placed only at a country's centroid join no region through its areas; the
+#                        dialogue tests count dialogue incidents, not events; the fatalities part of the level
+#                        carries the last covered day's rate over the datasets' publication lag
 
 DEFAULT_TERMS = ["talks", "negotiation", "negotiations", "negotiator", "negotiators", "negotiating", "mediation",
                  "mediator", "mediators", "mediated", "ceasefire", "cease-fire", "truce", "back-channel",
@@ -85,6 +87,9 @@ class IndexSettings(_M):
     # curated fatalities per day at which the fatalities part is one half: 100 in 30 days, the floor of
     # HDX Signals' ACLED rule (docs/indicators.md, "Curated data")
     fatalities_half: float = Field(3.33, gt=0)
+    # after the curated datasets' last covered day, the fatalities part keeps that day's rate for this many days
+    # (ACLED publishes weekly, UCDP Candidate monthly): the level does not jump while a week is unpublished
+    fatalities_carry_days: int = Field(45, ge=0, le=90)
     change_days: int = Field(7, ge=1, le=90)  # tension_change: conflict incidents of these days against the ones before
     weights: LevelWeights = LevelWeights()
 

@@ -38,7 +38,7 @@ BASE_COLUMNS = [
     "events_raw", "events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
     "incidents", "conflict_incidents", "cooperation_incidents", "goldstein_mean", "tone_mean", "conflict_share",
     "documents", "publishers", "un_documents", "dialogue_documents", "conflict_documents", "side_a_sources",
-    "side_b_sources", "fatalities", "dialogue_events", "shared_events", "overlapping_regions",
+    "side_b_sources", "fatalities", "dialogue_events", "dialogue_incidents", "shared_events", "overlapping_regions",
     "acled_events", "acled_fatalities", "ucdp_events", "ucdp_fatalities", "ucdp_fatalities_low", "ucdp_fatalities_high",
 ]
 # Curated columns (docs/indicators.md, "Curated data"): NULL where their dataset does not cover the region and
@@ -48,7 +48,8 @@ CURATED_COLUMNS = {"acled_events": "acled", "acled_fatalities": "acled", "ucdp_e
 # Event-based columns: NULL on partial days (docs/indicators.md, "Partial days"), with their _z / _chg7.
 EVENT_COLUMNS = ["events_raw", "events_total", "verbal_coop", "material_coop", "verbal_conflict",
                  "material_conflict", "incidents", "conflict_incidents", "cooperation_incidents", "goldstein_mean",
-                 "tone_mean", "conflict_share", "dialogue_events", "shared_events", "overlapping_regions"]
+                 "tone_mean", "conflict_share", "dialogue_events", "dialogue_incidents", "shared_events",
+                 "overlapping_regions"]
 MEAN_COLUMNS = ["goldstein_mean", "tone_mean"]  # NULL, not 0, without data
 LIST_COLUMNS = ["overlapping_regions"]
 SIDE_COLUMNS = ["side_a_sources", "side_b_sources"]  # dyadic regions only
@@ -112,7 +113,7 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         "centroid_areas": s.membership.country_centroids_in_areas,
         "level_window": s.index.window_days, "half": s.index.conflict_half, "change_days": s.index.change_days,
         "w_int": w.intensity, "w_cs": w.conflict_share, "w_fat": w.fatalities,
-        "fat_half": s.index.fatalities_half,
+        "fat_half": s.index.fatalities_half, "fat_carry": s.index.fatalities_carry_days,
         "baseline": a.baseline_days, "dispersion": a.dispersion_days, "guard": a.guard_days,
         "min_base": a.min_baseline_days, "min_dispersion": a.min_dispersion_days, "alpha": a.alpha, "min_incidents": a.min_incidents,
         "min_expected": a.min_expected, "medium_factor": a.medium_factor, "high_factor": a.high_factor,
@@ -124,11 +125,12 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         # how far a changed day reaches: the tests of the days whose baseline or dispersion window holds it
         # (the dispersion reads each day's deviation from its trailing 7 days: 6 more), the z-scores of the
         # days whose baseline holds it and the changes of the days it is compared with, the level of the
-        # next days and the tension change (its window and the one before)
+        # next days (its window, and the fatalities rate carried over the curated data's publication lag) and
+        # the tension change (its window and the one before)
         # (the variance floor reads the errors of the dispersion window's days, each against its own baseline,
         # guard + baseline before it, and against the day's)
         "reach": max(a.guard_days + a.dispersion_days + 6, a.guard_days + a.baseline_days, s.baseline_days,
-                     s.change_days, s.index.window_days, 2 * s.index.change_days,
+                     s.change_days, s.index.window_days + s.index.fatalities_carry_days, 2 * s.index.change_days,
                      2 * a.guard_days + a.dispersion_days + a.baseline_days),
     }
     for x in Z_INDICATORS:

@@ -19,13 +19,13 @@ WITH fired AS (
     FROM ind_derived
     WHERE NOT partial AND deescalation_p < $alpha AND conflict_expected >= $min_expected
     UNION ALL
-    SELECT region_id, day, 'dialogue-gap', 'dialogue of the last 7 days below the baseline while tension is high',
+    SELECT region_id, day, 'dialogue-gap', 'dialogue incidents of the last 7 days below the baseline while tension is high',
            dialogue_gap_p, 7, da_7d::DOUBLE, 7 * dialogue_expected
     FROM ind_derived
     WHERE NOT partial AND region_type = 'dyadic' AND coverage = 'observed' AND tension_index >= $dialogue_index
       AND dialogue_gap_p < $alpha
     UNION ALL
-    SELECT region_id, day, 'dialogue-opening', 'dialogue of the last 2 days above the baseline while tension is high',
+    SELECT region_id, day, 'dialogue-opening', 'dialogue incidents of the last 2 days above the baseline while tension is high',
            dialogue_opening_p, 2, da_2d::DOUBLE, 2 * dialogue_expected
     FROM ind_derived
     WHERE NOT partial AND region_type = 'dyadic' AND coverage = 'observed' AND tension_index >= $dialogue_index

@@ -2,9 +2,11 @@
 -- it, so a conflict that stays intense stays high (docs/indicators.md, "Tension index and change"):
 --   100 * (w_int * c / (c + half) + w_cs * share + w_fat * f / (f + fat_half)) / (w_int + w_cs + w_fat)
 -- c = mean conflict incidents per evaluable day of the window, share = conflict events / counted events
--- over the window, f = mean curated fatalities per covered day of the window (the f terms are dropped, from
--- the sum and the weights, when no day of the window is covered by ACLED or UCDP). Every part rises with
--- the conflict, all else equal. NULL on partial days.
+-- over the window, f = mean curated fatalities per covered day of the window, on a day ACLED or UCDP
+-- cover; after the last covered day (their publication lag: ACLED weekly, UCDP Candidate monthly), that
+-- day's f for up to $fat_carry days, so the level does not jump when a dataset has not yet published a week;
+-- the f terms are dropped, from the sum and the weights, when neither applies. Every part rises with the
+-- conflict, all else equal. NULL on partial days.
 -- tension_change: whether tension is rising or falling, in percent: conflict incidents of the last
 -- $change_days days against the $change_days before, each smoothed by one incident a day, so a quiet
 -- region's single incident is not a surge and a large conflict's change is not flattened by the level's
@@ -15,10 +17,17 @@ WITH w AS (
            avg(conflict_incidents) OVER lw AS level_c,
            sum(verbal_conflict + material_conflict) OVER lw AS level_conflict,
            sum(events_total) OVER lw AS level_events,
-           avg(fatalities) OVER lw AS level_f
+           avg(fatalities) OVER lw AS window_f
     FROM ind_z1
     WINDOW lw AS (PARTITION BY region_id ORDER BY day
                   RANGE BETWEEN to_days(CAST($level_window - 1 AS INTEGER)) PRECEDING AND CURRENT ROW)
+),
+wf AS (
+    SELECT * EXCLUDE (window_f),
+           last_value(CASE WHEN fatalities IS NOT NULL THEN window_f END IGNORE NULLS) OVER (
+               PARTITION BY region_id ORDER BY day
+               RANGE BETWEEN to_days(CAST($fat_carry AS INTEGER)) PRECEDING AND CURRENT ROW) AS level_f
+    FROM w
 ),
 lv AS (
     SELECT * EXCLUDE (level_c, level_conflict, level_events, level_f),
@@ -28,7 +37,7 @@ lv AS (
                             + CASE WHEN level_f IS NOT NULL THEN $w_fat * level_f / (level_f + $fat_half) ELSE 0 END)
                      / nullif($w_int + $w_cs + CASE WHEN level_f IS NOT NULL THEN $w_fat ELSE 0 END, 0), 2)
            END AS tension_index
-    FROM w
+    FROM wf
 )
 SELECT * EXCLUDE (this_c, this_n, prev_c, prev_n),
        CASE WHEN this_n = $change_days AND prev_n = $change_days

@@ -2,8 +2,9 @@
 -- windows, and the baseline of conflict incidents and of dialogue activity. The baseline mean is taken over
 -- $baseline days and the dispersion over $dispersion days, both ending $guard days before the day, so a
 -- change is tested against what came before it. Partial days are NULL and count in no window.
--- The dialogue tests count dialogue events (GDELT's coverage is continuous; document counts change with the
--- feeds configured, so a newly added feed would look like an opening).
+-- The dialogue tests count dialogue incidents (events between the sides with a dialogue CAMEO root, one meeting
+-- coded from several articles once; GDELT's coverage is continuous, while document counts change with the feeds
+-- configured, so a newly added feed would look like an opening).
 -- The size k of the daily counts' negative binomial is estimated by moments over the dispersion window:
 -- k = m^2 / max(v - m, 0), m its mean (at least 0.5) and v the day-to-day variance: each day's deviation from
 -- the mean of its trailing 7 days (as many as there are, at least 2), squared and times n / (n - 1) (for n
@@ -17,9 +18,9 @@ WITH r AS (
            CASE WHEN count(conflict_incidents) OVER w7 >= 2
                 THEN (conflict_incidents - avg(conflict_incidents) OVER w7) ^ 2
                      * count(conflict_incidents) OVER w7 / (count(conflict_incidents) OVER w7 - 1) END AS ci_dev2,
-           CASE WHEN count(dialogue_events) OVER w7 >= 2
-                THEN (dialogue_events - avg(dialogue_events) OVER w7) ^ 2
-                     * count(dialogue_events) OVER w7 / (count(dialogue_events) OVER w7 - 1) END AS da_dev2
+           CASE WHEN count(dialogue_incidents) OVER w7 >= 2
+                THEN (dialogue_incidents - avg(dialogue_incidents) OVER w7) ^ 2
+                     * count(dialogue_incidents) OVER w7 / (count(dialogue_incidents) OVER w7 - 1) END AS da_dev2
     FROM ind_level
     WINDOW w7 AS (PARTITION BY region_id ORDER BY day RANGE BETWEEN INTERVAL 6 DAY PRECEDING AND CURRENT ROW)
 ),
@@ -31,15 +32,15 @@ w AS (
            avg(conflict_incidents) OVER wb AS ci_mean, count(conflict_incidents) OVER wb AS ci_base_n,
            avg(conflict_incidents) OVER wd AS ci_dmean, avg(ci_dev2) OVER wd AS ci_dvar,
            count(conflict_incidents) OVER wd AS ci_dn,
-           sum(dialogue_events) OVER w2 AS da_2d,
-           count(dialogue_events) OVER w2 AS da_2d_n,
-           sum(dialogue_events) OVER w7 AS da_7d,
-           count(dialogue_events) OVER w7 AS da_7d_n,
-           avg(dialogue_events) OVER wb AS da_mean,
-           avg(dialogue_events) OVER wd AS da_dmean,
+           sum(dialogue_incidents) OVER w2 AS da_2d,
+           count(dialogue_incidents) OVER w2 AS da_2d_n,
+           sum(dialogue_incidents) OVER w7 AS da_7d,
+           count(dialogue_incidents) OVER w7 AS da_7d_n,
+           avg(dialogue_incidents) OVER wb AS da_mean,
+           avg(dialogue_incidents) OVER wd AS da_dmean,
            avg(da_dev2) OVER wd AS da_dvar,
-           count(dialogue_events) OVER wd AS da_dn,
-           sum(dialogue_events) OVER wd AS da_dsum,
+           count(dialogue_incidents) OVER wd AS da_dn,
+           sum(dialogue_incidents) OVER wd AS da_dsum,
            sum(side_a_sources) OVER w7 AS side_a_7d, sum(side_b_sources) OVER w7 AS side_b_7d
     FROM r
     WINDOW w2 AS (PARTITION BY region_id ORDER BY day RANGE BETWEEN INTERVAL 1 DAY PRECEDING AND CURRENT ROW),
