@@ -549,3 +549,45 @@ def test_landing_files_are_never_overwritten(tmp_path):
         landing.write(again, b"<rss>second</rss>", ".xml")
     assert (tmp_path / rec.body_file).read_bytes() == b"<rss>first</rss>"
     assert not [p for p in (tmp_path / "landing").rglob(".tmp-*")]
+
+
+def test_real_osce_reports_of_ceasefire_violations_report_conflict_not_dialogue(httpserver, make_config,
+                                                                                  shared_fixtures):
+    """The real ReliefWeb Ukraine feed of 2020-09-17: its 7 OSCE SMM daily reports count "ceasefire violations"
+    (fighting); "ceasefire" is a dialogue term, so before dialogue.not_dialogue they counted as reports of talks.
+    The EU/WHO oxygen item's "bravely fighting the virus" is not conflict (evidence.not_conflict). The pipeline's
+    daily counts agree with the rule applied to the stored documents."""
+    import duckdb
+
+    from warehouse.indicator_settings import DialogueSettings, EvidenceSettings
+    from warehouse.indicators import compute
+
+    name = "reliefweb_updates_country-ukr_2020-09-17.rss.xml"
+    httpserver.expect_request("/rw").respond_with_data((shared_fixtures / "rss" / name).read_bytes(), content_type=RSS)
+    config = make_config([rss_source("rw-ukr", httpserver.url_for("/rw"))])
+    ingest(config)
+    compute(config, full=True)
+    docs = q(config, "SELECT doc_id, title, coalesce(title, '') || ' ' || coalesce(summary, '') FROM documents")
+    d, e = DialogueSettings(), EvidenceSettings()
+    con = duckdb.connect()
+
+    def kinds(text: str) -> tuple[bool, bool]:
+        return con.execute("SELECT regexp_matches(regexp_replace($t, $dx, ' ', 'g'), $d), "
+                           "regexp_matches(regexp_replace($t, $cx, ' ', 'g'), $c)",
+                           {"t": text, "dx": d.exclusion(), "d": d.pattern(), "cx": e.conflict_exclusion(),
+                            "c": e.conflict_pattern()}).fetchone()
+
+    smm = [t for _, t, _ in docs if t.startswith("OSCE Special Monitoring Mission to Ukraine (SMM) Daily Report")]
+    assert len(smm) == 7
+    by_title = {t: kinds(text) for _, t, text in docs}
+    assert {by_title[t] for t in smm} == {(False, True)}  # conflict, not dialogue
+    oxygen = next(t for t in by_title if "oxygen concentrators" in t)
+    assert by_title[oxygen][1] is False
+    # the pipeline counts the same: dialogue and conflict documents of russia-ukraine, summed over its days
+    tagged = {doc for (doc,) in q(config, "SELECT DISTINCT doc_id FROM document_places "
+                                          "WHERE place_type = 'region' AND place_id = 'russia-ukraine'")}
+    want = (sum(by_title[t][0] for doc, t, _ in docs if doc in tagged),
+            sum(by_title[t][1] for doc, t, _ in docs if doc in tagged))
+    got = q(config, "SELECT sum(dialogue_documents), sum(conflict_documents) FROM v_region_daily "
+                    "WHERE region_id = 'russia-ukraine'")[0]
+    assert got == want and want[1] >= 7

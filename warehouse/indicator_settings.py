@@ -29,7 +29,8 @@ RULES_REVISION = 7  # 4: curated data, month/year-dated events off days, future-
 #                        dialogue tests count dialogue incidents, not events; the fatalities part of the level
 #                        carries the last covered day's rate over the datasets' publication lag
 
-DEFAULT_TERMS = ["talks", "negotiation", "negotiations", "negotiator", "negotiators", "negotiating", "mediation",
+DEFAULT_TERMS = ["talks", "negotiate", "negotiated", "negotiation", "negotiations", "negotiator", "negotiators",
+                 "negotiating", "mediation",
                  "mediator", "mediators", "mediated", "ceasefire", "cease-fire", "truce", "back-channel",
                  "backchannel", "Track-II", "Track II", "Track 2", "dialogue"]
 
@@ -129,19 +130,35 @@ class AlertSettings(_M):
         return self.family_alpha / 4
 
 
+# Phrases in which a dialogue term reports the opposite: the OSCE's daily reports count "ceasefire violations"
+# (7 of the 20 items of the real ReliefWeb Ukraine feed of 2020-09-17), which are fighting, not talks.
+DEFAULT_NOT_DIALOGUE = ["ceasefire violation", "ceasefire violations", "cease-fire violation", "cease-fire violations",
+                        "truce violation", "truce violations"]
+
+
 class DialogueSettings(_M):
     cameo_roots: list[str] = ["03", "04", "05"]
     terms: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMS), min_length=1)
+    # removed from a document's text before the terms are matched (case-insensitive, on word boundaries)
+    not_dialogue: list[str] = Field(default_factory=lambda: list(DEFAULT_NOT_DIALOGUE))
 
     def pattern(self) -> str:
         return _pattern(self.terms)
+
+    def exclusion(self) -> str:
+        return _pattern(self.not_dialogue) if self.not_dialogue else NEVER
 
 
 DEFAULT_CONFLICT_TERMS = ["attack", "attacks", "attacked", "strike", "strikes", "airstrike", "airstrikes", "air strike",
                           "shelling", "shelled", "missile", "missiles", "drone", "drones", "rocket", "rockets",
                           "killed", "killing", "dead", "wounded", "clashes", "clash", "fighting", "offensive",
                           "bombardment", "bombing", "explosion", "raid", "artillery", "invasion", "troops",
-                          "ambush", "massacre", "casualties", "gunfire", "siege", "shot down", "incursion"]
+                          "ambush", "massacre", "casualties", "gunfire", "siege", "shot down", "incursion",
+                          "ceasefire violation", "ceasefire violations", "cease-fire violation", "cease-fire violations"]
+# Phrases in which a conflict term speaks of something else (the real ReliefWeb feed: "medical workers bravely
+# fighting the virus" in a report on oxygen concentrators).
+DEFAULT_NOT_CONFLICT = ["fighting the virus", "fighting the pandemic", "fighting COVID-19", "fighting coronavirus",
+                        "fighting the coronavirus", "fighting poverty", "fighting corruption"]
 
 
 class EvidenceSettings(_M):
@@ -150,9 +167,14 @@ class EvidenceSettings(_M):
     # Matched case-insensitively on word boundaries in a document's title and summary: a document that
     # reports conflict (escalation evidence). Dialogue evidence uses dialogue.terms.
     conflict_terms: list[str] = Field(default_factory=lambda: list(DEFAULT_CONFLICT_TERMS), min_length=1)
+    # removed from a document's text before the conflict terms are matched
+    not_conflict: list[str] = Field(default_factory=lambda: list(DEFAULT_NOT_CONFLICT))
 
     def conflict_pattern(self) -> str:
         return _pattern(self.conflict_terms)
+
+    def conflict_exclusion(self) -> str:
+        return _pattern(self.not_conflict) if self.not_conflict else NEVER
 
 
 class EventFeedSettings(_M):
@@ -161,6 +183,9 @@ class EventFeedSettings(_M):
     # The event feed's update interval: a day counts as finished once an update stamped at or after
     # 24:00 minus this (GDELT 2.0: a file every 15 minutes, the day's last one stamped 23:45) is loaded.
     update_minutes: int = Field(15, ge=0, le=1440)
+
+
+NEVER = r"[^\s\S]"  # an RE2 pattern that matches nothing (no exclusions)
 
 
 def _pattern(terms: list[str]) -> str:

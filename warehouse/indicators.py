@@ -118,8 +118,8 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         "min_base": a.min_baseline_days, "min_dispersion": a.min_dispersion_days, "alpha": a.alpha, "min_incidents": a.min_incidents,
         "min_expected": a.min_expected, "medium_factor": a.medium_factor, "high_factor": a.high_factor,
         "high_corroboration": a.high_corroboration, "dialogue_index": a.dialogue.index_min,
-        "roots": s.dialogue.cameo_roots, "pattern": s.dialogue.pattern(),
-        "conflict_pattern": s.evidence.conflict_pattern(),
+        "roots": s.dialogue.cameo_roots, "pattern": s.dialogue.pattern(), "exclusion": s.dialogue.exclusion(),
+        "conflict_pattern": s.evidence.conflict_pattern(), "conflict_exclusion": s.evidence.conflict_exclusion(),
         "max_events": s.evidence.max_events, "max_documents": s.evidence.max_documents,
         "update_minutes": s.event_feed.update_minutes,
         # how far a changed day reaches: the tests of the days whose baseline or dispersion window holds it
