@@ -188,9 +188,9 @@ def test_demo_level_uses_fatalities_and_alerts_say_which_datasets_agree(demo_cwd
                 num, den = num + 0.5 * f / (f + 3.33), den + 0.5
             assert abs(100 * num / den - series[i][6]) < 0.011, series[i][:2]
             checked["without" if not covered else "with" if covered[-1] == i else "carried"] += 1
-    # the demo's ACLED covers every region up to two days before its last day (ACLED's publication lag): those
-    # days carry the last covered day's fatalities (without curated data the formula is the one
-    # tests/test_indicators.py checks)
+    # the demo's ACLED stops at the last Saturday before its last day (ACLED's weekly publication): the 1 to 7 days
+    # after it carry the last covered day's fatalities, in both regions (without curated data the formula is the
+    # one tests/test_indicators.py checks)
     assert checked["with"] > 20 and checked["carried"] >= 2
     assert alert is not None, "no escalation alert where ACLED covers the window"
     support, evidence = alert

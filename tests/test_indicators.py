@@ -127,7 +127,8 @@ def test_filter_and_incidents(make_config):
 # Russia-Ukraine: 2 conflict incidents and 1 dialogue event (RUS-UKR, CAMEO 04) a day on days 1..20; on
 # day 21, 14 conflict incidents and 10 dialogue events. Israel-Palestine: 10 conflict incidents a day on
 # days 1..14, then 1 a day. Taiwan Strait: 4 conflict incidents a day throughout, and 3 dialogue events a
-# day until day 14, none after. Settings (indicators_data.SETTINGS): the level over 2 days, the change
+# day until day 14, none after (every event at its own place: each event is its own incident, dialogue events
+# included). Settings (indicators_data.SETTINGS): the level over 2 days, the change
 # over 2 days; each test's baseline is the 7 days ending 7 days before the day (guard 7), the dispersion
 # from the 14 days ending there. Every baseline here is constant, so its variance is 0 and a day is Poisson;
 # but a baseline mean m taken over 7 days is itself uncertain (variance m / 7), so an n-day sum is tested
@@ -238,7 +239,8 @@ def test_evidence_supports_the_claim(story):
 def test_dialogue_opening_by_hand(story):
     config, _ = story
     (op,) = [a for a in alerts(config) if a["kind"] == "dialogue-opening"]
-    # 1 dialogue event a day in the baseline (K = 7); days 20 and 21 hold 1 + 10:
+    # 1 dialogue incident a day in the baseline (each event its own place: one incident each; K = 7); days 20
+    # and 21 hold 1 + 10:
     # P(X >= 11 | NB(2, 7)) = 2.1e-4 < 0.001, while the tension index (60.85) is above 40
     assert (op["region_id"], op["day"], op["window_days"], op["observed"], op["expected"]) == (RU, D(21), 2, 11, 2)
     assert op["p_value"] == pytest.approx(nb_upper_by_sum(11, 2, 7), rel=1e-9, abs=0)
@@ -288,7 +290,7 @@ def test_de_escalation_needs_corroboration_for_high(story):
 def test_dialogue_gap_and_coverage(story):
     config, _ = story
     gap = [a for a in alerts(config) if a["kind"] == "dialogue-gap"]
-    # Taiwan Strait: 3 dialogue events a day until day 14 (K = 21). Day 19's week holds 6, P(<= 6 | NB(21, 21))
+    # Taiwan Strait: 3 dialogue incidents a day until day 14 (K = 21). Day 19's week holds 6, P(<= 6 | NB(21, 21))
     # = 0.003: not yet; day 20 holds 3, P = 1.4e-4: a gap on days 20 and 21 while tension stays above 40
     assert [(a["region_id"], a["day"]) for a in gap] == [(TW, D(20)), (TW, D(21))]
     assert gap[-1]["observed"] == 0 and gap[-1]["p_value"] == pytest.approx(nb_lower_by_sum(0, 21, 21), rel=1e-9, abs=0)

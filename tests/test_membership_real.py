@@ -69,7 +69,7 @@ def members(config, region: str) -> dict[str, tuple[str, bool]]:
                 "WHERE er.region_id = ?", [region])}
 
 
-def test_taiwan_strait_counts_taiwan_not_china(real):
+def test_taiwan_strait_counts_its_dyad_not_china_or_taiwan_at_home(real):
     config, raw = real
     in_china = [r for r in raw if r[COL["ActionGeo_CountryCode"]] == "CH"]
     assert len(in_china) == 53  # what the whole-country region used to count
@@ -79,9 +79,11 @@ def test_taiwan_strait_counts_taiwan_not_china(real):
         # background sentence (IsRootEvent 0), so kept but not counted
         "881991301": ("dyad", False),
     }
-    # Taiwan itself is not an area (the strait and the front-line islands are): the export's two events in
-    # Taiwan are Taiwanese domestic affairs with no Chinese actor, TWN -> GOVMED at Yilan (a minister backs a
-    # rail line, 881992511) and TWN -> LEG at Taipei (881992512); none is in the strait, Kinmen or Matsu
+    # Taiwan itself is not an area (the strait and the front-line islands are), and the export's two events in
+    # Taiwan have no Chinese actor: TWN -> GOVMED at Yilan (a minister backs a rail line: domestic news,
+    # 881992511) and TWN -> LEG at Taipei (881992512), coded from a story on Taiwan's F-16 upgrades "to watch
+    # China": cross-strait security context, which the area rule loses with the domestic news. Neither is in
+    # the strait, Kinmen or Matsu
     in_taiwan = {r[COL["GLOBALEVENTID"]] for r in raw if r[COL["ActionGeo_CountryCode"]] == "TW"}
     assert in_taiwan == {"881992511", "881992512"} and in_taiwan.isdisjoint(got)
     for r in raw:  # every member involves Taiwan, on one side or as the place

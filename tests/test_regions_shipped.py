@@ -14,14 +14,22 @@ from warehouse.indicators import compute
 def test_shipped_areas_keep_a_sides_domestic_news_out(make_config):
     config = make_config(SOURCES)  # config/regions.yaml as shipped
     cases = {  # event id -> (kwargs, expected {region: reason})
-        # Russia-Ukraine: the Azov box starts at 45.2 N (Kerch 45.36 N), so Krasnodar (45.04 N) is not in it
+        # Russia-Ukraine: the Azov box starts at 45.2 N (Kerch 45.36 N) and ends at 38.3 E (Yeysk), so Krasnodar
+        # (45.04 N) and inland Timashevsk are not in it; Taganrog Bay has its own box
         "kerch": (dict(a1="RUS", a2="RUS", action="RUS", lat=45.36, lon=36.47), {"russia-ukraine": "area"}),
         "krasnodar": (dict(a1="RUS", a2="RUS", action="RUS", lat=45.04, lon=38.98), {}),
-        # Korean Peninsula: the South's border strip (Paju, Cheorwon, Yeonpyeong), not Chuncheon or Seoul
+        "timashevsk": (dict(a1="RUS", a2="RUS", action="RUS", lat=45.62, lon=38.94), {}),  # inland Kuban
+        "yeysk": (dict(a1="RUS", a2="RUS", action="RUS", lat=46.71, lon=38.28), {"russia-ukraine": "area"}),
+        "taganrog": (dict(a1="RUS", code2="MIL", action="RUS", lat=47.21, lon=38.90), {"russia-ukraine": "area"}),
+        # Korean Peninsula: the South's border strip (Paju, Cheorwon, Yeonpyeong, Ganghwa), not Chuncheon, Seoul,
+        # Uijeongbu or Sokcho
         "paju": (dict(a1="KOR", a2="KOR", action="KOR", lat=37.76, lon=126.78), {"korean-peninsula": "area"}),
         "cheorwon": (dict(a1="KOR", a2="KOR", action="KOR", lat=38.15, lon=127.31), {"korean-peninsula": "area"}),
         "yeonpyeong": (dict(a1="KOR", action="KOR", lat=37.67, lon=125.70), {"korean-peninsula": "area"}),
         "chuncheon": (dict(a1="KOR", a2="KOR", action="KOR", lat=37.88, lon=127.73), {}),
+        "ganghwa": (dict(a1="KOR", code2="MIL", action="KOR", lat=37.75, lon=126.49), {"korean-peninsula": "area"}),
+        "uijeongbu": (dict(a1="KOR", a2="KOR", action="KOR", lat=37.738, lon=127.05), {}),
+        "sokcho": (dict(a1="KOR", a2="KOR", action="KOR", lat=38.21, lon=128.59), {}),
         "seoul": (dict(a1="KOR", a2="KOR", action="KOR", lat=37.57, lon=126.98), {}),
         # Taiwan Strait: Taipei's domestic news is not the conflict; Kinmen is, Xiamen across the water is not
         # (a Chinese place), and Penghu is in the strait

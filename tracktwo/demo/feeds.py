@@ -73,7 +73,8 @@ STORIES: dict[str, list[tuple[str, str]]] = {
          "Taipei said dozens of aircraft crossed the median line; Beijing called it a routine exercise."),
         ("Beijing warns Taipei over planned arms purchase",
          "China's foreign ministry warned Taiwan against the purchase, calling it provocative."),
-        # the demo's cross-strait contacts stop in its last weeks (tracktwo.demo.gdelt, GAP_DAYS): the feeds say so
+        # the demo's cross-strait contacts stop in its last weeks (tracktwo.demo.gdelt, GAP_DAYS): no story in the
+        # feeds reports them resuming (the feeds' stories are drawn at random over their days)
         ("Cross-strait academic visit called off",
          "Scholars from Taiwan said a planned visit to Xiamen was cancelled after Beijing withdrew its invitation."),
     ],

@@ -52,8 +52,9 @@ CODES = {  # CAMEO event codes used by the generator, by quad class
 }
 TALK_CODES = ["0311", "032", "036", "040", "042", "043", "046", "051", "057"]
 WAR_CODES = ["180", "190", "193", "194", "195"]
-# Places (FIPS ADM1 or country code, name, latitude, longitude): city-level (geo type 4) where known,
-# so ADM1 areas and boxes apply; other countries get country-level events (geo type 1).
+# Places (FIPS ADM1 or country code, name, latitude, longitude) of the main stories: city-level (geo type 4), so
+# ADM1 areas and boxes apply; other countries' events are in made-up towns (_Day.place), and the centroid noise
+# below is country-level (geo type 1).
 PLACES: dict[str, list[tuple[str, str, float, float]]] = {
     "UKR": [("UP07", "Kharkiv, Kharkivs'ka Oblast', Ukraine", 49.99, 36.23),
             ("UP05", "Donetsk, Donets'ka Oblast', Ukraine", 48.00, 37.80),
