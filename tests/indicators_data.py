@@ -101,3 +101,22 @@ def document(con, doc_id: str, source_id: str, published: datetime, title: str, 
     for region, term, n in regions:
         con.execute("INSERT INTO document_places (doc_id, place_type, place_id, matched_term, mentions, reason) "
                     "VALUES (?, 'region', ?, ?, ?, 'area')", [doc_id, region, term, n])
+
+
+def memberships(config, cases: dict[str, tuple[dict, dict]]) -> dict[str, dict[str, str]]:
+    """Insert one event per case (id -> (event kwargs, expected)) on day 1, compute, and return each event's
+    regions with their reasons ({} when it belongs to none), to compare with the expected {region: reason}."""
+    from conftest import batch_writer
+    from warehouse.indicators import compute
+
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 3, 2))
+        for eid, (kw, _) in cases.items():
+            event(con, eid, D(1), **kw)
+    compute(config)
+    with batch_writer(config.settings) as con:
+        got = con.execute("SELECT event_id, region_id, reason FROM event_regions").fetchall()
+    found: dict[str, dict[str, str]] = {eid: {} for eid in cases}
+    for eid, region, reason in got:
+        found[eid.removeprefix("gdelt:")][region] = reason
+    return found

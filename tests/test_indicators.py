@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from indicators_data import IP, RU, SETTINGS, TW, D, document, event, make, run
+from indicators_data import IP, RU, SETTINGS, TW, D, document, event, make, memberships, run
 from conftest import batch_writer
 
 from warehouse.db import sql, statements, writer
@@ -79,17 +79,7 @@ def test_membership_by_sides_and_areas(make_config):
         "sudanese-abroad": (dict(a1="SDN", a2="SDN", action="EGY"), {}),
         "overlap": (dict(a1="ISR", g2="HMS", action="SDN"), {IP: "dyad", "sudan": "area"}),
     }
-    with batch_writer(config.settings) as con:
-        run(con, "r1", datetime(2024, 3, 2))
-        for eid, (kw, _) in cases.items():
-            event(con, eid, D(1), **kw)
-    compute(config)
-    with batch_writer(config.settings) as con:
-        got = con.execute("SELECT event_id, region_id, reason FROM event_regions").fetchall()
-    found: dict[str, dict[str, str]] = {eid: {} for eid in cases}
-    for eid, region, reason in got:
-        found[eid.removeprefix("gdelt:")][region] = reason
-    assert found == {eid: want for eid, (_, want) in cases.items()}
+    assert memberships(config, cases) == {eid: want for eid, (_, want) in cases.items()}
     # the day's rows: Russia-Ukraine counts 8 events (dyad-moscow, belgorod, kyiv-unknown, ukraine-centroid-dyad,
     # kyiv-soldiers, kyiv-govmil, kyiv-us-vs-unknown, front); the overlap is said on both regions
     assert rows(config, RU)[D(1)]["events_total"] == 8
