@@ -75,7 +75,8 @@ CAPITALS: dict[str, tuple[str, str, float, float]] = {
     "TWN": ("TW03", "Taipei, T'ai-pei, Taiwan", 25.03, 121.56),  # Taiwan itself is not an area: the strait is
 }
 # Stories that name a country and no place in it, coded at the country's centroid (geo type 1): they join no
-# region through its areas (on the real export of 2019-10-24, US impeachment coverage "in Ukraine")
+# region through its areas (on the real export of 2019-10-24, 14 of the 15 events "in Ukraine" were US political
+# coverage that names Ukraine)
 # (actor 1, actor 2, the country named)
 CENTROID_STORIES = [("USA", "UKR", "UKR"), ("UKR", None, "UKR"), ("USA", "USA", "PRK"), ("SDN", "SDN", "SDN"),
                     ("DEU", "SYR", "SYR"), ("MMR", None, "MMR")]
