@@ -10,9 +10,9 @@ import hashlib
 import json
 import re
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tracktwo.core.config import Config, codes_matching
 
@@ -130,6 +130,17 @@ class AlertSettings(_M):
         return self.family_alpha / 4
 
 
+def _word_edged(phrases: list[str]) -> list[str]:
+    """Exclusion phrases must begin and end with a letter or digit (they are matched on word boundaries)."""
+    bad = [p for p in phrases if not p or not (p[0].isalnum() and p[-1].isalnum())]
+    if bad:
+        raise ValueError(f"{', '.join(repr(p) for p in bad)} must begin and end with a letter or digit")
+    return phrases
+
+
+# Phrases taken out of a document's text before a lexicon is matched (dialogue.not_dialogue, evidence.not_conflict)
+ExclusionPhrases = Annotated[list[str], AfterValidator(_word_edged)]
+
 # Phrases in which a dialogue term reports the opposite: the OSCE's daily reports count "ceasefire violations"
 # (7 of the 20 items of the real ReliefWeb Ukraine feed of 2020-09-17), which are fighting, not talks.
 DEFAULT_NOT_DIALOGUE = ["ceasefire violation", "ceasefire violations", "cease-fire violation", "cease-fire violations",
@@ -140,18 +151,13 @@ class DialogueSettings(_M):
     cameo_roots: list[str] = ["03", "04", "05"]
     terms: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMS), min_length=1)
     # removed from a document's text before the terms are matched (case-insensitive, on word boundaries)
-    not_dialogue: list[str] = Field(default_factory=lambda: list(DEFAULT_NOT_DIALOGUE))
+    not_dialogue: ExclusionPhrases = Field(default_factory=lambda: list(DEFAULT_NOT_DIALOGUE))
 
     def pattern(self) -> str:
         return _pattern(self.terms)
 
     def exclusion(self) -> str:
         return _phrases(self.not_dialogue)
-
-    @field_validator("not_dialogue")
-    @classmethod
-    def _not_dialogue(cls, v: list[str]) -> list[str]:
-        return _word_edged(v, "dialogue.not_dialogue")
 
 
 DEFAULT_CONFLICT_TERMS = ["attack", "attacks", "attacked", "strike", "strikes", "airstrike", "airstrikes", "air strike",
@@ -173,18 +179,13 @@ class EvidenceSettings(_M):
     # reports conflict (escalation evidence). Dialogue evidence uses dialogue.terms.
     conflict_terms: list[str] = Field(default_factory=lambda: list(DEFAULT_CONFLICT_TERMS), min_length=1)
     # removed from a document's text before the conflict terms are matched
-    not_conflict: list[str] = Field(default_factory=lambda: list(DEFAULT_NOT_CONFLICT))
+    not_conflict: ExclusionPhrases = Field(default_factory=lambda: list(DEFAULT_NOT_CONFLICT))
 
     def conflict_pattern(self) -> str:
         return _pattern(self.conflict_terms)
 
     def conflict_exclusion(self) -> str:
         return _phrases(self.not_conflict)
-
-    @field_validator("not_conflict")
-    @classmethod
-    def _not_conflict(cls, v: list[str]) -> list[str]:
-        return _word_edged(v, "evidence.not_conflict")
 
 
 class EventFeedSettings(_M):
@@ -202,24 +203,17 @@ def _phrases(phrases: list[str]) -> str:
     """RE2 pattern (case-insensitive) of whole phrases to take out of a text before a lexicon is matched.
     Word boundaries (\\b), which consume no character: two phrases one character apart are both taken out
     (a pattern that matched the characters around a phrase would use up the next one's)."""
-    if not phrases:
-        return NEVER
-    alts = "|".join(re.escape(t) for t in sorted(set(phrases), key=len, reverse=True))
-    return rf"(?i)\b({alts})\b"
-
-
-def _word_edged(phrases: list[str], name: str) -> list[str]:
-    """Exclusion phrases must begin and end with a letter or digit (they are matched on word boundaries)."""
-    bad = [p for p in phrases if not p or not (p[0].isalnum() and p[-1].isalnum())]
-    if bad:
-        raise ValueError(f"{name}: {', '.join(repr(p) for p in bad)} must begin and end with a letter or digit")
-    return phrases
+    return rf"(?i)\b({_alternatives(phrases)})\b" if phrases else NEVER
 
 
 def _pattern(terms: list[str]) -> str:
     """RE2 pattern (case-insensitive, word-bounded) matching any term; bound as a parameter."""
-    alts = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
-    return rf"(?i)(^|[^\w])({alts})([^\w]|$)"
+    return rf"(?i)(^|[^\w])({_alternatives(terms)})([^\w]|$)"
+
+
+def _alternatives(terms: list[str]) -> str:
+    """The terms as one RE2 alternation, longest first (so 'air strike' wins over 'strike')."""
+    return "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
 
 
 # Floors of the MAD (robust z denominator) per indicator: counts 1 event, shares and means less.
