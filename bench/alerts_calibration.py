@@ -22,7 +22,9 @@ checks run on those histories.
 Targets (issue 12): all alerts together on at most 1 % of evaluable region-days of the stationary
 histories; escalation within 2 days in at least 90 % of step histories. Exit 1 when the false-alarm
 target (all cells) or the escalation target where it is attainable (cells whose oracle, knowing mu and k,
-reaches 95 %) is missed; the k >= 8 and de-escalation lines are reported, not enforced.
+reaches 95 %) is missed; the k >= 8 and de-escalation lines are reported, not enforced. The "any rule" column is
+the most that any rule at all can reach at 1 % false alarms (function any_rule_bound): where it is below 90 %, the
+target cannot be met there by any method.
 
     .venv/bin/python -m bench.alerts_calibration [--histories 20] [--seed 20261129] [--family-alpha 0.008]
                                                  [--waves 0.7]
@@ -238,6 +240,24 @@ def oracle(mu: float, k: float, seed: int, n: int = 20_000, family_alpha: float 
     return hits / n
 
 
+def any_rule_bound(mu: float, k: float, budget: float = 0.01) -> float:
+    """The most any rule at all can flag a tripling within 2 days while raising at most `budget` false alarms per
+    region-day (the issue's 1 %, all of it given to escalation), even knowing mu, k and the day the change comes.
+
+    An alarm on day 0 or day 1 of the change happens, under no change, with probability at most 2 x budget. By the
+    Neyman-Pearson lemma no test of those two days' counts at that size beats the likelihood-ratio test, and for
+    two independent NB(mu, k) days against NB(3 mu, k) days the ratio rises with their sum, which is NB(2 mu, 2 k)
+    under no change and NB(6 mu, 2 k) after it. Its power (randomized at the threshold to use the whole size) is
+    the bound: exact, no simulation. Earlier days add nothing when mu and k are known (the days are independent)."""
+    size, m0, m1, kk = 2 * budget, 2 * mu, 6 * mu, 2 * k
+    c = 1
+    while nb_upper(c, m0, kk) > size:
+        c += 1
+    at, below = nb_upper(c, m0, kk), nb_upper(c - 1, m0, kk)
+    share = (size - at) / (below - at) if below > at else 0.0  # of the outcomes X = c - 1 (randomized test)
+    return nb_upper(c, m1, kk) + share * (nb_upper(c - 1, m1, kk) - nb_upper(c, m1, kk))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--histories", type=int, default=20, help="histories per (mu, k) cell and scenario")
@@ -257,12 +277,14 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"{'cell':<14} {'false alarms (stationary)':>28} {'escalation <= 2 days':>22} {'oracle':>7} "
-          f"{'<= 7 days':>10} {'de-escalation <= 7 days':>24} {'again <= 2 days':>17} {'<= 7 days':>10}")
+          f"{'any rule':>9} {'<= 7 days':>10} {'de-escalation <= 7 days':>24} {'again <= 2 days':>17} {'<= 7 days':>10}")
     ceilings = {f"mu={mu},k={k}": oracle(mu, k, args.seed, family_alpha=args.family_alpha) for mu in MUS for k in KS}
+    bounds = {f"mu={mu},k={k}": any_rule_bound(mu, k) for mu in MUS for k in KS}
     for cell in results["stationary"]["cells"]:
         s, st, c, ag = (results[x]["cells"][cell] for x in SCENARIOS)
         print(f"{cell:<14} {s['alarm_days']:>6} / {s['region_days']:<6} = {100 * s['rate']:5.2f} %"
               f" {st['detected']:>6} / {st['histories']:<3} = {100 * st['rate']:4.0f} % {100 * ceilings[cell]:6.0f} %"
+              f" {100 * bounds[cell]:7.0f} %"
               f" {100 * st['rate_7d']:8.0f} %"
               f" {c['detected']:>7} / {c['histories']:<3} = {100 * c['rate']:4.0f} %"
               f" {ag['detected']:>4} / {ag['histories']:<3} = {100 * ag['rate']:4.0f} % {100 * ag['rate_7d']:8.0f} %")
@@ -293,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         "again_2d_attainable": pooled("again", attainable),
         "escalation_2d_attainable": pooled("step", attainable),
         "attainable_cells": [c for c in ceilings if attainable(c)],
+        "escalation_2d_any_rule_bound": {c: round(b, 4) for c, b in bounds.items()},
         "escalation_2d_vs_oracle_worst": min(results["step"]["cells"][c]["rate"] - ceilings[c] for c in ceilings),
         "false_alarms_by_kind": {kind: sum(v["by_kind"][kind] for v in results["stationary"]["cells"].values())
                                  for kind in ("escalation", "de-escalation", "dialogue-gap", "dialogue-opening")},
