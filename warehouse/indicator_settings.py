@@ -6,6 +6,8 @@ the same numbers, and so a change of them can be detected (config_hash).
 
 from __future__ import annotations
 
+import math
+
 import hashlib
 import json
 import re
@@ -22,12 +24,13 @@ FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
-RULES_REVISION = 7  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
+RULES_REVISION = 8  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
 #                     6: the floor's errors against the tested day's baseline, stretches of change left out
 #                     7: events placed only at a country's centroid join no region through its areas; the
 #                        dialogue tests count dialogue incidents, not events; the fatalities part of the level
 #                        carries the last covered day's rate over the datasets' publication lag
+#                     8: a day without its GDELT update files (event_feed.min_day_share) is missing, not calm
 
 DEFAULT_TERMS = ["talks", "negotiate", "negotiated", "negotiation", "negotiations", "negotiator", "negotiators",
                  "negotiating", "mediation",
@@ -194,6 +197,14 @@ class EventFeedSettings(_M):
     # The event feed's update interval: a day counts as finished once an update stamped at or after
     # 24:00 minus this (GDELT 2.0: a file every 15 minutes, the day's last one stamped 23:45) is loaded.
     update_minutes: int = Field(15, ge=0, le=1440)
+    # A day whose loaded update files (gdelt_files.file_ts) are fewer than this share of the day's updates
+    # (1440 / update_minutes) is missing, not calm: its event columns are NULL, as on a partial day. A feed
+    # outage or a first run that loads only the last day must not read as days without conflict.
+    min_day_share: float = Field(0.9, ge=0, le=1)
+
+    def min_day_files(self) -> int:
+        """Update files a day needs for its events to count (0: no check)."""
+        return math.ceil(self.min_day_share * 1440 / self.update_minutes) if self.update_minutes else 0
 
 
 NEVER = r"[^\s\S]"  # an RE2 pattern that matches nothing (no exclusions)

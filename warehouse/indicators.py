@@ -121,7 +121,7 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         "roots": s.dialogue.cameo_roots, "pattern": s.dialogue.pattern(), "exclusion": s.dialogue.exclusion(),
         "conflict_pattern": s.evidence.conflict_pattern(), "conflict_exclusion": s.evidence.conflict_exclusion(),
         "max_events": s.evidence.max_events, "max_documents": s.evidence.max_documents,
-        "update_minutes": s.event_feed.update_minutes,
+        "update_minutes": s.event_feed.update_minutes, "min_day_files": s.event_feed.min_day_files(),
         # how far a changed day reaches: the tests of the days whose baseline or dispersion window holds it
         # (the dispersion reads each day's deviation from its trailing 7 days: 6 more), the z-scores of the
         # days whose baseline holds it and the changes of the days it is compared with, the level of the
@@ -282,6 +282,7 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
         run.script(sql("indicators_days_incremental.sql.j2", curated=curated), {"runs": runs})
     through = run(sql("indicators_events_through.sql"), name="events through").fetchone()[0]
     params["through"] = through
+    run.script(sql("indicators_event_files.sql"))
     if mode != "full":
         run.script(sql("indicators_days_status.sql"))
     # days a curated release or a source's countries moved in or out of coverage (nothing moved: no day); the

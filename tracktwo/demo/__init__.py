@@ -7,6 +7,7 @@ live in their own module, which exposes STAGE.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -37,6 +38,20 @@ def demo_stages() -> list[DemoStage]:
     return [gdelt.STAGE, curated.STAGE, indicators.STAGE, dashboard.STAGE, digest.STAGE]
 
 
+def _daily_event_feed(path: Path) -> None:
+    """The demo's GDELT stream has one export a day (tracktwo/demo/gdelt.py), not GDELT's 96: say so in the
+    copied indicators.yaml (event_feed.update_minutes 1440), or every demo day would lack 95 of its 96 update
+    files and count as missing (docs/indicators.md, "Partial days"). The copy keeps its comments."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    new, n = re.subn(r"(?m)^(\s+update_minutes:)[^\n]*$", r"\1 1440  # tracktwo demo: one GDELT export a day", text)
+    if n != 1:  # not the shipped layout: set the key on the parsed file
+        doc = yaml.safe_load(text) or {}
+        doc.setdefault("event_feed", {})["update_minutes"] = 1440
+        new = "# Written by `tracktwo demo`: event_feed.update_minutes 1440 (one GDELT export a day).\n" + \
+            yaml.safe_dump(doc, sort_keys=False)
+    path.write_text(new, encoding="utf-8")
+
+
 def write_config(base: Settings, out: Path, server_url: str, extra_sources: list[dict],
                  curated_url: str = "") -> Path:
     cfg = out / "config"
@@ -44,6 +59,7 @@ def write_config(base: Settings, out: Path, server_url: str, extra_sources: list
     for p in sorted(base.config_dir.iterdir()):
         if p.is_file() and p.name != "sources.yaml":
             shutil.copy2(p, cfg / p.name)
+    _daily_event_feed(cfg / "indicators.yaml")
     sources = [
         {"id": o.id, "kind": "rss", "url": f"{server_url}/feeds/{o.id}.xml", "publisher": o.publisher,
          "perspective": o.perspective, "license": "CC0 (sample written for tracktwo)"}

@@ -1,10 +1,14 @@
--- Stored days whose partial state differs from the current rule (the feed has moved on, or the rule's
--- setting changed): recompute their aggregates from events.
+-- Stored days whose partial state differs from the current rule (the feed has moved on, a missing day's
+-- update files came in, or the rule's settings changed): recompute their aggregates from events. The rule is
+-- indicators_grid.sql.j2's.
 INSERT INTO ind_days
-SELECT DISTINCT day FROM ind_stored
-WHERE region_id IN (SELECT region_id FROM ind_regions)
-  AND (events_total IS NULL) <> coalesce(day > $through::DATE, false)
-  AND day NOT IN (SELECT day FROM ind_days)
+SELECT DISTINCT c.day FROM ind_stored c
+LEFT JOIN ind_event_files f ON f.day = c.day
+WHERE c.region_id IN (SELECT region_id FROM ind_regions)
+  AND (c.events_total IS NULL) <> (coalesce(c.day > $through::DATE, false)
+                                   OR ((SELECT count(*) FROM ind_event_files) > 0
+                                       AND coalesce(f.files, 0) < $min_day_files))
+  AND c.day NOT IN (SELECT day FROM ind_days)
 ;
 
 -- Stored days whose curated coverage differs from the current one (a dataset's new release reaches them, or

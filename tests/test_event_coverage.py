@@ -1,0 +1,113 @@
+"""Days whose GDELT update files are missing are unknown, not calm (docs/indicators.md, "Partial days").
+
+A feed outage, or a first run that loads only the last day's files while the feeds bring weeks of news, left
+days without events that the indicators read as days without conflict: a steady war "de-escalated" during the
+outage and "surged" after it. Every expectation here is worked out by hand from the rows inserted."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from conftest import batch_writer
+from indicators_data import RU, SETTINGS, D, event, make, run
+from test_indicators import snapshot
+from warehouse.indicators import compute
+
+GAP = (D(20), D(21), D(22))
+DAILY = {**SETTINGS, "event_feed": {"update_minutes": 1440}}  # one update file a day, as the demo's stream
+
+
+def file_row(con, ts: datetime) -> None:
+    con.execute("INSERT INTO gdelt_files (file_url, md5, file_ts, run_id, landing_file, rows_read, rows_new, "
+                "rows_malformed, loaded_at) VALUES (?, 'm', ?, 'r1', 'landing/x.zip', 1, 1, 0, ?)",
+                [f"http://data.gdeltproject.org/gdeltv2/{ts:%Y%m%d%H%M%S}.export.CSV.zip", ts, ts])
+
+
+def steady_war(con, days, files: bool = True) -> None:
+    """Four Russia -> Ukraine conflict incidents on each day, each day's update file recorded (`files`)."""
+    for d in days:
+        for i in range(4):
+            event(con, f"{d:%m%d}-{i}", d, a1="RUS", a2="UKR", action="UKR", quad=4)
+        if files:
+            file_row(con, datetime.combine(d, time(23, 45)))
+
+
+def ru_days(config) -> dict[date, tuple]:
+    with batch_writer(config.settings) as con:
+        return {d: tuple(rest) for d, *rest in con.execute(
+            "SELECT day, conflict_incidents, tension_index, tension_change, escalation_p, deescalation_p "
+            "FROM v_region_daily WHERE region_id = ? ORDER BY day", [RU]).fetchall()}
+
+
+def outage(make_config, name: str = "run"):
+    config = make(make_config, DAILY, name=name)
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 4, 1))
+        steady_war(con, [D(n) for n in range(1, 31) if D(n) not in GAP])
+    return config
+
+
+def test_days_without_their_update_files_are_unknown_not_calm(make_config):
+    config = outage(make_config)
+    compute(config)
+    days = ru_days(config)
+    assert sorted(days) == [D(n) for n in range(1, 31)]
+    for d in GAP:  # no file: every event-based column unknown, so no test and no alert
+        assert days[d] == (None, None, None, None, None), d
+    assert all(days[D(n)][0] == 4 for n in range(1, 31) if D(n) not in GAP)
+    # tension_change (2 days against the 2 before: change_days 2) needs all four days: unknown while the gap is
+    # in either window (D20 .. D25), 0.0 from D26, when both windows are whole again
+    assert [days[D(n)][2] for n in range(19, 28)] == [0.0, None, None, None, None, None, None, 0.0, 0.0]
+    assert days[D(23)][1] is not None  # the level is a mean over the window's known days: 4 a day
+    with batch_writer(config.settings) as con:
+        assert con.execute("SELECT count(*) FROM v_alerts").fetchone()[0] == 0
+
+
+def test_without_file_records_every_day_counts_as_before(make_config):
+    """Events written by other means (tests, benchmarks) have no file records: no day is missing, and an empty day
+    is a day with no events."""
+    config = make(make_config, DAILY)
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 4, 1))
+        steady_war(con, [D(n) for n in range(1, 31) if D(n) not in GAP], files=False)
+    compute(config)
+    days = ru_days(config)
+    assert [days[d][0] for d in GAP] == [0, 0, 0]
+
+
+def test_a_missing_day_whose_file_comes_late_is_counted_and_incremental_equals_full(make_config):
+    config = outage(make_config)
+    compute(config)
+    with batch_writer(config.settings) as con:  # GDELT republishes D21's file; it is loaded the next day
+        run(con, "r2", datetime(2024, 4, 2))
+        for i in range(4):
+            event(con, f"late-{i}", D(21), a1="RUS", a2="UKR", action="UKR", quad=4, run_id="r2")
+        file_row(con, datetime.combine(D(21), time(23, 45)))
+    inc = compute(config)
+    assert inc.mode == "incremental"
+    days = ru_days(config)
+    assert [days[d][0] for d in GAP] == [None, 4, None]
+
+    fresh = outage(make_config, name="fresh")
+    with batch_writer(fresh.settings) as con:
+        run(con, "r2", datetime(2024, 4, 2))
+        for i in range(4):
+            event(con, f"late-{i}", D(21), a1="RUS", a2="UKR", action="UKR", quad=4, run_id="r2")
+        file_row(con, datetime.combine(D(21), time(23, 45)))
+    compute(fresh)
+    assert snapshot(config) == snapshot(fresh)
+    assert compute(config, full=True).rows_written == 0
+
+
+def test_a_day_needs_87_of_its_96_files_by_default(make_config):
+    """GDELT 2.0: a file every 15 minutes; min_day_share 0.9 of 96 is 86.4, so 87 files."""
+    config = make(make_config, {**SETTINGS, "event_feed": {"update_minutes": 15}})
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 4, 1))
+        steady_war(con, [D(n) for n in range(1, 9)], files=False)
+        for n, files in ((1, 96), (2, 96), (3, 96), (4, 96), (5, 87), (6, 86), (7, 96), (8, 96)):
+            for slot in range(96 - files, 96):  # the day's last files (an outage in the morning)
+                file_row(con, datetime.combine(D(n), time()) + timedelta(minutes=15 * slot))
+    compute(config)
+    days = ru_days(config)
+    assert [days[D(n)][0] for n in range(1, 9)] == [4, 4, 4, 4, 4, None, 4, 4]
