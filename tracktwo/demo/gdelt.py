@@ -277,6 +277,12 @@ def day_rows(day: date, day_index: int, regions: list[dict], rng: random.Random,
     for _ in range(d.incidents(8.0 if surge else 2.0, k=8)):
         d.incident(*rng.choice([("PRK", "KOR"), ("KOR", "PRK")]), rng.choice(TALK_CODES),
                    d.place(rng.choice(["PRK", "KOR"])))
+    if surge:  # a summit week: as many talks again, drawn from their own generator so the other stories' draws
+        main, d.rng = d.rng, random.Random(f"summit-{day_index}")  # stay as they were
+        for _ in range(d.incidents(8.0, k=8)):
+            d.incident(*d.rng.choice([("PRK", "KOR"), ("KOR", "PRK")]), d.rng.choice(TALK_CODES),
+                       d.place(d.rng.choice(["PRK", "KOR"])))
+        d.rng = main
     # Taiwan Strait: steady pressure, cross-strait contacts that stop
     for _ in range(d.incidents(8.0, k=8)):
         d.incident("CHN", "TWN", rng.choice(CODES[3] + CODES[4] * 2), d.place("TWN"))

@@ -1,6 +1,9 @@
 -- The tension index: a LEVEL, 0-100, from the last $level_window days (day included), with no baseline in
--- it, so a conflict that stays intense stays high (docs/indicators.md, "Tension index and change"):
---   100 * (w_int * c / (c + half) + w_cs * share + w_fat * f / (f + fat_half)) / (w_int + w_cs + w_fat)
+-- it, so a conflict that stays intense stays high (docs/indicators.md, "Tension index and change"): the larger of
+--   news = 100 * (w_int * c / (c + half) + w_cs * share) / (w_int + w_cs)   and
+--   100 * (w_int * c / (c + half) + w_cs * share + w_fat * f / (f + fat_half)) / (w_int + w_cs + w_fat),
+-- so deaths raise the level where they say more than the news does, and their absence never lowers it: a
+-- region whose curated data count no deaths stays on the scale of a region without curated data.
 -- c = mean conflict incidents per evaluable day of the window, share = conflict events / counted events
 -- over the window, f = mean curated fatalities per covered day of the window, on a day ACLED or UCDP
 -- cover; after the last covered day (their publication lag: ACLED weekly, UCDP Candidate monthly), that
@@ -29,15 +32,19 @@ wf AS (
                RANGE BETWEEN to_days(CAST($fat_carry AS INTEGER)) PRECEDING AND CURRENT ROW) AS level_f
     FROM w
 ),
-lv AS (
+parts AS (
     SELECT * EXCLUDE (level_c, level_conflict, level_events, level_f),
            CASE WHEN NOT partial AND level_c IS NOT NULL THEN
-               round(100 * ($w_int * level_c / (level_c + $half)
-                            + $w_cs * coalesce(level_conflict / nullif(level_events, 0), 0)
-                            + CASE WHEN level_f IS NOT NULL THEN $w_fat * level_f / (level_f + $fat_half) ELSE 0 END)
-                     / nullif($w_int + $w_cs + CASE WHEN level_f IS NOT NULL THEN $w_fat ELSE 0 END, 0), 2)
-           END AS tension_index
+               $w_int * level_c / (level_c + $half) + $w_cs * coalesce(level_conflict / nullif(level_events, 0), 0)
+           END AS news_part,
+           $w_fat * level_f / (level_f + $fat_half) AS fatalities_part
     FROM wf
+),
+lv AS (
+    SELECT * EXCLUDE (news_part, fatalities_part),
+           round(100 * greatest(news_part / nullif($w_int + $w_cs, 0),
+                                (news_part + fatalities_part) / nullif($w_int + $w_cs + $w_fat, 0)), 2) AS tension_index
+    FROM parts
 )
 SELECT * EXCLUDE (this_c, this_n, prev_c, prev_n),
        CASE WHEN this_n = $change_days AND prev_n = $change_days
