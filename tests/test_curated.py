@@ -111,15 +111,16 @@ def _ucdp_day(r: dict) -> date:
 
 
 def _in_box(r: dict, south: float, north: float, west: float, east: float) -> bool:
+    # located to a place or a district (where_prec 1-3): a province's centroid (4) matches no box
     return (r["latitude"] and south <= float(r["latitude"]) <= north and west <= float(r["longitude"]) <= east
-            and int(r["where_prec"]) < 5)
+            and int(r["where_prec"]) < 4)
 
 
 def _hand_russia_ukraine(r: dict) -> bool:
     """regions.yaml's russia-ukraine, applied by hand to a raw UCDP row (GW 365 Russia, 369 Ukraine)."""
     dyad = {r["gwnoa"], r["gwnob"]} == {"365", "369"}
     subdivision = r["country_id"] == "365" and (r["adm_1"] or "").split(" ")[0] in ("Belgorod", "Bryansk", "Kursk")
-    boxes = _in_box(r, 45.0, 47.3, 34.8, 39.3) or _in_box(r, 43.5, 46.7, 29.5, 34.0)
+    boxes = _in_box(r, 45.2, 47.3, 34.8, 38.3) or _in_box(r, 46.9, 47.3, 38.3, 39.3) or _in_box(r, 43.5, 46.7, 29.5, 34.0)
     return dyad or r["country_id"] == "369" or subdivision or boxes
 
 
@@ -127,6 +128,15 @@ def _hand_israel_palestine(r: dict) -> bool:
     """UCDP codes Gaza and the West Bank under Israel (666); Hamas has no state code, so no dyad."""
     gaza_envelope = r["country_id"] == "666" and _in_box(r, 31.2, 31.65, 34.2, 34.62)
     return (r["country_id"] == "666" and r["adm_1"] in ("Gaza Strip", "West Bank")) or gaza_envelope
+
+
+def _hand_middle_east(r: dict) -> bool:
+    """Israel (666) against Iran (630) by dyad; Lebanon (660) as an area; the Golan Heights box. Of the sample's
+    four Syrian government-insurgent clashes in Quneitra governorate, the one located within 25 km of a place
+    (id 340050, where_prec 2) is in the box; the three located only to the governorate (291156, 322318, 362438,
+    where_prec 4, at its centroid 33.05 N 35.90 E) are not."""
+    return ({r["gwnoa"], r["gwnob"]} == {"630", "666"} or r["country_id"] == "660"
+            or _in_box(r, 32.6, 33.35, 35.6, 35.95))
 
 
 def test_ucdp_fatalities_per_region_and_day_equal_the_raw_rows(curated_config, shared_fixtures):
@@ -141,7 +151,9 @@ def test_ucdp_fatalities_per_region_and_day_equal_the_raw_rows(curated_config, s
     indicators(curated_config, full=True)
 
     checks = {"syria": lambda r: r["country_id"] == "652", "russia-ukraine": _hand_russia_ukraine,
-              "israel-palestine": _hand_israel_palestine}
+              "israel-palestine": _hand_israel_palestine, "middle-east": _hand_middle_east}
+    quneitra = {r["id"]: _hand_middle_east(r) for r in rows if r["id"] in ("291156", "322318", "362438", "340050")}
+    assert quneitra == {"291156": False, "322318": False, "362438": False, "340050": True}
     with reader(curated_config.settings) as con:
         assert con.execute("SELECT count(*), count(DISTINCT event_id) FROM curated_events").fetchone() == (1000, 1000)
         coarse = sum(1 for r in rows if int(r["date_prec"]) >= 4)
@@ -176,6 +188,39 @@ def test_ucdp_fatalities_per_region_and_day_equal_the_raw_rows(curated_config, s
                 {d: float(v) for d, v in best.items() if v}
             # no ACLED source loaded anything: unknown, not zero
             assert set(daily(con, region, "acled_fatalities").values()) == {None}
+
+
+def test_migration_015_takes_province_located_ucdp_events_out_of_boxes(curated_config, shared_fixtures):
+    """A warehouse loaded before migration 015 flagged UCDP where_prec 4 (a province, at its centroid) as below
+    country level; upgrading re-flags the stored events, and the next full run drops them from the Golan box."""
+    from warehouse.db import writer
+
+    rows = ucdp_rows(shared_fixtures)
+    land(curated_config, "ucdp-ged", "ucdp_ged", ucdp_page(rows), dataset="ucdp_ged", version="23.1",
+         endpoint="events", page=0)
+    load(curated_config)
+    with writer(curated_config.settings) as con:  # as stored by the old rule
+        for table in ("curated_events", "curated_event_versions"):
+            con.execute(f"UPDATE {table} SET below_country = geo_precision < 5 WHERE dataset <> 'acled'")
+    indicators(curated_config, full=True)
+    golan = "SELECT count(*) FROM curated_event_regions WHERE region_id = 'middle-east' AND event_id IN " \
+            "('ucdp_ged:291156', 'ucdp_ged:322318', 'ucdp_ged:362438')"
+    with reader(curated_config.settings) as con:
+        assert con.execute(golan).fetchone()[0] == 3  # the old rule
+    with writer(curated_config.settings) as con:  # a warehouse from before migration 015
+        con.execute("DELETE FROM schema_migrations WHERE name = '015_ucdp_province_not_in_boxes'")
+    with writer(curated_config.settings) as con:  # opening it applies the pending migration
+        flags = con.execute("SELECT geo_precision, bool_and(below_country), bool_or(below_country) FROM curated_events "
+                            "WHERE dataset <> 'acled' GROUP BY ALL ORDER BY ALL").fetchall()
+        assert con.execute("SELECT count(*) FROM curated_event_versions WHERE dataset <> 'acled' "
+                           "AND below_country <> (geo_precision <= 3)").fetchone()[0] == 0
+    assert all(both == some == (precision <= 3) for precision, both, some in flags)
+    assert {p for p, *_ in flags} >= {1, 2, 4, 6}
+    indicators(curated_config, full=True)
+    with reader(curated_config.settings) as con:
+        assert con.execute(golan).fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM curated_event_regions WHERE region_id = 'middle-east' "
+                           "AND event_id = 'ucdp_ged:340050'").fetchone()[0] == 1  # within 25 km of a place
 
 
 def test_ucdp_membership_by_dyad_needs_both_states(curated_config, shared_fixtures):

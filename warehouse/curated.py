@@ -40,7 +40,7 @@ ACLED_VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence a
 UCDP_VIOLENCE = {1: "state-based conflict", 2: "non-state conflict", 3: "one-sided violence"}
 # UCDP where_prec: 1 exact place, 2 within 25 km, 3 second-order unit, 4 first-order unit, 5 linear/area
 # feature, 6 country, 7 international waters/airspace. ACLED geo_precision: 1 town, 2 near a town, 3 region.
-UCDP_BELOW_COUNTRY = 5
+UCDP_BELOW_COUNTRY = 4  # 1-3: a place or district; 4 (a province at its centroid) matches no box, as ACLED's 3
 ACLED_BELOW_COUNTRY = 2
 
 COLUMNS = pa.schema([
