@@ -283,7 +283,7 @@ def test_content_tension_alerts_dialogue_stories(smtp, digest_config):
     assert "Tension index" in text and ("↑" in text) and "&#9650;" in html  # the index rose against a quiet week
     assert "Dialogue activity: 0 Track-I dialogue events (week before 14)" in text
     # daily alerts merged per kind, with the independent publishers behind them (corroboration)
-    assert "escalation (high), 6 publishers, 7 days" in text and "dialogue-gap (high)" in text
+    assert "escalation (high), 6 publishers, 7 days" in text and "dialogue-gap (medium)" in text  # an absence: medium at most
     assert "Evidence (" in text and "https://wire" in text and "Kyiv Daily on shelling" in text
     # top stories from at least two perspectives
     assert "perspectives:" in text

@@ -285,6 +285,10 @@ def test_dialogue_gap_and_coverage(story):
     assert [(a["region_id"], a["day"]) for a in gap] == [(TW, D(20)), (TW, D(21))]
     assert gap[-1]["observed"] == 0 and gap[-1]["p_value"] == pytest.approx(nb_lower_by_sum(0, 21, 21), rel=1e-9, abs=0)
     assert all(a["coverage"] == "observed" and a["tension_index"] >= 40 for a in gap)
+    # p = 1.4e-4 and below is "high" statistically (below alpha / 100 = 1e-5 on day 21: P(0 | NB(21, 21)) = 4.8e-7),
+    # and the conflict in its window has outlets; an absence is not corroborated by them: medium at most
+    assert gap[-1]["p_value"] < 1e-5 and gap[-1]["severity"] == "medium", gap[-1]
+    assert gap[-1]["corroboration"] >= 2, gap[-1]
     # Israel-Palestine: no dialogue ever and no source of either side: "no coverage", never a gap
     ip = rows(config, IP)
     assert {r["coverage"] for r in ip.values()} == {"no coverage"}
