@@ -23,11 +23,11 @@ def file_row(con, ts: datetime) -> None:
                 [f"http://data.gdeltproject.org/gdeltv2/{ts:%Y%m%d%H%M%S}.export.CSV.zip", ts, ts])
 
 
-def steady_war(con, days, files: bool = True) -> None:
+def steady_war(con, days, files: bool = True, run_id: str = "r1") -> None:
     """Four Russia -> Ukraine conflict incidents on each day, each day's update file recorded (`files`)."""
     for d in days:
         for i in range(4):
-            event(con, f"{d:%m%d}-{i}", d, a1="RUS", a2="UKR", action="UKR", quad=4)
+            event(con, f"{d:%m%d}-{i}", d, a1="RUS", a2="UKR", action="UKR", quad=4, run_id=run_id)
         if files:
             file_row(con, datetime.combine(d, time(23, 45)))
 
@@ -111,3 +111,32 @@ def test_a_day_needs_87_of_its_96_files_by_default(make_config):
     compute(config)
     days = ru_days(config)
     assert [days[D(n)][0] for n in range(1, 9)] == [4, 4, 4, 4, 4, None, 4, 4]
+
+
+def test_a_late_file_without_events_makes_its_day_a_known_zero(make_config):
+    """The day's state changes with its files alone (indicators_days_status.sql), not only with its events."""
+    config = outage(make_config)
+    compute(config)
+    with batch_writer(config.settings) as con:
+        file_row(con, datetime.combine(D(21), time(23, 45)))  # the file came in, and held nothing for the region
+    inc = compute(config)
+    assert inc.mode == "incremental" and inc.days_recomputed == 1
+    assert [ru_days(config)[d][0] for d in GAP] == [None, 0, None]
+    fresh = outage(make_config, name="fresh")
+    with batch_writer(fresh.settings) as con:
+        file_row(con, datetime.combine(D(21), time(23, 45)))
+    compute(fresh)
+    assert snapshot(config) == snapshot(fresh)
+
+
+def test_missing_days_are_not_recomputed_by_every_run(make_config):
+    """An outage inside the span is recomputed when its files or events come, not by each new day's run."""
+    config = outage(make_config)
+    compute(config)
+    with batch_writer(config.settings) as con:
+        run(con, "r2", datetime(2024, 4, 2))
+        steady_war(con, [D(31)], run_id="r2")
+    inc = compute(config)
+    assert inc.mode == "incremental" and inc.days_recomputed == 1  # D31 only, not the three missing days too
+    assert [ru_days(config)[d][0] for d in GAP] == [None, None, None] and ru_days(config)[D(31)][0] == 4
+    assert compute(config, full=True).rows_written == 0

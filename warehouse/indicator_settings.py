@@ -24,7 +24,7 @@ FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
-RULES_REVISION = 10  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
+RULES_REVISION = 11  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
 #                     6: the floor's errors against the tested day's baseline, stretches of change left out
 #                     7: events placed only at a country's centroid join no region through its areas; the
@@ -33,6 +33,7 @@ RULES_REVISION = 10  # 4: curated data, month/year-dated events off days, future
 #                     8: a day without its GDELT update files (event_feed.min_day_share) is missing, not calm
 #                     9: the level is the larger of the news-only level and the level with fatalities
 #                     10: UCDP events located only to a province match no box (migration 015)
+#                     11: a dialogue-gap is at most medium; its evidence lists the window's dialogue reports
 
 DEFAULT_TERMS = ["talks", "negotiate", "negotiated", "negotiation", "negotiations", "negotiator", "negotiators",
                  "negotiating", "mediation",
