@@ -2,7 +2,8 @@
 
 Events (every column a real GDELT row fills: actor codes with CAMEO types, a few known groups,
 IsRootEvent, NumSources, DATEADDED update slots, geo types with coordinates, ADM1 codes and feature
-ids) and 20,000 region documents (with their first version) are generated inside DuckDB in a
+ids), the loaded-file record of every 15-minute slot but a two-day outage's (gdelt_files: those days are
+missing, not calm), and 20,000 region documents (with their first version) are generated inside DuckDB in a
 temporary warehouse, then timed: a full computation, and the incremental update after one new
 15-minute file (~2,000 events, some backdated). A plain scan-aggregate of the events table in the
 same run is the baseline the times are compared with.
@@ -70,6 +71,15 @@ FROM e
 GENERATE_RUNS = """
 INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, loaded_at, status)
 SELECT 'bench/file-' || k, 'gdelt', 'gdelt_events', 'http://example.org/' || k, $t0, $t0, 'ok' FROM range(35040) t(k)
+"""
+# One loaded export per 15-minute slot (the loads' gdelt_files rows), but for a two-day outage: those days are
+# missing, not calm (docs/indicators.md, "Partial days"), so the file check runs on a realistic table.
+GENERATE_FILES = """
+INSERT INTO gdelt_files (file_url, md5, file_ts, run_id, landing_file, rows_read, rows_new, rows_malformed, loaded_at)
+SELECT 'http://example.org/' || k || '.export.CSV.zip', 'm' || k, $first::TIMESTAMP + to_minutes((15 * k)::INTEGER),
+       'bench/file-' || k, 'landing/bench.zip', 0, 0, 0, $t0
+FROM range(35040) t(k)
+WHERE k // 96 NOT IN (200, 201)
 """
 GENERATE_DOCS = """
 INSERT INTO documents (doc_id, source_id, publisher, perspective, item_key, url, title, summary, published_at, fetched_at, updated_at, language, content_hash, version, landing_file, run_id)
@@ -170,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             p = {"n": args.events, "first": FIRST_DAY, "days": DAYS, "t0": t0, "docs": args.docs}
             con.execute(GENERATE_RUNS, {"t0": t0})
             con.execute(GENERATE_EVENTS, {k: p[k] for k in ("n", "first", "days")})
+            con.execute(GENERATE_FILES, {k: p[k] for k in ("first", "t0")})
             con.execute(GENERATE_DOCS, {k: p[k] for k in ("first", "days", "t0", "docs")})
             con.execute(GENERATE_VERSIONS)  # every stored document has its first version, as after a real load
             con.execute(GENERATE_PLACES, {"docs": args.docs})
@@ -185,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         with writer(config.settings) as con:
             _countries_table(con, [c for _, c in pairs] + others)
             con.execute(NEW_FILE, {"last": last_day})
+            con.execute("INSERT INTO gdelt_files VALUES ('http://example.org/new.export.CSV.zip', 'new', ?, "
+                        "'bench/new-file', 'landing/new.zip', 2000, 2000, 0, ?)",
+                        [datetime.combine(last_day + timedelta(days=1), datetime.min.time()), datetime(2026, 1, 1)])
             loaded = datetime(2026, 1, 1)
             con.execute("INSERT INTO ingest_runs (run_id, source_id, kind, url, started_at, loaded_at, status) "
                         "VALUES ('bench/new-file', 'gdelt', 'gdelt_events', 'http://example.org/new', ?, ?, 'ok')",
