@@ -288,7 +288,7 @@ def test_content_tension_alerts_dialogue_stories(smtp, digest_config):
     # top stories from at least two perspectives
     assert "perspectives:" in text
     assert sum(p in text for p in ("Ukraine (UKR)", "Russia (RUS)", "UN,")) >= 2
-    assert "Since the previous digest (2026-W46)" in text
+    assert "Against the week before (2026-W46)" in text  # no digest was sent to Ana before
     assert "How to read this" in text and "How to read this" in html
     # a kind merged over days shows the values of its most severe day, and names it
     assert "7 days (Mon 16 Nov 2026 to Sun 22 Nov 2026) - values of Sun 22 Nov 2026, the most severe day: " in text
@@ -777,3 +777,13 @@ def test_a_kind_merged_over_days_shows_the_day_with_the_smallest_p_among_the_mos
     # equal p-values: the latest day
     same = view._merge([alert(25, "high", 1e-9), alert(26, "high", 1e-9)])
     assert same.day == date(2026, 11, 26)
+
+
+def test_the_printed_change_is_the_difference_of_the_printed_means():
+    """A reader subtracts the two printed means: 44.44 and 33.86 print as 44.4 and 33.9, so the change is +10.5
+    (their unrounded difference, 10.58, printed +10.6: one of ten such sections of the demo digest)."""
+    from reports.digest.content import Section, WeekStats
+
+    s = Section(region_id="x", name="X", now=WeekStats(tension=44.44), before=WeekStats(tension=33.86), alerts=[],
+                stories=[])
+    assert (f"{s.now.tension:.1f}", f"{s.before.tension:.1f}", f"{s.delta:+.1f}") == ("44.4", "33.9", "+10.5")

@@ -131,3 +131,31 @@ def test_term_matcher_finds_exactly_what_the_regex_finds(gaz):
 
 def terms_and_keywords(gaz) -> list[str]:
     return list(gaz.term_country) + [k for r in gaz.regions for k in r.keywords]
+
+
+def test_reliefweb_language_tags_are_not_countries(gaz):
+    """The real ReliefWeb Ukraine feed: "[EN/UK]" is English and Ukrainian; it tagged 5 of 20 items as the UK."""
+    assert countries(gaz, "Ukraine Legislative Update: August 2020 [EN/UK]") == {"UKR"}
+    assert "GBR" not in countries(gaz, "Ukraine: DDG Legal Alert: Issue 55 - August 2020 [EN/RU/UK]")
+    assert "GBR" in countries(gaz, "The UK donated respirators to Ukraine [EN/UK]")  # the country itself still counts
+
+
+@pytest.mark.parametrize("text, region", [
+    ("Clashes erupt in Tripoli, Lebanon, between rival families", "libya"),
+    ("Landslide buries homes in Beni, Myagdi district of western Nepal", "dr-congo"),
+    ("Tourists return to Palma as the island reopens", "mozambique-cabo-delgado"),
+    ("Ferry sinks off Pemba island, Zanzibar", "mozambique-cabo-delgado"),
+    ("Kaduna governor Nasir El-Rufai opens a new road", "south-sudan"),
+    ("New HTS codes for steel imports take effect", "syria"),
+    ("Fano film festival opens", "horn-of-africa"),
+    ("Record season for the Red Sea resort towns", "yemen"),
+])
+def test_region_keywords_name_only_the_regions_places(gaz, text, region):
+    """A keyword puts a text in its region without a country name: each of these named another place or thing."""
+    assert region not in regions(gaz, text)
+
+
+def test_qualified_keywords_still_place_a_text(gaz):
+    assert "dr-congo" in regions(gaz, "ADF attack in Beni territory kills 20")
+    assert "south-sudan" in regions(gaz, "Fighting in Nasir County displaces thousands")
+    assert "yemen" in regions(gaz, "Insurers raise Red Sea shipping premiums after attacks")

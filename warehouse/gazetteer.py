@@ -39,6 +39,9 @@ def _pattern(terms: list[str]) -> re.Pattern[str] | None:
 
 
 _WORD = re.compile(r"\w+")
+# The language tags ReliefWeb puts in titles ("[EN/UK]": English and Ukrainian, "[EN/RU/UK]"): not countries (5 of
+# the 20 items of the real ReliefWeb Ukraine feed were tagged as the United Kingdom by them)
+LANGUAGE_TAGS = re.compile(r"\[(?:[A-Za-z]{2,3}/)+[A-Za-z]{2,3}\]")
 _WORD_START = re.compile(r"\w")
 
 
@@ -118,6 +121,7 @@ class Gazetteer:
         found: Counter[tuple[str, str]] = Counter()
         if not text:
             return found
+        text = LANGUAGE_TAGS.sub(" ", text)
         for term in self.country_terms.finditer(text):
             iso3 = self.term_country[term]
             if term in self.ambiguous:
@@ -139,7 +143,8 @@ class Gazetteer:
         iso_terms: dict[str, list[tuple[str, int]]] = {}
         for (iso3, term), n in countries.items():
             iso_terms.setdefault(iso3, []).append((term, n))
-        keyword_hits: Counter[str] = Counter(self.keyword_terms.finditer(text)) if text else Counter()
+        keyword_hits: Counter[str] = Counter(self.keyword_terms.finditer(LANGUAGE_TAGS.sub(" ", text))) \
+            if text else Counter()
         candidates: set[int] = set()
         for iso3 in iso_terms:
             candidates |= self.regions_of_country.get(iso3, set())

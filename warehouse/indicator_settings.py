@@ -24,7 +24,7 @@ FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
-RULES_REVISION = 11  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
+RULES_REVISION = 12  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
 #                     6: the floor's errors against the tested day's baseline, stretches of change left out
 #                     7: events placed only at a country's centroid join no region through its areas; the
@@ -34,6 +34,7 @@ RULES_REVISION = 11  # 4: curated data, month/year-dated events off days, future
 #                     9: the level is the larger of the news-only level and the level with fatalities
 #                     10: UCDP events located only to a province match no box (migration 015)
 #                     11: a dialogue-gap is at most medium; its evidence lists the window's dialogue reports
+#                     12: the conflict lexicon's plural and past forms (bombardments, invaded, ...)
 
 DEFAULT_TERMS = ["talks", "negotiate", "negotiated", "negotiation", "negotiations", "negotiator", "negotiators",
                  "negotiating", "mediation",
@@ -169,7 +170,9 @@ class DialogueSettings(_M):
 DEFAULT_CONFLICT_TERMS = ["attack", "attacks", "attacked", "strike", "strikes", "airstrike", "airstrikes", "air strike",
                           "shelling", "shelled", "missile", "missiles", "drone", "drones", "rocket", "rockets",
                           "killed", "killing", "dead", "wounded", "clashes", "clash", "fighting", "offensive",
-                          "bombardment", "bombing", "explosion", "raid", "artillery", "invasion", "troops",
+                          "bombardment", "bombardments", "bombing", "bombings", "explosion", "explosions", "raid",
+                          "raids", "artillery", "invasion", "invade", "invaded", "invading", "hostilities",
+                          "cluster munition", "cluster munitions", "troops",
                           "ambush", "massacre", "casualties", "gunfire", "siege", "shot down", "incursion",
                           "ceasefire violation", "ceasefire violations", "cease-fire violation", "cease-fire violations"]
 # Phrases in which a conflict term speaks of something else (the real ReliefWeb feed: "medical workers bravely

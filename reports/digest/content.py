@@ -79,6 +79,7 @@ class Section:
     stories: list[Link]
     changes: list[str] = field(default_factory=list)
     since_week: str | None = None
+    since_sent: bool = False  # since_week is the week of a digest sent to this subscriber (else the week before)
 
     @property
     def has_data(self) -> bool:
@@ -86,9 +87,10 @@ class Section:
 
     @property
     def delta(self) -> float | None:
+        """The change of the weekly means as printed (one decimal), so the reader's own subtraction agrees."""
         if self.now.tension is None or self.before.tension is None:
             return None
-        return self.now.tension - self.before.tension
+        return round(round(self.now.tension, 1) - round(self.before.tension, 1), 1)
 
     @property
     def direction(self) -> str:
@@ -345,14 +347,16 @@ def assemble(view: WarehouseView, settings: DigestSettings, sub: Subscriber, wee
     config = view.config
     regions = regions_for(sub, config)
     prev = previous_week(week)
-    since = view.previous_sent(sub.email, week) or prev
+    sent = view.previous_sent(sub.email, week)
+    since = sent or prev
     sections = []
     for region in regions:
         this, before, then = view.stats(region.id, week), view.stats(region.id, prev), view.stats(region.id, since)
         sections.append(Section(
             region_id=region.id, name=region.name, now=this, before=before,
             alerts=view.alerts(region.id, week)[: settings.alerts_per_region],
-            stories=view.stories(region, week), changes=_changes(this, then, since), since_week=since))
+            stories=view.stories(region, week), changes=_changes(this, then, since), since_week=since,
+            since_sent=sent is not None))
     start = week_start(week)
     return Digest(week=week, start=start, end=start + timedelta(days=6), recipient=sub.email, name=sub.name,
                   sections=sections, subject=subject_for(settings, week, regions, sub.name),
