@@ -159,3 +159,10 @@ def test_qualified_keywords_still_place_a_text(gaz):
     assert "dr-congo" in regions(gaz, "ADF attack in Beni territory kills 20")
     assert "south-sudan" in regions(gaz, "Fighting in Nasir County displaces thousands")
     assert "yemen" in regions(gaz, "Insurers raise Red Sea shipping premiums after attacks")
+
+
+def test_titles_about_the_two_koreas_are_placed(gaz):
+    """Title-only items (GDELT DOC API, ReliefWeb v1 lists) about inter-Korean contacts name no country."""
+    assert "korean-peninsula" in regions(gaz, "The two Koreas agree to restore military hotline")
+    assert "korean-peninsula" in regions(gaz, "Inter-Korean talks resume at the border")
+    assert "korean-peninsula" in regions(gaz, "Seoul proposes inter-Korean family reunions")
