@@ -787,3 +787,11 @@ def test_the_printed_change_is_the_difference_of_the_printed_means():
     s = Section(region_id="x", name="X", now=WeekStats(tension=44.44), before=WeekStats(tension=33.86), alerts=[],
                 stories=[])
     assert (f"{s.now.tension:.1f}", f"{s.before.tension:.1f}", f"{s.delta:+.1f}") == ("44.4", "33.9", "+10.5")
+
+
+def test_the_words_of_a_change_agree_with_its_arrow():
+    """33.949 and 34.41 print as 33.9 and 34.4: "+0.5", up; the list of changes must not say "held steady"."""
+    from reports.digest.content import WeekStats, _changes
+
+    now, then = WeekStats(events=1, tension=34.41), WeekStats(events=1, tension=33.949)
+    assert _changes(now, then, "2026-W46")[0] == "tension index rose: 33.9 in 2026-W46 → 34.4"

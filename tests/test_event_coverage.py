@@ -140,3 +140,24 @@ def test_missing_days_are_not_recomputed_by_every_run(make_config):
     assert inc.mode == "incremental" and inc.days_recomputed == 1  # D31 only, not the three missing days too
     assert [ru_days(config)[d][0] for d in GAP] == [None, None, None] and ru_days(config)[D(31)][0] == 4
     assert compute(config, full=True).rows_written == 0
+
+
+def test_missing_days_at_the_start_keep_their_place_in_the_span(make_config):
+    """The days before a first run's files hold events (dated back by a day, GDELT's lag) but are missing; an
+    incremental run that does not recompute them must not drop them from the span a full run gives."""
+    config = make(make_config, DAILY)
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 4, 1))
+        steady_war(con, [D(n) for n in range(1, 31)], files=False)
+        for n in range(3, 31):
+            file_row(con, datetime.combine(D(n), time(23, 45)))
+    compute(config)
+    assert [ru_days(config)[D(n)][0] for n in (1, 2, 3)] == [None, None, 4]
+    with batch_writer(config.settings) as con:
+        run(con, "r2", datetime(2024, 4, 2))
+        steady_war(con, [D(31)], run_id="r2")
+    inc = compute(config)
+    assert inc.mode == "incremental" and inc.first_day == D(1)
+    assert sorted(ru_days(config))[:2] == [D(1), D(2)]
+    full = compute(config, full=True)
+    assert (full.rows_written, full.alerts_written) == (0, 0)

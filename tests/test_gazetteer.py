@@ -166,3 +166,8 @@ def test_titles_about_the_two_koreas_are_placed(gaz):
     assert "korean-peninsula" in regions(gaz, "The two Koreas agree to restore military hotline")
     assert "korean-peninsula" in regions(gaz, "Inter-Korean talks resume at the border")
     assert "korean-peninsula" in regions(gaz, "Seoul proposes inter-Korean family reunions")
+
+
+def test_only_language_codes_are_taken_for_language_tags(gaz):
+    assert "GBR" not in countries(gaz, "Ukraine flash update [UK]")  # Ukrainian
+    assert "GBR" in countries(gaz, "Joint statement [US/UK] on Ukraine")  # US is no language: kept

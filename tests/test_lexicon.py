@@ -32,6 +32,7 @@ def classify(text: str) -> tuple[bool, bool]:
     ("the intensifying bombardments of cities", False, True),
     ("Russia used cluster munitions at least 24 times since they invaded", False, True),
     ("hostilities resumed along the line of contact", False, True),
+    ("Ethiopia and the TPLF sign a cessation of hostilities agreement", True, False),  # a peace deal
 ])
 def test_exclusions_then_terms(text, dialogue, conflict):
     assert classify(text) == (dialogue, conflict)

@@ -39,9 +39,17 @@ def _pattern(terms: list[str]) -> re.Pattern[str] | None:
 
 
 _WORD = re.compile(r"\w+")
-# The language tags ReliefWeb puts in titles ("[EN/UK]": English and Ukrainian, "[EN/RU/UK]"): not countries (5 of
-# the 20 items of the real ReliefWeb Ukraine feed were tagged as the United Kingdom by them)
-LANGUAGE_TAGS = re.compile(r"\[(?:[A-Za-z]{2,3}/)+[A-Za-z]{2,3}\]")
+# The language tags ReliefWeb puts in titles ("[EN/UK]": English and Ukrainian, "[EN/RU/UK]", "[UK]"): not countries
+# (5 of the 20 items of the real ReliefWeb Ukraine feed were tagged as the United Kingdom by them). Only brackets
+# made of language codes (ISO 639-1, and UA) are taken out: "[US/UK]" or "[UAE/KSA]" stay.
+LANGUAGE_CODES = frozenset("AM AR AZ BN DE EN ES FA FR HI HT HY ID IT JA KA KO KU MY NE PL PS PT RO RU SO SW TI TR "
+                           "UA UK UR ZH".split())
+_BRACKET_CODES = re.compile(r"\[([A-Za-z]{2}(?:/[A-Za-z]{2})*)\]")
+
+
+def without_language_tags(text: str) -> str:
+    return _BRACKET_CODES.sub(
+        lambda m: " " if all(c.upper() in LANGUAGE_CODES for c in m.group(1).split("/")) else m.group(0), text)
 _WORD_START = re.compile(r"\w")
 
 
@@ -121,7 +129,7 @@ class Gazetteer:
         found: Counter[tuple[str, str]] = Counter()
         if not text:
             return found
-        text = LANGUAGE_TAGS.sub(" ", text)
+        text = without_language_tags(text)
         for term in self.country_terms.finditer(text):
             iso3 = self.term_country[term]
             if term in self.ambiguous:
@@ -143,7 +151,7 @@ class Gazetteer:
         iso_terms: dict[str, list[tuple[str, int]]] = {}
         for (iso3, term), n in countries.items():
             iso_terms.setdefault(iso3, []).append((term, n))
-        keyword_hits: Counter[str] = Counter(self.keyword_terms.finditer(LANGUAGE_TAGS.sub(" ", text))) \
+        keyword_hits: Counter[str] = Counter(self.keyword_terms.finditer(without_language_tags(text))) \
             if text else Counter()
         candidates: set[int] = set()
         for iso3 in iso_terms:

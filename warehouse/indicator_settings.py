@@ -24,7 +24,7 @@ FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
-RULES_REVISION = 12  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
+RULES_REVISION = 13  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
 #                     6: the floor's errors against the tested day's baseline, stretches of change left out
 #                     7: events placed only at a country's centroid join no region through its areas; the
@@ -35,11 +35,12 @@ RULES_REVISION = 12  # 4: curated data, month/year-dated events off days, future
 #                     10: UCDP events located only to a province match no box (migration 015)
 #                     11: a dialogue-gap is at most medium; its evidence lists the window's dialogue reports
 #                     12: the conflict lexicon's plural and past forms (bombardments, invaded, ...)
+#                     13: "cessation of hostilities" is a dialogue term, not a conflict one
 
 DEFAULT_TERMS = ["talks", "negotiate", "negotiated", "negotiation", "negotiations", "negotiator", "negotiators",
                  "negotiating", "mediation",
                  "mediator", "mediators", "mediated", "ceasefire", "cease-fire", "truce", "back-channel",
-                 "backchannel", "Track-II", "Track II", "Track 2", "dialogue"]
+                 "backchannel", "Track-II", "Track II", "Track 2", "dialogue", "cessation of hostilities"]
 
 
 class _M(BaseModel):
@@ -177,7 +178,7 @@ DEFAULT_CONFLICT_TERMS = ["attack", "attacks", "attacked", "strike", "strikes", 
                           "ceasefire violation", "ceasefire violations", "cease-fire violation", "cease-fire violations"]
 # Phrases in which a conflict term speaks of something else (the real ReliefWeb feed: "medical workers bravely
 # fighting the virus" in a report on oxygen concentrators).
-DEFAULT_NOT_CONFLICT = ["fighting the virus", "fighting the pandemic", "fighting COVID-19", "fighting coronavirus",
+DEFAULT_NOT_CONFLICT = ["cessation of hostilities", "fighting the virus", "fighting the pandemic", "fighting COVID-19", "fighting coronavirus",
                         "fighting the coronavirus", "fighting poverty", "fighting corruption"]
 
 

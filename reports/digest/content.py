@@ -309,7 +309,7 @@ def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
         return [f"first week with data since {since}"]
     out = []
     if now.tension is not None and then.tension is not None:
-        d = now.tension - then.tension
+        d = round(round(now.tension, 1) - round(then.tension, 1), 1)  # as printed, as Section.delta
         word = "rose" if d >= FLAT else "fell" if d <= -FLAT else "held steady"
         out.append(f"tension index {word}: {then.tension:.1f} in {since} → {now.tension:.1f}")
     new_kinds = sorted(set(now.alert_kinds) - set(then.alert_kinds))
