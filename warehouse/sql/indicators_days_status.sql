@@ -3,11 +3,8 @@
 -- indicators_grid.sql.j2's.
 INSERT INTO ind_days
 SELECT DISTINCT c.day FROM ind_stored c
-LEFT JOIN ind_event_files f ON f.day = c.day
 WHERE c.region_id IN (SELECT region_id FROM ind_regions)
-  AND (c.events_total IS NULL) <> (coalesce(c.day > $through::DATE, false)
-                                   OR ((SELECT count(*) FROM ind_event_files) > 0
-                                       AND coalesce(f.files, 0) < $min_day_files))
+  AND (c.events_total IS NULL) <> (coalesce(c.day > $through::DATE, false) OR ind_day_missing(c.day))
   AND c.day NOT IN (SELECT day FROM ind_days)
 ;
 
