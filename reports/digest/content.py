@@ -49,6 +49,11 @@ class AlertItem:
     days: int = 1
 
 
+def printed_change(now: float, before: float) -> float:
+    """The change between two values as they are printed (one decimal), so a reader's own subtraction agrees."""
+    return round(round(now, 1) - round(before, 1), 1)
+
+
 @dataclass
 class WeekStats:
     days: int = 0
@@ -90,7 +95,7 @@ class Section:
         """The change of the weekly means as printed (one decimal), so the reader's own subtraction agrees."""
         if self.now.tension is None or self.before.tension is None:
             return None
-        return round(round(self.now.tension, 1) - round(self.before.tension, 1), 1)
+        return printed_change(self.now.tension, self.before.tension)
 
     @property
     def direction(self) -> str:
@@ -309,7 +314,7 @@ def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
         return [f"first week with data since {since}"]
     out = []
     if now.tension is not None and then.tension is not None:
-        d = round(round(now.tension, 1) - round(then.tension, 1), 1)  # as printed, as Section.delta
+        d = printed_change(now.tension, then.tension)
         word = "rose" if d >= FLAT else "fell" if d <= -FLAT else "held steady"
         out.append(f"tension index {word}: {then.tension:.1f} in {since} → {now.tension:.1f}")
     new_kinds = sorted(set(now.alert_kinds) - set(then.alert_kinds))
