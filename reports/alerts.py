@@ -26,7 +26,7 @@ _NOT_VALUES = {"alert_id", "as_of", "region_id", "day", "kind", "severity", "tri
 TRIGGER_COLUMNS = [("observed", "observed"), ("expected", "expected"), ("window_days", "days"),
                    ("p_value", "p"), ("alpha", "threshold"), ("tension_index", "tension index"),
                    ("tension_change", "7-day change, %"), ("conflict_incidents", "conflict incidents"),
-                   ("dialogue_activity", "dialogue activity")]
+                   ("dialogue_activity", "dialogue events + documents that day")]  # not the incidents tested
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ CSS = HERE / "static" / "dashboard.css"
 METHODOLOGY_MD = HERE / "methodology.md"  # package data: the page must not depend on a checkout
 SETTINGS_FILE = "dashboard.yaml"
 # shaded zone of the index chart: 5 conflict incidents a day at a conflict share of 1 is 100 x (0.7 x 5/10 + 0.3) =
-# 65 without curated data; with it the same needs about 6.2 deaths a day (0.5 x 6.2 / 9.53 = 0.325 of the 1.5)
+# 65 from the news alone; the index is the larger of that and the level with fatalities, so deaths only raise it
 HIGH_BAND = 65.0
 
 
@@ -69,7 +69,7 @@ def _idx(v: Any) -> str:
     """The tension index, always with one decimal (0.0 to 100.0)."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "–"
-    return f"{float(v):.1f}"
+    return f"{svg.half_up(v, 1)}"
 
 
 def _pct(v: Any) -> str:
@@ -161,7 +161,7 @@ class AlertBadge:
     severity: str  # the highest among the kind's active alerts
     count: int
     latest: date
-    corroboration: int  # the most independent publishers behind one of those alerts
+    corroboration: int | None  # the most independent publishers behind one of those alerts; None: a dialogue-gap
 
 
 @dataclass
@@ -184,7 +184,7 @@ def _badges(d: RegionData) -> list[AlertBadge]:
         same = [a for a in d.active_alerts if a.kind == kind]
         sev = min((a.severity for a in same), key=lambda s: SEVERITY_RANK.get(s, 9))
         out.append(AlertBadge(kind, sev, len(same), max(a.day for a in same),
-                              max((a.corroboration or 0) for a in same)))
+                              None if kind == "dialogue-gap" else max((a.corroboration or 0) for a in same)))
     return sorted(out, key=lambda b: (SEVERITY_RANK.get(b.severity, 9), b.kind))
 
 
@@ -193,9 +193,10 @@ def _change(d: RegionData) -> tuple[str, str]:
     c = d.tension_change
     if c is None:
         return "–", "flat"
-    if abs(c) < 0.5:
+    r = svg.half_up(c, 0)  # as printed: 0.5 is +1 %, never "+0 %"
+    if not r:
         return "±0 %", "flat"
-    return (f"▲ +{c:.0f} %", "up") if c > 0 else (f"▼ −{abs(c):.0f} %", "down")
+    return (f"▲ +{r} %", "up") if r > 0 else (f"▼ −{abs(r)} %", "down")
 
 
 def _plural(n: int, word: str) -> str:
@@ -209,8 +210,8 @@ def _dialogue(d: RegionData, days: int) -> Dialogue:
         return Dialogue("gap", f"gap: {counts}")
     if any(a.kind == "dialogue-opening" for a in d.active_alerts):
         return Dialogue("active", f"opening: {counts}")
-    if d.coverage == "no coverage":
-        return Dialogue("none", f"no coverage: {counts}")
+    if d.coverage == "no coverage":  # the events cannot be observed; documents on talks may still be there
+        return Dialogue("none", f"no coverage of events: {counts}")
     if ev or docs:
         return Dialogue("active", f"active: {counts}")
     return Dialogue("none", f"none in {days} days")
@@ -333,6 +334,8 @@ def _recent(d: RegionData, n: int) -> list[dict[str, Any]]:
         for c in ("tension_index", "events_total", "material_conflict", "conflict_share", "goldstein_mean",
                   "tone_mean", "documents", "publishers", "dialogue_events", "dialogue_documents"):
             row.setdefault(c, None)
+        if not row["events_total"]:  # no events: the share is 0 of 0, unknown ("–"), not 0 %
+            row["conflict_share"] = None
         out.append(row)
     return out
 

@@ -113,6 +113,13 @@ class RegionData:
         vals = (self.series.get(column) or [])[-days:]
         return float(sum(v for v in vals if v is not None))
 
+    def overlaps(self, days: int) -> tuple[int, list[str]]:
+        """Counted events of the last `days` days that also belong to other regions, and those regions' ids
+        (v_region_daily.shared_events, overlapping_regions): overlapping regions count such events in each."""
+        shared = int(self.window_sum("shared_events", days))
+        others = {r for v in (self.series.get("overlapping_regions") or [])[-days:] if v for r in v}
+        return shared, sorted(others)
+
     @property
     def tension(self) -> float:
         return float(self.value("tension_index") or 0.0)

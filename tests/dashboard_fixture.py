@@ -84,10 +84,15 @@ def _events(con) -> None:
                 add(day, 4, "193", 20 + k, url)
         # Korean peninsula: a little dialogue, nothing else.
         add(day, 1, "042", 1, f"https://asia.example.com/{i}", "PRK", "KOR", "KOR")
+    # one event of two regions: a Chinese coast guard ship rams a Taiwanese one near the Spratlys (China vs
+    # Taiwan: taiwan-strait by its dyad; in the Spratly box with a party: south-china-sea by its area)
+    add(END, 4, "190", 4, "https://asia.example.com/ram", "CHN", "TWN", None)
     # the surge's clashes are placed (city level, for the map), one place named by hostile feed text
     con.execute("UPDATE events SET action_geo_type = 4, lat = 49.99, lon = 36.23, "
                 "action_geo_name = CASE WHEN source_url = ? THEN ? ELSE 'Kharkiv, Ukraine' END "
                 "WHERE event_code = '193'", [EVIL_URL, EVIL_TITLE])
+    con.execute("UPDATE events SET action_geo_type = 4, action_fips = 'PG', lat = 10.0, lon = 114.3, "
+                "action_geo_name = 'Spratly Islands' WHERE source_url = 'https://asia.example.com/ram'")
 
 
 def _documents(con) -> None:

@@ -102,6 +102,40 @@ def test_index_freshness_panel(site):
     assert "<b>Service" not in html  # ... never as markup
 
 
+def test_a_region_page_says_which_events_it_shares_with_another_region(site):
+    """The fixture's one event of two regions (China vs Taiwan near the Spratlys, the last day): both pages say so."""
+    for page_name, other in (("region-south-china-sea.html", "taiwan-strait"),
+                             ("region-taiwan-strait.html", "south-china-sea")):
+        _, page = _page(site, page_name)
+        assert f"Overlap: 1 of this region's counted events of the last 7 days also belong to {other}" in page.plain
+    _, page = _page(site, "region-russia-ukraine.html")
+    assert "Overlap:" not in page.plain
+
+
+def test_numbers_are_rounded_as_sql_rounds_them():
+    """Half away from zero on the decimal the reader sees, as DuckDB's round(): 33.65 is 33.7 (Python's format
+    gives 33.6, the double just below), and a change of 0.5 % prints as +1 %, never "+0 %"."""
+    import duckdb
+
+    from reports.dashboard import _change, _idx
+    from reports.digest.content import printed_change
+    from reports.digest.render import _env
+    from reports.svg import fmt
+
+    for v in (33.65, 22.25, 28.75, 0.05, -0.05, 12.345, 99.95):
+        sql = duckdb.sql(f"SELECT round({v}::DOUBLE, 1)").fetchone()[0]  # the index is a DOUBLE
+        assert float(_idx(v)) == sql and float(fmt(v).replace(",", "")) == sql, v
+        assert float(_env().filters["num"](v)) == sql
+    assert (_idx(33.65), fmt(-0.04), _env().filters["signed"](-0.04)) == ("33.7", "0.0", "+0.0")
+    assert printed_change(42.15, 33.65) == 8.5  # 42.2 - 33.7 as printed
+
+    class D:
+        tension_change = 0.5
+    assert _change(D()) == ("▲ +1 %", "up")
+    D.tension_change = -0.49
+    assert _change(D()) == ("±0 %", "flat")
+
+
 def test_quiet_region_shows_zeros(site):
     _, index = _page(site, "index.html")
     assert re.search(r"Haiti gang crisis \(no data\) ±0 % 0\.0", index.plain)  # 7-day change, then the level

@@ -283,7 +283,10 @@ def test_content_tension_alerts_dialogue_stories(smtp, digest_config):
     assert "Tension index" in text and ("↑" in text) and "&#9650;" in html  # the index rose against a quiet week
     assert "Dialogue activity: 0 Track-I dialogue events (week before 14)" in text
     # daily alerts merged per kind, with the independent publishers behind them (corroboration)
-    assert "escalation (high), 6 publishers, 7 days" in text and "dialogue-gap (medium)" in text  # an absence: medium at most
+    assert "escalation (high), 6 publishers, 7 days" in text
+    # a gap is an absence: medium at most, and no publisher count (what was reported beside it is listed)
+    assert "dialogue-gap (medium), an absence: no publisher can corroborate it" in text
+    assert "Reported beside it, from the test windows" in text
     assert "Evidence (" in text and "https://wire" in text and "Kyiv Daily on shelling" in text
     # top stories from at least two perspectives
     assert "perspectives:" in text
@@ -312,8 +315,9 @@ def test_a_dyad_without_coverage_says_its_zero_means_cannot_tell(smtp, digest_co
     (msg,) = sink.parsed()
     text, html = parts(msg)["text/plain"], parts(msg)["text/html"]
     assert "Dialogue activity: 0 Track-I dialogue events" in text
-    assert "No coverage: the two sides' dialogue could not be observed this week" in text
-    assert "No coverage: the two sides' dialogue could not be observed this week" in html
+    assert "No coverage: dialogue events between the two sides could not be observed this week" in text
+    assert "No coverage: dialogue events between the two sides could not be observed this week" in html
+    assert 'so 0 events means "cannot tell"' in text
 
 
 def test_second_run_sends_nothing_and_resend_does(smtp, digest_config):

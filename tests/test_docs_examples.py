@@ -172,6 +172,13 @@ def test_demo_level_uses_fatalities_and_alerts_say_which_datasets_agree(demo_cwd
                                    "FROM v_region_daily GROUP BY ALL").fetchall())
         acled_days = {(r, d) for r, d in con.execute("SELECT region_id, day FROM v_region_daily "
                                                     "WHERE acled_events > 0").fetchall()}
+        # a high de-escalation rests on a curated dataset that agrees; a gap has no corroboration (an absence)
+        high_de = con.execute("SELECT curated_support FROM v_alerts WHERE kind = 'de-escalation' "
+                              "AND severity = 'high'").fetchall()
+        gap_corroboration = con.execute("SELECT DISTINCT corroboration FROM v_alerts "
+                                        "WHERE kind = 'dialogue-gap'").fetchall()
+    assert all(" agrees (" in s for (s,) in high_de), high_de
+    assert gap_corroboration in ([], [(None,)])
     checked = {"with": 0, "carried": 0, "without": 0}
     raised = {True: 0, False: 0}  # days the deaths raised the level above the news level, and days they did not
     by_region: dict[str, list] = {}
@@ -210,8 +217,13 @@ def test_demo_level_uses_fatalities_and_alerts_say_which_datasets_agree(demo_cwd
             assert support.startswith(("ACLED agrees", "ACLED does not agree")), (region, day, support)
             assert "fatalities" in support and "expected" in support
             agree += support.startswith("ACLED agrees")
-        else:
-            assert "ACLED does not cover these days" in support, (region, day, support)
+        else:  # the window's days up to ACLED's last are covered: "covers 1 of these 2 days", or none
+            first = day - timedelta(days=window - 1)
+            if through.get(region) is not None and first <= through[region]:
+                n = (through[region] - first).days + 1
+                assert f"ACLED covers {n} of these {window} days" in support, (region, day, support)
+            else:
+                assert "ACLED does not cover these days" in support, (region, day, support)
         window_days = {day - timedelta(days=k) for k in range(window)}
         if region == "russia-ukraine" and any((region, d) in acled_days for d in window_days):
             # an escalation's evidence cites the ACLED events of its window's covered days

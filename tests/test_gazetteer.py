@@ -149,6 +149,10 @@ def test_reliefweb_language_tags_are_not_countries(gaz):
     ("New HTS codes for steel imports take effect", "syria"),
     ("Fano film festival opens", "horn-of-africa"),
     ("Record season for the Red Sea resort towns", "yemen"),
+    ("Al-Shabaab fighters attack AU base near Aden Adde International Airport in Mogadishu", "yemen"),
+    ("Kenya's Defence Secretary Aden Duale visits troops on the border", "yemen"),
+    ("Somali forces retake town in Lower Juba", "south-sudan"),
+    ("Government of National Unity sworn in after peace deal", "libya"),  # South Sudan's R-TGoNU too
 ])
 def test_region_keywords_name_only_the_regions_places(gaz, text, region):
     """A keyword puts a text in its region without a country name: each of these named another place or thing."""
@@ -159,6 +163,8 @@ def test_qualified_keywords_still_place_a_text(gaz):
     assert "dr-congo" in regions(gaz, "ADF attack in Beni territory kills 20")
     assert "south-sudan" in regions(gaz, "Fighting in Nasir County displaces thousands")
     assert "yemen" in regions(gaz, "Insurers raise Red Sea shipping premiums after attacks")
+    assert "yemen" in regions(gaz, "Blast damages cranes at the port of Aden")
+    assert "south-sudan" in regions(gaz, "Curfew imposed in Juba after clashes")
 
 
 def test_titles_about_the_two_koreas_are_placed(gaz):

@@ -34,12 +34,37 @@ def test_shipped_areas_keep_a_sides_domestic_news_out(make_config):
         "xiamen": (dict(a1="CHN", a2="CHN", action="CHN", lat=24.48, lon=118.09), {}),
         "penghu": (dict(a1="CHN", code2="MIL", action="TWN", lat=23.57, lon=119.58), {"taiwan-strait": "area"}),
         "taipei-dyad": (dict(a1="CHN", a2="TWN", action="TWN", lat=25.05, lon=121.53), {"taiwan-strait": "dyad"}),
-        # Venezuela: the box is the sea north of 11.3 N off its coast, with the islands in it (Curacao), not the
-        # Windward Islands east of 62.5 W; the sides meet anywhere (Margarita, 11.0 N, is south of the box)
+        # Venezuela: the box is the sea north of 11.8 N off its coast and Venezuela's islands in it, not other
+        # countries' islands (Curacao, Aruba), not the Windward Islands east of 62.5 W, not Venezuela's mainland
+        # coast (Coro, 11.4 N); the sides meet anywhere (Margarita, 11.0 N, is south of the box)
         "margarita": (dict(a1="USA", a2="VEN", action="VEN", lat=11.0, lon=-63.9),
                       {"venezuela-caribbean": "dyad"}),
-        "curacao": (dict(a1="USA", action="CUW", lat=12.11, lon=-68.93), {"venezuela-caribbean": "area"}),
+        "curacao": (dict(a1="USA", action="CUW", lat=12.11, lon=-68.93), {}),
+        "aruba": (dict(a1="USA", code2="CVL", action="ABW", lat=12.52, lon=-70.03), {}),
+        "coro": (dict(a1="VEN", code2="CRM", action="VEN", lat=11.4, lon=-69.67), {}),
+        "caribbean-sea": (dict(a1="USA", code2="CRM", fips="OS", geo_type=4, lat=13.0, lon=-66.0),
+                          {"venezuela-caribbean": "area"}),  # at sea: GDELT's OS, no country
+        "los-roques": (dict(a1="VEN", code2="MIL", action="VEN", lat=11.85, lon=-66.75), {"venezuela-caribbean": "area"}),
         "st-lucia": (dict(a1="USA", a2="LCA", action="LCA", lat=14.01, lon=-61.0), {}),
+        # Yemen's Red Sea and Gulf of Aden boxes: Yemen's shore and the sea, not Jizan (Saudi Arabia), Assab
+        # (Eritrea) or Bosaso (Puntland, which is Somalia's: horn-of-africa)
+        "hodeidah": (dict(a1="YEM", a2="YEM", action="YEM", lat=14.8, lon=42.95), {"yemen": "area"}),
+        "red-sea": (dict(code1="REB", code2="SHP", fips="OS", geo_type=4, lat=14.5, lon=42.0), {"yemen": "area"}),
+        "jizan": (dict(a1="SAU", code2="CRM", action="SAU", lat=16.89, lon=42.55), {}),
+        "assab": (dict(a1="ERI", a2="ARE", action="ERI", lat=13.01, lon=42.74), {}),
+        "bosaso": (dict(a1="SOM", code2="CVL", action="SOM", lat=11.28, lon=49.18), {"horn-of-africa": "area"}),
+        # Hormuz: the strait and Iran's islands, not Ras al-Khaimah (UAE)
+        "ras-al-khaimah": (dict(a1="ISR", a2="ARE", action="ARE", lat=25.79, lon=55.94), {}),
+        "hormuz-island": (dict(a1="IRN", code2="MIL", action="IRN", lat=27.06, lon=56.45), {"middle-east": "area"}),
+        # Israel's northern border: Hezbollah's fire (coded as Lebanese rebels) on Kiryat Shmona; not Nahariya
+        "kiryat-shmona": (dict(a1="LBN", code1="LBNREB", a2="ISR", action="ISR", lat=33.21, lon=35.57), {"middle-east": "area"}),
+        "nahariya": (dict(a1="LBN", code1="LBNREB", a2="ISR", action="ISR", lat=33.01, lon=35.09), {}),
+        # territories that are the theatre: an event GDELT places only at the Gaza Strip's (or the Spratlys')
+        # centroid, with the territory's FIPS code as its ADM1 code, is in the region's areas
+        "gaza-centroid": (dict(a1="ISR", code2="MIL", action="PSE", fips="GZ", adm1="GZ", geo_type=1,
+                               lat=31.42, lon=34.36), {"israel-palestine": "area"}),
+        "spratly-centroid": (dict(a1="CHN", code2="MIL", fips="PG", adm1="PG", geo_type=1, lat=8.6, lon=111.9),
+                             {"south-china-sea": "area"}),
         # a country's centroid (geo type 1) joins no area, whoever acts
         "ukraine-centroid": (dict(a1="UKR", a2="USA", action="UKR", geo_type=1, lat=49.0, lon=32.0), {}),
         "syria-centroid": (dict(a1="DEU", a2="SYR", action="SYR", geo_type=1, lat=35.0, lon=38.0), {}),

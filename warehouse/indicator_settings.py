@@ -24,7 +24,7 @@ FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
-RULES_REVISION = 13  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
+RULES_REVISION = 14  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
 #                     6: the floor's errors against the tested day's baseline, stretches of change left out
 #                     7: events placed only at a country's centroid join no region through its areas; the
@@ -36,6 +36,9 @@ RULES_REVISION = 13  # 4: curated data, month/year-dated events off days, future
 #                     11: a dialogue-gap is at most medium; its evidence lists the window's dialogue reports
 #                     12: the conflict lexicon's plural and past forms (bombardments, invaded, ...)
 #                     13: "cessation of hostilities" is a dialogue term, not a conflict one
+#                     14: a box's country admits the sea too; a dialogue-gap has no corroboration; a high
+#                         de-escalation needs a curated dataset that agrees; the dialogue alerts' "tension is
+#                         high" looks at the week before the test window too
 
 DEFAULT_TERMS = ["talks", "negotiate", "negotiated", "negotiation", "negotiations", "negotiator", "negotiators",
                  "negotiating", "mediation",

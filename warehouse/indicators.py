@@ -118,6 +118,7 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         "min_base": a.min_baseline_days, "min_dispersion": a.min_dispersion_days, "alpha": a.alpha, "min_incidents": a.min_incidents,
         "min_expected": a.min_expected, "medium_factor": a.medium_factor, "high_factor": a.high_factor,
         "high_corroboration": a.high_corroboration, "dialogue_index": a.dialogue.index_min,
+        "dialogue_index_label": f"{a.dialogue.index_min:g}",  # as the alerts' rule text says it (40, not 40.0)
         "roots": s.dialogue.cameo_roots, "pattern": s.dialogue.pattern(), "exclusion": s.dialogue.exclusion(),
         "conflict_pattern": s.evidence.conflict_pattern(), "conflict_exclusion": s.evidence.conflict_exclusion(),
         "max_events": s.evidence.max_events, "max_documents": s.evidence.max_documents,

@@ -16,6 +16,7 @@ from extractors.text import safe_href
 from reports.alerts import SEVERITY_RANK, Alert, attributions, read_alerts
 from reports.digest.settings import DigestSettings, Subscriber
 from reports.digest.weeks import previous_week, week_start
+from reports.svg import half_up
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config, Region
 from tracktwo.core.errors import ConfigError
@@ -43,15 +44,18 @@ class AlertItem:
     severity: str
     triggers: list[tuple[str, str]]
     evidence: list[Link]
-    publishers: int  # independent publishers behind the evidence (corroboration), at most on one day
+    # independent publishers behind the evidence (corroboration), at most on one day; None for a dialogue-gap,
+    # an absence that no publisher can corroborate (docs/indicators.md, "Alerts")
+    publishers: int | None
     first_day: date | None = None
     last_day: date | None = None
     days: int = 1
+    window_from: date | None = None  # the first day of the earliest test window: evidence can predate the week
 
 
 def printed_change(now: float, before: float) -> float:
     """The change between two values as they are printed (one decimal), so a reader's own subtraction agrees."""
-    return round(round(now, 1) - round(before, 1), 1)
+    return float(half_up(now, 1) - half_up(before, 1))
 
 
 @dataclass
@@ -257,10 +261,13 @@ class WarehouseView:
                     links.append(Link(title=e.title or e.url or "(untitled)", url=e.href, publisher=e.publisher,
                                       day=e.day))
         corroboration = [a.corroboration for a in alerts if isinstance(a.corroboration, int)]
-        publishers = max(corroboration) if corroboration else len({link.publisher for link in links if link.publisher})
+        publishers = (None if peak.kind == "dialogue-gap" else max(corroboration) if corroboration
+                      else len({link.publisher for link in links if link.publisher}))
+        window_from = min(a.day - timedelta(days=int(a.values.get("window_days") or 1) - 1) for a in alerts)
         return AlertItem(day=peak.day, kind=peak.kind, severity=peak.severity, triggers=peak.triggers,
                          evidence=_pick_evidence(links, self.settings.evidence_per_alert),
-                         publishers=publishers, first_day=days[0], last_day=days[-1], days=len(days))
+                         publishers=publishers, first_day=days[0], last_day=days[-1], days=len(days),
+                         window_from=window_from)
 
     def stories(self, region: Region, week: str) -> list[Link]:
         start = week_start(week)

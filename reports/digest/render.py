@@ -11,15 +11,25 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from reports.digest.content import Digest
 from reports.digest.settings import DigestSettings
 from reports.mail import build_message
+from reports.svg import half_up
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
+def _signed(v: float | None) -> str:
+    """A change with its sign, one decimal, half up; +0.0 rather than -0.0."""
+    if v is None:
+        return "n/a"
+    r = half_up(v, 1)
+    return f"{r if r else abs(r):+}"
 
 
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["num"] = lambda v, nd=1: "n/a" if v is None else f"{v:.{nd}f}"
-    env.filters["signed"] = lambda v: "n/a" if v is None else f"{v:+.1f}"
+    # rounded as the SQL's round() and the dashboard round (reports.svg.half_up)
+    env.filters["num"] = lambda v, nd=1: "n/a" if v is None else f"{half_up(v, nd)}"
+    env.filters["signed"] = _signed
     env.filters["day"] = lambda d: d.strftime("%a %d %b %Y") if d else "undated"
     return env
 

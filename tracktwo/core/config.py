@@ -78,7 +78,9 @@ class SourceBase(BaseModel):
         return self.publisher or self.id
 
 
-ADM1 = re.compile(r"^[A-Z]{2}[A-Z0-9]{2}$")  # GDELT ActionGeo_ADM1Code: FIPS 10-4 country + subdivision
+# GDELT ActionGeo_ADM1Code: FIPS 10-4 country + subdivision, or a bare FIPS territory code, which GDELT writes
+# for an event placed only at the territory's centroid (GZ Gaza Strip, WE West Bank: territories that are theatres)
+ADM1 = re.compile(r"^[A-Z]{2}([A-Z0-9]{2})?$")
 ACTOR = re.compile(r"^[A-Z0-9]{3}$")  # a CAMEO actor code block, e.g. HMS (Hamas), HEZ (Hezbollah)
 
 
@@ -121,7 +123,8 @@ class Side(BaseModel):
 
 
 class Box(BaseModel):
-    """A latitude/longitude box (a sea, a strait, a border strip); `country` limits it to events geocoded there."""
+    """A latitude/longitude box (a sea, a strait, a border strip); `country` limits it to events geocoded in that
+    country or at sea (in no country), so a box drawn over water does not take in the towns of the other shores."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -187,7 +190,8 @@ class Areas(BaseModel):
     @field_validator("adm1")
     @classmethod
     def _adm1(cls, v: list[str]) -> list[str]:
-        return codes_matching(v, ADM1, "GDELT ADM1 codes (FIPS country + 2 characters, e.g. RS09)")
+        return codes_matching(v, ADM1, "GDELT ADM1 codes (FIPS country + 2 characters, e.g. RS09, or a FIPS "
+                                       "territory such as GZ)")
 
     @field_validator("admin1")
     @classmethod

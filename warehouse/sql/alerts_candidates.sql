@@ -1,7 +1,8 @@
 -- Alerts from the tests of ind_derived (docs/indicators.md, "Alerts"). Each test passes at $alpha (the
 -- family threshold split over the four tests); partial days raise none. The statistical severity is
 -- low below $alpha, medium below $alpha / $medium_factor, high below $alpha / $high_factor; `high` also
--- needs corroboration (alerts_write.sql.j2).
+-- needs corroboration (alerts_write.sql.j2). "While tension is high" (the dialogue alerts): the tension index reached
+-- $dialogue_index on a day of the test window or of the $level_window days before it (tension_peak_*, ind_tests).
 CREATE OR REPLACE TEMP TABLE ind_alerts AS
 WITH fired AS (
     SELECT region_id, day, 'escalation' AS kind,
@@ -19,16 +20,16 @@ WITH fired AS (
     FROM ind_derived
     WHERE NOT partial AND deescalation_p < $alpha AND conflict_expected >= $min_expected
     UNION ALL
-    SELECT region_id, day, 'dialogue-gap', 'dialogue incidents of the last 7 days below the baseline while tension is high',
+    SELECT region_id, day, 'dialogue-gap', 'dialogue incidents of the last 7 days below the baseline while tension is high (index at least ' || $dialogue_index_label || ' in the window or the ' || $level_window || ' days before)',
            dialogue_gap_p, 7, da_7d::DOUBLE, 7 * dialogue_expected
     FROM ind_derived
-    WHERE NOT partial AND region_type = 'dyadic' AND coverage = 'observed' AND tension_index >= $dialogue_index
+    WHERE NOT partial AND region_type = 'dyadic' AND coverage = 'observed' AND tension_peak_7d >= $dialogue_index
       AND dialogue_gap_p < $alpha
     UNION ALL
-    SELECT region_id, day, 'dialogue-opening', 'dialogue incidents of the last 2 days above the baseline while tension is high',
+    SELECT region_id, day, 'dialogue-opening', 'dialogue incidents of the last 2 days above the baseline while tension is high (index at least ' || $dialogue_index_label || ' in the window or the ' || $level_window || ' days before)',
            dialogue_opening_p, 2, da_2d::DOUBLE, 2 * dialogue_expected
     FROM ind_derived
-    WHERE NOT partial AND region_type = 'dyadic' AND coverage = 'observed' AND tension_index >= $dialogue_index
+    WHERE NOT partial AND region_type = 'dyadic' AND coverage = 'observed' AND tension_peak_2d >= $dialogue_index
       AND dialogue_opening_p < $alpha
 )
 SELECT substr(md5(f.region_id || '|' || CAST(f.day AS VARCHAR) || '|' || f.kind), 1, 16) AS alert_id,

@@ -39,7 +39,8 @@ hits AS (  -- what ties an event (by row) to a region: 1 = actor 1's side, 2 = a
     UNION ALL
     SELECT ev.rid, b.region_id, 3, NULL FROM ev JOIN ind_area_boxes b
         ON ev.lat BETWEEN b.south AND b.north AND ev.lon BETWEEN b.west AND b.east
-    WHERE ev.action_geo_type >= 2 AND (b.country IS NULL OR b.country = ev.action_iso3)
+    -- a box's country: its land, and the sea (GDELT places an event at sea in no country)
+    WHERE ev.action_geo_type >= 2 AND (b.country IS NULL OR b.country = ev.action_iso3 OR ev.action_iso3 IS NULL)
 ),
 m AS (
     SELECT rid, region_id,

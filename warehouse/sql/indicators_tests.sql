@@ -41,9 +41,16 @@ w AS (
            avg(da_dev2) OVER wd AS da_dvar,
            count(dialogue_incidents) OVER wd AS da_dn,
            sum(dialogue_incidents) OVER wd AS da_dsum,
-           sum(side_a_sources) OVER w7 AS side_a_7d, sum(side_b_sources) OVER w7 AS side_b_7d
+           sum(side_a_sources) OVER w7 AS side_a_7d, sum(side_b_sources) OVER w7 AS side_b_7d,
+           -- "while tension is high" (the dialogue alerts): the highest tension index over the test window and the
+           -- $level_window days before it, so talks that dilute the conflict share do not switch off their own alert
+           max(tension_index) OVER tp2 AS tension_peak_2d, max(tension_index) OVER tp7 AS tension_peak_7d
     FROM r
     WINDOW w2 AS (PARTITION BY region_id ORDER BY day RANGE BETWEEN INTERVAL 1 DAY PRECEDING AND CURRENT ROW),
+           tp2 AS (PARTITION BY region_id ORDER BY day
+                   RANGE BETWEEN to_days(CAST($level_window + 1 AS INTEGER)) PRECEDING AND CURRENT ROW),
+           tp7 AS (PARTITION BY region_id ORDER BY day
+                   RANGE BETWEEN to_days(CAST($level_window + 6 AS INTEGER)) PRECEDING AND CURRENT ROW),
            w7 AS (PARTITION BY region_id ORDER BY day RANGE BETWEEN INTERVAL 6 DAY PRECEDING AND CURRENT ROW),
            wb AS (PARTITION BY region_id ORDER BY day
                   RANGE BETWEEN to_days(CAST($guard + $baseline - 1 AS INTEGER)) PRECEDING
