@@ -466,10 +466,11 @@ def what_changed(views: list[RegionView], days: int) -> Changes:
         ended += [Move(d.region.name, v.page, k) for k in sorted(before - this)]
         now, then = d.value("tension_index"), d.value("tension_index", days)
         if now is not None and then is not None:
-            now, then = round(now, 1), round(then, 1)  # as printed: the change is their difference
-            if abs(now - then) >= 0.05:
-                moves.append((abs(now - then), Move(d.region.name, v.page,
-                                                     f"tension index {then:.1f} → {now:.1f} ({now - then:+.1f})")))
+            now, then = svg.half_up(now, 1), svg.half_up(then, 1)  # as printed: the change is their difference
+            if now != then:
+                moves.append((float(abs(now - then)), Move(d.region.name, v.page,
+                                                            f"tension index {then} → {now} "
+                                                            f"({f'{now - then:+}'.replace('-', '−')})")))
     moves.sort(key=lambda m: (-m[0], m[1].region))
     return Changes(new, ended, [m for _, m in moves[:5]])
 

@@ -60,10 +60,11 @@ class Series:
 
 
 def half_up(v: float | int, digits: int = 1) -> Decimal:
-    """`v` rounded as DuckDB's round() does (half away from zero, on the shortest decimal that reads back as
-    `v`), so a page agrees with the SQL a reader runs: 33.65 is 33.7, where Python's format gives 33.6 (the
-    double just below 33.65)."""
-    return Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    """`v` rounded as DuckDB's round(DOUBLE, digits) does it (the double times 10^digits, rounded half away from
+    zero), so a page agrees with the SQL a reader runs: 33.65 is 33.7 (33.65 x 10 is 336.5 as a double), where
+    Python's format gives 33.6 (the double just below 33.65); 1.005 to 2 digits is 1.00, as in DuckDB."""
+    scaled = Decimal(float(v) * 10 ** digits).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return scaled.scaleb(-digits)
 
 
 def fmt(v: Value, digits: int = 1) -> str:

@@ -108,6 +108,10 @@ REGION_ERRORS = [
      "['RUS'] on both sides"),
     ({"id": "x", "name": "X", "type": "internal", "areas": {"adm1": ["Belgorod"]}},
      "field 'areas.adm1': Value error, not GDELT ADM1 codes"),
+    # a country's bare code would let its centroid events in, against the centroid rule: only theatre territories
+    ({"id": "x", "name": "X", "type": "internal", "areas": {"adm1": ["GZ", "UP"]}},
+     "field 'areas.adm1': Value error, not GDELT ADM1 codes (FIPS country + 2 characters, e.g. RS09, or one of "
+     "the territories GZ, WE, PF, PG): ['UP']"),
     ({"id": "x", "name": "X", "type": "internal", "areas": {"boxes": [{"name": "b", "south": 10, "north": 5, "west": 1, "east": 2}]}},
      "field 'areas.boxes.0': Value error, box 'b': south (10.0) must be below north (5.0)"),
     ({"id": "x", "name": "X", "type": "dyadic", "sides": [{"name": "A"}, {"name": "B", "countries": ["UKR"]}]},

@@ -122,10 +122,19 @@ def test_numbers_are_rounded_as_sql_rounds_them():
     from reports.digest.render import _env
     from reports.svg import fmt
 
-    for v in (33.65, 22.25, 28.75, 0.05, -0.05, 12.345, 99.95):
-        sql = duckdb.sql(f"SELECT round({v}::DOUBLE, 1)").fetchone()[0]  # the index is a DOUBLE
-        assert float(_idx(v)) == sql and float(fmt(v).replace(",", "")) == sql, v
-        assert float(_env().filters["num"](v)) == sql
+    import random
+
+    rnd = random.Random(7)
+    values = [33.65, 22.25, 28.75, 0.05, -0.05, 12.345, 99.95, 1.005] + \
+        [round(rnd.uniform(-100, 100), rnd.choice([2, 3, 4])) for _ in range(5000)]
+    con = duckdb.connect()
+    for digits in (1, 2):  # the index and means with one decimal, Goldstein and tone with two
+        sql = [r[0] for r in con.execute("SELECT round(v, ?) FROM unnest(?::DOUBLE[]) t(v)", [digits, values]).fetchall()]
+        for v, want in zip(values, sql):
+            assert float(fmt(v, digits).replace(",", "")) == want, (v, digits)
+            assert float(_env().filters["num"](v, digits)) == want, (v, digits)
+            if digits == 1:
+                assert float(_idx(v)) == want, v
     assert (_idx(33.65), fmt(-0.04), _env().filters["signed"](-0.04)) == ("33.7", "0.0", "+0.0")
     assert printed_change(42.15, 33.65) == 8.5  # 42.2 - 33.7 as printed
 
@@ -160,6 +169,11 @@ def test_region_page_charts_and_evidence(site):
     text = page.plain
     assert "escalation" in text and "dialogue-gap" in text
     assert re.search(r"Corroboration: \d+ independent publishers", text)
+    # the gap claims an absence: no publisher count, a sentence instead (its items are what was reported beside it)
+    assert "A gap is an absence: no publisher can corroborate it" in text
+    _, index = _page(site, "index.html")
+    assert re.search(r"dialogue-gap · medium( · \d+ days)? · not corroborable", index.plain)
+    assert not re.search(r"dialogue-gap · \w+( · \d+ days)? · \d+ publisher", index.plain)
     assert "Kyiv Ledger · 2026-03-31" in text and "Moscow Wire" in text  # publisher and date per item
     assert "Latest documents" in text and "Shelling reported near Kharkiv, day 39" in text
 

@@ -174,10 +174,12 @@ def test_demo_level_uses_fatalities_and_alerts_say_which_datasets_agree(demo_cwd
                                                     "WHERE acled_events > 0").fetchall()}
         # a high de-escalation rests on a curated dataset that agrees; a gap has no corroboration (an absence)
         high_de = con.execute("SELECT curated_support FROM v_alerts WHERE kind = 'de-escalation' "
-                              "AND severity = 'high'").fetchall()
+                              "AND severity = 'high' AND region_id = 'israel-palestine'").fetchall()
         gap_corroboration = con.execute("SELECT DISTINCT corroboration FROM v_alerts "
                                         "WHERE kind = 'dialogue-gap'").fetchall()
-    assert all(" agrees (" in s for (s,) in high_de), high_de
+    # Israel-Palestine's calm: two distinct reports of the Gaza talks (the demo's fixed stories, 10 and 8 days before
+    # its last day) and ACLED's weeks, which always cover the alert days between them
+    assert high_de and all(" agrees (" in s for (s,) in high_de), high_de
     assert gap_corroboration in ([], [(None,)])
     checked = {"with": 0, "carried": 0, "without": 0}
     raised = {True: 0, False: 0}  # days the deaths raised the level above the news level, and days they did not

@@ -164,7 +164,18 @@ def test_qualified_keywords_still_place_a_text(gaz):
     assert "south-sudan" in regions(gaz, "Fighting in Nasir County displaces thousands")
     assert "yemen" in regions(gaz, "Insurers raise Red Sea shipping premiums after attacks")
     assert "yemen" in regions(gaz, "Blast damages cranes at the port of Aden")
+    assert "yemen" in regions(gaz, "Aden governor survives car bomb")  # Yemen's second city, its government's seat
+    assert "yemen" in regions(gaz, "Explosion At Aden Port Kills Two")
     assert "south-sudan" in regions(gaz, "Curfew imposed in Juba after clashes")
+
+
+def test_a_place_of_no_side_needs_a_party_in_a_dyadic_region(gaz):
+    """Lebanon is an area of Israel-Iran and Hezbollah but no side's country: a text naming only Lebanese places is
+    Lebanese news, as an event there of Lebanese actors alone is (docs/indicators.md, "Regions and membership")."""
+    assert "middle-east" not in regions(gaz, "Lebanese protesters clash with police in Beirut")
+    assert "middle-east" in regions(gaz, "Israeli strike hits a suburb of Beirut")           # a side named
+    assert "middle-east" in regions(gaz, "Hezbollah says it fired rockets from southern Lebanon")  # a keyword
+    assert "israel-palestine" in regions(gaz, "Raids reported in Jenin")  # a side's own place needs nothing more
 
 
 def test_titles_about_the_two_koreas_are_placed(gaz):

@@ -540,6 +540,51 @@ def test_partial_day_by_arrival_time(make_config):
 # ---------------------------------------------------------------- incremental = full on a longer series
 
 
+def test_a_late_day_reaches_the_dialogue_gate_of_days_two_level_windows_later(make_config):
+    """A 30-day level window (no fatalities carry) and the story's alert windows: 1 conflict incident and 1 dialogue
+    incident a day on days 1..80, 20 dialogue incidents on days 59 and 60. The level stays under 40 (c = 1, share
+    1/2 on day 58: 100 x (0.7 x 1/6 + 0.3 x 0.5) = 26.67), so no opening. 200 late conflict events of day 10 raise the level of
+    days 10..39 (c = 201/30 = 6.7 a day over a window holding day 10), and the gate of a 2-day test reads the level
+    of its window and the 30 days before it: the openings of days 59..61 (day 61's window holds day 60, its gate
+    reaches back to day 30) pass it. An incremental run must recompute them, as a full run does: the reach of a
+    changed day is 2 x 30 + 0 + 5 = 65 days here (the alert windows alone would give 2 x 7 + 14 + 7 = 35)."""
+    settings = {**SETTINGS, "index": {**SETTINGS["index"], "window_days": 30, "fatalities_carry_days": 0}}
+
+    def base(con) -> None:
+        run(con, "r1", datetime(2024, 6, 20))
+        for d in range(1, 81):
+            event(con, f"c{d}", D(d), a1="RUS", a2="UKR", action="UKR", quad=4)
+            for i in range(20 if d in (59, 60) else 1):
+                event(con, f"d{d}-{i}", D(d), a1="RUS", a2="UKR", action="UKR", quad=1, root="04", gold=4.0)
+
+    def late(con) -> None:
+        run(con, "r2", datetime(2024, 6, 21))
+        for i in range(200):
+            event(con, f"late{i}", D(10), a1="RUS", a2="UKR", action="UKR", quad=4, run_id="r2")
+
+    def openings(config) -> list:
+        with batch_writer(config.settings) as con:
+            return con.execute("SELECT day, kind, severity, p_value FROM v_alerts WHERE kind LIKE 'dialogue%' "
+                               "ORDER BY day, kind").fetchall()
+
+    inc = make(make_config, settings, name="inc")
+    with batch_writer(inc.settings) as con:
+        base(con)
+    compute(inc)
+    assert openings(inc) == [] and rows(inc, RU)[D(58)]["tension_index"] == 26.67
+    with batch_writer(inc.settings) as con:
+        late(con)
+    assert compute(inc).mode == "incremental"
+    full = make(make_config, settings, name="full")
+    with batch_writer(full.settings) as con:
+        base(con)
+        late(con)
+    compute(full)
+    assert [r[:2] for r in openings(full)] == [(D(59), "dialogue-opening"), (D(60), "dialogue-opening"),
+                                               (D(61), "dialogue-opening")]
+    assert openings(inc) == openings(full)
+
+
 def load_series(con, days: range, seed: int, run_id: str = "r1", prefix: str = "") -> None:
     """Pseudo-random events and documents for two regions over `days` (deterministic by seed)."""
     import random

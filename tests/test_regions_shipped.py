@@ -50,6 +50,8 @@ def test_shipped_areas_keep_a_sides_domestic_news_out(make_config):
         # (Eritrea) or Bosaso (Puntland, which is Somalia's: horn-of-africa)
         "hodeidah": (dict(a1="YEM", a2="YEM", action="YEM", lat=14.8, lon=42.95), {"yemen": "area"}),
         "red-sea": (dict(code1="REB", code2="SHP", fips="OS", geo_type=4, lat=14.5, lon=42.0), {"yemen": "area"}),
+        # no ISO3 because the code is unknown to the reference table, not because it is the sea: not in the box
+        "unmapped": (dict(code1="REB", code2="SHP", fips="XX", geo_type=4, lat=14.5, lon=42.0), {}),
         "jizan": (dict(a1="SAU", code2="CRM", action="SAU", lat=16.89, lon=42.55), {}),
         "assab": (dict(a1="ERI", a2="ARE", action="ERI", lat=13.01, lon=42.74), {}),
         "bosaso": (dict(a1="SOM", code2="CVL", action="SOM", lat=11.28, lon=49.18), {"horn-of-africa": "area"}),

@@ -8,8 +8,9 @@ negative-context terms ("Atlanta") appear in the same text.
 
 Regions follow the membership rule of docs/indicators.md: a text is about a dyadic
 region when it names both sides (reason `dyad`: a term of each side's countries) or
-one of its places (reason `area`: a term of an area country, or a keyword); about an
-internal region when it names one of its places.
+one of its places (reason `area`: a term of an area country, or a keyword; an area country
+that is no side's counts only beside a party: a side's country or a keyword, as an event
+there needs a party); about an internal region when it names one of its places.
 """
 
 from __future__ import annotations
@@ -166,7 +167,15 @@ class Gazetteer:
                 if all(sides):
                     for t, n in sides[0] + sides[1]:
                         hits[(t, "dyad")] += n
+            sides_countries = {c for side in r.sides for c in side.countries}
+            # an area country that is no side's (Lebanon, for Israel-Iran and Hezbollah) places a text in a dyadic
+            # region only beside a party (a side's country or one of the region's keywords), as an event there
+            # needs a party: "Lebanese protesters clash with police in Beirut" is not the Israel-Hezbollah war
+            with_party = r.type != "dyadic" or any(iso_terms.get(c) for c in sides_countries) \
+                or any(keyword_hits[k] for k in r.keywords)
             for c in r.areas.countries:
+                if c not in sides_countries and not with_party:
+                    continue
                 for t, n in iso_terms.get(c, []):
                     hits[(t, "area")] += n
             for k in r.keywords:

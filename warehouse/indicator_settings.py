@@ -38,7 +38,8 @@ RULES_REVISION = 14  # 4: curated data, month/year-dated events off days, future
 #                     13: "cessation of hostilities" is a dialogue term, not a conflict one
 #                     14: a box's country admits the sea too; a dialogue-gap has no corroboration; a high
 #                         de-escalation needs a curated dataset that agrees; the dialogue alerts' "tension is
-#                         high" looks at the week before the test window too
+#                         high" looks at the week before the test window too (documents, at load: an area
+#                         country of no side needs a party; Aden, Juba, GNU)
 
 DEFAULT_TERMS = ["talks", "negotiate", "negotiated", "negotiation", "negotiations", "negotiator", "negotiators",
                  "negotiating", "mediation",

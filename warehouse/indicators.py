@@ -129,10 +129,13 @@ def _params(s: IndicatorSettings) -> dict[str, object]:
         # next days (its window, and the fatalities rate carried over the curated data's publication lag) and
         # the tension change (its window and the one before)
         # (the variance floor reads the errors of the dispersion window's days, each against its own baseline,
-        # guard + baseline before it, and against the day's)
+        # guard + baseline before it, and against the day's), and the dialogue alerts' "tension is high": the
+        # highest level of the 7-day test window and the level window before it, each level reaching its window
+        # and the carried fatalities back (2 x window + carry + 5)
         "reach": max(a.guard_days + a.dispersion_days + 6, a.guard_days + a.baseline_days, s.baseline_days,
                      s.change_days, s.index.window_days + s.index.fatalities_carry_days, 2 * s.index.change_days,
-                     2 * a.guard_days + a.dispersion_days + a.baseline_days),
+                     2 * a.guard_days + a.dispersion_days + a.baseline_days,
+                     2 * s.index.window_days + s.index.fatalities_carry_days + 5),
     }
     for x in Z_INDICATORS:
         p[f"floor_{x}"] = s.floor(x)

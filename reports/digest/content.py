@@ -323,7 +323,7 @@ def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
     if now.tension is not None and then.tension is not None:
         d = printed_change(now.tension, then.tension)
         word = "rose" if d >= FLAT else "fell" if d <= -FLAT else "held steady"
-        out.append(f"tension index {word}: {then.tension:.1f} in {since} → {now.tension:.1f}")
+        out.append(f"tension index {word}: {half_up(then.tension, 1)} in {since} → {half_up(now.tension, 1)}")
     new_kinds = sorted(set(now.alert_kinds) - set(then.alert_kinds))
     gone_kinds = sorted(set(then.alert_kinds) - set(now.alert_kinds))
     if new_kinds:

@@ -78,9 +78,10 @@ class SourceBase(BaseModel):
         return self.publisher or self.id
 
 
-# GDELT ActionGeo_ADM1Code: FIPS 10-4 country + subdivision, or a bare FIPS territory code, which GDELT writes
-# for an event placed only at the territory's centroid (GZ Gaza Strip, WE West Bank: territories that are theatres)
-ADM1 = re.compile(r"^[A-Z]{2}([A-Z0-9]{2})?$")
+# GDELT ActionGeo_ADM1Code: FIPS 10-4 country + subdivision, or a bare FIPS code of a territory that is itself a
+# theatre, which GDELT writes as the ADM1 code of an event placed only at the territory's centroid (Gaza Strip, West
+# Bank, Paracel and Spratly Islands); a country's own code (UP) is not accepted: its centroid says nothing of where
+ADM1 = re.compile(r"^([A-Z]{2}[A-Z0-9]{2}|GZ|WE|PF|PG)$")
 ACTOR = re.compile(r"^[A-Z0-9]{3}$")  # a CAMEO actor code block, e.g. HMS (Hamas), HEZ (Hezbollah)
 
 
@@ -190,8 +191,8 @@ class Areas(BaseModel):
     @field_validator("adm1")
     @classmethod
     def _adm1(cls, v: list[str]) -> list[str]:
-        return codes_matching(v, ADM1, "GDELT ADM1 codes (FIPS country + 2 characters, e.g. RS09, or a FIPS "
-                                       "territory such as GZ)")
+        return codes_matching(v, ADM1, "GDELT ADM1 codes (FIPS country + 2 characters, e.g. RS09, or one of the "
+                                       "territories GZ, WE, PF, PG)")
 
     @field_validator("admin1")
     @classmethod

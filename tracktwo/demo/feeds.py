@@ -114,6 +114,16 @@ STORIES: dict[str, list[tuple[str, str]]] = {
 
 HOSTILE_TITLE = "Analysis: <img src=x onerror=alert(1)> what the Kharkiv strikes mean"
 
+# Reports on the Gaza talks during Israel-Palestine's calm, on fixed days (outside the random draws, which stay as
+# they were): distinct stories from two outlets, so a de-escalation there is corroborated by independent reports
+# and not only by the Cairo story that two outlets carry word for word (one story: docs/indicators.md)
+FIXED_STORIES: dict[str, tuple[int, time, str, str]] = {  # outlet -> (days before today, time, title, summary)
+    "demo-un-news": (10, time(10, 0), "Egypt and Qatar report progress in Gaza truce negotiations",
+                     "Mediators said Israeli and Palestinian negotiators narrowed their differences on a truce in Gaza."),
+    "demo-levant-report": (8, time(14, 0), "Israeli and Palestinian negotiators agree to meet again, mediators say",
+                           "Egyptian mediators said a further round of talks on a ceasefire in Gaza was scheduled."),
+}
+
 
 def anchor_today() -> date:
     return datetime.now(timezone.utc).date()
@@ -145,6 +155,16 @@ def _items(outlet: Outlet, today: date) -> list[dict]:
             "title": HOSTILE_TITLE,
             "summary": "<script>alert('x')</script><p>Escaping test: this title carries markup that must show as text.</p>",
             "published": datetime.combine(today, time(6, 0), tzinfo=timezone.utc),
+        })
+    if outlet.id in FIXED_STORIES:
+        back, at, title, summary = FIXED_STORIES[outlet.id]
+        day = today - timedelta(days=back)
+        items.append({
+            "id": f"urn:tracktwo-demo:{outlet.id}:{day:%Y%m%d}-gaza-talks",
+            "link": f"https://{outlet.id}.example.org/{day:%Y/%m/%d}/gaza-talks",
+            "title": title,
+            "summary": f"<p>{summary}</p>",
+            "published": datetime.combine(day, at, tzinfo=timezone.utc),
         })
     items.sort(key=lambda i: i["published"], reverse=True)
     return items

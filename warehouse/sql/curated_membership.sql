@@ -28,7 +28,7 @@ hits AS (  -- 1 = actor 1's side, 2 = actor 2's side, 3 = the place
     UNION ALL
     SELECT ev.event_id, b.region_id, 3, NULL FROM ev JOIN ind_area_boxes b
         ON ev.lat BETWEEN b.south AND b.north AND ev.lon BETWEEN b.west AND b.east
-    WHERE ev.below_country AND (b.country IS NULL OR b.country = ev.country_iso3 OR ev.country_iso3 IS NULL)
+    WHERE ev.below_country AND (b.country IS NULL OR b.country = ev.country_iso3)
 ),
 m AS (
     SELECT event_id, region_id,

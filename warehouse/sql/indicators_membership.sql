@@ -19,7 +19,7 @@ DELETE FROM event_regions WHERE day IN (SELECT day FROM ind_days);
 CREATE OR REPLACE TEMP TABLE ind_members AS
 WITH ev AS (  -- what places an event in a region: only these columns are held for the matching (10 M rows)
     SELECT rowid AS rid, actor1_iso3, actor2_iso3, actor1_group, actor2_group, action_iso3, action_adm1,
-           action_geo_type, lat, lon
+           action_geo_type, lat, lon, action_fips
     FROM events
     WHERE event_date IN (SELECT day FROM ind_days)  -- files without these days are skipped (dynamic filter)
 ),
@@ -39,8 +39,11 @@ hits AS (  -- what ties an event (by row) to a region: 1 = actor 1's side, 2 = a
     UNION ALL
     SELECT ev.rid, b.region_id, 3, NULL FROM ev JOIN ind_area_boxes b
         ON ev.lat BETWEEN b.south AND b.north AND ev.lon BETWEEN b.west AND b.east
-    -- a box's country: its land, and the sea (GDELT places an event at sea in no country)
-    WHERE ev.action_geo_type >= 2 AND (b.country IS NULL OR b.country = ev.action_iso3 OR ev.action_iso3 IS NULL)
+    -- a box's country: its land, and the sea: the FIPS codes GDELT writes for places in no country (OS, the open
+    -- sea; PF, PG, the Paracel and Spratly Islands; config/fips_iso3.csv maps them to no ISO3 code). An unknown
+    -- code is not the sea.
+    WHERE ev.action_geo_type >= 2
+      AND (b.country IS NULL OR b.country = ev.action_iso3 OR ev.action_fips IN ('OS', 'PF', 'PG'))
 ),
 m AS (
     SELECT rid, region_id,

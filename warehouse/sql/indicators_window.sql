@@ -23,7 +23,8 @@ WHERE EXISTS (SELECT 1 FROM ind_dropped WHERE day < lo);
 -- (the errors of its dispersion window, each against its own baseline), guard + dispersion (+ 6: each day's
 -- deviation from its trailing 7 days) or guard + baseline, the
 -- z-scores' baseline, the changes, the level window with the fatalities rate it carries (window + carry
--- days), the tension change's two windows), and those read
+-- days), the tension change's two windows, the dialogue alerts' highest level over a test window and the level
+-- window before it: 2 x window + carry + 5), and those read
 -- the rows back to t - reach. `affected` marks the days whose derived columns are kept.
 CREATE OR REPLACE TEMP TABLE ind_window AS
 SELECT g.day, bool_or(g.day >= c.day) AS affected
