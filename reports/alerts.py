@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from extractors.text import safe_href
+from reports.svg import half_up
 from tracktwo.core.datasets import DATASETS, raw_allowed
 
 # Alerts newest first, then by severity, then kind. Region filter optional ($region NULL = all).
@@ -68,8 +69,10 @@ class Alert:
 def format_value(v: Any) -> str:
     if isinstance(v, float) and 0 < abs(v) < 0.01:
         return f"{v:.1e}"  # p-values
-    if isinstance(v, float):
-        return f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.0f}"
+    if isinstance(v, float):  # rounded as SQL's round() (reports.svg.half_up), no trailing zeros, never "-0"
+        r = half_up(v, 2) if abs(v) < 1000 else half_up(v, 0)
+        text = f"{r if r else abs(r):,}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return str(v)
 
 

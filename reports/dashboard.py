@@ -75,7 +75,7 @@ def _idx(v: Any) -> str:
 def _pct(v: Any) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "–"
-    return f"{100 * float(v):.0f}%"
+    return f"{svg.half_up(100 * float(v), 0)}%"
 
 
 def _exact(v: datetime | None) -> str:

@@ -303,6 +303,20 @@ def test_content_tension_alerts_dialogue_stories(smtp, digest_config):
     assert "https://" not in "".join(line for line in html.splitlines() if "<link" in line or "<img" in line)
 
 
+def test_the_digest_shows_one_copy_of_a_wire_story():
+    """Evidence picks prefer one report per publisher and per story: a second masthead's copy of the same title
+    (5 words or more) waits until the independent reports are in; short generic titles are no story."""
+    from reports.digest.content import Link, _pick_evidence
+
+    links = [Link(title="Ceasefire talks resume in Cairo today", url=None, publisher="A", day=None),
+             Link(title="Ceasefire talks resume in Cairo, today", url=None, publisher="B", day=None),
+             Link(title="Mediators see progress in Gaza truce negotiations", url=None, publisher="C", day=None),
+             Link(title="Daily briefing", url=None, publisher="D", day=None),
+             Link(title="Daily briefing", url=None, publisher="E", day=None)]
+    assert [x.publisher for x in _pick_evidence(links, 4)] == ["A", "C", "D", "E"]
+    assert [x.publisher for x in _pick_evidence(links, 5)] == ["A", "B", "C", "D", "E"]
+
+
 def test_a_dyad_without_coverage_says_its_zero_means_cannot_tell(smtp, digest_config):
     """Israel-Palestine has documents only: no dialogue event ever and no source of either side, so its dyad has no
     coverage on any day of the week and the digest says that 0 dialogue events means "cannot tell"."""

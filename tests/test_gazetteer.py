@@ -175,6 +175,8 @@ def test_a_place_of_no_side_needs_a_party_in_a_dyadic_region(gaz):
     assert "middle-east" not in regions(gaz, "Lebanese protesters clash with police in Beirut")
     assert "middle-east" in regions(gaz, "Israeli strike hits a suburb of Beirut")           # a side named
     assert "middle-east" in regions(gaz, "Hezbollah says it fired rockets from southern Lebanon")  # a keyword
+    assert "middle-east" in regions(gaz, "Hizbollah says it fired rockets from southern Lebanon")  # spelt so too
+    assert "middle-east" in regions(gaz, "IDF strikes targets in southern Lebanon")  # Israel's army: a side
     assert "israel-palestine" in regions(gaz, "Raids reported in Jenin")  # a side's own place needs nothing more
 
 

@@ -300,6 +300,9 @@ def test_de_escalation_high_needs_distinct_stories_and_a_curated_dataset(make_co
     compute(config)
     (de,) = [a for a in alerts(config, IP) if a["kind"] == "de-escalation" and a["day"] == D(21)]
     assert de["corroboration"] == 2 and de["curated_support"] is None and de["severity"] == "medium"
+    # the independent reports rank first; the Cairo story's second masthead after them
+    docs = [e["title"] for e in sorted(de["evidence"], key=lambda e: e["rank"]) if e["item_type"] == "document"]
+    assert len(docs) == 3 and len(set(docs[:2])) == 2 and docs[2] == "Ceasefire talks resume in Cairo!"
 
 
 def test_an_opening_is_not_switched_off_by_its_own_talks(make_config):
@@ -544,7 +547,7 @@ def test_a_late_day_reaches_the_dialogue_gate_of_days_two_level_windows_later(ma
     """A 30-day level window (no fatalities carry) and the story's alert windows: 1 conflict incident and 1 dialogue
     incident a day on days 1..80, 20 dialogue incidents on days 59 and 60. The level stays under 40 (c = 1, share
     1/2 on day 58: 100 x (0.7 x 1/6 + 0.3 x 0.5) = 26.67), so no opening. 200 late conflict events of day 10 raise the level of
-    days 10..39 (c = 201/30 = 6.7 a day over a window holding day 10), and the gate of a 2-day test reads the level
+    days 10..39 (on days 30..39, c = (30 + 200) / 30 = 7.67 a day and share 230 / 260: 68.91), and the gate of a 2-day test reads the level
     of its window and the 30 days before it: the openings of days 59..61 (day 61's window holds day 60, its gate
     reaches back to day 30) pass it. An incremental run must recompute them, as a full run does: the reach of a
     changed day is 2 x 30 + 0 + 5 = 65 days here (the alert windows alone would give 2 x 7 + 14 + 7 = 35)."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import re
+
 import duckdb
 
 from extractors.text import safe_href
@@ -278,14 +280,25 @@ class WarehouseView:
             self.settings.top_stories)
 
 
+def _story(title: str) -> str:
+    """A title as the indicators compare stories (alerts_evidence.sql.j2: lower case, letters and digits, at least
+    5 words; "" for a shorter, generic title, which is no story to merge)."""
+    words = re.sub(r"[\W_]+", " ", title.lower()).split()
+    return " ".join(words) if len(words) >= 5 else ""
+
+
 def _pick_evidence(links: list[Link], n: int) -> list[Link]:
-    """The top n by rank, preferring one report per publisher so that corroboration shows; rank order kept."""
+    """The top n by rank, preferring one report per publisher and per story (a wire story's second masthead is
+    no second report), so that corroboration shows; rank order kept."""
     chosen: list[int] = []
     publishers: set[str | None] = set()
+    stories: set[str] = set()
     for i, link in enumerate(links):
-        if len(chosen) < n and link.publisher not in publishers:
+        story = _story(link.title)
+        if len(chosen) < n and link.publisher not in publishers and not (story and story in stories):
             chosen.append(i)
             publishers.add(link.publisher)
+            stories.add(story)
     for i in range(len(links)):
         if len(chosen) >= n:
             break
