@@ -69,6 +69,8 @@ class Alert:
 def format_value(v: Any) -> str:
     if isinstance(v, float) and 0 < abs(v) < 0.01:
         return f"{v:.1e}"  # p-values
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
     if isinstance(v, float):  # rounded as SQL's round() (reports.svg.half_up), no trailing zeros, never "-0"
         r = half_up(v, 2) if abs(v) < 1000 else half_up(v, 0)
         text = f"{r if r else abs(r):,}"

@@ -137,6 +137,10 @@ def test_numbers_are_rounded_as_sql_rounds_them():
                 assert float(_idx(v)) == want, v
     assert (_idx(33.65), fmt(-0.04), _env().filters["signed"](-0.04)) == ("33.7", "0.0", "+0.0")
     assert printed_change(42.15, 33.65) == 8.5  # 42.2 - 33.7 as printed
+    from reports.alerts import format_value
+    from reports.dashboard import _pct
+    assert (_pct(0.625), _pct(0.005), format_value(0.125), format_value(1234.5), format_value(-0.001)) == \
+        ("63%", "1%", "0.13", "1,235", "-1.0e-03")
 
     class D:
         tension_change = 0.5

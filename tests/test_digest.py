@@ -315,6 +315,10 @@ def test_the_digest_shows_one_copy_of_a_wire_story():
              Link(title="Daily briefing", url=None, publisher="E", day=None)]
     assert [x.publisher for x in _pick_evidence(links, 4)] == ["A", "C", "D", "E"]
     assert [x.publisher for x in _pick_evidence(links, 5)] == ["A", "B", "C", "D", "E"]
+    # an event's title is its actors and CAMEO description, not a story: two outlets' events are two reports
+    events = [Link(title="CHINA -> TAIWAN: Threaten, not specified below", url=None, publisher=p, day=None,
+                   item_type="event") for p in ("x.example", "y.example")]
+    assert [x.publisher for x in _pick_evidence(events + links[:1], 2)] == ["x.example", "y.example"]
 
 
 def test_a_dyad_without_coverage_says_its_zero_means_cannot_tell(smtp, digest_config):

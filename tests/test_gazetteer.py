@@ -151,6 +151,8 @@ def test_reliefweb_language_tags_are_not_countries(gaz):
     ("Record season for the Red Sea resort towns", "yemen"),
     ("Al-Shabaab fighters attack AU base near Aden Adde International Airport in Mogadishu", "yemen"),
     ("Kenya's Defence Secretary Aden Duale visits troops on the border", "yemen"),
+    ("Somalia's president names Mohamed Aden as new defence minister", "yemen"),
+    ("Kenyan police arrest Aden Mohamed over Garissa attack", "yemen"),
     ("Somali forces retake town in Lower Juba", "south-sudan"),
     ("Government of National Unity sworn in after peace deal", "libya"),  # South Sudan's R-TGoNU too
 ])
@@ -177,6 +179,9 @@ def test_a_place_of_no_side_needs_a_party_in_a_dyadic_region(gaz):
     assert "middle-east" in regions(gaz, "Hezbollah says it fired rockets from southern Lebanon")  # a keyword
     assert "middle-east" in regions(gaz, "Hizbollah says it fired rockets from southern Lebanon")  # spelt so too
     assert "middle-east" in regions(gaz, "IDF strikes targets in southern Lebanon")  # Israel's army: a side
+    # IDF is also US military "indirect fire" and the International Diabetes Federation: not Israel there
+    assert "middle-east" not in regions(gaz, "Iran-backed militia claims indirect fire (IDF) attack on US base")
+    assert "ISR" not in countries(gaz, "International Diabetes Federation (IDF) warns Iran and Lebanon")
     assert "israel-palestine" in regions(gaz, "Raids reported in Jenin")  # a side's own place needs nothing more
 
 

@@ -303,6 +303,33 @@ def test_de_escalation_high_needs_distinct_stories_and_a_curated_dataset(make_co
     # the independent reports rank first; the Cairo story's second masthead after them
     docs = [e["title"] for e in sorted(de["evidence"], key=lambda e: e["rank"]) if e["item_type"] == "document"]
     assert len(docs) == 3 and len(set(docs[:2])) == 2 and docs[2] == "Ceasefire talks resume in Cairo!"
+    # a short, generic title ("Truce talks update", under 5 words) is no story: two outlets' items count as two
+    with batch_writer(config.settings) as con:
+        run(con, "r3", datetime(2024, 3, 22, 3), source_id="un-news", kind="rss")
+        for doc_id, host in (("short-a", "gazawire.example.org"), ("short-b", "truce.example.net")):
+            document(con, doc_id, "un-news", noon, "Truce talks update", [(IP, "Gaza", 1)], run_id="r3",
+                     url=f"https://{host}/{doc_id}")
+    compute(config)
+    (de,) = [a for a in alerts(config, IP) if a["kind"] == "de-escalation" and a["day"] == D(21)]
+    assert de["corroboration"] == 4
+
+
+def test_evidence_ranks_every_independent_report_before_an_outlets_second_item(make_config):
+    """The story's escalation (day 21) with a third conflict report (UN News): 2 event outlets (alpha, its desktop
+    and mobile hosts one outlet; beta) and 3 document outlets. The best item of each outlet ranks first, events and
+    documents in turn (e, d, e, d), then the third outlet's document, and only then the outlets' second items (3 more
+    events, up to evidence.max_events = 5). Ranking by position within each type alone would put an event outlet's
+    second item (rank 5) before the third outlet's report."""
+    config = make(make_config)
+    noon = datetime.combine(D(21), datetime.min.time()) + timedelta(hours=12)
+    with batch_writer(config.settings) as con:
+        load_story(con)
+        document(con, "un-strike", "un-news", noon, "Missile strike reported in Kharkiv region", [(RU, "Kharkiv", 1)])
+    compute(config)
+    (esc,) = [a for a in alerts(config, RU) if a["kind"] == "escalation"]
+    ranked = sorted(esc["evidence"], key=lambda e: e["rank"])
+    assert [e["item_type"][0] for e in ranked] == ["e", "d", "e", "d", "d", "e", "e", "e"]
+    assert len({e["publisher"] for e in ranked[:5]}) == 5  # the first five: five independent outlets
 
 
 def test_an_opening_is_not_switched_off_by_its_own_talks(make_config):

@@ -35,6 +35,7 @@ class Link:
     publisher: str | None
     day: date | None
     perspective: str | None = None
+    item_type: str | None = None  # evidence: event, document, curated_event (only documents' titles are stories)
 
 
 @dataclass
@@ -261,7 +262,7 @@ class WarehouseView:
                 if ident not in seen:
                     seen.add(ident)
                     links.append(Link(title=e.title or e.url or "(untitled)", url=e.href, publisher=e.publisher,
-                                      day=e.day))
+                                      day=e.day, item_type=e.item_type))
         corroboration = [a.corroboration for a in alerts if isinstance(a.corroboration, int)]
         publishers = (None if peak.kind == "dialogue-gap" else max(corroboration) if corroboration
                       else len({link.publisher for link in links if link.publisher}))
@@ -294,7 +295,7 @@ def _pick_evidence(links: list[Link], n: int) -> list[Link]:
     publishers: set[str | None] = set()
     stories: set[str] = set()
     for i, link in enumerate(links):
-        story = _story(link.title)
+        story = _story(link.title) if link.item_type in (None, "document") else ""
         if len(chosen) < n and link.publisher not in publishers and not (story and story in stories):
             chosen.append(i)
             publishers.add(link.publisher)
