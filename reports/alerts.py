@@ -73,7 +73,7 @@ def format_value(v: Any) -> str:
         return str(v)
     if isinstance(v, float):  # rounded as SQL's round() (reports.svg.half_up), no trailing zeros, never "-0"
         r = half_up(v, 2) if abs(v) < 1000 else half_up(v, 0)
-        text = f"{r if r else abs(r):,}"
+        text = f"{r:,}"
         return text.rstrip("0").rstrip(".") if "." in text else text
     return str(v)
 

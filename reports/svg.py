@@ -62,9 +62,10 @@ class Series:
 def half_up(v: float | int, digits: int = 1) -> Decimal:
     """`v` rounded as DuckDB's round(DOUBLE, digits) does it (the double times 10^digits, rounded half away from
     zero), so a page agrees with the SQL a reader runs: 33.65 is 33.7 (33.65 x 10 is 336.5 as a double), where
-    Python's format gives 33.6 (the double just below 33.65); 1.005 to 2 digits is 1.00, as in DuckDB."""
+    Python's format gives 33.6 (the double just below 33.65); 1.005 to 2 digits is 1.00, as in DuckDB. A zero is
+    never negative (no '-0.0' on a page)."""
     scaled = Decimal(float(v) * 10 ** digits).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return scaled.scaleb(-digits)
+    return (scaled if scaled else abs(scaled)).scaleb(-digits)
 
 
 def fmt(v: Value, digits: int = 1) -> str:
@@ -73,8 +74,7 @@ def fmt(v: Value, digits: int = 1) -> str:
         return "–"
     if float(v).is_integer():
         return f"{int(v):,}"
-    r = half_up(v, digits)
-    return f"{r if r else abs(r):,}"  # never '-0.0'
+    return f"{half_up(v, digits):,}"
 
 
 def _num(v: float) -> str:

@@ -119,6 +119,9 @@ class Gazetteer:
         # which regions a country or keyword can put a text in (the others need not be looked at)
         self.regions_of_country: dict[str, set[int]] = {}
         self.regions_of_keyword: dict[str, set[int]] = {}
+        # each region's side countries: an area country outside them places a text only beside a party (places())
+        self.side_countries: list[frozenset[str]] = [frozenset(c for side in r.sides for c in side.countries)
+                                                     for r in regions]
         for i, r in enumerate(regions):
             for c in [c for side in r.sides for c in side.countries] + list(r.areas.countries):
                 self.regions_of_country.setdefault(c, set()).add(i)
@@ -167,7 +170,7 @@ class Gazetteer:
                 if all(sides):
                     for t, n in sides[0] + sides[1]:
                         hits[(t, "dyad")] += n
-            sides_countries = {c for side in r.sides for c in side.countries}
+            sides_countries = self.side_countries[i]
             # an area country that is no side's (Lebanon, for Israel-Iran and Hezbollah) places a text in a dyadic
             # region only beside a party (a side's country or one of the region's keywords), as an event there
             # needs a party: "Lebanese protesters clash with police in Beirut" is not the Israel-Hezbollah war

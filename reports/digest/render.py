@@ -17,11 +17,8 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
 def _signed(v: float | None) -> str:
-    """A change with its sign, one decimal, half up; +0.0 rather than -0.0."""
-    if v is None:
-        return "n/a"
-    r = half_up(v, 1)
-    return f"{r if r else abs(r):+}"
+    """A change with its sign, one decimal, half up; +0.0 rather than -0.0 (half_up has no negative zero)."""
+    return "n/a" if v is None else f"{half_up(v, 1):+}"
 
 
 def _env() -> Environment:
