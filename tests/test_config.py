@@ -136,6 +136,23 @@ def test_region_errors_name_file_entry_and_field(tmp_path, region, message):
     assert str(cfg / "regions.yaml") in str(err.value) and message in str(err.value)
 
 
+def test_a_context_of_no_ambiguous_term_is_a_config_error(tmp_path):
+    """A mapping of negative contexts names ambiguous terms only: a typo would silently never apply."""
+    from conftest import PROJECT_CONFIG
+
+    cfg = tmp_path / "config"
+    cfg.mkdir()
+    for name in ("sources.yaml", "regions.yaml"):
+        (cfg / name).write_text((PROJECT_CONFIG / name).read_text())
+    gaz = yaml.safe_load((PROJECT_CONFIG / "gazetteer.yaml").read_text())
+    gaz["countries"]["COD"]["negative_context"]["M32"] = ["motorway"]
+    (cfg / "gazetteer.yaml").write_text(yaml.safe_dump(gaz))
+    with pytest.raises(ConfigError) as err:
+        open_config(Settings(cfg, tmp_path / "data")).gazetteer
+    assert str(cfg / "gazetteer.yaml") in str(err.value) and "COD" in str(err.value) \
+        and "negative_context names ['M32'], which are not in `ambiguous`" in str(err.value)
+
+
 def test_latin1_byte_and_duplicate_keys_are_config_errors(tmp_path, capsys):
     from tracktwo.cli import main
 

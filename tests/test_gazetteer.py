@@ -155,6 +155,10 @@ def test_reliefweb_language_tags_are_not_countries(gaz):
     ("Kenyan police arrest Aden Mohamed over Garissa attack", "yemen"),
     ("Somali forces retake town in Lower Juba", "south-sudan"),
     ("Government of National Unity sworn in after peace deal", "libya"),  # South Sudan's R-TGoNU too
+    ("M23 closed northbound after a crash near Gatwick", "dr-congo"),  # the UK's M23 motorway
+    ("Lorry fire shuts the M23 motorway for six hours", "dr-congo"),
+    ("Sheriff investigates shooting in Hebron, Kentucky", "israel-palestine"),
+    ("Cargo flights grow at the hub in Hebron, Ky.", "israel-palestine"),
 ])
 def test_region_keywords_name_only_the_regions_places(gaz, text, region):
     """A keyword puts a text in its region without a country name: each of these named another place or thing."""
@@ -169,6 +173,17 @@ def test_qualified_keywords_still_place_a_text(gaz):
     assert "yemen" in regions(gaz, "Aden governor survives car bomb")  # Yemen's second city, its government's seat
     assert "yemen" in regions(gaz, "Explosion At Aden Port Kills Two")
     assert "south-sudan" in regions(gaz, "Curfew imposed in Juba after clashes")
+    assert "dr-congo" in regions(gaz, "M23 rebels open a new front")
+    assert "israel-palestine" in regions(gaz, "Curfew imposed on Hebron's old city")
+
+
+def test_an_ambiguous_term_is_silenced_only_by_its_own_contexts(gaz):
+    """DRC beside the Danish Refugee Council is the NGO, not the country; M23 there is still the armed group."""
+    text = "Danish Refugee Council warns of M23 offensive"
+    assert ("COD", "M23") in gaz.countries(text) and ("COD", "DRC") not in gaz.countries(text)
+    assert "dr-congo" in regions(gaz, text)
+    near_a_motorway = gaz.countries("DRC says M23 shelled a camp near the motorway")
+    assert ("COD", "DRC") in near_a_motorway and ("COD", "M23") not in near_a_motorway
 
 
 def test_a_place_of_no_side_needs_a_party_in_a_dyadic_region(gaz):

@@ -3,8 +3,9 @@
 Terms are proper nouns, matched case-sensitively on word boundaries and
 longest first, so "Niger" is not found inside "Nigeria" and
 "Democratic Republic of the Congo" wins over "Republic of the Congo".
-Ambiguous terms ("Georgia") count only when none of their country's
-negative-context terms ("Atlanta") appear in the same text.
+Ambiguous terms ("Georgia") count only when none of their negative-context
+terms ("Atlanta") appear in the same text; a region keyword that is an ambiguous
+term ("M23", "Hebron") follows the same contexts.
 
 Regions follow the membership rule of docs/indicators.md: a text is about a dyadic
 region when it names both sides (reason `dyad`: a term of each side's countries) or
@@ -104,15 +105,14 @@ class TermMatcher:
 class Gazetteer:
     def __init__(self, countries: dict[str, GazetteerCountry], regions: list[Region]):
         self.term_country: dict[str, str] = {}
-        self.ambiguous: dict[str, list[str]] = {}
+        # an ambiguous term -> the contexts in which it is about something else (None: it has none)
         self.negative: dict[str, re.Pattern[str] | None] = {}
         for iso3, c in countries.items():
             for t in c.terms + [c.name]:
                 self.term_country.setdefault(t, iso3)
             for t in c.ambiguous:
                 self.term_country.setdefault(t, iso3)
-                self.ambiguous[t] = []
-            self.negative[iso3] = _pattern(c.negative_context)
+                self.negative[t] = _pattern(c.negative_contexts(t))
         self.country_terms = TermMatcher(list(self.term_country))
         self.regions = regions
         self.keyword_terms = TermMatcher([k for r in regions for k in r.keywords])
@@ -135,13 +135,15 @@ class Gazetteer:
             return found
         text = without_language_tags(text)
         for term in self.country_terms.finditer(text):
-            iso3 = self.term_country[term]
-            if term in self.ambiguous:
-                neg = self.negative.get(iso3)
-                if neg is not None and neg.search(text):
-                    continue
-            found[(iso3, term)] += 1
+            if not self._silenced(term, text):
+                found[(self.term_country[term], term)] += 1
         return found
+
+    def _silenced(self, term: str, text: str) -> bool:
+        """An ambiguous term beside one of its negative contexts is about something else; a region keyword that
+        is an ambiguous gazetteer term ("M23", "Hebron") follows the same contexts."""
+        neg = self.negative.get(term)
+        return neg is not None and neg.search(text) is not None
 
     def places(self, text: str, coded_countries: Iterable[str] = ()) -> list[Place]:
         """The countries and regions `text` names; `coded_countries` are ISO3 codes the publisher itself gave
@@ -155,8 +157,9 @@ class Gazetteer:
         iso_terms: dict[str, list[tuple[str, int]]] = {}
         for (iso3, term), n in countries.items():
             iso_terms.setdefault(iso3, []).append((term, n))
-        keyword_hits: Counter[str] = Counter(self.keyword_terms.finditer(without_language_tags(text))) \
-            if text else Counter()
+        plain = without_language_tags(text) if text else ""
+        keyword_hits: Counter[str] = Counter(k for k in self.keyword_terms.finditer(plain)
+                                             if not self._silenced(k, plain))
         candidates: set[int] = set()
         for iso3 in iso_terms:
             candidates |= self.regions_of_country.get(iso3, set())

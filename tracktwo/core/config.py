@@ -263,7 +263,9 @@ class GazetteerCountry(BaseModel):
     name: str
     terms: list[str] = Field(min_length=1)
     ambiguous: list[str] = []
-    negative_context: list[str] = []
+    # a list: the contexts of every ambiguous term; a mapping: each ambiguous term's own contexts ("DRC" is the
+    # Danish Refugee Council, "M23" a motorway by Gatwick: one context must not silence the other term)
+    negative_context: list[str] | dict[str, list[str]] = []
 
     @field_validator("terms", "ambiguous")
     @classmethod
@@ -277,10 +279,25 @@ class GazetteerCountry(BaseModel):
 
     @field_validator("negative_context")
     @classmethod
-    def _no_empty_context(cls, v: list[str]) -> list[str]:
-        if any(not t.strip() for t in v):  # an empty term would match everywhere and silence the ambiguous terms
+    def _no_empty_context(cls, v: list[str] | dict[str, list[str]]) -> list[str] | dict[str, list[str]]:
+        contexts = [t for ts in v.values() for t in ts] if isinstance(v, dict) else v
+        if any(not t.strip() for t in contexts):  # an empty term would match everywhere, silencing the term
             raise ValueError("an empty negative_context term")
         return v
+
+    @model_validator(mode="after")
+    def _contexts_of_ambiguous_terms(self) -> "GazetteerCountry":
+        if isinstance(self.negative_context, dict):
+            stray = sorted(set(self.negative_context) - set(self.ambiguous))
+            if stray:
+                raise ValueError(f"negative_context names {stray}, which are not in `ambiguous`")
+        return self
+
+    def negative_contexts(self, term: str) -> list[str]:
+        """The contexts in which the ambiguous `term` is about something else."""
+        if isinstance(self.negative_context, dict):
+            return self.negative_context.get(term, [])
+        return self.negative_context
 
 
 def _format_error(file: Path, err: ValidationError, entries: list[Any] | None, list_key: str) -> str:
