@@ -111,9 +111,10 @@ def _ucdp_day(r: dict) -> date:
 
 
 def _in_box(r: dict, south: float, north: float, west: float, east: float) -> bool:
-    # located to a place or a district (where_prec 1-3): a province's centroid (4) matches no box
+    # located to a place or a district (where_prec 1-3) or on a linear feature or named area (5): a province's
+    # centroid (4) matches no box
     return (r["latitude"] and south <= float(r["latitude"]) <= north and west <= float(r["longitude"]) <= east
-            and int(r["where_prec"]) < 4)
+            and int(r["where_prec"]) in (1, 2, 3, 5))
 
 
 def _hand_russia_ukraine(r: dict) -> bool:
@@ -139,6 +140,25 @@ def _hand_middle_east(r: dict) -> bool:
             or _in_box(r, 32.6, 33.35, 35.6, 35.95))
 
 
+def _hand_armenia_azerbaijan(r: dict) -> bool:
+    """Armenia (371) against Azerbaijan (373); Karabakh, Nakhchivan and Syunik, and the Karabakh box. The sample's
+    three Karabakh events (155395, 155686, 376126: the 2020 war's first day) have no province, a side with no state
+    (the Republic of Artsakh) and where_prec 5 ("Line of Contact", "Nagorno-Karabakh"): only the box takes them."""
+    subdivision = (r["country_id"], r["adm_1"]) in (("373", "Nakhchivan"), ("373", "Nagorno-Karabakh"),
+                                                    ("371", "Syunik province"))
+    return {r["gwnoa"], r["gwnob"]} == {"371", "373"} or subdivision or _in_box(r, 39.1, 40.6, 45.3, 47.3)
+
+
+def _hand_afghanistan_pakistan(r: dict) -> bool:
+    """Afghanistan (700) against Pakistan (770); the former tribal areas and Khyber Pakhtunkhwa, and Balochistan only
+    in its border box (Chaman to Zhob): the sample's Balochistan events (Quetta, Khuzdar, Kohlu, Sibi, Dasht,
+    Dalbandin: the Baloch insurgency) are all south or west of it."""
+    provinces = r["country_id"] == "770" and (r["adm_1"] or "").startswith(
+        ("Federally Administered Tribal Areas", "Khyber Pakhtunkhwa", "Khyber Pakhtunkwa"))
+    border = r["country_id"] == "770" and _in_box(r, 30.5, 31.95, 66.2, 69.9)
+    return {r["gwnoa"], r["gwnob"]} == {"700", "770"} or provinces or border
+
+
 def test_ucdp_fatalities_per_region_and_day_equal_the_raw_rows(curated_config, shared_fixtures):
     rows = ucdp_rows(shared_fixtures)
     half = len(rows) // 2
@@ -151,9 +171,13 @@ def test_ucdp_fatalities_per_region_and_day_equal_the_raw_rows(curated_config, s
     indicators(curated_config, full=True)
 
     checks = {"syria": lambda r: r["country_id"] == "652", "russia-ukraine": _hand_russia_ukraine,
-              "israel-palestine": _hand_israel_palestine, "middle-east": _hand_middle_east}
+              "israel-palestine": _hand_israel_palestine, "middle-east": _hand_middle_east,
+              "armenia-azerbaijan": _hand_armenia_azerbaijan, "afghanistan-pakistan": _hand_afghanistan_pakistan}
     quneitra = {r["id"]: _hand_middle_east(r) for r in rows if r["id"] in ("291156", "322318", "362438", "340050")}
     assert quneitra == {"291156": False, "322318": False, "362438": False, "340050": True}
+    assert {r["id"] for r in rows if _hand_armenia_azerbaijan(r)} == {"155395", "155686", "376126"}
+    balochistan = {r["id"] for r in rows if r["adm_1"] == "Balochistan province"}
+    assert len(balochistan) == 6 and not any(_hand_afghanistan_pakistan(r) for r in rows if r["id"] in balochistan)
     with reader(curated_config.settings) as con:
         assert con.execute("SELECT count(*), count(DISTINCT event_id) FROM curated_events").fetchone() == (1000, 1000)
         coarse = sum(1 for r in rows if int(r["date_prec"]) >= 4)
@@ -221,6 +245,34 @@ def test_migration_015_takes_province_located_ucdp_events_out_of_boxes(curated_c
         assert con.execute(golan).fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM curated_event_regions WHERE region_id = 'middle-east' "
                            "AND event_id = 'ucdp_ged:340050'").fetchone()[0] == 1  # within 25 km of a place
+
+
+def test_migration_018_puts_ucdp_events_on_a_front_line_in_boxes(curated_config, shared_fixtures):
+    """A warehouse loaded before migration 018 flagged UCDP where_prec 5 (a linear feature or named area: "Line of
+    Contact") as not placeable; upgrading re-flags the stored events, and the next full run counts the Karabakh war
+    for armenia-azerbaijan (the Karabakh box), while a province's centroid (4) stays out of every box."""
+    from warehouse.db import writer
+
+    rows = ucdp_rows(shared_fixtures)
+    land(curated_config, "ucdp-ged", "ucdp_ged", ucdp_page(rows), dataset="ucdp_ged", version="23.1",
+         endpoint="events", page=0)
+    load(curated_config)
+    with writer(curated_config.settings) as con:  # as stored by the old rule
+        for table in ("curated_events", "curated_event_versions"):
+            con.execute(f"UPDATE {table} SET below_country = geo_precision <= 3 WHERE dataset <> 'acled'")
+    indicators(curated_config, full=True)
+    karabakh = "SELECT list(event_id ORDER BY event_id) FROM curated_event_regions WHERE region_id = 'armenia-azerbaijan'"
+    with reader(curated_config.settings) as con:
+        assert con.execute(karabakh).fetchone()[0] is None  # the old rule: a stated zero for the war's first day
+    with writer(curated_config.settings) as con:  # a warehouse from before migration 018
+        con.execute("DELETE FROM schema_migrations WHERE name = '018_ucdp_features_in_boxes'")
+    with writer(curated_config.settings) as con:  # opening it applies the pending migration
+        for table in ("curated_events", "curated_event_versions"):
+            assert con.execute(f"SELECT count(*) FROM {table} WHERE dataset <> 'acled' AND below_country <> "
+                               "(geo_precision IN (1, 2, 3, 5))").fetchone()[0] == 0, table
+    indicators(curated_config, full=True)
+    with reader(curated_config.settings) as con:
+        assert con.execute(karabakh).fetchone()[0] == ["ucdp_ged:155395", "ucdp_ged:155686", "ucdp_ged:376126"]
 
 
 def test_ucdp_membership_by_dyad_needs_both_states(curated_config, shared_fixtures):

@@ -155,6 +155,7 @@ def test_reliefweb_language_tags_are_not_countries(gaz):
     ("Kenyan police arrest Aden Mohamed over Garissa attack", "yemen"),
     ("Somali forces retake town in Lower Juba", "south-sudan"),
     ("Government of National Unity sworn in after peace deal", "libya"),  # South Sudan's R-TGoNU too
+    ("Baloch separatists attack a train in Balochistan", "afghanistan-pakistan"),  # another conflict
     ("M23 closed northbound after a crash near Gatwick", "dr-congo"),  # the UK's M23 motorway
     ("Lorry fire shuts the M23 motorway for six hours", "dr-congo"),
     ("Sheriff investigates shooting in Hebron, Kentucky", "israel-palestine"),

@@ -17,6 +17,20 @@ def test_shipped_areas_keep_a_sides_domestic_news_out(make_config):
         "timashevsk": (dict(a1="RUS", a2="RUS", action="RUS", lat=45.62, lon=38.94), {}),  # inland Kuban
         "yeysk": (dict(a1="RUS", a2="RUS", action="RUS", lat=46.71, lon=38.28), {"russia-ukraine": "area"}),
         "taganrog": (dict(a1="RUS", code2="MIL", action="RUS", lat=47.21, lon=38.90), {"russia-ukraine": "area"}),
+        # the north-western Black Sea box is Ukraine's shore and the sea: a Russian drone's debris at Sulina
+        # (Romania's Danube delta) is not the war's ground; a Russian warship at sea is
+        "sulina": (dict(a1="RUS", code2="MIL", action="ROU", lat=45.16, lon=29.65), {}),
+        "black-sea": (dict(a1="RUS", code2="SHP", fips="OS", geo_type=4, lat=45.0, lon=31.0), {"russia-ukraine": "area"}),
+        # Afghanistan-Pakistan: the former tribal areas, Khyber Pakhtunkhwa and Balochistan's border districts
+        # (Chaman, Zhob); Quetta and Khuzdar are the Baloch insurgency's, another conflict
+        "chaman": (dict(a1="PAK", code2="REB", action="PAK", adm1="PK02", lat=30.92, lon=66.45),
+                   {"afghanistan-pakistan": "area"}),
+        "zhob": (dict(a1="PAK", code2="REB", action="PAK", adm1="PK02", lat=31.34, lon=69.45),
+                 {"afghanistan-pakistan": "area"}),
+        "quetta": (dict(a1="PAK", code2="REB", action="PAK", adm1="PK02", lat=30.19, lon=67.01), {}),
+        "khuzdar": (dict(a1="PAK", code2="REB", action="PAK", adm1="PK02", lat=27.8, lon=66.62), {}),
+        "peshawar": (dict(a1="PAK", code2="REB", action="PAK", adm1="PK03", lat=34.01, lon=71.58),
+                     {"afghanistan-pakistan": "area"}),
         # Korean Peninsula: the South's border strip (Paju, Cheorwon, Yeonpyeong, Ganghwa), not Chuncheon, Seoul,
         # Uijeongbu or Sokcho
         "paju": (dict(a1="KOR", a2="KOR", action="KOR", lat=37.76, lon=126.78), {"korean-peninsula": "area"}),

@@ -40,7 +40,10 @@ ACLED_VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence a
 UCDP_VIOLENCE = {1: "state-based conflict", 2: "non-state conflict", 3: "one-sided violence"}
 # UCDP where_prec: 1 exact place, 2 within 25 km, 3 second-order unit, 4 first-order unit, 5 linear/area
 # feature, 6 country, 7 international waters/airspace. ACLED geo_precision: 1 town, 2 near a town, 3 region.
-UCDP_BELOW_COUNTRY = 4  # 1-3: a place or district; 4 (a province at its centroid) matches no box, as ACLED's 3
+# UCDP precisions that a box may take: a place or district (1-3) and a linear feature or named area (5: "Line of
+# Contact", "Nagorno-Karabakh", a border), which UCDP places on the feature; not a province at its centroid (4), as
+# ACLED's region level (3) never was, nor the country (6) or international waters (7)
+UCDP_IN_BOXES = frozenset({1, 2, 3, 5})
 ACLED_BELOW_COUNTRY = 2
 
 COLUMNS = pa.schema([
@@ -178,7 +181,7 @@ def ucdp_row(r: dict[str, Any], dataset: str, version: str | None, licence: str,
         "admin1": _text(r.get("adm_1")), "admin1_key": admin1_key(iso3, _text(r.get("adm_1"))),
         "admin2": _text(r.get("adm_2")), "location": _text(r.get("where_coordinates")),
         "lat": _float(r.get("latitude")), "lon": _float(r.get("longitude")), "geo_precision": precision,
-        "below_country": precision is not None and precision < UCDP_BELOW_COUNTRY,
+        "below_country": precision in UCDP_IN_BOXES,
         "fatalities_best": _int(r.get("best")), "fatalities_low": _int(r.get("low")),
         "fatalities_high": _int(r.get("high")),
         "source_notes": _text(r.get("source_headline"), TEXT_CAP), "sources": _text(r.get("source_office"), TEXT_CAP),

@@ -3,9 +3,9 @@
 --   dyad: the two sides' states are on opposite sides of a dyadic region (UCDP gwnoa / gwnob; ACLED names
 --         its actors without country codes, so ACLED events never join by dyad);
 --   area: the event happens in the region's areas: its country (ISO3), its first-order subdivision
---         ('ISO3:name', regions.yaml areas.admin1) or, when located to a place or district (below_country:
---         ACLED 1-2, UCDP 1-3; a province's centroid is not a place), a box (limited to the box's country when
---         it names one). In a dyadic region only armed political violence joins by
+--         ('ISO3:name', regions.yaml areas.admin1) or, when located to a place or district or on a linear
+--         feature (below_country: ACLED 1-2, UCDP 1-3 and 5; a province's centroid is not a place), a box
+--         (limited to the box's country when it names one). In a dyadic region only armed political violence joins by
 --         area (every UCDP event; ACLED battles, explosions/remote violence, violence against civilians):
 --         a protest in Kyiv about pensions is not the war. In an internal region every event in the areas joins.
 DELETE FROM curated_event_regions WHERE day IN (SELECT day FROM ind_days);
