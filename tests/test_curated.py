@@ -117,27 +117,36 @@ def _in_box(r: dict, south: float, north: float, west: float, east: float) -> bo
             and int(r["where_prec"]) in (1, 2, 3, 5))
 
 
+def _party(r: dict, *sides: str) -> bool:
+    """A UCDP event joins a dyadic region by area only when one of its states is a side's (GW codes `sides`) or it
+    has no state at all (a non-state conflict, one-sided violence by a group), not a third state's war there."""
+    return bool({r["gwnoa"], r["gwnob"]} & set(sides)) or not (r["gwnoa"] or r["gwnob"])
+
+
 def _hand_russia_ukraine(r: dict) -> bool:
     """regions.yaml's russia-ukraine, applied by hand to a raw UCDP row (GW 365 Russia, 369 Ukraine)."""
     dyad = {r["gwnoa"], r["gwnob"]} == {"365", "369"}
     subdivision = r["country_id"] == "365" and (r["adm_1"] or "").split(" ")[0] in ("Belgorod", "Bryansk", "Kursk")
-    boxes = _in_box(r, 45.2, 47.3, 34.8, 38.3) or _in_box(r, 46.9, 47.3, 38.3, 39.3) or _in_box(r, 43.5, 46.7, 29.5, 34.0)
-    return dyad or r["country_id"] == "369" or subdivision or boxes
+    boxes = _in_box(r, 45.2, 47.3, 34.8, 38.3) or _in_box(r, 46.9, 47.3, 38.3, 39.3) or \
+        (r["country_id"] == "369" and _in_box(r, 43.5, 46.7, 29.5, 34.0))
+    return dyad or ((r["country_id"] == "369" or subdivision or boxes) and _party(r, "365", "369"))
 
 
 def _hand_israel_palestine(r: dict) -> bool:
     """UCDP codes Gaza and the West Bank under Israel (666); Hamas has no state code, so no dyad."""
     gaza_envelope = r["country_id"] == "666" and _in_box(r, 31.2, 31.65, 34.2, 34.62)
-    return (r["country_id"] == "666" and r["adm_1"] in ("Gaza Strip", "West Bank")) or gaza_envelope
+    return ((r["country_id"] == "666" and r["adm_1"] in ("Gaza Strip", "West Bank")) or gaza_envelope) \
+        and _party(r, "666")
 
 
 def _hand_middle_east(r: dict) -> bool:
-    """Israel (666) against Iran (630) by dyad; Lebanon (660) as an area; the Golan Heights box. Of the sample's
-    four Syrian government-insurgent clashes in Quneitra governorate, the one located within 25 km of a place
-    (id 340050, where_prec 2) is in the box; the three located only to the governorate (291156, 322318, 362438,
-    where_prec 4, at its centroid 33.05 N 35.90 E) are not."""
-    return ({r["gwnoa"], r["gwnob"]} == {"630", "666"} or r["country_id"] == "660"
-            or _in_box(r, 32.6, 33.35, 35.6, 35.95))
+    """Israel (666) against Iran (630) by dyad; Lebanon (660) as an area; the Golan Heights box. The sample's four
+    Syrian government-insurgent clashes in Quneitra governorate are Syria's war, not Israel's: the three located
+    only to the governorate (291156, 322318, 362438, where_prec 4, at its centroid 33.05 N 35.90 E) match no box,
+    and the one located within 25 km of a place (340050, where_prec 2), inside the box, has a third state (Syria,
+    652) and no party."""
+    return {r["gwnoa"], r["gwnob"]} == {"630", "666"} or (
+        (r["country_id"] == "660" or _in_box(r, 32.6, 33.35, 35.6, 35.95)) and _party(r, "666", "630"))
 
 
 def _hand_armenia_azerbaijan(r: dict) -> bool:
@@ -146,7 +155,8 @@ def _hand_armenia_azerbaijan(r: dict) -> bool:
     (the Republic of Artsakh) and where_prec 5 ("Line of Contact", "Nagorno-Karabakh"): only the box takes them."""
     subdivision = (r["country_id"], r["adm_1"]) in (("373", "Nakhchivan"), ("373", "Nagorno-Karabakh"),
                                                     ("371", "Syunik province"))
-    return {r["gwnoa"], r["gwnob"]} == {"371", "373"} or subdivision or _in_box(r, 39.1, 40.6, 45.3, 47.3)
+    return {r["gwnoa"], r["gwnob"]} == {"371", "373"} or (
+        (subdivision or _in_box(r, 39.1, 40.6, 45.3, 47.3)) and _party(r, "371", "373"))
 
 
 def _hand_afghanistan_pakistan(r: dict) -> bool:
@@ -156,7 +166,7 @@ def _hand_afghanistan_pakistan(r: dict) -> bool:
     provinces = r["country_id"] == "770" and (r["adm_1"] or "").startswith(
         ("Federally Administered Tribal Areas", "Khyber Pakhtunkhwa", "Khyber Pakhtunkwa"))
     border = r["country_id"] == "770" and _in_box(r, 30.5, 31.95, 66.2, 69.9)
-    return {r["gwnoa"], r["gwnob"]} == {"700", "770"} or provinces or border
+    return {r["gwnoa"], r["gwnob"]} == {"700", "770"} or ((provinces or border) and _party(r, "700", "770"))
 
 
 def test_ucdp_fatalities_per_region_and_day_equal_the_raw_rows(curated_config, shared_fixtures):
@@ -174,7 +184,10 @@ def test_ucdp_fatalities_per_region_and_day_equal_the_raw_rows(curated_config, s
               "israel-palestine": _hand_israel_palestine, "middle-east": _hand_middle_east,
               "armenia-azerbaijan": _hand_armenia_azerbaijan, "afghanistan-pakistan": _hand_afghanistan_pakistan}
     quneitra = {r["id"]: _hand_middle_east(r) for r in rows if r["id"] in ("291156", "322318", "362438", "340050")}
-    assert quneitra == {"291156": False, "322318": False, "362438": False, "340050": True}
+    assert quneitra == {"291156": False, "322318": False, "362438": False, "340050": False}
+    assert _in_box(next(r for r in rows if r["id"] == "340050"), 32.6, 33.35, 35.6, 35.95)  # in the box, no party
+    # a third state's war in a dyadic area: the US against al-Qaida in the tribal areas (190633), not Pakistan's
+    assert not _hand_afghanistan_pakistan(next(r for r in rows if r["id"] == "190633"))
     assert {r["id"] for r in rows if _hand_armenia_azerbaijan(r)} == {"155395", "155686", "376126"}
     balochistan = {r["id"] for r in rows if r["adm_1"] == "Balochistan province"}
     assert len(balochistan) == 6 and not any(_hand_afghanistan_pakistan(r) for r in rows if r["id"] in balochistan)
@@ -216,9 +229,20 @@ def test_ucdp_fatalities_per_region_and_day_equal_the_raw_rows(curated_config, s
 
 def test_migration_015_takes_province_located_ucdp_events_out_of_boxes(curated_config, shared_fixtures):
     """A warehouse loaded before migration 015 flagged UCDP where_prec 4 (a province, at its centroid) as below
-    country level; upgrading re-flags the stored events, and the next full run drops them from the Golan box."""
+    country level; upgrading re-flags the stored events, and the next full run drops them from the Golan box. (The
+    shipped middle-east region no longer takes them at all, Syria being no side of it: a test region of Syria
+    against Israel, over the same box, shows the box rule.)"""
+    from tracktwo.pipeline import open_config
     from warehouse.db import writer
 
+    regions = curated_config.settings.config_dir / "regions.yaml"
+    doc = yaml.safe_load(regions.read_text())
+    doc["regions"].append({"id": "golan", "name": "Syria-Israel (test)", "type": "dyadic",
+                           "sides": [{"name": "Syria", "countries": ["SYR"]}, {"name": "Israel", "countries": ["ISR"]}],
+                           "areas": {"boxes": [{"name": "Golan Heights", "south": 32.6, "north": 33.35, "west": 35.6,
+                                                "east": 35.95}]}})
+    regions.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    curated_config = open_config(curated_config.settings)
     rows = ucdp_rows(shared_fixtures)
     land(curated_config, "ucdp-ged", "ucdp_ged", ucdp_page(rows), dataset="ucdp_ged", version="23.1",
          endpoint="events", page=0)
@@ -227,7 +251,7 @@ def test_migration_015_takes_province_located_ucdp_events_out_of_boxes(curated_c
         for table in ("curated_events", "curated_event_versions"):
             con.execute(f"UPDATE {table} SET below_country = geo_precision < 5 WHERE dataset <> 'acled'")
     indicators(curated_config, full=True)
-    golan = "SELECT count(*) FROM curated_event_regions WHERE region_id = 'middle-east' AND event_id IN " \
+    golan = "SELECT count(*) FROM curated_event_regions WHERE region_id = 'golan' AND event_id IN " \
             "('ucdp_ged:291156', 'ucdp_ged:322318', 'ucdp_ged:362438')"
     with reader(curated_config.settings) as con:
         assert con.execute(golan).fetchone()[0] == 3  # the old rule
@@ -243,8 +267,11 @@ def test_migration_015_takes_province_located_ucdp_events_out_of_boxes(curated_c
     indicators(curated_config, full=True)
     with reader(curated_config.settings) as con:
         assert con.execute(golan).fetchone()[0] == 0
-        assert con.execute("SELECT count(*) FROM curated_event_regions WHERE region_id = 'middle-east' "
+        assert con.execute("SELECT count(*) FROM curated_event_regions WHERE region_id = 'golan' "
                            "AND event_id = 'ucdp_ged:340050'").fetchone()[0] == 1  # within 25 km of a place
+        assert con.execute("SELECT count(*) FROM curated_event_regions WHERE region_id = 'middle-east' AND event_id IN "
+                           "('ucdp_ged:291156', 'ucdp_ged:322318', 'ucdp_ged:362438', 'ucdp_ged:340050')"
+                           ).fetchone()[0] == 0  # Syria's war, not Israel's
 
 
 def test_migration_018_puts_ucdp_events_on_a_front_line_in_boxes(curated_config, shared_fixtures):

@@ -7,13 +7,19 @@
 --         feature (below_country: ACLED 1-2, UCDP 1-3 and 5; a province's centroid is not a place), a box
 --         (limited to the box's country when it names one). In a dyadic region only armed political violence joins by
 --         area (every UCDP event; ACLED battles, explosions/remote violence, violence against civilians):
---         a protest in Kyiv about pensions is not the war. In an internal region every event in the areas joins.
+--         a protest in Kyiv about pensions is not the war; and a UCDP event only when one of its states is a side's
+--         or it has no state at all (a non-state conflict, one-sided violence by a group: GDELT's unidentified
+--         armed actor), not a third state's war there (Syria's government against its insurgents in the Golan box).
+--         ACLED names its actors in text only: its events get no party test. In an internal region every event in
+--         the areas joins.
 DELETE FROM curated_event_regions WHERE day IN (SELECT day FROM ind_days);
 
 INSERT INTO curated_event_regions
 WITH ev AS (
     SELECT event_id, dataset, event_date, actor1_iso3, actor2_iso3, country_iso3, admin1_key, lat, lon,
-           below_country, political_violence
+           below_country, political_violence,
+           -- a party of the conflict, or no state at all (below); ACLED, naming actors in text, is not tested
+           dataset = 'acled' OR (actor1_iso3 IS NULL AND actor2_iso3 IS NULL) AS stateless_or_untested
     FROM curated_events
     WHERE event_date IN (SELECT day FROM ind_days)
 ),
@@ -38,7 +44,8 @@ m AS (
 j AS (
     SELECT m.event_id, m.region_id, ev.event_date, ev.dataset,
            coalesce(m.side1 <> m.side2, false) AS via_dyad,
-           m.in_area AND (r.type = 'internal' OR ev.political_violence) AS via_area
+           m.in_area AND (r.type = 'internal' OR (ev.political_violence AND (
+               ev.stateless_or_untested OR m.side1 IS NOT NULL OR m.side2 IS NOT NULL))) AS via_area
     FROM m
     JOIN ind_regions r ON r.region_id = m.region_id
     JOIN ev ON ev.event_id = m.event_id
