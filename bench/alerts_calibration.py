@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def pooled(scenario: str, keep, detected: str = "detected") -> float | None:
         cells = [v for cell, v in results[scenario]["cells"].items() if keep(cell)]
-        if not cells:  # no cell of the grid is of that kind (--ks 1.3 has no k >= 8)
+        if not cells:  # no cell of the grid is of that kind (--ks 1.3 has no k >= 8; --waves has no bound)
             return None
         if scenario == "stationary":
             return sum(v["alarm_days"] for v in cells) / max(sum(v["region_days"] for v in cells), 1)
@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         ("return to calm flagged within 7 days, k >= 8, %", summary["deescalation_7d_k>=8"], lambda v: v >= 0.80),
     ]
     for text, value, target in checks:
-        print(f"{text}: " + ("n/a (no such cell)" if value is None
+        print(f"{text}: " + ("n/a (no cell of this kind, or no bound: counts in waves)" if value is None
                              else f"{100 * value:.2f}  {'PASS' if target(value) else 'MISS'}"))
     # exit status: the false-alarm target, which every rule can meet; the escalation lines are reported, not
     # enforced: no rule meets 90 % within 2 days at k = 3 (the bound), and this one misses it where others could

@@ -274,19 +274,27 @@ def test_migration_015_takes_province_located_ucdp_events_out_of_boxes(curated_c
                            ).fetchone()[0] == 0  # Syria's war, not Israel's
 
 
-def test_migration_018_puts_ucdp_events_on_a_front_line_in_boxes(curated_config, shared_fixtures):
+def test_migration_018_puts_ucdp_events_on_a_front_line_in_boxes(curated_config, shared_fixtures, monkeypatch):
     """A warehouse loaded before migration 018 flagged UCDP where_prec 5 (a linear feature or named area: "Line of
     Contact") as not placeable; upgrading re-flags the stored events, and the next full run counts the Karabakh war
-    for armenia-azerbaijan (the Karabakh box), while a province's centroid (4) stays out of every box."""
+    for armenia-azerbaijan (the Karabakh box), while a province's centroid (4) stays out of every box. Loading the
+    same page again afterwards adds no version: the flag is tracktwo's, not a change in the dataset, although the
+    stored rows' hashes were computed with the old flag."""
+    import warehouse.curated as curated
     from warehouse.db import writer
 
     rows = ucdp_rows(shared_fixtures)
-    land(curated_config, "ucdp-ged", "ucdp_ged", ucdp_page(rows), dataset="ucdp_ged", version="23.1",
-         endpoint="events", page=0)
-    load(curated_config)
-    with writer(curated_config.settings) as con:  # as stored by the old rule
-        for table in ("curated_events", "curated_event_versions"):
-            con.execute(f"UPDATE {table} SET below_country = geo_precision <= 3 WHERE dataset <> 'acled'")
+    page = ucdp_page(rows)
+    with monkeypatch.context() as old_rule:  # loaded by the rule before 018: the old flag in row and hash
+        old_rule.setattr(curated, "UCDP_IN_BOXES", frozenset({1, 2, 3}))
+        land(curated_config, "ucdp-ged", "ucdp_ged", page, dataset="ucdp_ged", version="23.1",
+             endpoint="events", page=0)
+        load(curated_config)
+    versions = "SELECT count(*) FROM curated_event_versions"
+    with reader(curated_config.settings) as con:
+        assert con.execute(versions).fetchone()[0] == 1000
+        assert con.execute("SELECT count(*) FROM curated_events WHERE geo_precision = 5 AND NOT below_country"
+                           ).fetchone()[0] == 35
     indicators(curated_config, full=True)
     karabakh = "SELECT list(event_id ORDER BY event_id) FROM curated_event_regions WHERE region_id = 'armenia-azerbaijan'"
     with reader(curated_config.settings) as con:
@@ -300,6 +308,13 @@ def test_migration_018_puts_ucdp_events_on_a_front_line_in_boxes(curated_config,
     indicators(curated_config, full=True)
     with reader(curated_config.settings) as con:
         assert con.execute(karabakh).fetchone()[0] == ["ucdp_ged:155395", "ucdp_ged:155686", "ucdp_ged:376126"]
+    land(curated_config, "ucdp-ged", "ucdp_ged", page + b" ", dataset="ucdp_ged", version="23.1", endpoint="events",
+         page=0)  # the same events again (another landed file: a re-fetch)
+    load(curated_config)
+    with reader(curated_config.settings) as con:
+        assert con.execute(versions).fetchone()[0] == 1000  # no version for a flag tracktwo re-set
+        assert con.execute("SELECT count(*) FROM curated_events WHERE geo_precision = 5 AND below_country"
+                           ).fetchone()[0] == 35
 
 
 def test_ucdp_membership_by_dyad_needs_both_states(curated_config, shared_fixtures):
@@ -717,3 +732,30 @@ def test_the_level_carries_the_last_covered_fatalities_over_the_publication_lag(
     with reader(config.settings) as con:
         assert con.execute("SELECT region_id, day, tension_index FROM v_region_daily ORDER BY ALL").fetchall() \
             == incremental
+
+
+def test_a_ucdp_event_in_a_dyadic_area_needs_a_party_or_no_state(make_config):
+    """In Lebanon (an area of middle-east, Israel against Iran and Hezbollah): Israel against Hezbollah joins, as
+    does a clash of two groups with no state; Lebanon's government against a group is Lebanon's war, and so is a
+    government whose Gleditsch-Ward code the reference table cannot map (a state by UCDP's name for it, not 'no
+    state')."""
+    config = make_config([
+        {"id": "ged", "kind": "ucdp_ged", "url": "http://127.0.0.1:9/api", "version": "24.1"},
+        {"id": "span-feed", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml", "publisher": "Span"},
+    ])
+
+    def lebanon(eid: int, side_a: str, side_b: str, gwnoa: int | None, gwnob: int | None = None) -> dict:
+        return {**_ucdp_event(eid, "2024-01-05", 660, 1), "side_a": side_a, "side_b": side_b, "gwnoa": gwnoa,
+                "gwnob": gwnob, "latitude": 33.27, "longitude": 35.2, "adm_1": "South Lebanon province"}
+
+    rows = [lebanon(1, "Government of Israel", "Hezbollah", 666), lebanon(2, "Hezbollah", "IS", None),
+            lebanon(3, "Government of Lebanon", "Fatah al-Islam", 660), lebanon(4, "Government of Atlantis", "X", 9999)]
+    land(config, "ged", "ucdp_ged", ucdp_page(rows), dataset="ucdp_ged", version="24.1", endpoint="events", page=0)
+    span_feed(config, [date(2024, 1, 1), date(2024, 1, 10)])
+    load(config)
+    indicators(config, full=True)
+    with reader(config.settings) as con:
+        assert con.execute("SELECT actor1_iso3 FROM curated_events WHERE event_id = 'ucdp_ged:4'").fetchone() == (None,)
+        members = con.execute("SELECT list(event_id ORDER BY event_id) FROM curated_event_regions "
+                              "WHERE region_id = 'middle-east'").fetchone()[0]
+    assert members == ["ucdp_ged:1", "ucdp_ged:2"]

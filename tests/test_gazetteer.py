@@ -180,11 +180,13 @@ def test_qualified_keywords_still_place_a_text(gaz):
 
 def test_an_ambiguous_term_is_silenced_only_by_its_own_contexts(gaz):
     """DRC beside the Danish Refugee Council is the NGO, not the country; M23 there is still the armed group."""
-    text = "Danish Refugee Council warns of M23 offensive"
+    text = "DRC (Danish Refugee Council) warns of M23 offensive"
     assert ("COD", "M23") in gaz.countries(text) and ("COD", "DRC") not in gaz.countries(text)
     assert "dr-congo" in regions(gaz, text)
-    near_a_motorway = gaz.countries("DRC says M23 shelled a camp near the motorway")
-    assert ("COD", "DRC") in near_a_motorway and ("COD", "M23") not in near_a_motorway
+    near_gatwick = gaz.countries("DRC fans stuck on the M23 near Gatwick")
+    assert ("COD", "DRC") in near_gatwick and ("COD", "M23") not in near_gatwick
+    # the contexts are the UK road's names, not any road: rebels on a motorway are still the armed group
+    assert "dr-congo" in regions(gaz, "M23 rebels block the motorway north of the city")
 
 
 def test_a_place_of_no_side_needs_a_party_in_a_dyadic_region(gaz):

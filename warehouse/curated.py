@@ -41,7 +41,8 @@ UCDP_VIOLENCE = {1: "state-based conflict", 2: "non-state conflict", 3: "one-sid
 # UCDP where_prec: 1 exact place, 2 within 25 km, 3 second-order unit, 4 first-order unit, 5 linear/area
 # feature, 6 country, 7 international waters/airspace. ACLED geo_precision: 1 town, 2 near a town, 3 region.
 # UCDP precisions that a box may take: a place or district (1-3) and a linear feature or named area (5: "Line of
-# Contact", "Nagorno-Karabakh", a border), which UCDP places on the feature; not a province at its centroid (4), as
+# Contact", "Nagorno-Karabakh", a border), which UCDP places on the feature or at the area's centre (docs/indicators.md
+# says why that is acceptable in boxes); not a province at its centroid (4), as
 # ACLED's region level (3) never was, nor the country (6) or international waters (7)
 UCDP_IN_BOXES = frozenset({1, 2, 3, 5})
 ACLED_BELOW_COUNTRY = 2
@@ -238,9 +239,9 @@ def deleted_ids(body: bytes) -> dict[str, int | None]:
     return out
 
 
-def _script(con, name: str, params: dict[str, Any]) -> tuple:
-    """Run a warehouse/sql script; its last statement's row is the result."""
-    *head, last = statements(sql(name))
+def _script(con, name: str, params: dict[str, Any], **identifiers: object) -> tuple:
+    """Run a warehouse/sql script (a template rendered with `identifiers`); its last statement's row is the result."""
+    *head, last = statements(sql(name, **identifiers))
     for stmt in head:
         execute(con, stmt, params)
     return execute(con, last, params).fetchone()
@@ -279,7 +280,8 @@ def load_curated(ctx: LoadContext, rec: FetchRecord) -> RunSummary:
     table = pa.Table.from_pylist(page.rows, schema=COLUMNS)
     ctx.con.register("cur_stage", table)
     try:
-        new, updated = _script(ctx.con, "curated_merge.sql", {**meta, "source_id": rec.source_id})
+        new, updated = _script(ctx.con, "curated_merge.sql.j2", {**meta, "source_id": rec.source_id},
+                               hashed=HASHED)
     finally:
         ctx.con.unregister("cur_stage")
     summary.items_new, summary.items_updated = new or 0, updated or 0

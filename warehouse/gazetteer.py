@@ -112,7 +112,8 @@ class Gazetteer:
                 self.term_country.setdefault(t, iso3)
             for t in c.ambiguous:
                 self.term_country.setdefault(t, iso3)
-                self.negative[t] = _pattern(c.negative_contexts(t))
+                if self.term_country[t] == iso3:  # the contexts of the country the term counts for
+                    self.negative[t] = _pattern(c.negative_contexts(t))
         self.country_terms = TermMatcher(list(self.term_country))
         self.regions = regions
         self.keyword_terms = TermMatcher([k for r in regions for k in r.keywords])

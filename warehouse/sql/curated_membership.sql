@@ -18,8 +18,12 @@ INSERT INTO curated_event_regions
 WITH ev AS (
     SELECT event_id, dataset, event_date, actor1_iso3, actor2_iso3, country_iso3, admin1_key, lat, lon,
            below_country, political_violence,
-           -- a party of the conflict, or no state at all (below); ACLED, naming actors in text, is not tested
-           dataset = 'acled' OR (actor1_iso3 IS NULL AND actor2_iso3 IS NULL) AS stateless_or_untested
+           -- a party of the conflict, or no state at all (below); ACLED, naming actors in text, is not tested.
+           -- A state side is one with a state code or UCDP's name for a state ("Government of ..."): a code
+           -- gw_iso3.csv cannot map is still a state, not "no state"
+           dataset = 'acled' OR NOT (actor1_iso3 IS NOT NULL OR actor2_iso3 IS NOT NULL
+                                     OR coalesce(actor1 LIKE 'Government of %', false)
+                                     OR coalesce(actor2 LIKE 'Government of %', false)) AS stateless_or_untested
     FROM curated_events
     WHERE event_date IN (SELECT day FROM ind_days)
 ),

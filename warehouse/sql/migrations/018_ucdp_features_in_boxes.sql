@@ -1,5 +1,6 @@
 -- Rules revision 15 (docs/indicators.md, "Curated data"): a UCDP event located to a linear feature or a named area
--- (where_prec 5: "Line of Contact", "Nagorno-Karabakh", a border), which UCDP places on the feature, matches a
+-- (where_prec 5: "Line of Contact", "Nagorno-Karabakh", a border), which UCDP places on the feature or at the
+-- area's centre, matches a
 -- region's boxes as a place does: on the real UCDP GED sample, the first day of the 2020 Karabakh war (id 376126)
 -- and two 1990s Karabakh clashes had no province and no state on the Artsakh side, so armenia-azerbaijan showed
 -- a stated zero for them. A province at its centroid (4) still matches no box (migration 015).
