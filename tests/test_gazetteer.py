@@ -158,6 +158,9 @@ def test_reliefweb_language_tags_are_not_countries(gaz):
     ("Baloch separatists attack a train in Balochistan", "afghanistan-pakistan"),  # another conflict
     ("M23 closed northbound after a crash near Gatwick", "dr-congo"),  # the UK's M23 motorway
     ("Lorry fire shuts the M23 motorway for six hours", "dr-congo"),
+    ("Crash closes M23 between junctions 9 and 10 in Surrey", "dr-congo"),
+    ("M23 closed near Brighton after lorry fire", "dr-congo"),
+    ("Roadworks on the M23 this weekend", "dr-congo"),
     ("Sheriff investigates shooting in Hebron, Kentucky", "israel-palestine"),
     ("Cargo flights grow at the hub in Hebron, Ky.", "israel-palestine"),
 ])
@@ -213,3 +216,15 @@ def test_titles_about_the_two_koreas_are_placed(gaz):
 def test_only_language_codes_are_taken_for_language_tags(gaz):
     assert "GBR" not in countries(gaz, "Ukraine flash update [UK]")  # Ukrainian
     assert "GBR" in countries(gaz, "Joint statement [US/UK] on Ukraine")  # US is no language: kept
+
+
+def test_an_ambiguous_term_follows_the_contexts_of_the_country_it_counts_for():
+    """A term two countries list counts for the first; the contexts that silence it are that country's."""
+    from tracktwo.core.config import GazetteerCountry
+
+    gaz = Gazetteer({"AAA": GazetteerCountry(name="Aland", terms=["Springfield"], ambiguous=["Springfield"],
+                                             negative_context=["Illinois"]),
+                     "BBB": GazetteerCountry(name="Bland", terms=["Springfield"], ambiguous=["Springfield"],
+                                             negative_context=["Vermont"])}, [])
+    assert gaz.countries("Springfield, Vermont votes") == {("AAA", "Springfield"): 1}
+    assert not gaz.countries("Springfield, Illinois votes")
