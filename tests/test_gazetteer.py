@@ -190,6 +190,7 @@ def test_an_ambiguous_term_is_silenced_only_by_its_own_contexts(gaz):
     assert ("COD", "DRC") in near_gatwick and ("COD", "M23") not in near_gatwick
     # the contexts are the UK road's names, not any road: rebels on a motorway are still the armed group
     assert "dr-congo" in regions(gaz, "M23 rebels block the motorway north of the city")
+    assert "dr-congo" in regions(gaz, "M23 rebels seize two road junctions")
 
 
 def test_a_place_of_no_side_needs_a_party_in_a_dyadic_region(gaz):
