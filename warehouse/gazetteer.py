@@ -131,12 +131,13 @@ class Gazetteer:
 
     def countries(self, text: str) -> Counter[tuple[str, str]]:
         """(iso3, term) -> mentions."""
+        return self._countries(without_language_tags(text) if text else "")
+
+    def _countries(self, plain: str) -> Counter[tuple[str, str]]:
+        """countries() of a text already without its language tags."""
         found: Counter[tuple[str, str]] = Counter()
-        if not text:
-            return found
-        text = without_language_tags(text)
-        for term in self.country_terms.finditer(text):
-            if not self._silenced(term, text):
+        for term in self.country_terms.finditer(plain):
+            if not self._silenced(term, plain):
                 found[(self.term_country[term], term)] += 1
         return found
 
@@ -150,7 +151,8 @@ class Gazetteer:
         """The countries and regions `text` names; `coded_countries` are ISO3 codes the publisher itself gave
         the text (ReliefWeb's country field), counted as one mention each under the term 'coded:<ISO3>'."""
         out: list[Place] = []
-        countries = self.countries(text)
+        plain = without_language_tags(text) if text else ""
+        countries = self._countries(plain)
         for iso3 in coded_countries:
             countries.setdefault((iso3, f"coded:{iso3}"), 1)
         for (iso3, term), n in sorted(countries.items()):
@@ -158,7 +160,6 @@ class Gazetteer:
         iso_terms: dict[str, list[tuple[str, int]]] = {}
         for (iso3, term), n in countries.items():
             iso_terms.setdefault(iso3, []).append((term, n))
-        plain = without_language_tags(text) if text else ""
         keyword_hits: Counter[str] = Counter(k for k in self.keyword_terms.finditer(plain)
                                              if not self._silenced(k, plain))
         candidates: set[int] = set()
