@@ -7,10 +7,9 @@ connection.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-
-import re
 
 import duckdb
 
