@@ -759,3 +759,72 @@ def test_a_ucdp_event_in_a_dyadic_area_needs_a_party_or_no_state(make_config):
         members = con.execute("SELECT list(event_id ORDER BY event_id) FROM curated_event_regions "
                               "WHERE region_id = 'middle-east'").fetchone()[0]
     assert members == ["ucdp_ged:1", "ucdp_ged:2"]
+
+
+def test_acled_state_forces_are_their_state_for_the_party_test_and_the_dyad(make_config):
+    """ACLED names a state's forces by the country ("Military Forces of Israel (2022-)"), with no code. In Lebanon
+    (an area of middle-east, Israel against Iran and Hezbollah) Israel's strike joins, and so does violence by a
+    group with no state; Lebanon's army against a group is Lebanon's war, and so is an army whose country no
+    table knows (a state, not 'no state'); a protest is not the war. In the Golan box Syria's army against HTS
+    does not join middle-east (it is the syria region's). Russia's and Ukraine's forces fighting in Moscow, outside the areas, join russia-ukraine by
+    dyad; the same forces' prisoner exchange (not violence) does not. Worked out by hand from the rows."""
+    config = make_config([
+        {"id": "acled", "kind": "acled", "url": "http://127.0.0.1:9"},
+        {"id": "span-feed", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml", "publisher": "Span"},
+    ])
+
+    def acled(eid: str, country: str, iso: str, lat: float, lon: float, event_type: str, actor1: str,
+              actor2: str = "") -> dict:
+        return {"event_id_cnty": eid, "event_date": "2024-01-05", "iso": iso, "country": country, "admin1": "",
+                "latitude": str(lat), "longitude": str(lon), "geo_precision": "1", "event_type": event_type,
+                "actor1": actor1, "actor2": actor2, "fatalities": "1", "timestamp": "1700000000",
+                "time_precision": "1"}
+
+    def lebanon(eid: str, event_type: str, actor1: str, actor2: str = "") -> dict:
+        return acled(eid, "Lebanon", "422", 33.27, 35.2, event_type, actor1, actor2)
+
+    rows = [
+        lebanon("LBN1", "Explosions/Remote violence", "Military Forces of Israel (2022-)", "Hezbollah"),
+        lebanon("LBN2", "Battles", "Military Forces of Lebanon (2021-)", "Fatah al-Islam"),
+        lebanon("LBN3", "Violence against civilians", "Unidentified Armed Group (Lebanon)", "Civilians (Lebanon)"),
+        lebanon("LBN4", "Protests", "Protesters (Lebanon)"),
+        lebanon("LBN5", "Battles", "Military Forces of Atlantis (2020-)", "Hezbollah"),
+        lebanon("LBN6", "Battles", "Hezbollah", "Military Forces of Israel (2022-) Special Forces"),
+        acled("SYR1", "Syria", "760", 33.12, 35.82, "Battles", "Military Forces of Syria (2000-2024)",
+              "HTS: Hayat Tahrir al-Sham"),
+        acled("RUS1", "Russia", "643", 55.75, 37.62, "Explosions/Remote violence", "Military Forces of Ukraine (2019-)",
+              "Military Forces of Russia (2000-)"),
+        acled("RUS2", "Russia", "643", 55.75, 37.62, "Strategic developments", "Military Forces of Russia (2000-)",
+              "Military Forces of Ukraine (2019-)"),
+    ]
+    land(config, "acled", "acled", acled_page(rows), dataset="acled", endpoint="events", page=0)
+    span_feed(config, [date(2024, 1, 1), date(2024, 1, 10)])
+    load(config)
+    indicators(config, full=True)
+    with reader(config.settings) as con:
+        members = con.execute("SELECT region_id, list(event_id || ' ' || reason ORDER BY event_id) "
+                              "FROM curated_event_regions WHERE dataset = 'acled' GROUP BY ALL ORDER BY 1").fetchall()
+    assert members == [
+        ("middle-east", ["acled:LBN1 area", "acled:LBN3 area", "acled:LBN6 area"]),
+        ("russia-ukraine", ["acled:RUS1 dyad"]),
+        ("syria", ["acled:SYR1 area"]),  # Syria's own war (an internal region)
+    ]
+
+
+def test_every_acled_country_name_has_its_state(shared_fixtures):
+    """Every country in ACLED's own country table (acledR) resolves to one ISO3, as an actor's name would give it
+    ("Military Forces of Democratic Republic of Congo"); the ones ISO 3166 spells otherwise checked by hand."""
+    from warehouse.curated import state_names
+    from tracktwo.core.settings import packaged_config_dir
+    table = state_names(packaged_config_dir())
+    names = dict(zip(table.column("name").to_pylist(), table.column("iso3").to_pylist()))
+    with open(shared_fixtures / "acled" / "acledR_acled_countries.csv", encoding="utf-8", newline="") as f:
+        acled = [r["country"] for r in csv.DictReader(f)]
+    assert len(acled) == 243
+    assert [c for c in acled if c.lower() not in names] == []
+    assert {c: names[c.lower()] for c in ("Democratic Republic of Congo", "Republic of Congo", "Russia", "Palestine",
+                                          "Ivory Coast", "Kosovo", "North Korea", "South Korea", "Taiwan", "Syria",
+                                          "Iran", "Turkey", "eSwatini", "Micronesia", "Vatican City")} == {
+        "Democratic Republic of Congo": "COD", "Republic of Congo": "COG", "Russia": "RUS", "Palestine": "PSE",
+        "Ivory Coast": "CIV", "Kosovo": "XKX", "North Korea": "PRK", "South Korea": "KOR", "Taiwan": "TWN",
+        "Syria": "SYR", "Iran": "IRN", "Turkey": "TUR", "eSwatini": "SWZ", "Micronesia": "FSM", "Vatican City": "VAT"}

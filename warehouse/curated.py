@@ -111,6 +111,41 @@ def _date(v: Any) -> date | None:
         return None
 
 
+# ACLED's country names that neither config/cameo_countries.csv nor ISO 3166 (pycountry) spell as ACLED does
+# (checked against ACLED's own country table: tests/test_curated.py)
+ACLED_COUNTRY_NAMES = {
+    "democratic republic of congo": "COD", "republic of congo": "COG", "bailiwick of guernsey": "GGY",
+    "bailiwick of jersey": "JEY", "caribbean netherlands": "BES", "saint-barthelemy": "BLM", "saint-martin": "MAF",
+    "vatican city": "VAT",
+}
+
+
+@lru_cache(maxsize=4)
+def state_names(config_dir: Path) -> pa.Table:
+    """Country name (lower case) -> ISO3, for the state an ACLED actor's name designates ("Military Forces of
+    Russia (2000-)", "Police Forces of the Ivory Coast (1993-1999)"): ACLED names states by their country, with
+    no code (curated_membership.sql reads the name). ACLED's own spellings first, then config/cameo_countries.csv
+    (the packaged copy when the config dir has none), then ISO 3166's names; a name two countries share is left
+    out rather than guessed."""
+    path = config_dir / "cameo_countries.csv"
+    if not path.is_file():
+        path = packaged_config_dir() / "cameo_countries.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        cameo = [(r["name"], r["iso3"]) for r in csv.DictReader(f) if (r.get("iso3") or "").strip()]
+    iso = [(getattr(c, attr), c.alpha_3) for c in pycountry.countries
+           for attr in ("name", "common_name", "official_name") if hasattr(c, attr)]
+    names: dict[str, str | None] = {}
+    for tier in (list(ACLED_COUNTRY_NAMES.items()), cameo, iso):
+        found: dict[str, set[str]] = {}
+        for name, code in tier:
+            found.setdefault(name.strip().lower(), set()).add(code.strip())
+        for name, codes in found.items():
+            if name not in names:
+                names[name] = codes.pop() if len(codes) == 1 else None
+    kept = sorted((n, c) for n, c in names.items() if c)
+    return pa.table({"name": [n for n, _ in kept], "iso3": [c for _, c in kept]})
+
+
 @lru_cache(maxsize=4)
 def gw_iso3(config_dir: Path) -> dict[int, str]:
     """Gleditsch-Ward state number -> ISO3 (config/gw_iso3.csv; the packaged copy when the config dir has none)."""

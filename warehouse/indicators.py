@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from tracktwo.core.config import Config
+from warehouse.curated import state_names
 from warehouse.curated_coverage import curated_coverage, curated_spans
 from warehouse.db import execute, rollback, sql, statements, writer
 from warehouse.indicator_settings import RULES_VERSION, IndicatorSettings, config_hash, load_settings
@@ -197,6 +198,13 @@ def _next_as_of(last: datetime | None) -> datetime:
     return now
 
 
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:
+    """`rows` (computed in Python) as temp table `name`, for the SQL of this run to join."""
+    con.register(f"{name}_rows", rows)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_rows")
+    con.unregister(f"{name}_rows")
+
+
 def _rows(table: pa.Table) -> list[tuple]:
     return sorted(zip(*(table.column(i).to_pylist() for i in range(table.num_columns))), key=repr)
 
@@ -262,9 +270,7 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     t = time.perf_counter()
     spans = curated_spans(con)
     coverage = curated_coverage(config, spans)
-    con.register("ind_curated_coverage_rows", coverage)
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_curated_coverage AS SELECT * FROM ind_curated_coverage_rows")
-    con.unregister("ind_curated_coverage_rows")
+    _temp_table(con, "ind_curated_coverage", coverage)
     # Without curated events and curated membership the curated statements are left out: they would find
     # nothing, and each read of a DuckLake table costs a catalog lookup (an empty table's, in 1.5.5, several).
     curated = bool(spans) or con.execute(CURATED_MEMBERSHIP).fetchone()[0] > 0
@@ -312,7 +318,8 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
         days = run("SELECT count(*) FROM ind_days", name="count days").fetchone()[0]
 
     run.script(sql("indicators_membership.sql"))
-    if curated:
+    if curated:  # ACLED names a state's forces by the country's name (curated_membership.sql reads it)
+        _temp_table(con, "ind_state_names", state_names(config.settings.config_dir))
         run.script(sql("curated_membership.sql"))
     run.script(sql("indicators_base.sql.j2", curated=curated))
     run.script(sql("indicators_grid.sql.j2", base_columns=BASE_COLUMNS, event_columns=EVENT_COLUMNS,
