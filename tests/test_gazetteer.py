@@ -229,3 +229,15 @@ def test_an_ambiguous_term_follows_the_contexts_of_the_country_it_counts_for():
                                              negative_context=["Vermont"])}, [])
     assert gaz.countries("Springfield, Vermont votes") == {("AAA", "Springfield"): 1}
     assert not gaz.countries("Springfield, Illinois votes")
+
+
+def test_a_term_reached_twice_is_counted_once(gaz):
+    """"Crimea" is a Ukraine term and a russia-ukraine keyword; "Donbas" likewise: a text naming Crimea twice and
+    Donbas three times (the ICRC and DRC items of the real ReliefWeb feed) has those mentions in the region's rows,
+    not twice as many (document_places.mentions ranks the digest's stories and the alerts' documents)."""
+    text = "Crimea: legal alert. Residents of Crimea and of Donbas; Donbas families; aid in Donbas."
+    region = {p.matched_term: (p.mentions, p.reason) for p in gaz.places(text)
+              if p.place_type == "region" and p.place_id == "russia-ukraine"}
+    country = {p.matched_term: p.mentions for p in gaz.places(text) if p.place_type == "country"}
+    assert country == {"Crimea": 2, "Donbas": 3}
+    assert region == {"Crimea": (2, "area"), "Donbas": (3, "area")}

@@ -169,12 +169,18 @@ class Gazetteer:
             candidates |= self.regions_of_keyword.get(k, set())
         for i in sorted(candidates):
             r = self.regions[i]
-            hits: Counter[tuple[str, str]] = Counter()  # (term, reason) -> mentions
+            # (term, reason) -> mentions. A term reached twice (a keyword that is also an area country's term,
+            # "Crimea"; a term two countries share) is the same occurrences in the text: counted once, not added
+            hits: dict[tuple[str, str], int] = {}
+
+            def hit(term: str, reason: str, n: int) -> None:
+                hits[(term, reason)] = max(hits.get((term, reason), 0), n)
+
             if r.type == "dyadic":
                 sides = [[(t, n) for c in side.countries for t, n in iso_terms.get(c, [])] for side in r.sides]
                 if all(sides):
                     for t, n in sides[0] + sides[1]:
-                        hits[(t, "dyad")] += n
+                        hit(t, "dyad", n)
             sides_countries = self.side_countries[i]
             # an area country that is no side's (Lebanon, for Israel-Iran and Hezbollah) places a text in a dyadic
             # region only beside a party (a side's country or one of the region's keywords), as an event there
@@ -185,10 +191,10 @@ class Gazetteer:
                 if c not in sides_countries and not with_party:
                     continue
                 for t, n in iso_terms.get(c, []):
-                    hits[(t, "area")] += n
+                    hit(t, "area", n)
             for k in r.keywords:
                 if keyword_hits[k]:
-                    hits[(k, "area")] += keyword_hits[k]
+                    hit(k, "area", keyword_hits[k])
             terms: dict[str, tuple[int, str]] = {}
             for (t, reason), n in hits.items():  # a term that is both a side and a place is a dyad term
                 if t not in terms or reason == "dyad":
