@@ -204,17 +204,24 @@ def _plural(n: int, word: str) -> str:
 
 
 def _dialogue(d: RegionData, days: int) -> Dialogue:
-    ev, docs = int(d.window_sum("dialogue_events", days)), int(d.window_sum("dialogue_documents", days))
-    counts = f"{_plural(ev, 'event')}, {_plural(docs, 'document')}"
+    ev_sum, docs = d.window_sum("dialogue_events", days), int(d.window_sum("dialogue_documents", days) or 0)
+    ev = int(ev_sum or 0)
+    known = d.known_days("dialogue_events", days)
+    # events of the days whose numbers are known (a partial or missing day's are not): said when not all are
+    events = ("events not known" if ev_sum is None else _plural(ev, "event")
+              + (f" ({known} of {days} days known)" if known < days else ""))
+    counts = f"{events}, {_plural(docs, 'document')}"
     if any(a.kind == "dialogue-gap" for a in d.active_alerts):
         return Dialogue("gap", f"gap: {counts}")
     if any(a.kind == "dialogue-opening" for a in d.active_alerts):
         return Dialogue("active", f"opening: {counts}")
-    if d.coverage == "no coverage":  # the events cannot be observed; documents on talks may still be there
-        return Dialogue("none", f"no coverage of events: {counts}")
-    if ev or docs:
+    if ev or docs:  # contacts were seen, whatever the baseline could tell
         return Dialogue("active", f"active: {counts}")
-    return Dialogue("none", f"none in {days} days")
+    if d.coverage == "no coverage":  # no event can be observed there; "none" would claim an absence
+        return Dialogue("none", f"no coverage of events: {counts}")
+    if ev_sum is None:
+        return Dialogue("none", f"not known: {counts}")
+    return Dialogue("none", f"none in {days} days" + (f" ({known} of {days} days known)" if known < days else ""))
 
 
 def region_view(d: RegionData, active_days: int) -> RegionView:
@@ -270,7 +277,9 @@ def balance(d: RegionData) -> list[Voice]:
 
 
 def _sum(*cols: list) -> list[float | None]:
-    return [sum(float(v or 0) for v in vals) for vals in zip(*cols)]
+    """Day by day, the sum of the known values; None on a day none is known (an unknown day is not a zero)."""
+    return [sum(float(v) for v in vals if v is not None) if any(v is not None for v in vals) else None
+            for vals in zip(*cols)]
 
 
 def region_charts(d: RegionData) -> dict[str, Markup]:
@@ -383,7 +392,7 @@ def render(snap: Snapshot, methodology: Markup, env: Environment | None = None,
     views = [region_view(d, snap.active_days) for d in snap.regions]
     # "Where is tension rising?": by the 7-day change, the level beside it; then by level
     views.sort(key=lambda v: (-(v.data.tension_change if v.data.tension_change is not None else -1e9),
-                              -v.data.tension, v.data.region.name))
+                              -(v.data.tension if v.data.tension is not None else -1.0), v.data.region.name))
     active = sum(len(v.data.active_alerts) for v in views)
     common = {"snap": snap, "css": css, "stored": stored or stored_copy_href(None, None)}
     world = svg.world_map([p for v in views for p in map_places(v.data)], uid="map-world",

@@ -30,6 +30,8 @@ MEAN_COLUMNS = ("goldstein_mean", "tone_mean", "conflict_share", "fatalities")
 # only early news items would show every region at 0), else the last day with any row.
 LAST_DAY_SQL = "SELECT coalesce(max(day) FILTER (WHERE events_total > 0), max(day)) FROM v_region_daily"
 LAST_DOC_DAY_SQL = "SELECT max(published_at)::DATE FROM v_region_documents"
+# The last day whose event numbers are known anywhere (after it, or when a day's GDELT files are missing, they are not)
+EVENTS_KNOWN_SQL = "SELECT max(day) FILTER (WHERE events_total IS NOT NULL) FROM v_region_daily"
 DAILY_SQL = "SELECT * FROM v_region_daily WHERE day BETWEEN $start AND $end ORDER BY region_id, day"
 LAST_RUN_SQL = "SELECT max(as_of) FROM v_indicator_runs"
 # Where each region's counted events of the active window happened (geocoded below country level), for the map
@@ -87,8 +89,10 @@ class RegionData:
     region: Region
     slug: str  # file-name-safe id
     days: list[date]
-    series: dict[str, list[float | int | None]]  # column -> values aligned with days (zeros where no row)
-    has_data: bool  # any event or document in the window (else the page says it shows zeros)
+    # column -> values aligned with days; None where unknown: a partial or missing day's event numbers, and days
+    # outside the indicators' span (no row), so an outage never reads as a calm day
+    series: dict[str, list[float | int | None]]
+    has_data: bool  # any event or document in the window (else the page says so)
     alerts: list[Alert] = field(default_factory=list)  # in the window, newest first
     active_alerts: list[Alert] = field(default_factory=list)  # within the active window
     documents: list[Document] = field(default_factory=list)
@@ -109,20 +113,28 @@ class RegionData:
         i = len(vals) - 1 - offset
         return vals[i] if 0 <= i < len(vals) else None
 
-    def window_sum(self, column: str, days: int) -> float:
-        vals = (self.series.get(column) or [])[-days:]
-        return float(sum(v for v in vals if v is not None))
+    def window_sum(self, column: str, days: int) -> float | None:
+        """The sum over the last `days` days of the days whose value is known; None when none is
+        (`known_days` says how many were summed)."""
+        vals = [v for v in (self.series.get(column) or [])[-days:] if v is not None]
+        return float(sum(vals)) if vals else None
+
+    def known_days(self, column: str, days: int) -> int:
+        """How many of the last `days` days have a known value of `column`."""
+        return sum(v is not None for v in (self.series.get(column) or [])[-days:])
 
     def overlaps(self, days: int) -> tuple[int, list[str]]:
         """Counted events of the last `days` days that also belong to other regions, and those regions' ids
         (v_region_daily.shared_events, overlapping_regions): overlapping regions count such events in each."""
-        shared = int(self.window_sum("shared_events", days))
+        shared = int(self.window_sum("shared_events", days) or 0)
         others = {r for v in (self.series.get("overlapping_regions") or [])[-days:] if v for r in v}
         return shared, sorted(others)
 
     @property
-    def tension(self) -> float:
-        return float(self.value("tension_index") or 0.0)
+    def tension(self) -> float | None:
+        """The report day's tension index; None when unknown (a partial or missing day), never 0."""
+        v = self.value("tension_index")
+        return None if v is None else float(v)
 
     def curated(self, days: int) -> list["CuratedSummary"]:
         """Fatalities and events of each curated series over the last `days` days: only the days the series
@@ -155,6 +167,7 @@ class RegionData:
 @dataclass
 class Snapshot:
     report_day: date  # the last day with indicators ("today" on the page)
+    events_known_through: date | None  # the last day whose event numbers are known (None: no such day)
     generated_at: datetime  # UTC
     indicators_as_of: datetime | None  # the indicator run the numbers come from
     indicators_available: bool
@@ -193,6 +206,7 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
         if last is None:
             last = con.execute(LAST_DOC_DAY_SQL).fetchone()[0]
         end: date = last or now.date()
+        events_known = con.execute(EVENTS_KNOWN_SQL).fetchone()[0]
         start = end - timedelta(days=window_days - 1)
         daily = _rows(con, DAILY_SQL, {"start": start, "end": end})
         alerts = read_alerts(con, start, end, shared=config.settings.raw_sharing)
@@ -224,9 +238,8 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
     for region in regions:
         rows = by_region.get(region.id, [])
         series: dict[str, list[Any]] = {}
-        for c in columns:
-            zero: Any = 0 if (c in COUNT_COLUMNS or c == "tension_index") else None
-            series[c] = [zero] * len(days)
+        for c in columns:  # a day with no row is outside the indicators' span: unknown, not zero
+            series[c] = [None] * len(days)
         for r in rows:
             i = index.get(r["day"])
             if i is None:
@@ -241,6 +254,6 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
                               has_data=any(series.get("events_total", [])) or any(series.get("documents", [])), alerts=ra, active_alerts=[a for a in ra if a.day >= active_from],
                               documents=rd, perspectives=voices.get(region.id, {}), places=where.get(region.id, []),
                               configured_perspectives=configured, datasets=frozenset(present)))
-    return Snapshot(report_day=end, generated_at=now, indicators_as_of=as_of, indicators_available=available,
+    return Snapshot(report_day=end, events_known_through=events_known, generated_at=now, indicators_as_of=as_of, indicators_available=available,
                     lake_snapshot=lake_snapshot, days=days, regions=out, sources=sources, active_days=active_days,
                     attributions=credits)

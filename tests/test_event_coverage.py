@@ -161,3 +161,68 @@ def test_missing_days_at_the_start_keep_their_place_in_the_span(make_config):
     assert sorted(ru_days(config))[:2] == [D(1), D(2)]
     full = compute(config, full=True)
     assert (full.rows_written, full.alerts_written) == (0, 0)
+
+
+def test_the_pages_and_the_digest_say_not_known_where_the_days_are_unknown(make_config):
+    """Four conflict incidents a day on D1-D30, each day's update file recorded but D26's and D27's (events
+    arrived, no file: those days are unknown). The pages and the digest printed unknown days as zeros (on the
+    real GDELT export, 1 file of 2019-10-24's 96: index 0.0, "Events, 7 days 0", and a digest saying "no events or
+    documents reached the warehouse"). By hand: the report day is D30; its 7 days D24-D30 hold 5 known days, 20
+    events; the ISO week 2024-W13 (D25-D31) holds 4 known days (D25, D28-D30: 16 events, all material
+    conflict), 2 unknown (D26, D27) and no row for D31; taiwan-strait has no document and 2 unknown days."""
+    import email
+    from email import policy
+    from pathlib import Path
+
+    import yaml
+
+    from reports import digest as dg
+    from tracktwo.pipeline import dashboard as build, open_config
+
+    config = make(make_config, DAILY)
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 4, 1))
+        steady_war(con, [D(n) for n in range(1, 31) if n not in (26, 27)])
+        steady_war(con, [D(26), D(27)], files=False)
+    compute(config)
+    assert [ru_days(config)[D(n)][0] for n in range(24, 31)] == [4, 4, None, None, 4, 4, 4]
+
+    out = config.settings.data_dir / "site"
+    build(config, out=out)
+    region = (out / "region-russia-ukraine.html").read_text()
+    assert '<span class="v">20 <span class="small">(5 of 7 days known)</span></span>' in region
+
+    (config.settings.config_dir / "digest.yaml").write_text(yaml.safe_dump({
+        "from": "tracktwo digest <digest@example.org>",
+        "subscribers": [{"email": "ana@example.org", "regions": ["russia-ukraine"]},
+                        {"email": "ben@example.org", "regions": ["taiwan-strait"]}]}))
+    summary = dg.run_weekly(open_config(config.settings), week="2024-W13")
+    texts = {Path(f).name: email.message_from_bytes(Path(f).read_bytes(), policy=policy.default)
+             .get_body(preferencelist=("plain",)).get_content() for f in summary["files"]}
+    ana = next(t for n, t in texts.items() if n.startswith("ana"))
+    assert "Events: 16 (material conflict 16) (4 of 7 days known)" in ana
+    assert "Tension index (0-100, mean of the 4 days known)" in ana
+    ben = next(t for n, t in texts.items() if n.startswith("ben"))
+    assert "no events or documents" not in ben and "this is not a quiet week, it is an unknown one" in ben
+
+
+def test_with_no_known_day_the_pages_print_no_number(make_config):
+    """The real GDELT export's case: one update file of a day's 96 (the default), so no day's event numbers are
+    known. The front page printed index 0.0 for every region, the region page "Tension index 0.0"."""
+    from tracktwo.pipeline import dashboard as build
+
+    config = make(make_config, SETTINGS)
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 4, 1))
+        steady_war(con, [D(1)])  # its one file, at 23:45: 1 of 96
+    compute(config)
+    assert ru_days(config)[D(1)][:2] == (None, None)
+    out = config.settings.data_dir / "site"
+    build(config, out=out)
+    index = (out / "index.html").read_text()
+    row = index[index.index('id="region-russia-ukraine"'):]
+    assert '<span class="index-value">–</span>' in row[:row.index("</tr>")]
+    assert "no day's event numbers known" in index
+    region = (out / "region-russia-ukraine.html").read_text()
+    assert '<span class="k">Tension index</span><span class="v">not known</span>' in region
+    assert '<span class="k">Events, 7 days</span><span class="v">not known</span>' in region

@@ -63,12 +63,17 @@ def printed_change(now: float, before: float) -> float:
 @dataclass
 class WeekStats:
     days: int = 0
-    events: int = 0
+    # the event numbers sum the week's days whose numbers are known (`event_days` of them); None when no day's
+    # are (a day with too few GDELT update files, or not loaded yet, is unknown, not a day without events)
+    event_days: int = 0
+    unknown_days: int = 0  # days of the indicators' span whose event numbers are unknown
+    events: int | None = None
     documents: int = 0
-    tension: float | None = None  # mean of the daily index over the week
-    dialogue_events: int = 0
+    tension: float | None = None  # mean of the daily index over the `tension_days` days it is known
+    tension_days: int = 0
+    dialogue_events: int | None = None
     dialogue_documents: int = 0
-    material_conflict: int = 0
+    material_conflict: int | None = None
     # a dyad with no dialogue event this week whose dialogue could not be observed on any day of it
     # (v_region_daily.coverage): its 0 means "cannot tell", not "no dialogue"
     no_coverage: bool = False
@@ -77,7 +82,27 @@ class WeekStats:
 
     @property
     def has_data(self) -> bool:
-        return self.events > 0 or self.documents > 0
+        return bool(self.events) or self.documents > 0
+
+    @property
+    def tension_basis(self) -> str:
+        """What the week's index is the mean of (one known day is not a weekly mean)."""
+        if self.tension_days >= 7:
+            return "weekly mean"
+        return f"mean of the {self.tension_days} day{'s' if self.tension_days != 1 else ''} known" \
+            if self.tension_days else "not known"
+
+    @property
+    def days_note(self) -> str:
+        """How many days the event numbers sum, when not all 7."""
+        return "" if self.event_days >= 7 else f" ({self.event_days} of 7 days known)"
+
+    @property
+    def events_unknown(self) -> bool:
+        """Some day of the week within the indicators' span has no known event numbers (events may have
+        arrived, but too few of its GDELT files): its silence says nothing. Days before the span received
+        nothing at all ("no data", as before)."""
+        return self.unknown_days > 0
 
 
 @dataclass
@@ -142,8 +167,15 @@ class Digest:
 
     @property
     def quiet(self) -> list[Section]:
-        """Regions without data this week: one line, so an `all` subscription stays short."""
-        return [s for s in self.sections if not s.has_data]
+        """Regions without data this week, every day's event numbers known: one line, so an `all`
+        subscription stays short."""
+        return [s for s in self.sections if not s.has_data and not s.now.events_unknown]
+
+    @property
+    def unknown(self) -> list[Section]:
+        """Regions without documents this week whose event numbers are not known for some day: nothing can be
+        said of them, not even that they were quiet."""
+        return [s for s in self.sections if not s.has_data and s.now.events_unknown]
 
 
 def perspective_label(p: str | None, config: Config) -> str | None:
@@ -213,11 +245,16 @@ class WarehouseView:
         rows = self.con.execute(DAILY_SQL, [region_id, start, end]).fetchall()
         if rows:
             idx = [r[2] for r in rows if r[2] is not None]
+            known = [r for r in rows if r[3] is not None]  # the days whose event numbers are known
+
+            def known_sum(i: int) -> int | None:
+                return sum(r[i] or 0 for r in known) if known else None
+
             st = WeekStats(
-                days=len(rows), events=sum(r[3] or 0 for r in rows), documents=sum(r[4] or 0 for r in rows),
-                tension=(sum(idx) / len(idx)) if idx else None,
-                dialogue_events=sum(r[5] or 0 for r in rows), dialogue_documents=sum(r[6] or 0 for r in rows),
-                material_conflict=sum(r[7] or 0 for r in rows),
+                days=len(rows), event_days=len(known), unknown_days=len(rows) - len(known), events=known_sum(3), documents=sum(r[4] or 0 for r in rows),
+                tension=(sum(idx) / len(idx)) if idx else None, tension_days=len(idx),
+                dialogue_events=known_sum(5), dialogue_documents=sum(r[6] or 0 for r in rows),
+                material_conflict=known_sum(7),
                 no_coverage=(not any(r[5] for r in rows) and any(r[8] == "no coverage" for r in rows)
                              and not any(r[8] == "observed" for r in rows)))
         else:  # indicators not computed (yet) for these days: documents still tell whether there was data
@@ -331,7 +368,7 @@ def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
     if not then.has_data and not now.has_data:
         return []
     if not then.has_data:
-        return [f"first week with data since {since}"]
+        return [f"{since} had no data" + (" (its event numbers are not known)" if then.events_unknown else "")]
     out = []
     if now.tension is not None and then.tension is not None:
         d = printed_change(now.tension, then.tension)
@@ -346,7 +383,9 @@ def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
     if now.alerts != then.alerts:
         out.append(f"alert-days: {then.alerts} → {now.alerts}")
     if now.dialogue_events != then.dialogue_events or now.dialogue_documents != then.dialogue_documents:
-        out.append(f"dialogue: {then.dialogue_events} → {now.dialogue_events} events, "
+        def events(w: WeekStats) -> str:
+            return "not known" if w.dialogue_events is None else str(w.dialogue_events)
+        out.append(f"dialogue: {events(then)} → {events(now)} events, "
                    f"{then.dialogue_documents} → {now.dialogue_documents} documents")
     if now.documents != then.documents:
         out.append(f"documents: {then.documents} → {now.documents}")

@@ -27,6 +27,7 @@ def _env() -> Environment:
     # rounded as the SQL's round() and the dashboard round (reports.svg.half_up)
     env.filters["num"] = lambda v, nd=1: "n/a" if v is None else f"{half_up(v, nd)}"
     env.filters["signed"] = _signed
+    env.filters["known"] = lambda v: "not known" if v is None else f"{v}"  # a count of unknown days is not 0
     env.filters["day"] = lambda d: d.strftime("%a %d %b %Y") if d else "undated"
     return env
 
