@@ -186,6 +186,10 @@ def test_the_pages_and_the_digest_say_not_known_where_the_days_are_unknown(make_
         steady_war(con, [D(26), D(27)], files=False)
     compute(config)
     assert [ru_days(config)[D(n)][0] for n in range(24, 31)] == [4, 4, None, None, 4, 4, 4]
+    with batch_writer(config.settings) as con:  # a dyad's coverage is not known on those days either
+        coverage = dict(con.execute("SELECT day, coverage FROM v_dyad_daily WHERE region_id = ? AND day >= ?",
+                                    [RU, D(24)]).fetchall())
+    assert [coverage[D(n)] is None for n in range(24, 31)] == [False, False, True, True, False, False, False]
 
     out = config.settings.data_dir / "site"
     build(config, out=out)

@@ -165,7 +165,7 @@ SELECT *,
        CASE WHEN region_type = 'dyadic' AND ci_base_n >= $min_base AND ci_dn >= $min_dispersion
                  AND da_dvar > greatest(da_dmean, 0.5)
             THEN round(greatest(da_dmean, 0.5) ^ 2 / (da_dvar - greatest(da_dmean, 0.5)), 6) END AS dialogue_size,
-       CASE WHEN region_type <> 'dyadic' THEN NULL
+       CASE WHEN region_type <> 'dyadic' OR partial THEN NULL  -- a day whose events are unknown: not known either
             WHEN coalesce(da_dsum, 0) > 0 OR (coalesce(side_a_7d, 0) > 0 AND coalesce(side_b_7d, 0) > 0)
             THEN 'observed' ELSE 'no coverage' END AS coverage
 FROM fl
