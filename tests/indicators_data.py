@@ -66,13 +66,14 @@ def run(con, run_id: str, loaded_at: datetime, source_id: str = "gdelt", kind: s
 def event(con, eid: str, day: date, *, a1=None, a2=None, action=None, quad=4, root=None, gold=-10.0, mentions=1,
           tone=-5.0, url=None, run_id="r1", fips=None, added: datetime | None = None, is_root=True, sources=1,
           feature: str | None = None, adm1=None, geo_type=None, lat=None, lon=None, g1=None, g2=None,
-          code1=None, code2=None) -> None:
+          code1=None, code2=None, cameo: str | None = None) -> None:
     """One event. `feature` is its place (GDELT ActionGeo_FeatureID): by default each event its own place,
     so each is its own incident; give two events the same feature (and actors, code, day) to make them one.
     `added` is its arrival time (GDELT DATEADDED), None as in most hand-built tests. `geo_type` (GDELT's
     ActionGeo_Type) is 4, a town, when the event has a place (`action`) and no type is given: 1 is a country's
-    centroid, which joins no region through an area country."""
-    root = root or {1: "04", 2: "07", 3: "11", 4: "19"}[quad]
+    centroid, which joins no region through an area country. `cameo`: the CAMEO event code (default the root's
+    first code, root + "0")."""
+    root = root or (cameo[:2] if cameo else {1: "04", 2: "07", 3: "11", 4: "19"}[quad])
     if geo_type is None and action is not None:
         geo_type = 4
     con.execute(
@@ -83,7 +84,7 @@ def event(con, eid: str, day: date, *, a1=None, a2=None, action=None, quad=4, ro
            VALUES (?, 'gdelt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                    'landing/x.zip', ?)""",
         [f"gdelt:{eid}", eid, day, added, code1 or a1 or g1, a1 or g1, a1, g1, code2 or a2 or g2, a2 or g2, a2, g2,
-         is_root, root + "0", root, quad, gold, mentions, sources, tone, fips, action, adm1, geo_type, lat, lon,
+         is_root, cameo or root + "0", root, quad, gold, mentions, sources, tone, fips, action, adm1, geo_type, lat, lon,
          feature or f"place-{eid}", url or f"https://www.news{eid}.example.com/story/{eid}", run_id])
 
 

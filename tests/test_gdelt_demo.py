@@ -69,6 +69,13 @@ def test_stream_shows_escalation_and_talks(tmp_path):
     dupes = con.execute("""SELECT count(*) FROM (SELECT SQLDATE, Actor1Code, Actor2Code, EventCode, ActionGeo_FeatureID
                            FROM e GROUP BY ALL HAVING count(*) > 1)""").fetchone()[0]
     assert dupes > 100
+    # and codings of one event from the other actor's side (B -> A, "host a visit" for "make a visit")
+    mirrors = con.execute("""SELECT count(*) FROM (
+                                 SELECT SQLDATE, list_sort([Actor1Code, Actor2Code]), replace(EventCode, '043', '042'),
+                                        ActionGeo_FeatureID
+                                 FROM e WHERE Actor1Code <> Actor2Code GROUP BY ALL
+                                 HAVING count(DISTINCT Actor1Code) = 2)""").fetchone()[0]
+    assert mirrors > 100
     # several regions appear, every row has a typed date and a leading-zero-safe code
     assert con.execute("SELECT count(DISTINCT ActionGeo_CountryCode) FROM e").fetchone()[0] > 20
     assert con.execute("SELECT count(*) FROM e WHERE SQLDATE IS NULL OR length(EventCode) < 3").fetchone()[0] == 0

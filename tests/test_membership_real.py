@@ -172,3 +172,45 @@ def test_middle_east_counts_no_beirut_domestic_politics(real):
         if r[COL["GLOBALEVENTID"]] in got:
             assert {"ISR", "IRN"} & {r[COL["Actor1CountryCode"]], r[COL["Actor2CountryCode"]]}
             assert r[COL["ActionGeo_Type"]] != "1"
+
+
+def _incident_key(r: list[str], mirrored: bool = True) -> tuple:
+    """The documented incident key, by hand: day, actor pair (unordered, 043 read as 042: a meeting coded from
+    both actors' sides is one), CAMEO code, place (feature id, else FIPS country, ADM1 and coordinates)."""
+    place = (r[COL["ActionGeo_FeatureID"]],) if r[COL["ActionGeo_FeatureID"]] else (
+        r[COL["ActionGeo_CountryCode"]], r[COL["ActionGeo_ADM1Code"]],
+        round(float(r[COL["ActionGeo_Lat"]]), 3) if r[COL["ActionGeo_Lat"]] else None,
+        round(float(r[COL["ActionGeo_Long"]]), 3) if r[COL["ActionGeo_Long"]] else None)
+    a, b, code = r[COL["Actor1Code"]], r[COL["Actor2Code"]], r[COL["EventCode"]]
+    if mirrored:
+        a, b = sorted((a, b))
+        code = "042" if code == "043" else code
+    return (r[COL["SQLDATE"]], a, b, code, place)
+
+
+def _counted(r: list[str]) -> bool:
+    """The shipped evidence filter: a root event, 1 source and 1 mention at least, added within a day."""
+    from datetime import datetime
+    lag = (datetime.strptime(r[COL["DATEADDED"]][:8], "%Y%m%d") - datetime.strptime(r[COL["SQLDATE"]], "%Y%m%d")).days
+    return r[COL["IsRootEvent"]] == "1" and int(r[COL["NumSources"]] or 1) >= 1 and \
+        int(r[COL["NumMentions"]] or 1) >= 1 and lag <= 1
+
+
+def test_incidents_collapse_the_same_event_coded_again_or_from_the_other_side(real):
+    """Over the whole export: 2,111 rows make 1,649 incident keys (1,919 with the pair ordered and 043 apart);
+    its 1,229 counted rows make 985 incidents (1,134 before). Per region, each member's counted incidents equal
+    the hand rule over its raw rows (the pipeline's incident_id against the key above)."""
+    config, raw = real
+    assert (len({_incident_key(r) for r in raw}), len({_incident_key(r, mirrored=False) for r in raw})) == (1649, 1919)
+    counted = [r for r in raw if _counted(r)]
+    assert (len(counted), len({_incident_key(r) for r in counted}),
+            len({_incident_key(r, mirrored=False) for r in counted})) == (1229, 985, 1134)
+    by_id = {r[COL["GLOBALEVENTID"]]: r for r in raw}
+    got = dict(q(config, "SELECT region_id, count(DISTINCT incident_id) FILTER (counted) FROM event_regions "
+                         "GROUP BY ALL"))
+    hand = {}
+    for region in got:
+        ids = [sid for sid, (_, c) in members(config, region).items() if c]
+        assert all(_counted(by_id[sid]) for sid in ids)
+        hand[region] = len({_incident_key(by_id[sid]) for sid in ids})
+    assert got == hand and sum(got.values()) > 0

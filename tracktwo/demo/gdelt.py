@@ -173,11 +173,16 @@ class _Day:
 
     def event(self, a1: str | None, a2: str | None, code: str, where: tuple, *, root: int = 1, copies: int = 1,
               sqldate: date | None = None) -> None:
-        """One incident, coded `copies` times (as GDELT does from several articles)."""
+        """One incident, coded `copies` times (as GDELT does from several articles); a copy is sometimes coded
+        from the other actor's side (B -> A; "hosts a visit", 043, for "makes a visit", 042), as GDELT does."""
         quad, goldstein = self.cameo.get(code, (int(code[:2]) // 5 + 1, 0.0))
         country, adm1, name, geo_type, lat, lon, feature = where
+        first = (a1, a2, code)
         for copy in range(copies):
             eid = BASE_ID + self.index * 100_000 + len(self.rows)
+            a1, a2, code = first
+            if copy and a1 and a2 and eid % 3 == 0:  # no draw of the generator: the other stories are unchanged
+                a1, a2, code = a2, a1, "043" if code == "042" else code
             self.rows.append(export_line(
                 GLOBALEVENTID=eid, SQLDATE=(sqldate or self.day).strftime("%Y%m%d"),
                 Actor1Code=a1, Actor1Name=self.names.get(a1, a1).upper() if a1 else None, Actor1CountryCode=a1,
