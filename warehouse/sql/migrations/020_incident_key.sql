@@ -1,4 +1,4 @@
--- Rules revision 22 (docs/indicators.md, "Incidents"): an incident's actor pair is unordered and "host a visit"
+-- Rules revision 21 (docs/indicators.md, "Incidents"): an incident's actor pair is unordered and "host a visit"
 -- (043) is read as "make a visit" (042): GDELT codes one meeting as A visits B and B hosts A, one clash as A -> B
 -- and B -> A; on the real export most dialogue incidents had such a mirror and counted twice (1,134 counted
 -- incidents before, 985 now). The indicators recompute by themselves (the rules revision is part of their hash).
