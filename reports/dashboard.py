@@ -277,9 +277,9 @@ def balance(d: RegionData) -> list[Voice]:
 
 
 def _sum(*cols: list) -> list[float | None]:
-    """Day by day, the sum of the known values; None on a day none is known (an unknown day is not a zero)."""
-    return [sum(float(v) for v in vals if v is not None) if any(v is not None for v in vals) else None
-            for vals in zip(*cols)]
+    """Day by day, the sum; None on a day one of its parts is unknown (a partial day's dialogue activity is not
+    its documents alone, as v_region_daily.dialogue_activity is NULL then)."""
+    return [None if any(v is None for v in vals) else sum(float(v) for v in vals) for vals in zip(*cols)]
 
 
 def region_charts(d: RegionData) -> dict[str, Markup]:

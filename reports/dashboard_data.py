@@ -1,9 +1,11 @@
 """What the dashboard shows, read from the warehouse's documented views into plain objects (no HTML here).
 
 One short read-only connection. Every configured region gets a RegionData, with
-zeros on days (or whole ranges) the warehouse has nothing for, so a quiet region
-is visibly quiet rather than missing. When no indicators have been computed yet,
-the snapshot says so and still lists sources and documents.
+None on days (or whole ranges) whose numbers are not known: a partial or missing
+day, or outside the indicators' span (never 0: an outage is not a calm day); a
+region with known zero days is visibly quiet rather than missing. When no
+indicators have been computed yet, the snapshot says so and still lists sources
+and documents.
 """
 
 from __future__ import annotations

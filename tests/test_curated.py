@@ -828,3 +828,19 @@ def test_every_acled_country_name_has_its_state(shared_fixtures):
         "Democratic Republic of Congo": "COD", "Republic of Congo": "COG", "Russia": "RUS", "Palestine": "PSE",
         "Ivory Coast": "CIV", "Kosovo": "XKX", "North Korea": "PRK", "South Korea": "KOR", "Taiwan": "TWN",
         "Syria": "SYR", "Iran": "IRN", "Turkey": "TUR", "eSwatini": "SWZ", "Micronesia": "FSM", "Vatican City": "VAT"}
+
+
+def test_the_state_names_are_part_of_the_indicators_configuration(tmp_path):
+    """ACLED's actor names are read at each computation: renaming a country in cameo_countries.csv changes the
+    configuration hash, so every day is recomputed with it, not only the days an incremental run touches."""
+    import shutil
+
+    from tracktwo.core.settings import packaged_config_dir
+    from warehouse.curated import state_names, state_names_digest
+    shutil.copy2(packaged_config_dir() / "cameo_countries.csv", tmp_path / "cameo_countries.csv")
+    same = state_names_digest(tmp_path)
+    text = (tmp_path / "cameo_countries.csv").read_text(encoding="utf-8")
+    (tmp_path / "cameo_countries.csv").write_text(text.replace("LBN,LBN,Lebanon", "LBN,LBN,Mount Lebanon State"),
+                                                    encoding="utf-8")
+    state_names.cache_clear()
+    assert same == state_names_digest(packaged_config_dir()) != state_names_digest(tmp_path)

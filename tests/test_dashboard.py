@@ -356,3 +356,10 @@ def test_stored_copy_links_only_to_landed_files_under_landing(tmp_path):
     for bad in ("secret.txt", "landing/../secret.txt", "/etc/passwd", "landing/src/missing.xml", "", None):
         assert href(bad) is None, bad
     assert stored_copy_href(None, None)("landing/src/2026-11-20/a b#1.xml") is None
+
+
+def test_a_sum_of_a_day_with_an_unknown_part_is_unknown():
+    """The dialogue chart's line (events + documents): a partial day's events are unknown, so is the sum (as
+    v_region_daily.dialogue_activity); it drew the documents alone as that day's value."""
+    from reports.dashboard import _sum
+    assert _sum([1, None, 2, None], [1, 1, None, None]) == [2.0, None, None, None]

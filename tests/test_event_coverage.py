@@ -206,8 +206,9 @@ def test_the_pages_and_the_digest_say_not_known_where_the_days_are_unknown(make_
     ana = next(t for n, t in texts.items() if n.startswith("ana"))
     assert "Events: 16 (material conflict 16) (4 of 7 days known)" in ana
     assert "Tension index (0-100, mean of the 4 days known)" in ana
+    assert "Dialogue activity: 0 (4 of 7 days known) Track-I dialogue events (week before 0)" in ana
     ben = next(t for n, t in texts.items() if n.startswith("ben"))
-    assert "no events or documents" not in ben and "this is not a quiet week, it is an unknown one" in ben
+    assert "no events or documents" not in ben and "not a quiet week, an unknown one" in ben
 
 
 def test_with_no_known_day_the_pages_print_no_number(make_config):

@@ -146,6 +146,14 @@ def state_names(config_dir: Path) -> pa.Table:
     return pa.table({"name": [n for n, _ in kept], "iso3": [c for _, c in kept]})
 
 
+def state_names_digest(config_dir: Path) -> str:
+    """A digest of `state_names`: part of the indicators' configuration hash, so an edit of cameo_countries.csv
+    (or a pycountry upgrade) that moves an ACLED actor's state recomputes every day, not only the new ones."""
+    table = state_names(config_dir)
+    blob = json.dumps([table.column("name").to_pylist(), table.column("iso3").to_pylist()])
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
 @lru_cache(maxsize=4)
 def gw_iso3(config_dir: Path) -> dict[int, str]:
     """Gleditsch-Ward state number -> ISO3 (config/gw_iso3.csv; the packaged copy when the config dir has none)."""

@@ -288,8 +288,10 @@ def load_settings(config: Config) -> IndicatorSettings:
     return config.settings_file(FILE, IndicatorSettings)
 
 
-def config_hash(settings: IndicatorSettings, config: Config) -> str:
-    """Changes when a setting or a region definition changes: such a change forces a full recompute."""
+def config_hash(settings: IndicatorSettings, config: Config, reference: str = "") -> str:
+    """Changes when a setting, a region definition or the reference data the computation reads (`reference`, a
+    digest: ACLED's state names) changes: such a change forces a full recompute."""
     regions = [r.model_dump(exclude={"name", "keywords"}) for r in sorted(config.regions, key=lambda r: r.id)]
-    blob = json.dumps({"rules": [RULES_VERSION, RULES_REVISION], "settings": settings.model_dump(), "regions": regions}, sort_keys=True)
+    blob = json.dumps({"rules": [RULES_VERSION, RULES_REVISION], "settings": settings.model_dump(), "regions": regions,
+                       "reference": reference}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]

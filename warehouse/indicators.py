@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from tracktwo.core.config import Config
-from warehouse.curated import state_names
+from warehouse.curated import state_names, state_names_digest
 from warehouse.curated_coverage import curated_coverage, curated_spans
 from warehouse.db import execute, rollback, sql, statements, writer
 from warehouse.indicator_settings import RULES_VERSION, IndicatorSettings, config_hash, load_settings
@@ -247,7 +247,7 @@ def compute_on(con: duckdb.DuckDBPyConnection, config: Config, start: date | Non
     """Compute on an open writer connection (the caller holds the lock)."""
     t0 = time.perf_counter()
     settings = settings or load_settings(config)
-    chash = config_hash(settings, config)
+    chash = config_hash(settings, config, state_names_digest(config.settings.config_dir))
     params = _params(settings)
     run = _Steps(con, params)
     # One transaction from here on: on a lake every autocommitted statement reads the snapshot's metadata from

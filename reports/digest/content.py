@@ -368,7 +368,8 @@ def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
     if not then.has_data and not now.has_data:
         return []
     if not then.has_data:
-        return [f"{since} had no data" + (" (its event numbers are not known)" if then.events_unknown else "")]
+        return [f"nothing is known of {since} (no document, event numbers missing for some days)"
+                if then.events_unknown else f"{since} had no data"]
     out = []
     if now.tension is not None and then.tension is not None:
         d = printed_change(now.tension, then.tension)
@@ -383,8 +384,8 @@ def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
     if now.alerts != then.alerts:
         out.append(f"alert-days: {then.alerts} → {now.alerts}")
     if now.dialogue_events != then.dialogue_events or now.dialogue_documents != then.dialogue_documents:
-        def events(w: WeekStats) -> str:
-            return "not known" if w.dialogue_events is None else str(w.dialogue_events)
+        def events(w: WeekStats) -> str:  # a sum over fewer known days says so
+            return "not known" if w.dialogue_events is None else f"{w.dialogue_events}{w.days_note}"
         out.append(f"dialogue: {events(then)} → {events(now)} events, "
                    f"{then.dialogue_documents} → {now.dialogue_documents} documents")
     if now.documents != then.documents:
