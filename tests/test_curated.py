@@ -844,3 +844,43 @@ def test_the_state_names_are_part_of_the_indicators_configuration(tmp_path):
                                                     encoding="utf-8")
     state_names.cache_clear()
     assert same == state_names_digest(packaged_config_dir()) != state_names_digest(tmp_path)
+
+
+def test_a_region_is_covered_only_from_the_day_its_states_existed(make_config):
+    """UCDP codes an event under the state of its day: before 9 July 2011 (South Sudan's independence, Gleditsch
+    and Ward's date, config/gw_iso3.csv `since`) Upper Nile's events are Sudan's (country 625), so south-sudan
+    cannot be covered then: it showed a stated 0 beside deaths in its own land (on the real sample, 42 in Upper
+    Nile on 2001-08-09). By hand: sudan counts the 1 July event (42); south-sudan is unknown from 1 to 8 July,
+    0 from the 9th, 5 on the 20th (an event under South Sudan, 626: the dataset's last day; unknown after it)."""
+    config = make_config([
+        {"id": "ged", "kind": "ucdp_ged", "url": "http://127.0.0.1:9/api", "version": "24.1"},
+        {"id": "span-feed", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml", "publisher": "Span"},
+    ])
+    rows = [_ucdp_event(1, "2011-07-01", 625, 42, "Upper Nile state"), _ucdp_event(2, "2011-07-20", 626, 5, "Jonglei state")]
+    land(config, "ged", "ucdp_ged", ucdp_page(rows), dataset="ucdp_ged", version="24.1", endpoint="events", page=0)
+    span_feed(config, [date(2011, 7, 1), date(2011, 7, 25)])
+    load(config)
+    # first without the dates (the stated zeros), then an incremental run with them recomputes the days that
+    # left the coverage: the same rows as a full run
+    from warehouse.curated import state_since
+    dates = config.settings.config_dir / "gw_iso3.csv"
+    text = dates.read_text(encoding="utf-8")
+    dates.write_text(text.replace(",2011-07-09,", ",,"), encoding="utf-8")
+    state_since.cache_clear()
+    indicators(config, full=True)
+    with reader(config.settings) as con:
+        assert daily(con, "south-sudan", "ucdp_fatalities")[date(2011, 7, 1)] == 0
+    dates.write_text(text, encoding="utf-8")
+    state_since.cache_clear()
+    indicators(config)
+    with reader(config.settings) as con:
+        incremental = con.execute("SELECT * EXCLUDE (as_of) FROM region_daily_current ORDER BY ALL").fetchall()
+    indicators(config, full=True)
+    with reader(config.settings) as con:
+        assert con.execute("SELECT * EXCLUDE (as_of) FROM region_daily_current ORDER BY ALL").fetchall() == incremental
+        south = daily(con, "south-sudan", "ucdp_fatalities")
+        sudan = daily(con, "sudan", "ucdp_fatalities")
+        since = con.execute("SELECT ucdp_from FROM curated_coverage WHERE region_id = 'south-sudan'").fetchone()[0]
+    assert since == date(2011, 7, 9)
+    assert [south[date(2011, 7, d)] for d in (1, 8, 9, 19, 20, 25)] == [None, None, 0, 0, 5, None]
+    assert (sudan[date(2011, 7, 1)], sudan[date(2011, 7, 20)]) == (42, 0)

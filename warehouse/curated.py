@@ -154,14 +154,28 @@ def state_names_digest(config_dir: Path) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-@lru_cache(maxsize=4)
-def gw_iso3(config_dir: Path) -> dict[int, str]:
-    """Gleditsch-Ward state number -> ISO3 (config/gw_iso3.csv; the packaged copy when the config dir has none)."""
+def _gw_rows(config_dir: Path) -> list[dict[str, str]]:
+    """config/gw_iso3.csv (the packaged copy when the config dir has none)."""
     path = config_dir / "gw_iso3.csv"
     if not path.is_file():
         path = packaged_config_dir() / "gw_iso3.csv"
     with open(path, encoding="utf-8", newline="") as f:
-        return {int(r["gw"]): r["iso3"] for r in csv.DictReader(f)}
+        return list(csv.DictReader(f))
+
+
+@lru_cache(maxsize=4)
+def gw_iso3(config_dir: Path) -> dict[int, str]:
+    """Gleditsch-Ward state number -> ISO3 (config/gw_iso3.csv)."""
+    return {int(r["gw"]): r["iso3"] for r in _gw_rows(config_dir)}
+
+
+@lru_cache(maxsize=4)
+def state_since(config_dir: Path) -> dict[str, date]:
+    """ISO3 -> the day the state entered Gleditsch and Ward's list (`since` in config/gw_iso3.csv), for the states
+    that did after the curated datasets begin (UCDP GED 1989) and whose land was another state's before (Ukraine
+    1991-12-01, South Sudan 2011-07-09): before that day the datasets code its events under that other state
+    (UCDP: Sudan, 625, for Upper Nile in 2001), so they cannot cover a region there (warehouse.curated_coverage)."""
+    return {r["iso3"]: date.fromisoformat(r["since"]) for r in _gw_rows(config_dir) if (r.get("since") or "").strip()}
 
 
 @lru_cache(maxsize=512)

@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from tracktwo.core.config import Config, Region
-from warehouse.curated import gw_iso3
+from warehouse.curated import gw_iso3, state_since
 
 SPANS = "SELECT dataset, min(event_date), max(event_date) FROM curated_events GROUP BY dataset"
 SCHEMA = pa.schema([("region_id", pa.string()), ("acled_from", pa.date32()), ("acled_through", pa.date32()),
@@ -83,13 +83,25 @@ def curated_spans(con: duckdb.DuckDBPyConnection) -> dict[str, Span]:
     return {d: Span(lo, hi) for d, lo, hi in con.execute(SPANS).fetchall()}
 
 
+def _from(span: Span | None, since: date | None) -> Span | None:
+    """`span` from `since` on (None when it ends before)."""
+    if span is None or since is None or since <= span.lo:
+        return span
+    return Span(since, span.hi) if since <= span.hi else None
+
+
 def curated_coverage(config: Config, spans: dict[str, Span]) -> pa.Table:
-    """One row per configured region: what each series covers (NULL: not covered), from `curated_spans`."""
+    """One row per configured region: what each series covers (NULL: not covered), from `curated_spans`. A series
+    covers a region only from the day every state its places are in existed (`state_since`): before, the
+    datasets coded those places' events under another state (South Sudan's under Sudan until 2011-07-09), so a
+    zero there would be false."""
     filters = _filters(config)
+    since_of = state_since(config.settings.config_dir)
     cols: dict[str, list] = {n: [] for n in SCHEMA.names}
     for r in config.regions:
         places = place_countries(r)
-        seen = {d: spans.get(d) if spans.get(d) and _covers(filters[d], places) else None
+        since = max((since_of[c] for c in places if c in since_of), default=None)
+        seen = {d: _from(spans.get(d), since) if spans.get(d) and _covers(filters[d], places) else None
                 for d in ("acled", "ucdp_ged", "ucdp_candidate")}
         acled = seen["acled"]
         row = {"region_id": r.id, "acled_from": acled.lo if acled else None,
