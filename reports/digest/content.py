@@ -95,7 +95,7 @@ class WeekStats:
     @property
     def days_note(self) -> str:
         """How many days the event numbers sum, when not all 7."""
-        return "" if self.event_days >= 7 else f" ({self.event_days} of 7 days known)"
+        return "" if self.event_days >= 7 or not self.event_days else f" ({self.event_days} of 7 days known)"
 
     @property
     def events_unknown(self) -> bool:
