@@ -884,3 +884,41 @@ def test_a_region_is_covered_only_from_the_day_its_states_existed(make_config):
     assert since == date(2011, 7, 9)
     assert [south[date(2011, 7, d)] for d in (1, 8, 9, 19, 20, 25)] == [None, None, 0, 0, 5, None]
     assert (sudan[date(2011, 7, 1)], sudan[date(2011, 7, 20)]) == (42, 0)
+
+
+def test_when_ged_leaves_a_region_an_incremental_run_counts_candidate_as_a_full_run_does(make_config):
+    """UCDP is one series per region: GED through its last day, Candidate after. GED (5 on 2 January, 7 on the 10th)
+    and Candidate (50 on the 1st, 9 on the 5th, 11 on the 15th) both cover russia-ukraine: by hand, 5 January is
+    GED's, 0. Then GED's source asks only for the USA: GED no longer covers the region (ged_through becomes NULL)
+    and Candidate counts every day, 9 on the 5th. The incremental run recomputed only the bound's own day before
+    (DuckDB's least/greatest skip the NULL), and kept 0 where a full run gives 9."""
+    from tracktwo.pipeline import open_config
+    ged = {"id": "ged", "kind": "ucdp_ged", "url": "http://127.0.0.1:9/api", "version": "24.1"}
+    cand = {"id": "cand", "kind": "ucdp_ged", "url": "http://127.0.0.1:9/api", "version": "24.0.1",
+            "dataset": "candidate"}
+    feed = {"id": "span-feed", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml", "publisher": "Span"}
+    config = make_config([ged, cand, feed])
+    land(config, "ged", "ucdp_ged", ucdp_page([_ucdp_event(1, "2024-01-02", 369, 5),
+                                               _ucdp_event(2, "2024-01-10", 369, 7)]),
+         dataset="ucdp_ged", version="24.1", endpoint="events", page=0)
+    land(config, "cand", "ucdp_ged", ucdp_page([_ucdp_event(101, "2024-01-01", 369, 50),
+                                                _ucdp_event(102, "2024-01-05", 369, 9),
+                                                _ucdp_event(103, "2024-01-15", 369, 11)]),
+         dataset="ucdp_candidate", version="24.0.1", endpoint="events", page=0)
+    span_feed(config, [date(2024, 1, 1), date(2024, 1, 25)])
+    load(config)
+    indicators(config, full=True)
+    with reader(config.settings) as con:
+        assert daily(con, "russia-ukraine", "ucdp_fatalities")[date(2024, 1, 5)] == 0
+    sources = config.settings.config_dir / "sources.yaml"
+    doc = yaml.safe_load(sources.read_text())
+    doc["sources"] = [dict(ged, countries=[2]), cand, feed]
+    sources.write_text(yaml.safe_dump(doc, sort_keys=False))
+    config = open_config(config.settings)
+    assert indicators(config).mode == "incremental"
+    with reader(config.settings) as con:
+        incremental = con.execute("SELECT * EXCLUDE (as_of) FROM region_daily_current ORDER BY ALL").fetchall()
+        assert daily(con, "russia-ukraine", "ucdp_fatalities")[date(2024, 1, 5)] == 9
+    indicators(config, full=True)
+    with reader(config.settings) as con:
+        assert con.execute("SELECT * EXCLUDE (as_of) FROM region_daily_current ORDER BY ALL").fetchall() == incremental

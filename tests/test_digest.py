@@ -817,3 +817,20 @@ def test_the_words_of_a_change_agree_with_its_arrow():
 
     now, then = WeekStats(events=1, tension=34.41), WeekStats(events=1, tension=33.949)
     assert _changes(now, then, "2026-W46")[0] == "tension index rose: 33.9 in 2026-W46 → 34.4"
+
+
+def test_unknown_days_are_said_in_the_weeks_comparison():
+    """A week whose event numbers are known on fewer days says so, and two weeks with no known day say that
+    nothing can be compared (on the real export's 2022-W13 the digest said "no notable change since 2022-W12",
+    and "dialogue: 7 → 3 events" compared 3 known days with 7)."""
+    from reports.digest.content import WeekStats, _changes
+    unknown = WeekStats(days=7, event_days=0, unknown_days=7, documents=7)
+    assert unknown.days_note == "" and unknown.tension_basis == "not known" and unknown.events_unknown
+    assert _changes(unknown, WeekStats(days=7, event_days=0, unknown_days=7, documents=7), "2022-W12") == [
+        "no change in documents or alerts since 2022-W12; the event numbers of both weeks are not known"]
+    partial = WeekStats(days=7, event_days=3, unknown_days=4, events=30, dialogue_events=3, documents=4,
+                        dialogue_documents=1, tension=20.0, tension_days=3)
+    whole = WeekStats(days=7, event_days=7, events=70, dialogue_events=7, documents=4, dialogue_documents=1,
+                      tension=20.0, tension_days=7)
+    assert partial.tension_basis == "mean of the 3 days known"
+    assert "dialogue: 7 → 3 (3 of 7 days known) events, 1 → 1 documents" in _changes(partial, whole, "2024-W12")

@@ -175,7 +175,8 @@ def state_since(config_dir: Path) -> dict[str, date]:
     that did after the curated datasets begin (UCDP GED 1989) and whose land was another state's before (Ukraine
     1991-12-01, South Sudan 2011-07-09): before that day the datasets code its events under that other state
     (UCDP: Sudan, 625, for Upper Nile in 2001), so they cannot cover a region there (warehouse.curated_coverage)."""
-    return {r["iso3"]: date.fromisoformat(r["since"]) for r in _gw_rows(config_dir) if (r.get("since") or "").strip()}
+    return {r["iso3"]: date.fromisoformat(r["since"].strip()) for r in _gw_rows(config_dir)
+            if (r.get("since") or "").strip()}
 
 
 @lru_cache(maxsize=512)

@@ -383,13 +383,18 @@ def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
         out.append("no longer alerting: " + ", ".join(gone_kinds))
     if now.alerts != then.alerts:
         out.append(f"alert-days: {then.alerts} → {now.alerts}")
-    if now.dialogue_events != then.dialogue_events or now.dialogue_documents != then.dialogue_documents:
-        def events(w: WeekStats) -> str:  # a sum over fewer known days says so
-            return "not known" if w.dialogue_events is None else f"{w.dialogue_events}{w.days_note}"
+    def events(w: WeekStats) -> str:  # a sum over fewer known days says so
+        return "not known" if w.dialogue_events is None else f"{w.dialogue_events}{w.days_note}"
+    known = now.dialogue_events is not None or then.dialogue_events is not None
+    if known and (now.dialogue_events != then.dialogue_events or now.event_days != then.event_days):
         out.append(f"dialogue: {events(then)} → {events(now)} events, "
                    f"{then.dialogue_documents} → {now.dialogue_documents} documents")
+    elif now.dialogue_documents != then.dialogue_documents:
+        out.append(f"dialogue documents: {then.dialogue_documents} → {now.dialogue_documents}")
     if now.documents != then.documents:
         out.append(f"documents: {then.documents} → {now.documents}")
+    if not out and not now.event_days and not then.event_days:
+        return [f"no change in documents or alerts since {since}; the event numbers of both weeks are not known"]
     return out or [f"no notable change since {since}"]
 
 

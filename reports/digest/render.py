@@ -28,6 +28,7 @@ def _env() -> Environment:
     env.filters["num"] = lambda v, nd=1: "n/a" if v is None else f"{half_up(v, nd)}"
     env.filters["signed"] = _signed
     env.filters["known"] = lambda v: "not known" if v is None else f"{v}"  # a count of unknown days is not 0
+    env.filters["known_num"] = lambda v, nd=1: "not known" if v is None else f"{half_up(v, nd)}"
     env.filters["day"] = lambda d: d.strftime("%a %d %b %Y") if d else "undated"
     return env
 

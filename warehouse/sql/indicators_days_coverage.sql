@@ -15,10 +15,13 @@ WITH pairs AS (
                                (o.ged_through, n.ged_through)) b(old_v, new_v)
     WHERE b.old_v IS DISTINCT FROM b.new_v
 ),
-spans AS (  -- a bound that appeared or vanished: every stored day of the region may change
+spans AS (  -- a bound that appeared or vanished: every stored day of the region may change (least and greatest
+            -- skip NULLs, so the NULL case is spelled out: GED leaving a region moves every day's series)
     SELECT p.region_id,
-           coalesce(least(p.old_v, p.new_v), (SELECT min(day) FROM ind_stored)) AS lo,
-           coalesce(greatest(p.old_v, p.new_v), (SELECT max(day) FROM ind_stored)) AS hi
+           CASE WHEN p.old_v IS NULL OR p.new_v IS NULL THEN (SELECT min(day) FROM ind_stored)
+                ELSE least(p.old_v, p.new_v) END AS lo,
+           CASE WHEN p.old_v IS NULL OR p.new_v IS NULL THEN (SELECT max(day) FROM ind_stored)
+                ELSE greatest(p.old_v, p.new_v) END AS hi
     FROM pairs p
 )
 SELECT DISTINCT c.day
