@@ -204,7 +204,7 @@ def test_the_pages_and_the_digest_say_not_known_where_the_days_are_unknown(make_
     texts = {Path(f).name: email.message_from_bytes(Path(f).read_bytes(), policy=policy.default)
              .get_body(preferencelist=("plain",)).get_content() for f in summary["files"]}
     ana = next(t for n, t in texts.items() if n.startswith("ana"))
-    assert "Events: 16 (material conflict 16) (4 of 7 days known)" in ana
+    assert "\nEvents: 16 (material conflict 16) (4 of 7 days known)" in ana  # its own line, after the index's
     assert "Tension index (0-100, mean of the 4 days known)" in ana
     assert "Dialogue activity: 0 (4 of 7 days known) Track-I dialogue events (week before 0)" in ana
     ben = next(t for n, t in texts.items() if n.startswith("ben"))
