@@ -251,7 +251,8 @@ class WarehouseView:
                 return sum(r[i] or 0 for r in known) if known else None
 
             st = WeekStats(
-                days=len(rows), event_days=len(known), unknown_days=len(rows) - len(known), events=known_sum(3), documents=sum(r[4] or 0 for r in rows),
+                days=len(rows), event_days=len(known), unknown_days=len(rows) - len(known), events=known_sum(3),
+                documents=sum(r[4] or 0 for r in rows),
                 tension=(sum(idx) / len(idx)) if idx else None, tension_days=len(idx),
                 dialogue_events=known_sum(5), dialogue_documents=sum(r[6] or 0 for r in rows),
                 material_conflict=known_sum(7),
@@ -383,6 +384,7 @@ def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
         out.append("no longer alerting: " + ", ".join(gone_kinds))
     if now.alerts != then.alerts:
         out.append(f"alert-days: {then.alerts} → {now.alerts}")
+
     def events(w: WeekStats) -> str:  # a sum over fewer known days says so
         return "not known" if w.dialogue_events is None else f"{w.dialogue_events}{w.days_note}"
     known = now.dialogue_events is not None or then.dialogue_events is not None
