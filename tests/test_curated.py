@@ -922,3 +922,13 @@ def test_when_ged_leaves_a_region_an_incremental_run_counts_candidate_as_a_full_
     indicators(config, full=True)
     with reader(config.settings) as con:
         assert con.execute("SELECT * EXCLUDE (as_of) FROM region_daily_current ORDER BY ALL").fetchall() == incremental
+
+
+def test_a_malformed_state_date_is_a_config_error_naming_the_state(tmp_path):
+    from tracktwo.core.errors import ConfigError
+    from tracktwo.core.settings import packaged_config_dir
+    from warehouse.curated import state_since
+    text = (packaged_config_dir() / "gw_iso3.csv").read_text(encoding="utf-8")
+    (tmp_path / "gw_iso3.csv").write_text(text.replace(",2011-07-09,", ",9 July 2011,"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"gw_iso3.csv: state 626 \(SSD\) field 'since': '9 July 2011'"):
+        state_since(tmp_path)

@@ -26,6 +26,7 @@ import pycountry
 from extractors.landing import FetchRecord
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import admin1_key
+from tracktwo.core.errors import ConfigError
 from tracktwo.core.datasets import DATASETS
 from tracktwo.core.settings import packaged_config_dir
 from warehouse.db import execute, sql, statements
@@ -175,8 +176,16 @@ def state_since(config_dir: Path) -> dict[str, date]:
     that did after the curated datasets begin (UCDP GED 1989) and whose land was another state's before (Ukraine
     1991-12-01, South Sudan 2011-07-09): before that day the datasets code its events under that other state
     (UCDP: Sudan, 625, for Upper Nile in 2001), so they cannot cover a region there (warehouse.curated_coverage)."""
-    return {r["iso3"]: date.fromisoformat(r["since"].strip()) for r in _gw_rows(config_dir)
-            if (r.get("since") or "").strip()}
+    out = {}
+    for r in _gw_rows(config_dir):
+        value = (r.get("since") or "").strip()
+        if value:
+            try:
+                out[r["iso3"]] = date.fromisoformat(value)
+            except ValueError:
+                raise ConfigError(f"gw_iso3.csv: state {r.get('gw')} ({r.get('iso3')}) field 'since': {value!r} is not "
+                                  "a date (YYYY-MM-DD)") from None
+    return out
 
 
 @lru_cache(maxsize=512)
