@@ -208,8 +208,8 @@ def _dialogue(d: RegionData, days: int) -> Dialogue:
     ev = int(ev_sum or 0)
     known = d.known_days("dialogue_events", days)
     # events of the days whose numbers are known (a partial or missing day's are not): said when not all are
-    events = ("events not known" if ev_sum is None else _plural(ev, "event")
-              + (f" ({known} of {days} days known)" if known < days else ""))
+    note = f" ({known} of {days} days known)" if known < days else ""
+    events = "events not known" if ev_sum is None else _plural(ev, "event") + note
     counts = f"{events}, {_plural(docs, 'document')}"
     if any(a.kind == "dialogue-gap" for a in d.active_alerts):
         return Dialogue("gap", f"gap: {counts}")
@@ -221,7 +221,7 @@ def _dialogue(d: RegionData, days: int) -> Dialogue:
         return Dialogue("none", f"no coverage of events: {counts}")
     if ev_sum is None:
         return Dialogue("none", f"not known: {counts}")
-    return Dialogue("none", f"none in {days} days" + (f" ({known} of {days} days known)" if known < days else ""))
+    return Dialogue("none", f"none in {days} days{note}")
 
 
 def region_view(d: RegionData, active_days: int) -> RegionView:

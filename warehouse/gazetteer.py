@@ -172,15 +172,11 @@ class Gazetteer:
             # (term, reason) -> mentions. A term reached twice (a keyword that is also an area country's term,
             # "Crimea"; a term two countries share) is the same occurrences in the text: counted once, not added
             hits: dict[tuple[str, str], int] = {}
-
-            def hit(term: str, reason: str, n: int) -> None:
-                hits[(term, reason)] = max(hits.get((term, reason), 0), n)
-
             if r.type == "dyadic":
                 sides = [[(t, n) for c in side.countries for t, n in iso_terms.get(c, [])] for side in r.sides]
                 if all(sides):
                     for t, n in sides[0] + sides[1]:
-                        hit(t, "dyad", n)
+                        _count(hits, t, "dyad", n)
             sides_countries = self.side_countries[i]
             # an area country that is no side's (Lebanon, for Israel-Iran and Hezbollah) places a text in a dyadic
             # region only beside a party (a side's country or one of the region's keywords), as an event there
@@ -191,10 +187,10 @@ class Gazetteer:
                 if c not in sides_countries and not with_party:
                     continue
                 for t, n in iso_terms.get(c, []):
-                    hit(t, "area", n)
+                    _count(hits, t, "area", n)
             for k in r.keywords:
                 if keyword_hits[k]:
-                    hit(k, "area", keyword_hits[k])
+                    _count(hits, k, "area", keyword_hits[k])
             terms: dict[str, tuple[int, str]] = {}
             for (t, reason), n in hits.items():  # a term that is both a side and a place is a dyad term
                 if t not in terms or reason == "dyad":
@@ -202,6 +198,11 @@ class Gazetteer:
             for t, (n, reason) in sorted(terms.items()):
                 out.append(Place("region", r.id, t, n, reason))
         return out
+
+
+def _count(hits: dict[tuple[str, str], int], term: str, reason: str, n: int) -> None:
+    """A term's mentions for a reason: reached twice, it is the same occurrences (the larger count, not the sum)."""
+    hits[(term, reason)] = max(hits.get((term, reason), 0), n)
 
 
 _SHARED: Gazetteer | None = None
