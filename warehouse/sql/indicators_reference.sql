@@ -1,28 +1,38 @@
 -- The configured regions (the `regions` mirror of regions.yaml, synced first) as narrow temp tables the
 -- membership and indicator SQL join on; and the sources whose perspective is a side's country.
 -- `regions` is read once, into ind_region_rows (each read of a lake table is a catalog lookup).
-CREATE OR REPLACE TEMP TABLE ind_region_rows AS SELECT * FROM regions;
+-- rno numbers the regions and side_bit codes a side (a 1, b 2): the membership groups its matches by one integer
+-- built from the event's row and rno, and ORs the sides' bits, twice as fast as by text ids and values.
+CREATE OR REPLACE TEMP TABLE ind_region_rows AS
+SELECT *, CAST(row_number() OVER (ORDER BY region_id) AS INTEGER) AS rno FROM regions;
 
-CREATE OR REPLACE TEMP TABLE ind_regions AS SELECT region_id, type FROM ind_region_rows;
+CREATE OR REPLACE TEMP TABLE ind_regions AS SELECT region_id, type, rno FROM ind_region_rows;
 
 CREATE OR REPLACE TEMP TABLE ind_side_countries AS
-SELECT region_id, 'a' AS side, unnest(side_a_countries) AS iso3 FROM ind_region_rows WHERE type = 'dyadic'
+SELECT region_id, rno, 'a' AS side, 1::UTINYINT AS side_bit, unnest(side_a_countries) AS iso3 FROM ind_region_rows WHERE type = 'dyadic'
 UNION ALL
-SELECT region_id, 'b' AS side, unnest(side_b_countries) AS iso3 FROM ind_region_rows WHERE type = 'dyadic';
+SELECT region_id, rno, 'b' AS side, 2::UTINYINT AS side_bit, unnest(side_b_countries) AS iso3 FROM ind_region_rows WHERE type = 'dyadic';
 
 CREATE OR REPLACE TEMP TABLE ind_side_actors AS
-SELECT region_id, 'a' AS side, unnest(side_a_actors) AS actor FROM ind_region_rows WHERE type = 'dyadic'
+SELECT region_id, rno, 'a' AS side, 1::UTINYINT AS side_bit, unnest(side_a_actors) AS actor FROM ind_region_rows WHERE type = 'dyadic'
 UNION ALL
-SELECT region_id, 'b' AS side, unnest(side_b_actors) AS actor FROM ind_region_rows WHERE type = 'dyadic';
+SELECT region_id, rno, 'b' AS side, 2::UTINYINT AS side_bit, unnest(side_b_actors) AS actor FROM ind_region_rows WHERE type = 'dyadic';
 
 CREATE OR REPLACE TEMP TABLE ind_area_countries AS
-SELECT region_id, unnest(area_countries) AS iso3 FROM ind_region_rows;
+SELECT region_id, rno, unnest(area_countries) AS iso3 FROM ind_region_rows;
 
 CREATE OR REPLACE TEMP TABLE ind_area_adm1 AS
-SELECT region_id, unnest(area_adm1) AS adm1 FROM ind_region_rows;
+SELECT region_id, rno, unnest(area_adm1) AS adm1 FROM ind_region_rows;
 
 CREATE OR REPLACE TEMP TABLE ind_area_boxes AS
-SELECT region_id, unnest(area_boxes, recursive := true) FROM ind_region_rows;
+SELECT region_id, rno, unnest(area_boxes, recursive := true) FROM ind_region_rows;
+
+-- each box's 1-degree cells (the floor of latitude and longitude): the membership finds an event's boxes by its
+-- cell, an equality join, then tests their bounds, instead of testing every box against every event
+CREATE OR REPLACE TEMP TABLE ind_area_box_cells AS
+SELECT b.*, unnest(range(floor(b.west)::INTEGER, floor(b.east)::INTEGER + 1))::DOUBLE AS cell_lon
+FROM (SELECT *, unnest(range(floor(south)::INTEGER, floor(north)::INTEGER + 1))::DOUBLE AS cell_lat
+      FROM ind_area_boxes) b;
 
 CREATE OR REPLACE TEMP TABLE ind_side_sources AS
 SELECT c.region_id, c.side, s.source_id
