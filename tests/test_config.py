@@ -70,18 +70,6 @@ def test_duplicate_ids_and_bad_region(tmp_path):
         config.regions
 
 
-def test_more_regions_than_the_membership_can_number_is_a_config_error(tmp_path, monkeypatch):
-    """The membership SQL packs a region's number into 16 bits of one grouping key: more regions would mix them."""
-    import tracktwo.core.config as config_module
-
-    monkeypatch.setattr(config_module, "MAX_REGIONS", 2)
-    config = _config(tmp_path, {"sources": [{"id": "a", "kind": "rss", "url": "https://e.org/1"}]})
-    regions = [{"id": f"r{i}", "name": f"R{i}", "type": "internal", "areas": {"countries": ["UKR"]}} for i in range(3)]
-    (tmp_path / "config" / "regions.yaml").write_text(yaml.safe_dump({"regions": regions}))
-    with pytest.raises(ConfigError, match="3 regions: at most 2"):
-        config.regions
-
-
 def test_cli_exit_code_2_on_config_error(tmp_path, capsys):
     _config(tmp_path, {"sources": [{"id": "BAD ID", "kind": "rss", "url": "https://e.org"}]})
     rc = main(["--config-dir", str(tmp_path / "config"), "--data-dir", str(tmp_path / "data"), "ingest"])

@@ -383,17 +383,12 @@ def sources_file_model(kinds: Sequence[type[SourceBase]]) -> type[_SourcesFileBa
     return create_model("SourcesFile", __base__=_SourcesFileBase, sources=(list[entry], ...))
 
 
-MAX_REGIONS = 65535  # the membership SQL packs a region's number into 16 bits of its grouping key
-
-
 class _RegionsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     regions: list[Region]
 
     @model_validator(mode="after")
     def _unique(self) -> "_RegionsFile":
-        if len(self.regions) > MAX_REGIONS:
-            raise ValueError(f"{len(self.regions)} regions: at most {MAX_REGIONS}")
         ids = [r.id for r in self.regions]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:

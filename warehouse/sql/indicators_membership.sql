@@ -23,38 +23,34 @@ WITH ev AS (  -- what places an event in a region: only these columns are held f
     FROM events
     WHERE event_date IN (SELECT day FROM ind_days)  -- files without these days are skipped (dynamic filter)
 ),
-hits AS (  -- what ties an event (by row) to a region, as bits: 1/2 actor 1 on side a/b, 4/8 actor 2 on side a/b,
-           -- 16 the place
-    SELECT ev.rid, s.rno, s.side_bit AS bit FROM ev JOIN ind_side_countries s ON ev.actor1_iso3 = s.iso3
+hits AS (  -- what ties an event (by row) to a region: 1 = actor 1's side, 2 = actor 2's side, 3 = the place
+    SELECT ev.rid, s.rno, 1 AS role, s.side FROM ev JOIN ind_side_countries s ON ev.actor1_iso3 = s.iso3
     UNION ALL
-    SELECT ev.rid, s.rno, s.side_bit FROM ev JOIN ind_side_actors s ON ev.actor1_group = s.actor
+    SELECT ev.rid, s.rno, 1, s.side FROM ev JOIN ind_side_actors s ON ev.actor1_group = s.actor
     UNION ALL
-    SELECT ev.rid, s.rno, s.side_bit * 4 FROM ev JOIN ind_side_countries s ON ev.actor2_iso3 = s.iso3
+    SELECT ev.rid, s.rno, 2, s.side FROM ev JOIN ind_side_countries s ON ev.actor2_iso3 = s.iso3
     UNION ALL
-    SELECT ev.rid, s.rno, s.side_bit * 4 FROM ev JOIN ind_side_actors s ON ev.actor2_group = s.actor
+    SELECT ev.rid, s.rno, 2, s.side FROM ev JOIN ind_side_actors s ON ev.actor2_group = s.actor
     UNION ALL
-    SELECT ev.rid, a.rno, 16 FROM ev JOIN ind_area_countries a ON ev.action_iso3 = a.iso3
+    SELECT ev.rid, a.rno, 3, NULL FROM ev JOIN ind_area_countries a ON ev.action_iso3 = a.iso3
     WHERE $centroid_areas OR coalesce(ev.action_geo_type, 1) >= 2  -- geo type 1: only the country's centroid
     UNION ALL
-    SELECT ev.rid, a.rno, 16 FROM ev JOIN ind_area_adm1 a ON ev.action_adm1 = a.adm1
+    SELECT ev.rid, a.rno, 3, NULL FROM ev JOIN ind_area_adm1 a ON ev.action_adm1 = a.adm1
     UNION ALL
-    SELECT ev.rid, b.rno, 16 FROM ev JOIN ind_area_box_cells b ON floor(ev.lat) = b.cell_lat AND floor(ev.lon) = b.cell_lon
-    -- in the box, not only in its cell; a box's country: its land, and the sea: the FIPS codes GDELT writes for
-    -- places in no country (OS, the open sea; PF, PG, the Paracel and Spratly Islands; config/fips_iso3.csv maps
-    -- them to no ISO3 code). An unknown code is not the sea.
+    SELECT ev.rid, b.rno, 3, NULL FROM ev JOIN ind_area_box_cells b ON floor(ev.lat) = b.cell_lat AND floor(ev.lon) = b.cell_lon
+    -- in the box, not only in its cell (a join on the cell, not a test of every box against every event);
+    -- a box's country: its land, and the sea: the FIPS codes GDELT writes for places in no country (OS, the open
+    -- sea; PF, PG, the Paracel and Spratly Islands; config/fips_iso3.csv maps them to no ISO3 code). An unknown
+    -- code is not the sea.
     WHERE ev.lat BETWEEN b.south AND b.north AND ev.lon BETWEEN b.west AND b.east AND ev.action_geo_type >= 2
       AND (b.country IS NULL OR b.country = ev.action_iso3 OR ev.action_fips IN ('OS', 'PF', 'PG'))
 ),
-m AS (  -- per event and region: each actor's side (a, the smaller, when it is on both)
-    SELECT rid, rno,
-           CASE WHEN f & 1 <> 0 THEN 'a' WHEN f & 2 <> 0 THEN 'b' END AS side1,
-           CASE WHEN f & 4 <> 0 THEN 'a' WHEN f & 8 <> 0 THEN 'b' END AS side2,
-           f & 16 <> 0 AS in_area
-    FROM (  -- grouped by one integer (the row number shifted left 16 bits, plus rno): half the time of two keys
-        SELECT k >> 16 AS rid, CAST(k & 65535 AS INTEGER) AS rno, f
-        FROM (SELECT rid * 65536 + rno AS k, bit_or(bit) AS f FROM hits GROUP BY k))
-    -- only pairs that can qualify: the place in the region's areas, or both sides named and opposite
-    WHERE f & 16 <> 0 OR (f & 1 <> 0 AND f & 4 = 0 AND f & 8 <> 0) OR (f & 1 = 0 AND f & 2 <> 0 AND f & 4 <> 0)
+m AS (
+    SELECT rid, rno,  -- the region's number: grouping by it is faster than by its text id
+           min(side) FILTER (role = 1) AS side1, min(side) FILTER (role = 2) AS side2, bool_or(role = 3) AS in_area
+    FROM hits GROUP BY rid, rno
+    -- only pairs that can qualify: both sides named and opposite, or the place in the region's areas
+    HAVING bool_or(role = 3) OR min(side) FILTER (role = 1) <> min(side) FILTER (role = 2)
 ),
 j AS (
     SELECT r.region_id, m.side1, m.side2, w.*,

@@ -1,22 +1,21 @@
 -- The configured regions (the `regions` mirror of regions.yaml, synced first) as narrow temp tables the
 -- membership and indicator SQL join on; and the sources whose perspective is a side's country.
 -- `regions` is read once, into ind_region_rows (each read of a lake table is a catalog lookup).
--- rno numbers the regions and side_bit codes a side (a 1, b 2): the membership groups its matches by one integer
--- built from the event's row and rno, and ORs the sides' bits, twice as fast as by text ids and values.
+-- rno numbers the regions: the membership groups its matches by (event row, rno), faster than by the text id.
 CREATE OR REPLACE TEMP TABLE ind_region_rows AS
 SELECT *, CAST(row_number() OVER (ORDER BY region_id) AS INTEGER) AS rno FROM regions;
 
 CREATE OR REPLACE TEMP TABLE ind_regions AS SELECT region_id, type, rno FROM ind_region_rows;
 
 CREATE OR REPLACE TEMP TABLE ind_side_countries AS
-SELECT region_id, rno, 'a' AS side, 1::UTINYINT AS side_bit, unnest(side_a_countries) AS iso3 FROM ind_region_rows WHERE type = 'dyadic'
+SELECT region_id, rno, 'a' AS side, unnest(side_a_countries) AS iso3 FROM ind_region_rows WHERE type = 'dyadic'
 UNION ALL
-SELECT region_id, rno, 'b' AS side, 2::UTINYINT AS side_bit, unnest(side_b_countries) AS iso3 FROM ind_region_rows WHERE type = 'dyadic';
+SELECT region_id, rno, 'b' AS side, unnest(side_b_countries) AS iso3 FROM ind_region_rows WHERE type = 'dyadic';
 
 CREATE OR REPLACE TEMP TABLE ind_side_actors AS
-SELECT region_id, rno, 'a' AS side, 1::UTINYINT AS side_bit, unnest(side_a_actors) AS actor FROM ind_region_rows WHERE type = 'dyadic'
+SELECT region_id, rno, 'a' AS side, unnest(side_a_actors) AS actor FROM ind_region_rows WHERE type = 'dyadic'
 UNION ALL
-SELECT region_id, rno, 'b' AS side, 2::UTINYINT AS side_bit, unnest(side_b_actors) AS actor FROM ind_region_rows WHERE type = 'dyadic';
+SELECT region_id, rno, 'b' AS side, unnest(side_b_actors) AS actor FROM ind_region_rows WHERE type = 'dyadic';
 
 CREATE OR REPLACE TEMP TABLE ind_area_countries AS
 SELECT region_id, rno, unnest(area_countries) AS iso3 FROM ind_region_rows;
