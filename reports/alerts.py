@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -58,12 +59,27 @@ class Alert:
     curated_support: str | None = None  # which curated datasets agree (alerts_curated_support.sql)
 
     @property
+    def distinct_items(self) -> int:
+        """Evidence items counting a story once: a document whose title is another's (story_key) is a copy, on
+        another day or under another masthead, of one report (corroboration counts its publisher once)."""
+        keys = {(story_key(e.title) if e.item_type == "document" else "") or f"{e.item_type}:{e.item_id}:{e.rank}"
+                for e in self.evidence}
+        return len(keys)
+
+    @property
     def triggers(self) -> list[tuple[str, str]]:
         """(label, value) pairs of what triggered the alert: the rule, then the known numbers."""
         out = [("rule", self.trigger)] if self.trigger else []
         out += [(label, format_value(self.values[col])) for col, label in TRIGGER_COLUMNS
                 if self.values.get(col) is not None]
         return out + ([("curated data", self.curated_support)] if self.curated_support else [])
+
+
+def story_key(title: str | None) -> str:
+    """A title as the indicators compare stories (alerts_evidence.sql.j2: lower case, letters and digits, at least
+    5 words; "" for a shorter, generic title, which is no story to merge)."""
+    words = re.sub(r"[\W_]+", " ", (title or "").lower()).split()
+    return " ".join(words) if len(words) >= 5 else ""
 
 
 def format_value(v: Any) -> str:

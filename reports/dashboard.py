@@ -210,6 +210,8 @@ def _dialogue(d: RegionData, days: int) -> Dialogue:
     # events of the days whose numbers are known (a partial or missing day's are not): said when not all are
     note = f" ({known} of {days} days known)" if known < days else ""
     events = "events not known" if ev_sum is None else _plural(ev, "event") + note
+    if ev_sum is not None and not ev and d.coverage == "no coverage":
+        events = "no coverage of events"  # documents on talks were seen, but a 0 there is "cannot tell"
     counts = f"{events}, {_plural(docs, 'document')}"
     if any(a.kind == "dialogue-gap" for a in d.active_alerts):
         return Dialogue("gap", f"gap: {counts}")
@@ -218,7 +220,7 @@ def _dialogue(d: RegionData, days: int) -> Dialogue:
     if ev or docs:  # contacts were seen, whatever the baseline could tell
         return Dialogue("active", f"active: {counts}")
     if d.coverage == "no coverage":  # no event can be observed there; "none" would claim an absence
-        return Dialogue("none", f"no coverage of events: {counts}")
+        return Dialogue("none", counts)
     if ev_sum is None:
         return Dialogue("none", f"not known: {counts}")
     return Dialogue("none", f"none in {days} days{note}")
@@ -396,7 +398,7 @@ def render(snap: Snapshot, methodology: Markup, env: Environment | None = None,
     active = sum(len(v.data.active_alerts) for v in views)
     common = {"snap": snap, "css": css, "stored": stored or stored_copy_href(None, None)}
     world = svg.world_map([p for v in views for p in map_places(v.data)], uid="map-world",
-                          title=f"Where the regions' counted events of the last {snap.active_days} days happened")
+                          title=f"Where GDELT placed the regions' counted events of the last {snap.active_days} days")
     pages = {"index.html": env.get_template("dashboard_index.html.j2").render(
         **common, rows=views, active_alert_count=active, changed=what_changed(views, snap.active_days),
         world_map=world)}
@@ -406,8 +408,8 @@ def render(snap: Snapshot, methodology: Markup, env: Environment | None = None,
             earlier=[a for a in v.data.alerts if a not in v.data.active_alerts], high_band=HIGH_BAND,
             csv=csv_name(v.data),
             region_map=svg.world_map(map_places(v.data), uid="map-region", box=region_box(v.data),
-                                     title=f"{v.data.region.name}: where its counted events of the last "
-                                           f"{snap.active_days} days happened"))
+                                     title=f"{v.data.region.name}: where GDELT placed its counted events of "
+                                           f"the last {snap.active_days} days"))
     pages["methodology.html"] = env.get_template("dashboard_methodology.html.j2").render(
         **common, methodology=methodology)
     return pages

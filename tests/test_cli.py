@@ -255,3 +255,24 @@ def test_sql_formats_give_every_row_and_character(two_sources, capsys, tmp_path)
     assert main(flags + ["sql", "SELECT 1; DELETE FROM documents"]) == 1
     assert "refused" in capsys.readouterr().out
     assert query(config.settings, "SELECT count(*) FROM documents")[0][0] == 3
+
+
+def test_the_terminal_table_rounds_as_the_dashboard(monkeypatch):
+    """The demo's terminal table and the dashboard print one stored value alike: 33.65 is 33.7 on both (Python's
+    format gave 33.6, the double just below 33.65), a change of 0.4 % is "±0 %", never "+0 %" or "-0 %"."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from tracktwo import console as terminal
+
+    rows = [("armenia-azerbaijan", date(2026, 11, 30), 33.65, -0.4, 3, 9, 1, 0, None, 0),
+            ("russia-ukraine", date(2026, 11, 30), 89.875, 63.55, 56, 99, 0, 2, "observed", 2)]
+    monkeypatch.setattr(terminal, "query", lambda settings, sql: rows)
+    out = Console(width=200, record=True)
+    terminal.print_latest(SimpleNamespace(settings=None), out)
+    text = out.export_text()
+    assert "33.7" in text and "33.6" not in text
+    assert "±0 %" in text and "+0 %" not in text and "-0 %" not in text
+    assert "89.9" in text and "+64 %" in text

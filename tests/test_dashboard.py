@@ -363,3 +363,51 @@ def test_a_sum_of_a_day_with_an_unknown_part_is_unknown():
     v_region_daily.dialogue_activity); it drew the documents alone as that day's value."""
     from reports.dashboard import _sum
     assert _sum([1, None, 2, None], [1, 1, None, None]) == [2.0, None, None, None]
+
+
+def test_a_dyad_without_coverage_never_shows_zero_events_beside_its_documents():
+    """Documents on talks make a dyad's dialogue "active", but when its events cannot be observed the count says
+    so: the demo's Israel-Palestine row read "active: 0 events, 3 documents" on 7 days of "no coverage"."""
+    from datetime import date, timedelta
+    from types import SimpleNamespace
+
+    from reports.dashboard import _dialogue
+    from reports.dashboard_data import RegionData
+
+    days = [date(2026, 11, 24) + timedelta(days=i) for i in range(7)]
+
+    def region(events, docs, coverage):
+        return RegionData(SimpleNamespace(), "r", days, {"dialogue_events": events, "dialogue_documents": docs,
+                                                         "coverage": coverage}, True)
+
+    no_cov = ["no coverage"] * 7
+    assert _dialogue(region([0] * 7, [1, 0, 2, 0, 0, 0, 0], no_cov), 7).text == \
+        "active: no coverage of events, 3 documents"
+    assert _dialogue(region([0] * 7, [0] * 7, no_cov), 7).text == "no coverage of events, 0 documents"
+    # observed: a 0 is an observed absence and is printed
+    assert _dialogue(region([0] * 7, [1] + [0] * 6, ["observed"] * 7), 7).text == "active: 0 events, 1 document"
+    assert _dialogue(region([0] * 7, [0] * 7, ["observed"] * 7), 7).text == "none in 7 days"
+    # events seen on a dyad that has no coverage are counted as seen
+    assert _dialogue(region([2] + [0] * 6, [0] * 7, no_cov), 7).text == "active: 2 events, 0 documents"
+
+
+def test_an_alert_counts_a_republished_story_once_among_its_evidence_items():
+    """The demo's Russia-Ukraine alert listed 11 evidence items, three of them one grain-corridor story (UN News on
+    two days, Moscow Wire): the page says 11 items, 9 distinct; events and short generic titles are each their own."""
+    from datetime import date
+
+    from reports.alerts import Alert, Evidence
+
+    def doc(rank, title, publisher, day):
+        return Evidence(rank, "document", f"d{rank}", "reports conflict", title, None, None, publisher,
+                        date(2026, 11, day), None)
+
+    grain = "Grain corridor ships leave Odesa despite strikes on port"
+    evidence = [doc(1, grain, "UN News", 28), doc(2, grain, "UN News", 29), doc(3, grain + ".", "Moscow Wire", 29),
+                doc(4, "Daily briefing", "A", 29), doc(5, "Daily briefing", "B", 29),
+                Evidence(6, "event", "gdelt:1", "conflict event", "RUSSIA -> UKRAINE: Fight", None, None,
+                         "wire.example.net", date(2026, 11, 29), None),
+                Evidence(7, "event", "gdelt:2", "conflict event", "RUSSIA -> UKRAINE: Fight", None, None,
+                         "wire.example.net", date(2026, 11, 29), None)]
+    alert = Alert("russia-ukraine", date(2026, 11, 29), "escalation", "high", "t", {}, 5, evidence)
+    assert alert.distinct_items == 5  # the grain story once, two briefings, two events

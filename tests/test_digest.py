@@ -281,7 +281,7 @@ def test_content_tension_alerts_dialogue_stories(smtp, digest_config):
     text = parts(msg)["text/plain"]
     html = parts(msg)["text/html"]
     assert "Tension index" in text and ("↑" in text) and "&#9650;" in html  # the index rose against a quiet week
-    assert "Dialogue activity: 0 Track-I dialogue events (week before 14)" in text
+    assert "Dialogue activity: 0 dialogue events between the sides (week before: 14)" in text
     # daily alerts merged per kind, with the independent publishers behind them (corroboration)
     assert "escalation (high), 6 publishers, 7 days" in text
     # a gap is an absence: medium at most, and no publisher count (what was reported beside it is listed)
@@ -332,10 +332,29 @@ def test_a_dyad_without_coverage_says_its_zero_means_cannot_tell(smtp, digest_co
     dg.run_weekly(digest_config(), week=WEEK, send=True, to="ben@example.org")
     (msg,) = sink.parsed()
     text, html = parts(msg)["text/plain"], parts(msg)["text/html"]
-    assert "Dialogue activity: 0 Track-I dialogue events" in text
+    assert "Dialogue activity: 0 (no coverage) dialogue events between the sides" in text
     assert "No coverage: dialogue events between the two sides could not be observed this week" in text
     assert "No coverage: dialogue events between the two sides could not be observed this week" in html
     assert 'so 0 events means "cannot tell"' in text
+
+
+def test_a_zero_on_days_without_coverage_says_so_in_either_week():
+    """A dyad whose sides' sources began reporting mid-week was observable on some days only: its 0 dialogue
+    events says on how many (the demo's Russia-Ukraine week before read "0" with 5 of its days uncovered)."""
+    from reports.digest.content import WeekStats
+
+    def week(events, uncovered, observed, event_days=7):
+        return WeekStats(days=7, event_days=event_days, dialogue_events=events, uncovered_days=uncovered,
+                         observed_days=observed, no_coverage=not events and uncovered and not observed)
+
+    assert week(0, 5, 2).dialogue_phrase() == "0 (observable on 2 of 7 days)"
+    assert week(0, 5, 2).dialogue_phrase(inner=True) == "0, observable on 2 of 7 days"
+    assert week(0, 7, 0).dialogue_phrase() == "0 (no coverage)"
+    assert week(0, 0, 7).dialogue_phrase() == "0"  # observed every day: an observed absence
+    assert week(4, 5, 2).dialogue_phrase() == "4"  # contacts seen: seen, whatever the coverage
+    assert week(3, 0, 5, event_days=5).dialogue_phrase() == "3 (5 of 7 days known)"
+    assert week(0, 4, 0, event_days=4).dialogue_phrase() == "0 (no coverage; 4 of 7 days known)"
+    assert week(None, 0, 0, event_days=0).dialogue_phrase() == "not known"
 
 
 def test_second_run_sends_nothing_and_resend_does(smtp, digest_config):

@@ -206,7 +206,9 @@ def test_the_pages_and_the_digest_say_not_known_where_the_days_are_unknown(make_
     ana = next(t for n, t in texts.items() if n.startswith("ana"))
     assert "\nEvents: 16 (material conflict 16) (4 of 7 days known)" in ana  # its own line, after the index's
     assert "Tension index (0-100, mean of the 4 days known)" in ana
-    assert "Dialogue activity: 0 (4 of 7 days known) Track-I dialogue events (week before 0)" in ana
+    # its dyad has no coverage on those days either: both said
+    assert ("Dialogue activity: 0 (no coverage; 4 of 7 days known) dialogue events between the sides "
+            "(week before: 0, no coverage)") in ana
     ben = next(t for n, t in texts.items() if n.startswith("ben"))
     assert "no events or documents" not in ben and "not a quiet week, an unknown one" in ben
 

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tracktwo import pipeline
+from reports.svg import half_up
 from tracktwo.core.config import Config
 from warehouse.db import query
 from warehouse.indicators import IndicatorSummary
@@ -119,7 +120,9 @@ def print_latest(config: Config, console: Console, limit: int = 30) -> None:
                 "dialogue docs", "dyad coverage", "alerts 7d"):
         t.add_column(col, justify="left" if col in ("region", "day", "dyad coverage") else "right")
     for rid, day, idx, chg, ci, ev, de, dd, cov, na in rows[:limit]:
-        t.add_row(escape(rid), str(day), "" if chg is None else f"{chg:+.0f} %", f"{idx:.1f}", str(ci), str(ev),
+        # rounded as the dashboard and SQL's round() do (33.65 is 33.7 on both, not Python's 33.6)
+        change = "" if chg is None else (f"{half_up(chg, 0):+} %" if half_up(chg, 0) else "±0 %")
+        t.add_row(escape(rid), str(day), change, str(half_up(idx, 1)), str(ci), str(ev),
                   str(de), str(dd), cov or "", str(na))
     console.print(t)
 

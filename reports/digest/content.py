@@ -7,14 +7,13 @@ connection.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import duckdb
 
 from extractors.text import safe_href
-from reports.alerts import SEVERITY_RANK, Alert, attributions, read_alerts
+from reports.alerts import SEVERITY_RANK, Alert, attributions, read_alerts, story_key
 from reports.digest.settings import DigestSettings, Subscriber
 from reports.digest.weeks import previous_week, week_start
 from reports.svg import half_up
@@ -77,6 +76,9 @@ class WeekStats:
     # a dyad with no dialogue event this week whose dialogue could not be observed on any day of it
     # (v_region_daily.coverage): its 0 means "cannot tell", not "no dialogue"
     no_coverage: bool = False
+    # days of the week a dyad's dialogue could not be observed ('no coverage') and could ('observed')
+    uncovered_days: int = 0
+    observed_days: int = 0
     alerts: int = 0  # alert-days (one kind on one day)
     alert_kinds: tuple[str, ...] = ()
 
@@ -96,6 +98,24 @@ class WeekStats:
     def days_note(self) -> str:
         """How many days the event numbers sum, when not all 7."""
         return "" if self.event_days >= 7 or not self.event_days else f" ({self.event_days} of 7 days known)"
+
+    def dialogue_phrase(self, inner: bool = False) -> str:
+        """The week's dialogue events as printed, with what qualifies the count: a 0 on days whose dialogue could
+        not be observed says so ("0 (no coverage)"; a dyad whose sources began reporting mid-week: "0 (observable
+        on 3 of 7 days)"), and a count over fewer known days says how many. `inner`: for inside parentheses
+        ("0, no coverage")."""
+        if self.dialogue_events is None:
+            return "not known"
+        parts = []
+        if self.dialogue_events == 0 and self.uncovered_days:
+            parts.append(f"observable on {self.observed_days} of {self.days} days" if self.observed_days
+                         else "no coverage")
+        if 0 < self.event_days < 7:
+            parts.append(f"{self.event_days} of 7 days known")
+        if not parts:
+            return f"{self.dialogue_events}"
+        return f"{self.dialogue_events}, {'; '.join(parts)}" if inner else \
+            f"{self.dialogue_events} ({'; '.join(parts)})"
 
     @property
     def events_unknown(self) -> bool:
@@ -257,7 +277,9 @@ class WarehouseView:
                 dialogue_events=known_sum(5), dialogue_documents=sum(r[6] or 0 for r in rows),
                 material_conflict=known_sum(7),
                 no_coverage=(not any(r[5] for r in rows) and any(r[8] == "no coverage" for r in rows)
-                             and not any(r[8] == "observed" for r in rows)))
+                             and not any(r[8] == "observed" for r in rows)),
+                uncovered_days=sum(r[8] == "no coverage" for r in rows),
+                observed_days=sum(r[8] == "observed" for r in rows))
         else:  # indicators not computed (yet) for these days: documents still tell whether there was data
             st.documents = self.con.execute(DOCS_WEEK_SQL, [region_id, start, end + timedelta(days=1)]).fetchone()[0]
         alerts = self.alerts(region_id, week)
@@ -318,13 +340,6 @@ class WarehouseView:
             self.settings.top_stories)
 
 
-def _story(title: str) -> str:
-    """A title as the indicators compare stories (alerts_evidence.sql.j2: lower case, letters and digits, at least
-    5 words; "" for a shorter, generic title, which is no story to merge)."""
-    words = re.sub(r"[\W_]+", " ", title.lower()).split()
-    return " ".join(words) if len(words) >= 5 else ""
-
-
 def _pick_evidence(links: list[Link], n: int) -> list[Link]:
     """The top n by rank, preferring one report per publisher and per story (a wire story's second masthead is
     no second report), so that corroboration shows; rank order kept."""
@@ -332,7 +347,7 @@ def _pick_evidence(links: list[Link], n: int) -> list[Link]:
     publishers: set[str | None] = set()
     stories: set[str] = set()
     for i, link in enumerate(links):
-        story = _story(link.title) if link.item_type in (None, "document") else ""
+        story = story_key(link.title) if link.item_type in (None, "document") else ""
         if len(chosen) < n and link.publisher not in publishers and not (story and story in stories):
             chosen.append(i)
             publishers.add(link.publisher)

@@ -273,6 +273,14 @@ def day_rows(day: date, day_index: int, regions: list[dict], rng: random.Random,
         d.incident(*pair, rng.choice(WAR_CODES), d.place("UKR" if rng.random() < 0.85 else "RUS"))
     for _ in range(d.incidents(3.0)):  # accusations and threats between the sides
         d.incident("RUS", "UKR", rng.choice(CODES[3]), d.place("UKR"))
+    # and talks on prisoner exchanges and the nuclear plant, as the feeds report them (about one incident every two
+    # days; GDELT codes such contacts between the sides even in war), from their own generator so the other
+    # stories' draws stay as they were
+    main, d.rng = d.rng, random.Random(f"ru-ua-talks-{day_index}")
+    for _ in range(d.incidents(0.5, k=2)):
+        d.incident(*d.rng.choice([("RUS", "UKR"), ("UKR", "RUS")]), d.rng.choice(TALK_CODES),
+                   d.place(d.rng.choice(["UKR", "RUS"])))
+    d.rng = main
     # Israel-Palestine: heavy fighting, then calm
     for _ in range(d.incidents(3.0 if calm else 15.0, k=8)):
         d.incident(*rng.choice([("ISR", "PSE"), ("PSE", "ISR")]), rng.choice(WAR_CODES), d.place("PSE"))
