@@ -338,3 +338,31 @@ def test_every_evidence_item_names_its_stored_copy_and_the_dashboard_links_it(de
     assert hrefs and all(h.startswith("../landing/") for h in hrefs)
     assert all((site / h).resolve().is_file() for h in hrefs)
     assert {(site / h).resolve() for h in hrefs} <= {(demo / f).resolve() for _, _, f, _, _ in items}
+
+
+def test_the_demo_pages_claim_no_more_than_the_data_support(demo_cwd):
+    """What a reviewer found in the demo's pages (2026-12-01): a de-escalation's publishers report talks, not that
+    fighting fell, and say so; a dyad that cannot be observed shows no "0 events"; the Koreas' summit is reported
+    as talks in the feeds, not contradicted by a "hotline silent" story; Russia and Ukraine talk in the events as
+    in the feeds."""
+    demo = demo_cwd / "data" / "demo"
+    index = (demo / "site" / "index.html").read_text(encoding="utf-8")
+    with reader(Settings(demo / "config", demo)) as con:
+        deesc = con.execute("SELECT count(*) FROM v_alerts WHERE kind = 'de-escalation' AND corroboration > 0 "
+                            "AND day > (SELECT max(day) FROM v_alerts) - 7").fetchone()[0]
+        uncovered = con.execute("SELECT list(region_id) FROM (SELECT region_id, bool_and(coverage = 'no coverage') "
+                                "AS none FROM v_region_daily WHERE day > (SELECT max(day) FROM v_region_daily "
+                                "WHERE tension_index IS NOT NULL) - 7 AND coverage IS NOT NULL GROUP BY ALL) "
+                                "WHERE none").fetchone()[0]
+        korea = [t for (t,) in con.execute("SELECT title FROM v_region_documents WHERE region_id = "
+                                            "'korean-peninsula'").fetchall()]
+        ru_ua_talks = con.execute("SELECT count(*) FROM v_region_daily WHERE region_id = 'russia-ukraine' "
+                                  "AND dialogue_events > 0").fetchone()[0]
+    if deesc:
+        assert "publishers <span" in index and ">on talks</span>" in index
+    assert "israel-palestine" in uncovered
+    row = index[index.index("Israel–Palestine"):]
+    assert "no coverage of events" in row[:row.index("</tr>")]
+    assert not any("hotline silent" in t for t in korea)
+    assert any("Inter-Korean liaison officers meet" in t for t in korea)
+    assert ru_ua_talks > 10
