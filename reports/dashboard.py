@@ -210,17 +210,19 @@ def _dialogue(d: RegionData, days: int) -> Dialogue:
     # events of the days whose numbers are known (a partial or missing day's are not): said when not all are
     note = f" ({known} of {days} days known)" if known < days else ""
     events = "events not known" if ev_sum is None else _plural(ev, "event") + note
-    if ev_sum is not None and not ev and d.coverage == "no coverage":
-        events = "no coverage of events"  # documents on talks were seen, but a 0 there is "cannot tell"
     counts = f"{events}, {_plural(docs, 'document')}"
     if any(a.kind == "dialogue-gap" for a in d.active_alerts):
         return Dialogue("gap", f"gap: {counts}")
     if any(a.kind == "dialogue-opening" for a in d.active_alerts):
         return Dialogue("active", f"opening: {counts}")
+    if ev_sum is not None and not ev and d.coverage == "no coverage":
+        # events cannot be observed there: a 0 is "cannot tell", beside documents on talks as alone
+        counts = f"no coverage of events{note}, {_plural(docs, 'document')}"
+        return Dialogue("active", f"active: {counts}") if docs else Dialogue("none", counts)
     if ev or docs:  # contacts were seen, whatever the baseline could tell
         return Dialogue("active", f"active: {counts}")
     if d.coverage == "no coverage":  # no event can be observed there; "none" would claim an absence
-        return Dialogue("none", counts)
+        return Dialogue("none", f"no coverage of events: {counts}")
     if ev_sum is None:
         return Dialogue("none", f"not known: {counts}")
     return Dialogue("none", f"none in {days} days{note}")

@@ -389,6 +389,12 @@ def test_a_dyad_without_coverage_never_shows_zero_events_beside_its_documents():
     assert _dialogue(region([0] * 7, [0] * 7, ["observed"] * 7), 7).text == "none in 7 days"
     # events seen on a dyad that has no coverage are counted as seen
     assert _dialogue(region([2] + [0] * 6, [0] * 7, no_cov), 7).text == "active: 2 events, 0 documents"
+    # fewer known days are still said; a gap (raised on a day the dyad was observed) keeps its counts
+    assert _dialogue(region([None, None] + [0] * 5, [1] + [0] * 6, no_cov), 7).text == \
+        "active: no coverage of events (5 of 7 days known), 1 document"
+    gap = region([0] * 7, [0] * 7, ["observed"] * 6 + ["no coverage"])
+    gap.active_alerts = [SimpleNamespace(kind="dialogue-gap")]
+    assert _dialogue(gap, 7).text == "gap: 0 events, 0 documents"
 
 
 def test_an_alert_counts_a_republished_story_once_among_its_evidence_items():

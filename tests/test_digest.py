@@ -343,9 +343,10 @@ def test_a_zero_on_days_without_coverage_says_so_in_either_week():
     events says on how many (the demo's Russia-Ukraine week before read "0" with 5 of its days uncovered)."""
     from reports.digest.content import WeekStats
 
-    def week(events, uncovered, observed, event_days=7):
+    def week(events, uncovered, observed, event_days=7, talks=0):
         return WeekStats(days=7, event_days=event_days, dialogue_events=events, uncovered_days=uncovered,
-                         observed_days=observed, no_coverage=not events and uncovered and not observed)
+                         observed_days=observed, no_coverage=not events and uncovered and not observed,
+                         events=40, dialogue_documents=talks)
 
     assert week(0, 5, 2).dialogue_phrase() == "0 (observable on 2 of 7 days)"
     assert week(0, 5, 2).dialogue_phrase(inner=True) == "0, observable on 2 of 7 days"
@@ -355,6 +356,13 @@ def test_a_zero_on_days_without_coverage_says_so_in_either_week():
     assert week(3, 0, 5, event_days=5).dialogue_phrase() == "3 (5 of 7 days known)"
     assert week(0, 4, 0, event_days=4).dialogue_phrase() == "0 (no coverage; 4 of 7 days known)"
     assert week(None, 0, 0, event_days=0).dialogue_phrase() == "not known"
+    # a short first week of the span: both parts out of 7 days
+    assert week(0, 2, 1, event_days=3).dialogue_phrase() == "0 (observable on 1 of 7 days; 3 of 7 days known)"
+    # the comparison with the last digest's week says it too, and an internal region (no sides) compares documents
+    from reports.digest.content import _changes
+    assert "dialogue: 14 → 0 (no coverage) events, 0 → 0 documents" in _changes(week(0, 7, 0), week(14, 0, 7), "W")
+    internal = _changes(week(0, 0, 0, talks=3), week(14, 0, 0, talks=1), "W", dyadic=False)
+    assert "dialogue documents: 1 → 3" in internal and not any("dialogue:" in c for c in internal), internal
 
 
 def test_second_run_sends_nothing_and_resend_does(smtp, digest_config):

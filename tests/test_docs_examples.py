@@ -358,11 +358,21 @@ def test_the_demo_pages_claim_no_more_than_the_data_support(demo_cwd):
                                             "'korean-peninsula'").fetchall()]
         ru_ua_talks = con.execute("SELECT count(*) FROM v_region_daily WHERE region_id = 'russia-ukraine' "
                                   "AND dialogue_events > 0").fetchone()[0]
-    if deesc:
-        assert "publishers <span" in index and ">on talks</span>" in index
+    assert deesc  # the demo's Israel-Palestine calm
+    badges = re.findall(r'<a class="badge sev-\w+ kind-de-escalation"[^>]*>(.*?)</a>', index)
+    assert badges and all("on talks</span>" in b for b in badges if re.search(r"[1-9]\d* publishers?", b)), badges
     assert "israel-palestine" in uncovered
     row = index[index.index("Israel–Palestine"):]
     assert "no coverage of events" in row[:row.index("</tr>")]
     assert not any("hotline silent" in t for t in korea)
     assert any("Inter-Korean liaison officers meet" in t for t in korea)
     assert ru_ua_talks > 10
+    # an internal region has no sides: its digest section gives documents on talks, no events "between the sides"
+    import email
+    from email import policy
+    eml = next((demo / "digests").rglob("analyst@example.org.eml"))
+    text = email.message_from_bytes(eml.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
+    sections = dict(re.findall(r"^([^\n]*\[[a-z-]+\])\r?\n=+\r?\n(.*?)(?=^=+\r?$)", text, re.S | re.M))
+    sudan, russia = sections["Sudan civil war [sudan]"], sections["Russia–Ukraine war [russia-ukraine]"]
+    assert "documents on talks" in sudan and "between the sides" not in sudan
+    assert "dialogue events between the sides" in russia

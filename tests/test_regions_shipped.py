@@ -86,7 +86,7 @@ def test_shipped_areas_keep_a_sides_domestic_news_out(make_config):
         "syria-centroid": (dict(a1="DEU", a2="SYR", action="SYR", geo_type=1, lat=35.0, lon=38.0), {}),
         "aleppo": (dict(a1="SYR", a2="SYR", action="SYR", lat=36.2, lon=37.16), {"syria": "area"}),
         # a box's edges are in it (BETWEEN), whichever 1-degree cell they fall in: the membership finds an event's
-        # boxes by its cell (the floor of latitude and longitude), west of Greenwich and south of the equator too
+        # boxes by its cell (the floor of latitude and longitude), west of Greenwich too
         "azov-south-west-corner": (dict(a1="RUS", code2="MIL", action="RUS", lat=45.2, lon=34.8),
                                    {"russia-ukraine": "area"}),
         "taganrog-north-east-corner": (dict(a1="RUS", code2="MIL", action="RUS", lat=47.3, lon=39.3),

@@ -108,7 +108,7 @@ class WeekStats:
             return "not known"
         parts = []
         if self.dialogue_events == 0 and self.uncovered_days:
-            parts.append(f"observable on {self.observed_days} of {self.days} days" if self.observed_days
+            parts.append(f"observable on {self.observed_days} of 7 days" if self.observed_days
                          else "no coverage")
         if 0 < self.event_days < 7:
             parts.append(f"{self.event_days} of 7 days known")
@@ -136,6 +136,7 @@ class Section:
     changes: list[str] = field(default_factory=list)
     since_week: str | None = None
     since_sent: bool = False  # since_week is the week of a digest sent to this subscriber (else the week before)
+    dyadic: bool = True  # an internal region has no sides: no dialogue events between them, only documents on talks
 
     @property
     def has_data(self) -> bool:
@@ -379,7 +380,7 @@ def pick_stories(ranked: list[Link], n: int) -> list[Link]:
     return out
 
 
-def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
+def _changes(now: WeekStats, then: WeekStats, since: str, dyadic: bool = True) -> list[str]:
     """Plain-language differences against the week of the previous digest."""
     if not then.has_data and not now.has_data:
         return []
@@ -400,11 +401,10 @@ def _changes(now: WeekStats, then: WeekStats, since: str) -> list[str]:
     if now.alerts != then.alerts:
         out.append(f"alert-days: {then.alerts} → {now.alerts}")
 
-    def events(w: WeekStats) -> str:  # a sum over fewer known days says so
-        return "not known" if w.dialogue_events is None else f"{w.dialogue_events}{w.days_note}"
-    known = now.dialogue_events is not None or then.dialogue_events is not None
-    if known and (now.dialogue_events != then.dialogue_events or now.event_days != then.event_days):
-        out.append(f"dialogue: {events(then)} → {events(now)} events, "
+    # a sum over fewer known days, or a 0 on days without coverage, says so (WeekStats.dialogue_phrase)
+    known = dyadic and (now.dialogue_events is not None or then.dialogue_events is not None)
+    if known and (now.dialogue_phrase() != then.dialogue_phrase()):
+        out.append(f"dialogue: {then.dialogue_phrase()} → {now.dialogue_phrase()} events, "
                    f"{then.dialogue_documents} → {now.dialogue_documents} documents")
     elif now.dialogue_documents != then.dialogue_documents:
         out.append(f"dialogue documents: {then.dialogue_documents} → {now.dialogue_documents}")
@@ -442,8 +442,8 @@ def assemble(view: WarehouseView, settings: DigestSettings, sub: Subscriber, wee
         sections.append(Section(
             region_id=region.id, name=region.name, now=this, before=before,
             alerts=view.alerts(region.id, week)[: settings.alerts_per_region],
-            stories=view.stories(region, week), changes=_changes(this, then, since), since_week=since,
-            since_sent=sent is not None))
+            stories=view.stories(region, week), changes=_changes(this, then, since, region.type == "dyadic"),
+            since_week=since, since_sent=sent is not None, dyadic=region.type == "dyadic"))
     start = week_start(week)
     return Digest(week=week, start=start, end=start + timedelta(days=6), recipient=sub.email, name=sub.name,
                   sections=sections, subject=subject_for(settings, week, regions, sub.name),

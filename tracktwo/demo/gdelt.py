@@ -275,7 +275,8 @@ def day_rows(day: date, day_index: int, regions: list[dict], rng: random.Random,
         d.incident("RUS", "UKR", rng.choice(CODES[3]), d.place("UKR"))
     # and talks on prisoner exchanges and the nuclear plant, as the feeds report them (about one incident every two
     # days; GDELT codes such contacts between the sides even in war), from their own generator so the other
-    # stories' draws stay as they were
+    # stories' draws stay as they were (their later event ids move, and with them which copies are coded from
+    # the other side: counted incidents are the same, the pair being unordered)
     main, d.rng = d.rng, random.Random(f"ru-ua-talks-{day_index}")
     for _ in range(d.incidents(0.5, k=2)):
         d.incident(*d.rng.choice([("RUS", "UKR"), ("UKR", "RUS")]), d.rng.choice(TALK_CODES),
