@@ -6,8 +6,9 @@ file:// with no network and prints on A4. Feed text only ever reaches the page
 through jinja2 autoescaping, and only http(s) URLs become links.
 
 Optional settings in config/dashboard.yaml: window_days (chart and sparkline
-span, default 90), active_days (what counts as recent/active, default 7) and
-latest_documents (per region page, default 15).
+span, default 90), active_days (what counts as recent/active, default 7),
+latest_documents (per region page, default 15) and counted_incidents (the
+active window's counted incidents listed per region page, default 50).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class DashboardSettings(BaseModel):
     window_days: int = Field(90, ge=7, le=3660)
     active_days: int = Field(7, ge=1, le=90)
     latest_documents: int = Field(15, ge=0, le=500)
+    counted_incidents: int = Field(50, ge=0, le=1000)
 
 
 def load_settings(config: Config) -> DashboardSettings:
@@ -199,33 +201,47 @@ def _change(d: RegionData) -> tuple[str, str]:
     return (f"▲ +{r} %", "up") if r > 0 else (f"▼ −{abs(r)} %", "down")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+def _paren(qualifier: str) -> str:
+    return f" ({qualifier})" if qualifier else ""
 
 
 def _dialogue(d: RegionData, days: int) -> Dialogue:
-    ev_sum, docs = d.window_sum("dialogue_events", days), int(d.window_sum("dialogue_documents", days) or 0)
+    """The front page's dialogue label over the last `days` days. Whether a 0 is an observed absence or "cannot
+    tell" is decided over the window, as the digest does: a dyad not observable on any of its days ("no coverage"
+    on each day whose coverage is known) has "no coverage of events"; observable on some days only, its 0 says on
+    how many. An internal region has no sides, so only its documents on talks."""
+    docs = int(d.window_sum("dialogue_documents", days) or 0)
+    if d.region.type != "dyadic":
+        return Dialogue("active", f"active: {svg.plural(docs, 'document')} on talks") if docs else \
+            Dialogue("none", f"no documents on talks in {days} days")
+    ev_sum = d.window_sum("dialogue_events", days)
     ev = int(ev_sum or 0)
     known = d.known_days("dialogue_events", days)
+    cov = (d.series.get("coverage") or [])[-days:]
+    observed, uncovered = sum(c == "observed" for c in cov), sum(c == "no coverage" for c in cov)
     # events of the days whose numbers are known (a partial or missing day's are not): said when not all are
-    note = f" ({known} of {days} days known)" if known < days else ""
-    events = "events not known" if ev_sum is None else _plural(ev, "event") + note
-    counts = f"{events}, {_plural(docs, 'document')}"
+    note = f"{known} of {days} days known" if known < days else ""
+    no_cov = ev_sum is not None and not ev and uncovered > 0 and not observed  # a 0 there is "cannot tell"
+    qual = "; ".join(q for q in (f"observable on {observed} of {days} days" if not ev and uncovered else "", note)
+                     if q)
+    if ev_sum is None:
+        events = "events not known"
+    elif no_cov:
+        events = "no coverage of events" + _paren(note)
+    else:
+        events = svg.plural(ev, "event") + _paren(qual)
+    counts = f"{events}, {svg.plural(docs, 'document')}"
     if any(a.kind == "dialogue-gap" for a in d.active_alerts):
         return Dialogue("gap", f"gap: {counts}")
     if any(a.kind == "dialogue-opening" for a in d.active_alerts):
         return Dialogue("active", f"opening: {counts}")
-    if ev_sum is not None and not ev and d.coverage == "no coverage":
-        # events cannot be observed there: a 0 is "cannot tell", beside documents on talks as alone
-        counts = f"no coverage of events{note}, {_plural(docs, 'document')}"
-        return Dialogue("active", f"active: {counts}") if docs else Dialogue("none", counts)
     if ev or docs:  # contacts were seen, whatever the baseline could tell
         return Dialogue("active", f"active: {counts}")
-    if d.coverage == "no coverage":  # no event can be observed there; "none" would claim an absence
-        return Dialogue("none", f"no coverage of events: {counts}")
     if ev_sum is None:
         return Dialogue("none", f"not known: {counts}")
-    return Dialogue("none", f"none in {days} days{note}")
+    if no_cov:  # "none" would claim an absence
+        return Dialogue("none", counts)
+    return Dialogue("none", f"none in {days} days{_paren(qual)}")
 
 
 def region_view(d: RegionData, active_days: int) -> RegionView:
@@ -496,7 +512,7 @@ def write_site(config: Config, sources: list[SourceStatus], out: Path | None = N
     settings = load_settings(config)
     out = Path(out) if out is not None else config.settings.data_dir / "site"
     snap = read_snapshot(config, sources, window_days=settings.window_days, active_days=settings.active_days,
-                         latest_documents=settings.latest_documents)
+                         latest_documents=settings.latest_documents, counted_incidents=settings.counted_incidents)
     out.mkdir(parents=True, exist_ok=True)
     pages = render(snap, methodology_html(), stored=stored_copy_href(config.settings.data_dir, out))
     for name, html in pages.items():

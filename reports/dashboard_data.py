@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -22,7 +23,7 @@ from reports.alerts import Alert, curated_datasets, finite, read_alerts
 from tracktwo.core.datasets import DATASETS
 from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config, Region
-from warehouse.db import current_snapshot, reader
+from warehouse.db import current_snapshot, reader, sql
 from warehouse.status import SourceStatus
 
 COUNT_COLUMNS = ("events_total", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
@@ -77,6 +78,40 @@ class CuratedSummary:
     attribution: str
 
 
+QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One counted incident of a region (warehouse/sql/dashboard_counted_events.sql): the events sharing an
+    incident_id, named by the first of them; every field but the counts is untrusted GDELT text."""
+
+    day: date
+    events: int  # counted events of the region in it (the same happening coded several times)
+    articles: int  # distinct source URLs among them
+    quad_class: int
+    event_id: str  # the first event's (lowest id)
+    actor1: str | None
+    actor2: str | None
+    event_code: str | None
+    description: str | None  # CAMEO description of event_code
+    place: str | None
+    url: str | None
+    href: str | None  # the URL, only when http(s)
+    landing_file: str | None
+    reason: str
+
+    @property
+    def kind(self) -> str:
+        return QUAD_CLASSES.get(self.quad_class, "unknown class")
+
+    @property
+    def outlet(self) -> str | None:
+        """The source URL's host without www.: who published the article GDELT coded it from."""
+        host = urlsplit(self.url).hostname if self.url and "://" in self.url else None
+        return re.sub(r"^www\d*\.", "", host) if host else None
+
+
 @dataclass(frozen=True)
 class Document:
     title: str
@@ -100,6 +135,8 @@ class RegionData:
     documents: list[Document] = field(default_factory=list)
     perspectives: dict[str, int] = field(default_factory=dict)  # documents of the active window by perspective
     places: list[tuple[float, float, int, str]] = field(default_factory=list)  # (lat, lon, events, name), active window
+    incidents: list[Incident] = field(default_factory=list)  # the active window's counted incidents, the first n
+    incident_total: int = 0  # how many counted incidents the active window has
     configured_perspectives: frozenset[str] = frozenset()  # perspectives of the configured sources
     # the curated datasets the warehouse holds: a series is credited to those of its datasets only (UCDP's
     # series is GED and/or Candidate); None: credit every dataset of the series (never fewer than shown)
@@ -180,6 +217,11 @@ class Snapshot:
     active_days: int
     attributions: list[str] = field(default_factory=list)  # curated datasets whose numbers the pages use
 
+    @property
+    def active_from(self) -> date:
+        """The first day of the active window (alerts, the map, the counted events)."""
+        return self.report_day - timedelta(days=self.active_days - 1)
+
 
 def slug(region_id: str, taken: set[str]) -> str:
     """A file-name-safe, unique version of a region id."""
@@ -198,7 +240,7 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None
 
 
 def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: int = 90, active_days: int = 7,
-                  latest_documents: int = 15, now: datetime | None = None) -> Snapshot:
+                  latest_documents: int = 15, counted_incidents: int = 50, now: datetime | None = None) -> Snapshot:
     """Read everything the pages need in one short read-only connection (`sources`: the pipeline's status)."""
     regions = list(config.regions)
     now = now or utc_now_naive()
@@ -221,6 +263,16 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
         where: dict[str, list[tuple[float, float, int, str]]] = {}
         for region_id, lat, lon, n, name in con.execute(PLACES_SQL, {"start": active_start, "end": end}).fetchall():
             where.setdefault(region_id, []).append((float(lat), float(lon), int(n), name or ""))
+        incidents: dict[str, list[Incident]] = {}
+        incident_total: dict[str, int] = {}
+        for r in _rows(con, sql("dashboard_counted_events.sql"), {"start": active_start, "end": end,
+                                                                   "n": counted_incidents}):
+            incident_total[r["region_id"]] = int(r["region_incidents"])
+            incidents.setdefault(r["region_id"], []).append(Incident(
+                day=r["day"], events=int(r["events"]), articles=int(r["articles"]), quad_class=int(r["quad_class"]),
+                event_id=r["event_id"], actor1=r["actor1"], actor2=r["actor2"], event_code=r["event_code"],
+                description=r["event_description"], place=r["place"], url=r["source_url"],
+                href=safe_href(r["source_url"]), landing_file=r["landing_file"], reason=r["reason"]))
         voices: dict[str, dict[str, int]] = {}
         for region_id, persp, n in con.execute(PERSPECTIVES_SQL, {"start": active_start,
                                                                    "end": end + timedelta(days=1)}).fetchall():
@@ -255,6 +307,7 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
         out.append(RegionData(region=region, slug=slug(region.id, taken), days=days, series=series,
                               has_data=any(series.get("events_total", [])) or any(series.get("documents", [])), alerts=ra, active_alerts=[a for a in ra if a.day >= active_from],
                               documents=rd, perspectives=voices.get(region.id, {}), places=where.get(region.id, []),
+                              incidents=incidents.get(region.id, []), incident_total=incident_total.get(region.id, 0),
                               configured_perspectives=configured, datasets=frozenset(present)))
     return Snapshot(report_day=end, events_known_through=events_known, generated_at=now, indicators_as_of=as_of, indicators_available=available,
                     lake_snapshot=lake_snapshot, days=days, regions=out, sources=sources, active_days=active_days,

@@ -68,6 +68,11 @@ def half_up(v: float | int, digits: int = 1) -> Decimal:
     return (scaled if scaled else abs(scaled)).scaleb(-digits)
 
 
+def plural(n: int, word: str) -> str:
+    """A count with its noun as printed on every page and message: "1 event", "2 events", "1,000 events"."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 def fmt(v: Value, digits: int = 1) -> str:
     """A number for people: no trailing '.0' on integers, '–' for missing."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
@@ -325,8 +330,9 @@ def stacked_bars(days: Sequence[date], layers: Sequence[Series], *, uid: str, ti
     """Daily bars stacked bottom-up in the order of `layers` (missing values count as 0)."""
     frame = _Frame(width, height)
     totals = [sum(float(s.values[i] or 0) for s in layers) for i in range(len(days))]
-    desc = " ".join(_summary(s, days) for s in layers) + f" Highest daily total: {fmt(max(totals, default=0))}." \
-        + _span(days)
+    known = [t for i, t in enumerate(totals) if any(s.values[i] is not None for s in layers)]
+    highest = fmt(max(known)) if known else "not known"  # days with no known value are not days of 0
+    desc = " ".join(_summary(s, days) for s in layers) + f" Highest daily total: {highest}." + _span(days)
     parts = _open(uid, width, height, title, desc, "chart")
     ticks = nice_ticks(0.0, max(totals, default=0.0) or 1.0)
     y = _scale(0.0, max(ticks[-1], 1.0), frame)

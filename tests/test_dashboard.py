@@ -151,7 +151,8 @@ def test_numbers_are_rounded_as_sql_rounds_them():
 
 def test_quiet_region_shows_zeros(site):
     _, index = _page(site, "index.html")
-    assert re.search(r"Haiti gang crisis \(no data\) ±0 % 0\.0", index.plain)  # 7-day change, then the level
+    # its days are known and hold nothing: not "no data" (its 0.0 is a real level of calm)
+    assert re.search(r"Haiti gang crisis \(no events or documents\) ±0 % 0\.0", index.plain)
     _, page = _page(site, "region-haiti.html")
     assert "No events or documents for this region" in page.plain
     assert len([a for a in page.all("svg") if a.get("role") == "img"]) == 5  # four charts and the map
@@ -260,6 +261,10 @@ def test_svg_text_alternatives_and_gaps():
     assert line.count("<polyline") == 1 and "01 Feb" in line
     bars = str(svg.stacked_bars(days, [svg.Series("a", [1] * 70), svg.Series("b", [0] * 70)], uid="b", title="B"))
     assert bars.count("<rect") == 70 + 2  # one bar per day for "a", two legend swatches
+    assert "Highest daily total: 1." in bars
+    # days whose numbers are all unknown are not days of 0 (the real export's region pages read "0")
+    unknown = str(svg.stacked_bars(days, [svg.Series("a", [None] * 70)], uid="u", title="U"))
+    assert "Highest daily total: not known." in unknown
     assert svg.nice_ticks(0, 100) == [0, 25, 50, 75, 100]
 
 
@@ -376,8 +381,8 @@ def test_a_dyad_without_coverage_never_shows_zero_events_beside_its_documents():
 
     days = [date(2026, 11, 24) + timedelta(days=i) for i in range(7)]
 
-    def region(events, docs, coverage):
-        return RegionData(SimpleNamespace(), "r", days, {"dialogue_events": events, "dialogue_documents": docs,
+    def region(events, docs, coverage, kind="dyadic"):
+        return RegionData(SimpleNamespace(type=kind), "r", days, {"dialogue_events": events, "dialogue_documents": docs,
                                                          "coverage": coverage}, True)
 
     no_cov = ["no coverage"] * 7
@@ -392,9 +397,24 @@ def test_a_dyad_without_coverage_never_shows_zero_events_beside_its_documents():
     # fewer known days are still said; a gap (raised on a day the dyad was observed) keeps its counts
     assert _dialogue(region([None, None] + [0] * 5, [1] + [0] * 6, no_cov), 7).text == \
         "active: no coverage of events (5 of 7 days known), 1 document"
-    gap = region([0] * 7, [0] * 7, ["observed"] * 6 + ["no coverage"])
+    gap = region([0] * 7, [0] * 7, ["observed"] * 7)
     gap.active_alerts = [SimpleNamespace(kind="dialogue-gap")]
     assert _dialogue(gap, 7).text == "gap: 0 events, 0 documents"
+    # coverage is decided over the window, not on the report day alone: a partial last day (events and coverage
+    # unknown) after 6 days without coverage is still "no coverage", not "none" (an absence) or "0 events"
+    partial_last = no_cov[:6] + [None]
+    assert _dialogue(region([0] * 6 + [None], [0] * 7, partial_last), 7).text == \
+        "no coverage of events (6 of 7 days known), 0 documents"
+    assert _dialogue(region([0] * 6 + [None], [2] + [0] * 6, partial_last), 7).text == \
+        "active: no coverage of events (6 of 7 days known), 2 documents"
+    # observable on some days only: its 0 says on how many (as the digest does)
+    some = ["no coverage"] * 5 + ["observed"] * 2
+    assert _dialogue(region([0] * 7, [0] * 7, some), 7).text == "none in 7 days (observable on 2 of 7 days)"
+    assert _dialogue(region([0] * 7, [1] + [0] * 6, some), 7).text == \
+        "active: 0 events (observable on 2 of 7 days), 1 document"
+    # an internal region has no sides: documents on talks only, never "0 events"
+    assert _dialogue(region([0] * 7, [3] + [0] * 6, [None] * 7, "internal"), 7).text == "active: 3 documents on talks"
+    assert _dialogue(region([0] * 7, [0] * 7, [None] * 7, "internal"), 7).text == "no documents on talks in 7 days"
 
 
 def test_an_alert_counts_a_republished_story_once_among_its_evidence_items():
@@ -417,3 +437,80 @@ def test_an_alert_counts_a_republished_story_once_among_its_evidence_items():
                          "wire.example.net", date(2026, 11, 29), None)]
     alert = Alert("russia-ukraine", date(2026, 11, 29), "escalation", "high", "t", {}, 5, evidence)
     assert alert.distinct_items == 5  # the grain story once, two briefings, two events
+
+
+def test_a_de_escalation_says_on_talks_only_beside_publishers(tmp_path):
+    """'on talks' / 'reporting talks or cooperation' describes the publishers behind a de-escalation: with none
+    (its evidence has no publisher, e.g. events without a source URL), neither the badge nor the region page says
+    that talks were reported. An internal region's dialogue cells never print a 0 of events between sides it
+    does not have."""
+    from dashboard_fixture import build_warehouse
+
+    from reports.alerts import Alert
+    from reports.dashboard import methodology_html, render
+    from reports.dashboard_data import read_snapshot
+
+    config = make_config(tmp_path)
+    build_warehouse(config)
+    snap = read_snapshot(config, [])
+    dyadic = next(d for d in snap.regions if d.region.type == "dyadic")
+    internal = next(d for d in snap.regions if d.region.type != "dyadic")
+    for d, publishers in ((dyadic, 0), (internal, 2)):
+        a = Alert(region_id=d.region.id, day=snap.report_day, kind="de-escalation", severity="low",
+                  trigger="7-day conflict below baseline", values={}, corroboration=publishers, evidence=[])
+        d.alerts.insert(0, a)
+        d.active_alerts.insert(0, a)
+    pages = render(snap, methodology_html())
+    index = pages["index.html"]
+    rows = dict(re.findall(r'<tr id="region-([^"]+)">(.*?)</tr>', index, re.S))
+    badges = {k: "".join(re.findall(r'<a class="badge sev-\w+ kind-de-escalation"[^>]*>(.*?)</a>', row))
+              for k, row in rows.items()}
+    assert "0 publishers" in badges[dyadic.slug] and "on talks" not in badges[dyadic.slug]
+    assert "2 publishers" in badges[internal.slug] and "on talks</span>" in badges[internal.slug]
+    page = Page(pages[f"region-{dyadic.slug}.html"]).plain
+    assert "Corroboration: 0 independent publishers." in page and "reporting talks" not in page
+    page = Page(pages[f"region-{internal.slug}.html"]).plain
+    assert "Corroboration: 2 independent publishers reporting talks or cooperation" in page
+    assert "documents on talks: an internal conflict has no sides" in page
+    recent = pages[f"region-{internal.slug}.html"].split('<table class="recent">')[1].split("</table>")[0]
+    cells = re.findall(r'<td class="num">([^<]*|<span[^>]*>–</span>) / [^<]*</td></tr>', recent)
+    assert cells and all(c.startswith("<span") for c in cells), cells  # events between sides it has not: "–"
+    assert re.search(r'class="dlg-\w+">(active: \d+ documents? on talks|no documents on talks in 7 days)</span>',
+                     rows[internal.slug]), rows[internal.slug]
+
+
+def test_a_region_page_lists_the_incidents_its_event_numbers_count(tmp_path):
+    """Every count traceable: the region page lists the active window's counted events, one line per incident,
+    with the first event's id and article; together they are the page's event numbers (v_region_daily), and the
+    map's caption says how many of them it places."""
+    from dashboard_fixture import build_warehouse
+
+    from reports.dashboard import methodology_html, render
+    from reports.dashboard_data import read_snapshot
+
+    config = make_config(tmp_path)
+    build_warehouse(config)
+    snap = read_snapshot(config, [], counted_incidents=1000)
+    with writer(config.settings) as con:
+        expected = dict(con.execute(
+            "SELECT region_id, sum(events_total)::BIGINT FROM v_region_daily WHERE day BETWEEN $a AND $b "
+            "GROUP BY ALL HAVING sum(events_total) > 0", {"a": snap.active_from, "b": snap.report_day}).fetchall())
+        incidents = dict(con.execute(
+            "SELECT region_id, count(DISTINCT (day, incident_id)) FROM event_regions WHERE counted "
+            "AND day BETWEEN $a AND $b GROUP BY ALL", {"a": snap.active_from, "b": snap.report_day}).fetchall())
+    assert expected and {d.region.id: sum(i.events for i in d.incidents) for d in snap.regions if d.incidents} \
+        == expected
+    assert {d.region.id: d.incident_total for d in snap.regions if d.incidents} == incidents
+    taiwan = next(d for d in snap.regions if d.region.id == "taiwan-strait")
+    (only,) = taiwan.incidents
+    assert (only.event_id, only.kind, only.outlet, only.reason) == ("gdelt:245", "material conflict",
+                                                                    "asia.example.com", "dyad")
+    page = Page(render(snap, methodology_html())[f"region-{taiwan.slug}.html"]).plain
+    assert "1 of the region's 1 counted events of the last 7 days" in page and "gdelt:245" in page
+    # capped: the page says how many there are and how to list them all
+    capped = read_snapshot(config, [], counted_incidents=5)
+    russia = next(d for d in capped.regions if d.region.id == "russia-ukraine")
+    assert len(russia.incidents) == 5 and russia.incident_total == incidents["russia-ukraine"] > 5
+    assert [i.quad_class for i in russia.incidents] == sorted((i.quad_class for i in russia.incidents), reverse=True)
+    page = Page(render(capped, methodology_html())[f"region-{russia.slug}.html"]).plain
+    assert f"The first 5 of its {incidents['russia-ukraine']} incidents are shown" in page

@@ -343,8 +343,8 @@ def test_a_zero_on_days_without_coverage_says_so_in_either_week():
     events says on how many (the demo's Russia-Ukraine week before read "0" with 5 of its days uncovered)."""
     from reports.digest.content import WeekStats
 
-    def week(events, uncovered, observed, event_days=7, talks=0):
-        return WeekStats(days=7, event_days=event_days, dialogue_events=events, uncovered_days=uncovered,
+    def week(events, uncovered, observed, event_days=7, talks=0, days=7):
+        return WeekStats(days=days, event_days=event_days, dialogue_events=events, uncovered_days=uncovered,
                          observed_days=observed, no_coverage=not events and uncovered and not observed,
                          events=40, dialogue_documents=talks)
 
@@ -357,7 +357,8 @@ def test_a_zero_on_days_without_coverage_says_so_in_either_week():
     assert week(0, 4, 0, event_days=4).dialogue_phrase() == "0 (no coverage; 4 of 7 days known)"
     assert week(None, 0, 0, event_days=0).dialogue_phrase() == "not known"
     # a short first week of the span: both parts out of 7 days
-    assert week(0, 2, 1, event_days=3).dialogue_phrase() == "0 (observable on 1 of 7 days; 3 of 7 days known)"
+    assert week(0, 2, 1, event_days=3, days=3).dialogue_phrase() == \
+        "0 (observable on 1 of 7 days; 3 of 7 days known)"
     # the comparison with the last digest's week says it too, and an internal region (no sides) compares documents
     from reports.digest.content import _changes
     assert "dialogue: 14 → 0 (no coverage) events, 0 → 0 documents" in _changes(week(0, 7, 0), week(14, 0, 7), "W")
@@ -861,3 +862,37 @@ def test_unknown_days_are_said_in_the_weeks_comparison():
                       tension=20.0, tension_days=7)
     assert partial.tension_basis == "mean of the 3 days known"
     assert "dialogue: 7 → 3 (3 of 7 days known) events, 1 → 1 documents" in _changes(partial, whole, "2024-W12")
+
+
+def test_an_internal_region_and_a_de_escalation_without_publishers_as_rendered():
+    """Both parts of the message: an internal region (no sides) gives its documents on talks, never dialogue
+    events "between the sides"; a de-escalation's publishers are said to report talks only when there are some."""
+    from datetime import datetime
+
+    from reports.digest.content import AlertItem, Digest, Section, WeekStats
+    from reports.digest.render import render
+
+    def alert(publishers):
+        return AlertItem(day=date(2026, 11, 25), kind="de-escalation", severity="low", triggers=[], evidence=[],
+                         publishers=publishers)
+
+    week = WeekStats(days=7, event_days=7, events=40, documents=9, dialogue_events=0, dialogue_documents=3)
+    one = WeekStats(days=7, event_days=7, events=1, documents=1, dialogue_events=1, dialogue_documents=1,
+                    material_conflict=0)
+    sections = [Section(region_id="sudan", name="Sudan civil war", now=week, before=week, alerts=[alert(2)],
+                        stories=[], dyadic=False),
+                Section(region_id="korean-peninsula", name="Korean Peninsula", now=one, before=week,
+                        alerts=[alert(0)], stories=[])]
+    digest = Digest(week="2026-W48", start=date(2026, 11, 23), end=date(2026, 11, 29), recipient="a@example.org",
+                    name=None, sections=sections, subject="s", dashboard_url=None, as_of=None,
+                    generated_at=datetime(2026, 11, 30), indicators_available=True, lake_snapshot=None,
+                    unsubscribe=[])
+    for part in render(digest):
+        sudan, korea = part.split("Korean Peninsula")[0], part.split("Korean Peninsula")[1]
+        sudan = sudan[sudan.index("Sudan civil war"):]
+        assert "3 documents on talks" in sudan and "between the sides" not in sudan
+        assert "2 publishers reporting talks or cooperation" in sudan
+        # one of each is singular (the real fixtures' 2020-W37 read "1 documents on talks")
+        assert "1 dialogue event between the sides" in korea and "1 document on talks" in korea
+        assert "1 documents" not in korea and "1 events" not in korea
+        assert "0 publishers" in korea and "reporting talks" not in korea

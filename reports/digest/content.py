@@ -385,7 +385,7 @@ def _changes(now: WeekStats, then: WeekStats, since: str, dyadic: bool = True) -
     if not then.has_data and not now.has_data:
         return []
     if not then.has_data:
-        return [f"nothing is known of {since} (no document, event numbers missing for some days)"
+        return [f"nothing is known of {since} (no document, event numbers not known for one or more days)"
                 if then.events_unknown else f"{since} had no data"]
     out = []
     if now.tension is not None and then.tension is not None:

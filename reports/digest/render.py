@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from reports.digest.content import Digest
 from reports.digest.settings import DigestSettings
 from reports.mail import build_message
-from reports.svg import half_up
+from reports.svg import half_up, plural
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -29,6 +29,8 @@ def _env() -> Environment:
     env.filters["signed"] = _signed
     env.filters["known"] = lambda v: "not known" if v is None else f"{v}"  # a count of unknown days is not 0
     env.filters["known_num"] = lambda v, nd=1: "not known" if v is None else f"{half_up(v, nd)}"
+    # "1 document", "2 documents"; a count of unknown days is not 0: "events not known"
+    env.filters["plural"] = lambda n, word: f"{word}s not known" if n is None else plural(n, word)
     env.filters["day"] = lambda d: d.strftime("%a %d %b %Y") if d else "undated"
     return env
 
