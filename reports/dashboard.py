@@ -54,7 +54,7 @@ class DashboardSettings(BaseModel):
     window_days: int = Field(90, ge=7, le=3660)
     active_days: int = Field(7, ge=1, le=90)
     latest_documents: int = Field(15, ge=0, le=500)
-    counted_incidents: int = Field(50, ge=0, le=1000)
+    counted_incidents: int = Field(50, ge=1, le=1000)
 
 
 def load_settings(config: Config) -> DashboardSettings:

@@ -37,11 +37,14 @@ LAST_DOC_DAY_SQL = "SELECT max(published_at)::DATE FROM v_region_documents"
 EVENTS_KNOWN_SQL = "SELECT max(day) FILTER (WHERE events_total IS NOT NULL) FROM v_region_daily"
 DAILY_SQL = "SELECT * FROM v_region_daily WHERE day BETWEEN $start AND $end ORDER BY region_id, day"
 LAST_RUN_SQL = "SELECT max(as_of) FROM v_indicator_runs"
-# Where each region's counted events of the active window happened (geocoded below country level), for the map
+# Where each region's counted events of the active window happened (geocoded below country level), for the map;
+# days whose event numbers are known only (as the page's numbers and its list of counted events)
 PLACES_SQL = """
 SELECT er.region_id, round(e.lat, 1) AS lat, round(e.lon, 1) AS lon, count(*) AS events,
        any_value(e.action_geo_name ORDER BY e.event_id) AS name
-FROM event_regions er JOIN events e USING (event_id)
+FROM event_regions er
+JOIN v_region_daily d ON d.region_id = er.region_id AND d.day = er.day AND d.events_total IS NOT NULL
+JOIN events e USING (event_id)
 WHERE er.counted AND er.day BETWEEN $start AND $end AND e.lat IS NOT NULL AND e.lon IS NOT NULL
   AND e.action_geo_type >= 2
 GROUP BY ALL
@@ -89,8 +92,8 @@ class Incident:
     day: date
     events: int  # counted events of the region in it (the same happening coded several times)
     articles: int  # distinct source URLs among them
-    quad_class: int
-    event_id: str  # the first event's (lowest id)
+    quad_class: int | None  # the highest of its events' (NULL when GDELT gave none and the code is unknown)
+    event_id: str  # the first event's (lowest GDELT id)
     actor1: str | None
     actor2: str | None
     event_code: str | None
@@ -103,12 +106,17 @@ class Incident:
 
     @property
     def kind(self) -> str:
-        return QUAD_CLASSES.get(self.quad_class, "unknown class")
+        return QUAD_CLASSES.get(self.quad_class, "class not known") if self.quad_class is not None \
+            else "class not known"
 
     @property
     def outlet(self) -> str | None:
-        """The source URL's host without www.: who published the article GDELT coded it from."""
-        host = urlsplit(self.url).hostname if self.url and "://" in self.url else None
+        """The link's host without www.: who published the article GDELT coded it from (None for a source
+        that is no http(s) link; safe_href has already refused malformed URLs)."""
+        try:
+            host = urlsplit(self.href).hostname if self.href else None
+        except ValueError:
+            return None
         return re.sub(r"^www\d*\.", "", host) if host else None
 
 
@@ -269,7 +277,7 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
                                                                    "n": counted_incidents}):
             incident_total[r["region_id"]] = int(r["region_incidents"])
             incidents.setdefault(r["region_id"], []).append(Incident(
-                day=r["day"], events=int(r["events"]), articles=int(r["articles"]), quad_class=int(r["quad_class"]),
+                day=r["day"], events=int(r["events"]), articles=int(r["articles"]), quad_class=r["quad_class"],
                 event_id=r["event_id"], actor1=r["actor1"], actor2=r["actor2"], event_code=r["event_code"],
                 description=r["event_description"], place=r["place"], url=r["source_url"],
                 href=safe_href(r["source_url"]), landing_file=r["landing_file"], reason=r["reason"]))

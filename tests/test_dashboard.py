@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import re
 from html.parser import HTMLParser
@@ -400,6 +401,8 @@ def test_a_dyad_without_coverage_never_shows_zero_events_beside_its_documents():
     gap = region([0] * 7, [0] * 7, ["observed"] * 7)
     gap.active_alerts = [SimpleNamespace(kind="dialogue-gap")]
     assert _dialogue(gap, 7).text == "gap: 0 events, 0 documents"
+    gap.series["coverage"] = ["observed"] * 6 + ["no coverage"]
+    assert _dialogue(gap, 7).text == "gap: 0 events (observable on 6 of 7 days), 0 documents"
     # coverage is decided over the window, not on the report day alone: a partial last day (events and coverage
     # unknown) after 6 days without coverage is still "no coverage", not "none" (an absence) or "0 events"
     partial_last = no_cov[:6] + [None]
@@ -488,8 +491,21 @@ def test_a_region_page_lists_the_incidents_its_event_numbers_count(tmp_path):
     from reports.dashboard import methodology_html, render
     from reports.dashboard_data import read_snapshot
 
+    from dashboard_fixture import END, EVENT_SQL, LAST_FILE
+    from warehouse.indicators import compute
+
     config = make_config(tmp_path)
     build_warehouse(config)
+    with writer(config.settings) as con:  # one meeting coded from either side (two articles); GDELT ids as numbers
+        added = datetime.combine(END, datetime.min.time()) + LAST_FILE
+        for eid, a1, a2, code, url in ((1000, "PRK", "KOR", "042", "https://b.example.org/1000"),
+                                       (900, "KOR", "PRK", "043", "https://www.a.example.org/900"),
+                                       # no quad class, an unknown code and a URL urllib refuses: still a page
+                                       (1100, "PRK", "KOR", "999", "http://[bad/x")):
+            con.execute(EVENT_SQL, [f"gdelt:{eid}", str(eid), END, added, a1, a1, a2, a2, code, code, code[:2],
+                                    None if code == "999" else 1, 2.0, 3, 3, 1.0, "KOR", url,
+                                    "panmunjom" if code != "999" else "elsewhere"])
+    compute(config, full=True)
     snap = read_snapshot(config, [], counted_incidents=1000)
     with writer(config.settings) as con:
         expected = dict(con.execute(
@@ -501,6 +517,13 @@ def test_a_region_page_lists_the_incidents_its_event_numbers_count(tmp_path):
     assert expected and {d.region.id: sum(i.events for i in d.incidents) for d in snap.regions if d.incidents} \
         == expected
     assert {d.region.id: d.incident_total for d in snap.regions if d.incidents} == incidents
+    korea = next(d for d in snap.regions if d.region.id == "korean-peninsula")
+    meeting = next(i for i in korea.incidents if i.place is None and i.events == 2)
+    assert (meeting.event_id, meeting.actor1, meeting.actor2, meeting.url, meeting.outlet, meeting.articles) == \
+        ("gdelt:900", "KOR", "PRK", "https://www.a.example.org/900", "a.example.org", 2)
+    odd = next(i for i in korea.incidents if i.event_id == "gdelt:1100")
+    assert (odd.kind, odd.href, odd.outlet) == ("class not known", None, None)
+    assert "class not known" in Page(render(snap, methodology_html())[f"region-{korea.slug}.html"]).plain
     taiwan = next(d for d in snap.regions if d.region.id == "taiwan-strait")
     (only,) = taiwan.incidents
     assert (only.event_id, only.kind, only.outlet, only.reason) == ("gdelt:245", "material conflict",
@@ -514,3 +537,5 @@ def test_a_region_page_lists_the_incidents_its_event_numbers_count(tmp_path):
     assert [i.quad_class for i in russia.incidents] == sorted((i.quad_class for i in russia.incidents), reverse=True)
     page = Page(render(capped, methodology_html())[f"region-{russia.slug}.html"]).plain
     assert f"The first 5 of its {incidents['russia-ukraine']} incidents are shown" in page
+    assert (f"WHERE region_id = 'russia-ukraine' AND counted AND day BETWEEN DATE '{capped.active_from}' "
+            f"AND DATE '{capped.report_day}'") in page
