@@ -896,3 +896,10 @@ def test_an_internal_region_and_a_de_escalation_without_publishers_as_rendered()
         assert "1 dialogue event between the sides" in korea and "1 document on talks" in korea
         assert "1 documents" not in korea and "1 events" not in korea
         assert "0 publishers" in korea and "reporting talks" not in korea
+    # unknown counts read as unknown, not as a number of "not known" things
+    unknown = WeekStats(days=7, event_days=0, unknown_days=7, documents=2, dialogue_documents=1)
+    digest.sections = [Section(region_id="korean-peninsula", name="Korean Peninsula", now=unknown, before=unknown,
+                               alerts=[], stories=[])]
+    text, html = render(digest)
+    assert "dialogue events between the sides not known" in text and "not known dialogue" not in text
+    assert "dialogue events between the sides not known" in html and "material conflict not known" in html

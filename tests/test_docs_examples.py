@@ -164,8 +164,8 @@ def test_demo_level_uses_fatalities_and_alerts_say_which_datasets_agree(demo_cwd
                            "events_total, fatalities, tension_index FROM v_region_daily "
                            "WHERE region_id IN ('russia-ukraine', 'taiwan-strait') ORDER BY region_id, day").fetchall()
         # every escalation and de-escalation alert says what ACLED says of its window, or that ACLED does not
-        # cover it (the demo's ACLED stops at the last Saturday before its last day, so which alerts are covered
-        # depends on the weekday the demo runs on: each alert is checked against the coverage it has)
+        # cover it (the demo's ACLED stops 2 days before its last day: each alert is checked against the
+        # coverage it has)
         claims = con.execute("SELECT region_id, day, window_days, curated_support, evidence FROM v_alerts "
                              "WHERE kind IN ('escalation', 'de-escalation')").fetchall()
         through = dict(con.execute("SELECT region_id, max(day) FILTER (WHERE acled_events IS NOT NULL) "
@@ -208,8 +208,8 @@ def test_demo_level_uses_fatalities_and_alerts_say_which_datasets_agree(demo_cwd
                 raised[level > news] += 1
             assert abs(100 * level - series[i][6]) < 0.011, series[i][:2]
             checked["without" if not covered else "with" if covered[-1] == i else "carried"] += 1
-    # the demo's ACLED stops at the last Saturday before its last day (ACLED's weekly publication): the 1 to 7 days
-    # after it carry the last covered day's fatalities, in both regions (without curated data the formula is the
+    # the demo's ACLED stops 2 days before its last day (a publication lag): the 2 days after it carry the last
+    # covered day's fatalities, in both regions (without curated data the formula is the
     # one tests/test_indicators.py checks)
     assert checked["with"] > 20 and checked["carried"] >= 2
     assert raised[True] > 0 and raised[False] > 0, raised
@@ -231,7 +231,7 @@ def test_demo_level_uses_fatalities_and_alerts_say_which_datasets_agree(demo_cwd
             # an escalation's evidence cites the ACLED events of its window's covered days
             assert any(e["item_type"] == "curated_event" and e["item_id"].startswith("acled:") for e in evidence)
     # Israel-Palestine's calm (the last 20 days) is flagged from about 15 days before the end, always inside the
-    # ACLED weeks the demo has published: ACLED agrees there, whatever the weekday
+    # days the demo's ACLED has published: ACLED agrees there
     assert agree > 0, claims
 
 
