@@ -106,8 +106,7 @@ class Incident:
 
     @property
     def kind(self) -> str:
-        return QUAD_CLASSES.get(self.quad_class, "class not known") if self.quad_class is not None \
-            else "class not known"
+        return QUAD_CLASSES.get(self.quad_class, "class not known")  # None too
 
     @property
     def outlet(self) -> str | None:

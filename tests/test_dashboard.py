@@ -523,13 +523,16 @@ def test_a_region_page_lists_the_incidents_its_event_numbers_count(tmp_path):
         ("gdelt:900", "KOR", "PRK", "https://www.a.example.org/900", "a.example.org", 2)
     odd = next(i for i in korea.incidents if i.event_id == "gdelt:1100")
     assert (odd.kind, odd.href, odd.outlet) == ("class not known", None, None)
-    assert "class not known" in Page(render(snap, methodology_html())[f"region-{korea.slug}.html"]).plain
+    korea_page = Page(render(snap, methodology_html())[f"region-{korea.slug}.html"]).plain
+    assert "class not known" in korea_page
+    assert "0 of the region's" in korea_page and "the others it placed only at a country's centre" in korea_page
     taiwan = next(d for d in snap.regions if d.region.id == "taiwan-strait")
     (only,) = taiwan.incidents
     assert (only.event_id, only.kind, only.outlet, only.reason) == ("gdelt:245", "material conflict",
                                                                     "asia.example.com", "dyad")
     page = Page(render(snap, methodology_html())[f"region-{taiwan.slug}.html"]).plain
     assert "1 of the region's 1 counted events of the last 7 days" in page and "gdelt:245" in page
+    assert "the others it placed" not in page  # all of them are on the map
     # capped: the page says how many there are and how to list them all
     capped = read_snapshot(config, [], counted_incidents=5)
     russia = next(d for d in capped.regions if d.region.id == "russia-ukraine")
