@@ -294,7 +294,7 @@ def read_snapshot(config: Config, sources: list[SourceStatus], *, window_days: i
     for r in daily:
         by_region.setdefault(r["region_id"], []).append(r)
     taken: set[str] = set()
-    active_from = end - timedelta(days=active_days - 1)
+    active_from = active_start  # Snapshot.active_from, the same day
     out = []
     for region in regions:
         rows = by_region.get(region.id, [])
