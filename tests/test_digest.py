@@ -468,7 +468,7 @@ def test_region_without_data_in_a_week_with_data(digest_config):
     config = digest_config([{"email": "tw@example.org", "regions": ["russia-ukraine", "taiwan-strait"]}])
     (path,) = dg.run_weekly(config, week=WEEK)["files"]
     text = parts(email.message_from_bytes(open(path, "rb").read(), policy=policy.default))["text/plain"]
-    assert "No data in 2026-W47 for: Taiwan Strait." in text and "Kharkiv" in text
+    assert "No events or documents in 2026-W47 for: Taiwan Strait." in text and "Kharkiv" in text
     assert "[taiwan-strait]" not in text  # no empty section
 
 
@@ -903,3 +903,51 @@ def test_an_internal_region_and_a_de_escalation_without_publishers_as_rendered()
     text, html = render(digest)
     assert "dialogue events between the sides not known" in text and "not known dialogue" not in text
     assert "dialogue events between the sides not known" in html and "material conflict not known" in html
+
+
+def test_regions_without_data_are_told_apart_by_what_is_known():
+    """A region with no event and no document in a week is quiet on the days known (said with how many), not
+    known when no day's event numbers are (too few GDELT files), and without data when nothing reached the
+    warehouse for those days. Before, one known day with 0 events was listed as "Not known" (the real GDELT
+    export of 2019-10-24: 16 regions with a known 0 that day) and 7 known quiet days as "No data"."""
+    from reports.digest.content import Digest, Section, WeekStats
+    from reports.digest.render import render
+
+    def section(rid, name, stats):
+        return Section(region_id=rid, name=name, now=stats, before=WeekStats(), alerts=[], stories=[])
+
+    all_known = WeekStats(days=7, event_days=7, events=0, dialogue_events=0, material_conflict=0)
+    one_known = WeekStats(days=7, event_days=1, unknown_days=6, events=0, dialogue_events=0, material_conflict=0)
+    none_known = WeekStats(days=7, event_days=0, unknown_days=7)
+    nothing = WeekStats()
+    digest = Digest(week="2019-W43", start=date(2019, 10, 21), end=date(2019, 10, 27), recipient="a@example.org",
+                    name=None, sections=[section("taiwan-strait", "Taiwan Strait", all_known),
+                                         section("israel-palestine", "Israel–Palestine", one_known),
+                                         section("sudan", "Sudan civil war", one_known),
+                                         section("haiti", "Haiti gang crisis", none_known),
+                                         section("libya", "Libya", nothing)],
+                    subject="s", dashboard_url=None, as_of=None, generated_at=datetime(2019, 10, 28),
+                    indicators_available=True, lake_snapshot=None, unsubscribe=[])
+    assert [s.region_id for s in digest.quiet] == ["taiwan-strait", "israel-palestine", "sudan"]
+    assert [s.region_id for s in digest.unknown] == ["haiti"] and [s.region_id for s in digest.empty] == ["libya"]
+    for part in render(digest):
+        flat = " ".join(part.split())
+        assert "No events or documents in 2019-W43 for: Taiwan Strait." in flat
+        assert ("No events or documents in 2019-W43 (on the 1 of its 7 days whose event numbers are known) for: "
+                "Israel–Palestine, Sudan civil war.") in flat
+        assert "Not known in 2019-W43 (no documents, and event numbers known on no day) for: Haiti gang crisis." in flat
+        assert "No data in 2019-W43 for: Libya." in flat
+        assert "No event or document about the regions you follow was recorded in 2019-W43" in flat
+        assert "For some of them the event numbers are known on no day" in flat
+        assert "No data was recorded" not in flat and "Nothing can be reported" not in flat
+    # only unknown and empty regions: nothing can be reported, for some of them (the others have no data)
+    digest.sections = digest.sections[3:]
+    for part in render(digest):
+        flat = " ".join(part.split())
+        assert "Nothing can be reported for 2019-W43" in flat and "for some of them (listed at the end)" in flat
+        assert "No events or documents" not in flat
+    # nothing at all reached the warehouse
+    digest.sections = digest.sections[1:]
+    for part in render(digest):
+        flat = " ".join(part.split())
+        assert "No data was recorded for 2019-W43" in flat and "Nothing can be reported" not in flat

@@ -115,8 +115,8 @@ def test_filter_and_incidents(make_config):
 def test_an_event_coded_from_both_actors_sides_is_one_incident(make_config):
     """GDELT codes one meeting as "A makes a visit to B" (042) and "B hosts a visit by A" (043), and one clash as
     RUS -> UKR and UKR -> RUS: on the real export, 246 of the 448 counted dialogue incidents (roots 03-05) were one
-    side of such a pair (2,111 rows: 1,919 incident keys before, 1,649 now; counted, 1,134 incidents before, 985 now:
-    tests/test_membership_real.py). By hand, on day 1 in Ukraine: the visit (042 + 043, one place) is 1 dialogue
+    side of such a pair (2,111 rows: 1,919 incident keys before, 1,649 then; counted, 1,134 incidents before, 985
+    then, 958 since rules revision 22 reads an actor as its group or country: tests/test_membership_real.py). By hand, on day 1 in Ukraine: the visit (042 + 043, one place) is 1 dialogue
     incident, a consultation elsewhere (040) another: 2; the clash both ways at one place is 1 conflict incident,
     the same at another place 1 more: 2."""
     config = make(make_config)
@@ -132,6 +132,35 @@ def test_an_event_coded_from_both_actors_sides_is_one_incident(make_config):
     ru = rows(config, RU)[D(1)]
     assert (ru["dialogue_events"], ru["dialogue_incidents"]) == (3, 2)
     assert (ru["material_conflict"], ru["conflict_incidents"], ru["incidents"]) == (3, 2, 4)
+
+
+def test_one_sentence_coded_at_two_granularities_is_one_incident(make_config):
+    """GDELT codes one sentence at several actor granularities: on the real export of 2019-10-24, RUS -> UKR and
+    RUS -> UKRCVL "occupy territory" from one letter to the editor (881992396/7), 26 of the 27 keys this rule
+    merges among the counted rows coming from one article (tests/test_membership_real.py). An actor of the
+    incident key is its known group, else its country, else its code. By hand, on day 1 in Ukraine at Bakhmut:
+    RUS -> UKR, RUSMIL -> UKRCVL and UKRMIL -> RUS (190) are one conflict incident; RUS -> UKR 190 at Avdiivka
+    another (another place); a known group (Wagner, coded RUSMIL with group WGR) against UKRMIL at Bakhmut a
+    third (a group is not its country); an actor coded only by type (MIL, no country) against UKR a fourth: 4."""
+    config = make(make_config)
+    with batch_writer(config.settings) as con:
+        run(con, "r1", datetime(2024, 4, 2))
+        event(con, "g1", D(1), a1="RUS", a2="UKR", action="UKR", quad=4, cameo="190", feature="bakhmut")
+        event(con, "g2", D(1), a1="RUS", a2="UKR", code1="RUSMIL", code2="UKRCVL", action="UKR", quad=4,
+              cameo="190", feature="bakhmut")
+        event(con, "g3", D(1), a1="UKR", a2="RUS", code1="UKRMIL", action="UKR", quad=4, cameo="190",
+              feature="bakhmut")
+        event(con, "g4", D(1), a1="RUS", a2="UKR", action="UKR", quad=4, cameo="190", feature="avdiivka")
+        event(con, "g5", D(1), a1="RUS", g1="WGR", code1="RUSMIL", a2="UKR", code2="UKRMIL", action="UKR", quad=4,
+              cameo="190", feature="bakhmut")
+        event(con, "g6", D(1), code1="MIL", a2="UKR", action="UKR", quad=4, cameo="190", feature="bakhmut")
+    compute(config)
+    ru = rows(config, RU)[D(1)]
+    assert (ru["material_conflict"], ru["conflict_incidents"], ru["incidents"]) == (6, 4, 4)
+    with batch_writer(config.settings) as con:
+        ids = dict(con.execute("SELECT event_id, incident_id FROM event_regions WHERE region_id = ?", [RU]).fetchall())
+    assert ids["gdelt:g1"] == ids["gdelt:g2"] == ids["gdelt:g3"]
+    assert len({ids["gdelt:g1"], ids["gdelt:g4"], ids["gdelt:g5"], ids["gdelt:g6"]}) == 4
 
 
 # ---------------------------------------------------------------- a 21-day story, worked out by hand

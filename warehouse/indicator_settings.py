@@ -24,7 +24,7 @@ FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
-RULES_REVISION = 21  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
+RULES_REVISION = 22  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
 #                     6: the floor's errors against the tested day's baseline, stretches of change left out
 #                     7: events placed only at a country's centroid join no region through its areas; the
@@ -48,6 +48,8 @@ RULES_REVISION = 21  # 4: curated data, month/year-dated events off days, future
 #                     19: a document term a region reaches twice (keyword and country term) counts once (at load)
 #                     20: a dyad's coverage is NULL on a day whose event numbers are unknown (migration 019)
 #                     21: an incident's actor pair is unordered, 043 read as 042 (a meeting coded from both sides)
+#                     22: an incident's actor is its known group, else its country, else its code (one
+#                         sentence coded at two granularities, RUS -> UKR and RUS -> UKRCVL, is one incident)
 
 DEFAULT_TERMS = ["talks", "negotiate", "negotiated", "negotiation", "negotiations", "negotiator", "negotiators",
                  "negotiating", "mediation",

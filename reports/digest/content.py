@@ -188,15 +188,33 @@ class Digest:
 
     @property
     def quiet(self) -> list[Section]:
-        """Regions without data this week, every day's event numbers known: one line, so an `all`
-        subscription stays short."""
-        return [s for s in self.sections if not s.has_data and not s.now.events_unknown]
+        """Regions with no event and no document on the week's days whose event numbers are known (at least
+        one): one line, so an `all` subscription stays short, each saying how many days it rests on when not 7
+        (a day known to be quiet is not a day nothing is known of)."""
+        return [s for s in self.sections if not s.has_data and s.now.event_days > 0]
+
+    @property
+    def quiet_by_days(self) -> list[tuple[str, list[Section]]]:
+        """The quiet regions grouped by the days they rest on, most first, each with its qualifier ("" for all
+        7 days, else " (on the 3 of its 7 days whose event numbers are known)"), so the line says it once."""
+        groups: dict[int, list[Section]] = {}
+        for s in self.quiet:
+            groups.setdefault(min(s.now.event_days, 7), []).append(s)
+        return [("" if k >= 7 else f" (on the {k} of its 7 days whose event numbers are known)", groups[k])
+                for k in sorted(groups, reverse=True)]
 
     @property
     def unknown(self) -> list[Section]:
-        """Regions without documents this week whose event numbers are not known for some day: nothing can be
-        said of them, not even that they were quiet."""
-        return [s for s in self.sections if not s.has_data and s.now.events_unknown]
+        """Regions without documents this week whose event numbers are known on no day, though some day is
+        within the indicators' span (too few GDELT update files): nothing can be said of them, not even that
+        they were quiet."""
+        return [s for s in self.sections if not s.has_data and not s.now.event_days and s.now.events_unknown]
+
+    @property
+    def empty(self) -> list[Section]:
+        """Regions for which nothing reached the warehouse on the week's days: no document, and no day within
+        the indicators' span (before the first data, or indicators not computed)."""
+        return [s for s in self.sections if not s.has_data and not s.now.event_days and not s.now.events_unknown]
 
 
 def perspective_label(p: str | None, config: Config) -> str | None:

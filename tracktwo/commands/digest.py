@@ -32,9 +32,12 @@ def cmd_digest(args, config: Config, console: Console) -> int:
     week = summary["week"]
     if summary["no_data"]:
         console.print(f"no data for {week} in the regions of: {', '.join(summary['no_data'])} (the message says so)", soft_wrap=True)
-    if summary.get("unknown"):
+    if summary["quiet"]:
+        console.print(f"no events or documents in {week} in the regions of: {', '.join(summary['quiet'])} (on the days "
+                      "known; the message says so)", soft_wrap=True)
+    if summary["unknown"]:
         console.print(f"nothing known of {week} in the regions of: {', '.join(summary['unknown'])} (no document, event "
-                      "numbers missing for some days; the message says so)", soft_wrap=True)
+                      "numbers known on no day; the message says so)", soft_wrap=True)
     if args.send:
         console.print(f"{week}: {len(summary['sent'])} sent, {len(summary['skipped'])} already sent before, "
                       f"{len(summary['failed'])} failed", soft_wrap=True)

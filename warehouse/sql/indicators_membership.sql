@@ -82,10 +82,13 @@ SELECT event_id, region_id, event_date AS day,
        -- one incident: the same day, actor pair, CAMEO code and place (GDELT's feature id, else the action
        -- country's FIPS code, ADM1 and coordinates): the same real-world event coded again from another article,
        -- or from the other actor's side (the pair unordered, and "host a visit", 043, as "make a visit", 042: a
-       -- meeting GDELT codes as A visits B and B hosts A is one) (a 64-bit hash: ids are compared within a day
-       -- only, where they are always computed together)
-       hash(event_date, least(coalesce(actor1_code, ''), coalesce(actor2_code, '')),
-            greatest(coalesce(actor1_code, ''), coalesce(actor2_code, '')),
+       -- meeting GDELT codes as A visits B and B hosts A is one), or at another granularity of the same actor
+       -- (an actor is its known group, else its country, else its code: RUS -> UKR and RUS -> UKRCVL from one
+       -- sentence are one) (a 64-bit hash: ids are compared within a day only, where they are always computed
+       -- together)
+       hash(event_date,
+            least(coalesce(actor1_group, actor1_iso3, actor1_code, ''), coalesce(actor2_group, actor2_iso3, actor2_code, '')),
+            greatest(coalesce(actor1_group, actor1_iso3, actor1_code, ''), coalesce(actor2_group, actor2_iso3, actor2_code, '')),
             CASE WHEN event_code = '043' THEN '042' ELSE event_code END,
             coalesce(action_feature_id, concat_ws(',', action_fips, action_adm1, round(lat, 3), round(lon, 3))))
            AS incident_id,
