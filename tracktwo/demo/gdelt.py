@@ -175,7 +175,6 @@ class _Day:
               sqldate: date | None = None) -> None:
         """One incident, coded `copies` times (as GDELT does from several articles); a copy is sometimes coded
         from the other actor's side (B -> A; "hosts a visit", 043, for "makes a visit", 042), as GDELT does."""
-        quad, goldstein = self.cameo.get(code, (int(code[:2]) // 5 + 1, 0.0))
         country, adm1, name, geo_type, lat, lon, feature = where
         first = (a1, a2, code)
         for copy in range(copies):
@@ -183,6 +182,7 @@ class _Day:
             a1, a2, code = first
             if copy and a1 and a2 and eid % 3 == 0:  # no draw of the generator: the other stories are unchanged
                 a1, a2, code = a2, a1, "043" if code == "042" else code
+            quad, goldstein = self.cameo.get(code, (int(code[:2]) // 5 + 1, 0.0))  # 043's own scale: 2.8, not 1.9
             self.rows.append(export_line(
                 GLOBALEVENTID=eid, SQLDATE=(sqldate or self.day).strftime("%Y%m%d"),
                 Actor1Code=a1, Actor1Name=self.names.get(a1, a1).upper() if a1 else None, Actor1CountryCode=a1,
