@@ -507,6 +507,37 @@ def test_withdrawn_alert_disappears_from_view(story):
     assert live == [(D(14),)] and withdrawn == [(D(21),)]
 
 
+def test_events_from_a_listing_page_are_kept_and_not_counted(make_config):
+    """A site's tag page (GDELT crawls it as an article: excerpts of older stories, coded again under each tag)
+    does not count (event_filter.listing_pages); an article under such a folder does. By hand, on day 1 in
+    Ukraine, 5 conflict events at 5 places: 2 from tag pages (one with /page/2/ and a query), 1 from an
+    article under /topics/ukraine/, 2 from articles: 5 members, 3 counted, 3 conflict incidents. With
+    `listing_pages: []` all 5 count."""
+    from tracktwo.core.config import ConfigError
+
+    urls = {"t1": "http://watchingamerica.example.com/WA/tag/kim-jong-un/",
+            "t2": "https://opinion.example.org/TAGS/Ukraine/page/2/?utm_source=x",
+            "a1": "https://news.example.org/topics/ukraine/shelling-in-kharkiv",
+            "a2": "https://wire.example.net/2024/04/01/story", "a3": "https://tag.example.com/story/tag"}
+    for settings, counted in ((SETTINGS, 3), ({**SETTINGS, "event_filter": {"listing_pages": []}}, 5)):
+        config = make(make_config, settings, name=f"listing{counted}")
+        with batch_writer(config.settings) as con:
+            run(con, "r1", datetime(2024, 4, 2))
+            for eid, url in urls.items():
+                event(con, eid, D(1), a1="RUS", a2="UKR", action="UKR", quad=4, url=url)
+        compute(config)
+        ru = rows(config, RU)[D(1)]
+        assert (ru["events_raw"], ru["events_total"], ru["conflict_incidents"]) == (5, counted, counted)
+        if counted == 3:
+            with batch_writer(config.settings) as con:
+                kept = dict(con.execute("SELECT event_id, counted FROM event_regions").fetchall())
+            assert kept == {"gdelt:t1": False, "gdelt:t2": False, "gdelt:a1": True, "gdelt:a2": True,
+                            "gdelt:a3": True}
+    config = make(make_config, {**SETTINGS, "event_filter": {"listing_pages": ["tag/"]}}, name="listing-bad")
+    with pytest.raises(ConfigError, match="listing_pages"):
+        compute(config)
+
+
 def test_settings_errors_are_config_errors(make_config):
     from tracktwo.core.config import ConfigError
 

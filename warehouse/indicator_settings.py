@@ -19,12 +19,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from tracktwo.core.config import Config, codes_matching
 
 ACTOR_TYPE = re.compile(r"^[A-Z]{3}$")  # a CAMEO actor type: MIL, REB, GOV, ...
+LISTING_SEGMENT = re.compile(r"^[a-z0-9-]{1,40}$")  # a URL path segment naming a listing page: tag, topics, ...
 
 FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
-RULES_REVISION = 22  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
+RULES_REVISION = 23  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
 #                     6: the floor's errors against the tested day's baseline, stretches of change left out
 #                     7: events placed only at a country's centroid join no region through its areas; the
@@ -50,6 +51,7 @@ RULES_REVISION = 22  # 4: curated data, month/year-dated events off days, future
 #                     21: an incident's actor pair is unordered, 043 read as 042 (a meeting coded from both sides)
 #                     22: an incident's actor is its known group, else its country, else its code (one
 #                         sentence coded at two granularities, RUS -> UKR and RUS -> UKRCVL, is one incident)
+#                     23: an event whose source is a site's listing page (/tag/<name>/) does not count
 
 DEFAULT_TERMS = ["talks", "negotiate", "negotiated", "negotiation", "negotiations", "negotiator", "negotiators",
                  "negotiating", "mediation",
@@ -68,6 +70,24 @@ class EventFilter(_M):
     min_sources: int = Field(1, ge=1)   # NumSources of the export row
     min_mentions: int = Field(1, ge=1)  # NumMentions of the export row
     max_lag_days: int = Field(1, ge=0)  # DATEADDED - SQLDATE: older dates are references to past events
+    # A SOURCEURL that is a site's listing page (its path ends in /tag/<name>/, optionally /page/<n>/): GDELT
+    # codes the excerpts of recent stories it shows, again and under each tag, dated the day it crawls the page,
+    # and the page a reader opens later lists other stories. Empty: such events count.
+    listing_pages: list[str] = ["tag", "tags", "topic", "topics", "category", "categories"]
+
+    @field_validator("listing_pages")
+    @classmethod
+    def _path_segments(cls, v: list[str]) -> list[str]:
+        bad = [x for x in v if not LISTING_SEGMENT.match(x)]
+        if bad:
+            raise ValueError(f"path segments are lowercase letters, digits and hyphens (1-40): {bad}")
+        return v
+
+    def listing_regex(self) -> str | None:
+        """The pattern of a listing page's URL (case-insensitive), or None when none is excluded."""
+        if not self.listing_pages:
+            return None
+        return r"(?i)/(?:" + "|".join(self.listing_pages) + r")/[^/?#]+/?(?:page/[0-9]+/?)?(?:[?#].*)?$"
 
 
 class MembershipSettings(_M):

@@ -194,8 +194,18 @@ class _Day:
                 ActionGeo_Type=geo_type, ActionGeo_FullName=name, ActionGeo_CountryCode=country,
                 ActionGeo_ADM1Code=adm1, ActionGeo_Lat=f"{lat:.4f}", ActionGeo_Long=f"{lon:.4f}",
                 ActionGeo_FeatureID=feature,
-                DATEADDED=self.added, SOURCEURL=f"https://{self.outlet(a1, a2, country)}/demo/{self.day:%Y/%m/%d}/{eid}",
+                DATEADDED=self.added, SOURCEURL=self.source_url(a1, a2, country, eid, listing=bool(copy) and eid % 13 == 0),
             ))
+
+    def source_url(self, a1: str | None, a2: str | None, fips: str, eid: int, listing: bool) -> str:
+        """The article an event was coded from; for `listing`, the outlet's tag page of the story's country, as
+        GDELT crawls real ones (docs/indicators.md, "listing_pages": kept, not counted). The same one draw of the
+        generator either way, so the other stories are unchanged."""
+        outlet = self.outlet(a1, a2, fips)
+        if listing:
+            name = self.names.get(a2 or a1 or "", "world")
+            return f"https://{outlet}/tag/{'-'.join(name.lower().split())}/"
+        return f"https://{outlet}/demo/{self.day:%Y/%m/%d}/{eid}"
 
     def outlet(self, a1: str | None, a2: str | None, fips: str) -> str:
         """The outlet an event was coded from: one that covers its actors or place (OUTLET_COVERAGE), else one

@@ -67,7 +67,7 @@ j AS (
     -- id), so the wide rows of the non-members are never held
     JOIN (SELECT rowid AS rid, event_id, event_date, actor1_code, actor2_code, actor1_iso3, actor2_iso3, actor1_group,
                  actor2_group, action_fips, action_adm1, lat, lon, event_code, action_feature_id, is_root_event,
-                 num_sources, num_mentions, date_added, quad_class, root_code, goldstein, avg_tone
+                 num_sources, num_mentions, date_added, quad_class, root_code, goldstein, avg_tone, source_url
           FROM events
           WHERE event_date IN (SELECT day FROM ind_days)) w ON w.rid = m.rid
 )
@@ -78,6 +78,8 @@ SELECT event_id, region_id, event_date AS day,
            AND coalesce(num_sources, 1) >= $min_sources
            AND coalesce(num_mentions, 1) >= $min_mentions
            AND (date_added IS NULL OR date_diff('day', event_date, CAST(date_added AS DATE)) <= $max_lag_days)
+           -- not from a site's listing page (/tag/<name>/: excerpts of older stories, the page changes)
+           AND NOT ($skip_listings AND coalesce(regexp_matches(source_url, $listing_re), false))
            AS counted,
        -- one incident: the same day, actor pair, CAMEO code and place (GDELT's feature id, else the action
        -- country's FIPS code, ADM1 and coordinates): the same real-world event coded again from another article,

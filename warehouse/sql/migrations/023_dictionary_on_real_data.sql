@@ -34,3 +34,6 @@ COMMENT ON COLUMN region_daily.conflict_share IS '(verbal + material conflict) /
 COMMENT ON COLUMN region_daily_current.conflict_share IS '(verbal + material conflict) / counted events, rounded to 6 decimals';
 UPDATE dictionary_view_columns SET comment = '(verbal + material conflict) / events_total, rounded to 6 decimals, 0 without events'
 WHERE view_name = 'v_region_daily' AND column_name = 'conflict_share';
+-- Rules revision 23 (docs/indicators.md, "Noise controls"): an event whose source is a site's listing page does
+-- not count.
+COMMENT ON COLUMN event_regions.counted IS 'passes the evidence filter (root event, sources, mentions, not a reference to a past day, not from a site''s listing page)';
