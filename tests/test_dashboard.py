@@ -153,9 +153,9 @@ def test_numbers_are_rounded_as_sql_rounds_them():
 def test_quiet_region_shows_zeros(site):
     _, index = _page(site, "index.html")
     # its days are known and hold nothing: not "no data" (its 0.0 is a real level of calm)
-    assert re.search(r"Haiti gang crisis \(no events or documents\) ±0 % 0\.0", index.plain)
+    assert re.search(r"Haiti gang crisis \(no counted events or documents\) ±0 % 0\.0", index.plain)
     _, page = _page(site, "region-haiti.html")
-    assert "No events or documents for this region" in page.plain
+    assert "No counted events or documents for this region" in page.plain
     assert len([a for a in page.all("svg") if a.get("role") == "img"]) == 5  # four charts and the map
 
 

@@ -443,8 +443,8 @@ def test_week_without_data_says_so(smtp, digest_config):
     summary = dg.run_weekly(config, week="2026-W10", send=True)
     assert len(summary["sent"]) == 3 and sorted(summary["no_data"]) == sorted(summary["sent"])
     for m in sink.parsed():
-        assert "No data was recorded for 2026-W10" in parts(m)["text/plain"]
-        assert "No data was recorded for 2026-W10" in parts(m)["text/html"]
+        assert "No data for 2026-W10" in parts(m)["text/plain"]
+        assert "No data for 2026-W10" in parts(m)["text/html"]
 
 
 def test_notice_when_indicators_were_never_computed(digest_config):
@@ -468,7 +468,7 @@ def test_region_without_data_in_a_week_with_data(digest_config):
     config = digest_config([{"email": "tw@example.org", "regions": ["russia-ukraine", "taiwan-strait"]}])
     (path,) = dg.run_weekly(config, week=WEEK)["files"]
     text = parts(email.message_from_bytes(open(path, "rb").read(), policy=policy.default))["text/plain"]
-    assert "No events or documents in 2026-W47 for: Taiwan Strait." in text and "Kharkiv" in text
+    assert "No counted events or documents in 2026-W47 for: Taiwan Strait." in text and "Kharkiv" in text
     assert "[taiwan-strait]" not in text  # no empty section
 
 
@@ -909,7 +909,7 @@ def test_regions_without_data_are_told_apart_by_what_is_known():
     """A region with no event and no document in a week is quiet on the days known (said with how many), not
     known when no day's event numbers are (too few GDELT files), and without data when nothing reached the
     warehouse for those days. Before, one known day with 0 events was listed as "Not known" (the real GDELT
-    export of 2019-10-24: 16 regions with a known 0 that day) and 7 known quiet days as "No data"."""
+    export of 2019-10-24: 17 regions with a known 0 that day) and 7 known quiet days as "No data"."""
     from reports.digest.content import Digest, Section, WeekStats
     from reports.digest.render import render
 
@@ -932,22 +932,22 @@ def test_regions_without_data_are_told_apart_by_what_is_known():
     assert [s.region_id for s in digest.unknown] == ["haiti"] and [s.region_id for s in digest.empty] == ["libya"]
     for part in render(digest):
         flat = " ".join(part.split())
-        assert "No events or documents in 2019-W43 for: Taiwan Strait." in flat
-        assert ("No events or documents in 2019-W43 (on the 1 of its 7 days whose event numbers are known) for: "
+        assert "No counted events or documents in 2019-W43 for: Taiwan Strait." in flat
+        assert ("No counted events or documents in 2019-W43 (on the 1 of its 7 days whose event numbers are known) for: "
                 "Israel–Palestine, Sudan civil war.") in flat
         assert "Not known in 2019-W43 (no documents, and event numbers known on no day) for: Haiti gang crisis." in flat
-        assert "No data in 2019-W43 for: Libya." in flat
-        assert "No event or document about the regions you follow was recorded in 2019-W43" in flat
+        assert "No data in 2019-W43 (no documents, no event numbers computed) for: Libya." in flat
+        assert "No counted event and no document about the regions you follow was recorded in 2019-W43" in flat
         assert "For some of them the event numbers are known on no day" in flat
-        assert "No data was recorded" not in flat and "Nothing can be reported" not in flat
+        assert "No data for" not in flat and "Nothing can be reported" not in flat
     # only unknown and empty regions: nothing can be reported, for some of them (the others have no data)
     digest.sections = digest.sections[3:]
     for part in render(digest):
         flat = " ".join(part.split())
         assert "Nothing can be reported for 2019-W43" in flat and "for some of them (listed at the end)" in flat
-        assert "No events or documents" not in flat
+        assert "No counted events or documents" not in flat
     # nothing at all reached the warehouse
     digest.sections = digest.sections[1:]
     for part in render(digest):
         flat = " ".join(part.split())
-        assert "No data was recorded for 2019-W43" in flat and "Nothing can be reported" not in flat
+        assert "No data for 2019-W43" in flat and "Nothing can be reported" not in flat

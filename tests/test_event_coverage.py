@@ -213,7 +213,7 @@ def test_the_pages_and_the_digest_say_not_known_where_the_days_are_unknown(make_
     # taiwan-strait is quiet on the 4 days known (D25, D28-D30) and not known on 2: said so, not "nothing reached
     # the warehouse" (before 2026-12-02 its known quiet days were "Not known" with the days nothing is known of)
     assert "reached the warehouse" not in ben and "Nothing can be reported" not in ben
-    assert ("No events or documents in 2024-W13 (on the 4 of its 7 days whose event numbers are known) for: "
+    assert ("No counted events or documents in 2024-W13 (on the 4 of its 7 days whose event numbers are known) for: "
             "Taiwan Strait.") in ben
 
 

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from tracktwo.core.config import Config, codes_matching
 
 ACTOR_TYPE = re.compile(r"^[A-Z]{3}$")  # a CAMEO actor type: MIL, REB, GOV, ...
-LISTING_SEGMENT = re.compile(r"^[a-z0-9-]{1,40}$")  # a URL path segment naming a listing page: tag, topics, ...
+LISTING_SEGMENT = re.compile(r"[a-z0-9-]{1,40}")  # a URL path segment naming a listing page: tag, topics, ...
 
 FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
@@ -78,7 +78,7 @@ class EventFilter(_M):
     @field_validator("listing_pages")
     @classmethod
     def _path_segments(cls, v: list[str]) -> list[str]:
-        bad = [x for x in v if not LISTING_SEGMENT.match(x)]
+        bad = [x for x in v if not LISTING_SEGMENT.fullmatch(x)]
         if bad:
             raise ValueError(f"path segments are lowercase letters, digits and hyphens (1-40): {bad}")
         return v
@@ -87,7 +87,10 @@ class EventFilter(_M):
         """The pattern of a listing page's URL (case-insensitive), or None when none is excluded."""
         if not self.listing_pages:
             return None
-        return r"(?i)/(?:" + "|".join(self.listing_pages) + r")/[^/?#]+/?(?:page/[0-9]+/?)?(?:[?#].*)?$"
+        # in the path only (scheme and host, then the path's folders; query and fragment aside): .../<segment>/
+        # <name>, optionally /page/<n>, optionally a closing slash
+        return (r"(?i)^[a-z][a-z0-9+.-]*://[^/?#]*/(?:[^?#]*/)?(?:" + "|".join(self.listing_pages)
+                + r")/[^/?#]+(?:/page/[0-9]+)?/?(?:[?#].*)?$")
 
 
 class MembershipSettings(_M):

@@ -33,7 +33,7 @@ def cmd_digest(args, config: Config, console: Console) -> int:
     if summary["no_data"]:
         console.print(f"no data for {week} in the regions of: {', '.join(summary['no_data'])} (the message says so)", soft_wrap=True)
     if summary["quiet"]:
-        console.print(f"no events or documents in {week} in the regions of: {', '.join(summary['quiet'])} (on the days "
+        console.print(f"no counted events or documents in {week} in the regions of: {', '.join(summary['quiet'])} (on the days "
                       "known; the message says so)", soft_wrap=True)
     if summary["unknown"]:
         console.print(f"nothing known of {week} in the regions of: {', '.join(summary['unknown'])} (no document, event "

@@ -13,6 +13,11 @@
 -- An actor code's 3-letter blocks (country or ethnic/religious prefix, then types: GOVMIL -> [GOV, MIL]).
 CREATE OR REPLACE TEMP MACRO actor_blocks(code) AS
     [substr(code, 1, 3), substr(code, 4, 3), substr(code, 7, 3), substr(code, 10, 3), substr(code, 13, 3)];
+-- An actor of the incident key: its party (known group, else country), unless both actors are of the same party
+-- (SDNMIL -> SDNREB, a civil war's sides): then its code, so a war within one country keeps its actors apart.
+CREATE OR REPLACE TEMP MACRO incident_actor(group_code, iso3, code, other_group, other_iso3, other_code) AS
+    CASE WHEN coalesce(group_code, iso3, code, '') = coalesce(other_group, other_iso3, other_code, '')
+         THEN coalesce(code, '') ELSE coalesce(group_code, iso3, code, '') END;
 
 DELETE FROM event_regions WHERE day IN (SELECT day FROM ind_days);
 
@@ -85,12 +90,13 @@ SELECT event_id, region_id, event_date AS day,
        -- country's FIPS code, ADM1 and coordinates): the same real-world event coded again from another article,
        -- or from the other actor's side (the pair unordered, and "host a visit", 043, as "make a visit", 042: a
        -- meeting GDELT codes as A visits B and B hosts A is one), or at another granularity of the same actor
-       -- (an actor is its known group, else its country, else its code: RUS -> UKR and RUS -> UKRCVL from one
-       -- sentence are one) (a 64-bit hash: ids are compared within a day only, where they are always computed
-       -- together)
+       -- (incident_actor: RUS -> UKR and RUS -> UKRCVL from one sentence are one) (a 64-bit hash: ids are
+       -- compared within a day only, where they are always computed together)
        hash(event_date,
-            least(coalesce(actor1_group, actor1_iso3, actor1_code, ''), coalesce(actor2_group, actor2_iso3, actor2_code, '')),
-            greatest(coalesce(actor1_group, actor1_iso3, actor1_code, ''), coalesce(actor2_group, actor2_iso3, actor2_code, '')),
+            least(incident_actor(actor1_group, actor1_iso3, actor1_code, actor2_group, actor2_iso3, actor2_code),
+                  incident_actor(actor2_group, actor2_iso3, actor2_code, actor1_group, actor1_iso3, actor1_code)),
+            greatest(incident_actor(actor1_group, actor1_iso3, actor1_code, actor2_group, actor2_iso3, actor2_code),
+                     incident_actor(actor2_group, actor2_iso3, actor2_code, actor1_group, actor1_iso3, actor1_code)),
             CASE WHEN event_code = '043' THEN '042' ELSE event_code END,
             coalesce(action_feature_id, concat_ws(',', action_fips, action_adm1, round(lat, 3), round(lon, 3))))
            AS incident_id,
