@@ -906,10 +906,11 @@ def test_an_internal_region_and_a_de_escalation_without_publishers_as_rendered()
 
 
 def test_regions_without_data_are_told_apart_by_what_is_known():
-    """A region with no event and no document in a week is quiet on the days known (said with how many), not
-    known when no day's event numbers are (too few GDELT files), and without data when nothing reached the
-    warehouse for those days. Before, one known day with 0 events was listed as "Not known" (the real GDELT
-    export of 2019-10-24: 17 regions with a known 0 that day) and 7 known quiet days as "No data"."""
+    """A region with no counted event and no document in a week is quiet on the days known (said with how many),
+    not known when no day's event numbers are (too few GDELT files), and without data when no event numbers were
+    computed for those days. Before, one known day with 0 events was listed as "Not known" (the real GDELT
+    export of 2019-10-24, its day made complete with `update_minutes: 1440` as the demo does: 16 regions without a
+    counted event that day, 17 since rules revision 23) and 7 known quiet days as "No data"."""
     from reports.digest.content import Digest, Section, WeekStats
     from reports.digest.render import render
 
@@ -946,7 +947,7 @@ def test_regions_without_data_are_told_apart_by_what_is_known():
         flat = " ".join(part.split())
         assert "Nothing can be reported for 2019-W43" in flat and "for some of them (listed at the end)" in flat
         assert "No counted events or documents" not in flat
-    # nothing at all reached the warehouse
+    # no document and no event numbers computed for any region
     digest.sections = digest.sections[1:]
     for part in render(digest):
         flat = " ".join(part.split())

@@ -218,16 +218,20 @@ def _incident_key(r: list[str], mirrored: bool = True, by_party: bool = True) ->
 
 
 def _listing_page(url: str) -> bool:
-    """A site's listing page, by hand: the URL's path (query and fragment aside) ends in /tag/<name> (or tags,
-    topic, topics, category, categories), optionally followed by /page/<n>, optionally by one closing slash."""
+    """A site's listing page, by hand: an absolute URL (scheme://host) whose path (query and fragment aside) ends
+    in /tag/<name> (or tags, topic, topics, category, categories), optionally followed by /page/<n> (ASCII digits),
+    optionally by one closing slash; names compared case-insensitively as RE2's (?i) does (Unicode case folding)."""
+    import re
     from urllib.parse import urlsplit
+    if url != url.strip() or re.search(r"[\t\r\n]", url) or not re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", url):
+        return False  # the pattern needs scheme://, and urlsplit would drop what it does not
     parts = urlsplit(url).path.split("/")
     if parts[-1] == "":
         parts = parts[:-1]
-    if len(parts) >= 5 and parts[-2] == "page" and parts[-1].isdigit():
+    if len(parts) >= 5 and parts[-2].casefold() == "page" and re.fullmatch(r"[0-9]+", parts[-1]):
         parts = parts[:-2]
-    return len(parts) >= 3 and parts[-2].lower() in {"tag", "tags", "topic", "topics", "category", "categories"} \
-        and parts[-1] != ""
+    return len(parts) >= 3 and parts[-1] != "" and \
+        parts[-2].casefold() in {"tag", "tags", "topic", "topics", "category", "categories"}
 
 
 def _counted(r: list[str], listings: bool = True) -> bool:

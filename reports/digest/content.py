@@ -188,7 +188,7 @@ class Digest:
 
     @property
     def quiet(self) -> list[Section]:
-        """Regions with no event and no document on the week's days whose event numbers are known (at least
+        """Regions with no counted event and no document on the week's days whose event numbers are known (at least
         one): one line, so an `all` subscription stays short, each saying how many days it rests on when not 7
         (a day known to be quiet is not a day nothing is known of)."""
         return [s for s in self.sections if not s.has_data and s.now.event_days > 0]
@@ -212,7 +212,7 @@ class Digest:
 
     @property
     def empty(self) -> list[Section]:
-        """Regions for which nothing reached the warehouse on the week's days: no document, and no day within
+        """Regions with no document and no event numbers computed for the week's days: no day within
         the indicators' span (before the first data, or indicators not computed)."""
         return [s for s in self.sections if not s.has_data and not s.now.event_days and not s.now.events_unknown]
 
