@@ -106,13 +106,14 @@ class IndicatorSummary:
 
 def _params(s: IndicatorSettings) -> dict[str, object]:
     w, a, f = s.index.weights, s.alerts, s.event_filter
+    listing = f.listing_regex()
     p: dict[str, object] = {
         "baseline_z": s.baseline_days, "change": s.change_days, "min_base_z": s.min_baseline_days,
         "mad_scale": s.mad_scale,
         "root_only": f.root_only, "min_sources": f.min_sources, "min_mentions": f.min_mentions,
         "max_lag_days": f.max_lag_days, "armed_types": s.membership.unidentified_armed_types,
         # a valid pattern even when no listing page is excluded (a NULL pattern is refused by regexp_matches)
-        "skip_listings": f.listing_regex() is not None, "listing_re": f.listing_regex() or "^$",
+        "skip_listings": listing is not None, "listing_re": listing or "^$",
         "centroid_areas": s.membership.country_centroids_in_areas,
         "level_window": s.index.window_days, "half": s.index.conflict_half, "change_days": s.index.change_days,
         "w_int": w.intensity, "w_cs": w.conflict_share, "w_fat": w.fatalities,

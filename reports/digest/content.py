@@ -187,6 +187,17 @@ class Digest:
         return [s for s in self.sections if s.has_data]
 
     @property
+    def silence(self) -> str | None:
+        """What a week without data in every followed region means, said once for the opening banner and the run
+        summary: "quiet" (some region's days known), "unknown" (no day known, some within the indicators' span),
+        "no_data" (no document, no event numbers computed); None when some region has data."""
+        if self.has_data:
+            return None
+        if self.quiet:
+            return "quiet"
+        return "unknown" if self.unknown else "no_data"
+
+    @property
     def quiet(self) -> list[Section]:
         """Regions with no counted event and no document on the week's days whose event numbers are known (at least
         one): one line, so an `all` subscription stays short, each saying how many days it rests on when not 7

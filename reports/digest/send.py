@@ -57,10 +57,10 @@ def run_weekly(config: Config, week: str | None = None, send: bool = False, to: 
     """Assemble every subscriber's digest for `week` (default the last complete one); write or send it.
 
     Returns a summary: week, mode, messages, files, sent, skipped (already sent), failed
-    ([{recipient, error}]), and the recipients whose regions had no event and no document in the week, by what
-    that absence means (each message says which): quiet (some of the week's days are known, and quiet), unknown
-    (no day's event numbers known, though some day is within the indicators' span: nothing can be reported) and
-    no_data (nothing reached the warehouse for those days).
+    ([{recipient, error}]), and the recipients whose regions had no counted event and no document in the week, by
+    what that absence means (Digest.silence; each message says which): quiet (some of the week's days are known,
+    and quiet), unknown (no day's event numbers known, though some day is within the indicators' span: nothing can
+    be reported) and no_data (no document, and no event numbers computed for those days).
     """
     digest_settings = load_settings(config)
     week = parse_week(week) if week else last_complete_week(utc_now_naive().date())
@@ -75,11 +75,8 @@ def run_weekly(config: Config, week: str | None = None, send: bool = False, to: 
     out_dir = config.settings.data_dir / "digests" / week
     summary: dict[str, Any] = {"week": week, "mode": "send" if send else "files", "messages": 0, "files": [],
                                "sent": [], "skipped": [], "failed": [],
-                               "quiet": [d.recipient for d in digests if not d.has_data and d.quiet],
-                               "unknown": [d.recipient for d in digests if not d.has_data and not d.quiet
-                                           and d.unknown],
-                               "no_data": [d.recipient for d in digests if not d.has_data and not d.quiet
-                                           and not d.unknown]}
+                               **{kind: [d.recipient for d in digests if d.silence == kind]
+                                  for kind in ("quiet", "unknown", "no_data")}}
     pending = []
     for d in digests:
         if send and not resend and d.recipient.lower() in already:
