@@ -276,3 +276,19 @@ def test_the_terminal_table_rounds_as_the_dashboard(monkeypatch):
     assert "33.7" in text and "33.6" not in text
     assert "±0 %" in text and "+0 %" not in text and "-0 %" not in text
     assert "89.9" in text and "+64 %" in text
+
+
+def test_a_fetch_line_says_what_happened():
+    """A not_modified fetch is a 304, a listing naming no new file, or no request at all: never 'HTTP None'."""
+    from extractors.landing import FetchRecord
+    from tracktwo.console import _fetch_outcome
+
+    def rec(status, http_status, n_bytes=None, error=None):
+        return FetchRecord("r", "s", "rss", "http://127.0.0.1/", "t0", "t1", status, http_status=http_status,
+                           bytes=n_bytes, error=error)
+
+    assert _fetch_outcome(rec("ok", 200, 9471)) == "HTTP 200, 9471 bytes"
+    assert _fetch_outcome(rec("not_modified", 304)) == "HTTP 304"
+    assert _fetch_outcome(rec("not_modified", 200)) == "HTTP 200, nothing new listed"  # GDELT's lastupdate.txt
+    assert _fetch_outcome(rec("not_modified", None)) == "no request: nothing new to ask for"  # a complete UCDP version
+    assert _fetch_outcome(rec("failed", 500, error="HTTP 500 from http://127.0.0.1/")) == "HTTP 500 from http://127.0.0.1/"

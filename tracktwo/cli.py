@@ -58,10 +58,12 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    console = Console(highlight=False)
+    # soft_wrap: messages are not broken at the console's width, so a printed command or path stays one line
+    # that can be copied (the terminal wraps it for display); rules and tables still fit the width.
+    console = Console(highlight=False, soft_wrap=True)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 120  # logs and pipes: wide enough for the summary tables
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         # The one settings object of this process: flags, then TRACKTWO_* variables, then defaults.
         config = open_config(Settings.from_env(args.config_dir, args.data_dir))

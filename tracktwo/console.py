@@ -86,12 +86,26 @@ def print_run_line(console: Console, r) -> None:
     console.print(f"  {r.source_id:<28} [{_status_style(r.status)}]{r.status:<12}[/] {escape(extra)}")
 
 
+def _fetch_outcome(rec) -> str:
+    """What a fetch line says: a not_modified fetch can be a 304, a listing (HTTP 200) that names no new file, or
+    no request at all (a UCDP version already complete), and each is said as it is."""
+    if rec.error:
+        return rec.error
+    if rec.http_status is None:
+        return "no request: nothing new to ask for"
+    if rec.bytes is not None:
+        return f"HTTP {rec.http_status}, {rec.bytes} bytes"
+    if rec.status == "not_modified" and rec.http_status != 304:
+        return f"HTTP {rec.http_status}, nothing new listed"
+    return f"HTTP {rec.http_status}"
+
+
 def _fetched(console: Console, source, recs, failures_only: bool = False) -> None:
     """One line per fetch; a many-file source (GDELT catch-up) gets one line plus its failures."""
     many = len(recs) > MANY_FETCHES
     shown = [r for r in recs if r.status == "failed"] if many or failures_only else recs
     for rec in shown:
-        what = rec.error or (f"HTTP {rec.http_status}, {rec.bytes} bytes" if rec.bytes is not None else f"HTTP {rec.http_status}")
+        what = _fetch_outcome(rec)
         console.print(f"  fetched {source.id:<24} [{_status_style(rec.status)}]{rec.status:<12}[/] {escape(str(what))}")
     if many and not failures_only:
         ok = [r for r in recs if r.status == "ok"]
