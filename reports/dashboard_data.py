@@ -182,6 +182,17 @@ class RegionData:
         v = self.value("tension_index")
         return None if v is None else float(v)
 
+    def before_indicators(self, days: int) -> tuple[date, int] | None:
+        """When the last `days` days begin before the indicators' span: its first day and how many days of the
+        window come before it (None when the span holds the whole window, or no day of it). Every day of the span
+        has a row (its document count is never NULL); the days before it were not computed (the pipeline started
+        later), so what the curated datasets hold for them is in v_curated_daily only, not in these sums."""
+        docs = (self.series.get("documents") or [])[-days:]
+        first = next((i for i, v in enumerate(docs) if v is not None), None)
+        if not first:  # None (nothing computed) or 0 (the whole window computed)
+            return None
+        return self.days[len(self.days) - len(docs) + first], first
+
     def curated(self, days: int) -> list["CuratedSummary"]:
         """Fatalities and events of each curated series over the last `days` days: only the days the series
         covers are summed (the others are unknown, not zero), and how many those are is said."""

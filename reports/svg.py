@@ -414,8 +414,10 @@ def world_map(places: Sequence[Place], *, uid: str, title: str, width: int = 720
     vw, vh = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
     height = max(int(width * vh / vw), 120)
     n = sum(p.count for p in places)
-    desc = (f"{n} event{'s' if n != 1 else ''} at {len([p for p in places if not p.alert])} places; "
-            f"{len([p for p in places if p.alert])} alert place(s).")
+    dots = sum(not p.alert for p in places)  # an alert is a ring of its own (count 0), beside the region's dots
+    rings = len(places) - dots
+    desc = (f"{n} event{'s' if n != 1 else ''} at {dots} place{'s' if dots != 1 else ''}; "
+            f"{rings} alert place{'s' if rings != 1 else ''}.")
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="{x0:g} {y0:g} {vw:g} {vh:g}" '
              f'width="{width}" height="{height}" role="img" aria-labelledby="{escape(uid)}-t {escape(uid)}-d" '
              f'preserveAspectRatio="xMidYMid meet" style="{FONT}">',

@@ -292,3 +292,28 @@ def test_a_fetch_line_says_what_happened():
     assert _fetch_outcome(rec("not_modified", 200)) == "HTTP 200, nothing new listed"  # GDELT's lastupdate.txt
     assert _fetch_outcome(rec("not_modified", None)) == "no request: nothing new to ask for"  # a complete UCDP version
     assert _fetch_outcome(rec("failed", 500, error="HTTP 500 from http://127.0.0.1/")) == "HTTP 500 from http://127.0.0.1/"
+
+
+def test_demo_refuses_a_folder_it_did_not_make(tmp_path, capsys):
+    """The demo replaces its folder on every run: `demo --out data` must not wipe a live landing zone."""
+    from tracktwo.demo import MARKER, _made_by_demo
+
+    live = tmp_path / "live"
+    (live / "landing").mkdir(parents=True)
+    (live / "landing" / "run.meta.json").write_text("{}")
+    assert main(["--data-dir", str(tmp_path), "demo", "--out", str(live)]) == 2
+    assert "was not made by `tracktwo demo`" in capsys.readouterr().err
+    assert (live / "landing" / "run.meta.json").read_text() == "{}"  # untouched
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert _made_by_demo(empty)
+    marked = tmp_path / "marked"
+    marked.mkdir()
+    (marked / MARKER).write_text("")
+    (marked / "lake").mkdir()
+    assert _made_by_demo(marked)
+    older = tmp_path / "older"  # made by a demo before the marker: its config says so
+    (older / "config").mkdir(parents=True)
+    (older / "config" / "sources.yaml").write_text("# Written by `tracktwo demo`: sample sources on a local server.\n")
+    assert _made_by_demo(older)
+    assert not _made_by_demo(live)

@@ -111,10 +111,10 @@ def _ucdp_day(r: dict) -> date:
 
 
 def _in_box(r: dict, south: float, north: float, west: float, east: float) -> bool:
-    # located to a place or a district (where_prec 1-3) or on a linear feature or named area (5): a province's
-    # centroid (4) matches no box
+    # located to a place or a district (where_prec 1-3), on a linear feature or named area (5) or on international
+    # waters (7): a province's centroid (4) matches no box
     return (r["latitude"] and south <= float(r["latitude"]) <= north and west <= float(r["longitude"]) <= east
-            and int(r["where_prec"]) in (1, 2, 3, 5))
+            and int(r["where_prec"]) in (1, 2, 3, 5, 7))
 
 
 def _party(r: dict, *sides: str) -> bool:
@@ -299,12 +299,13 @@ def test_migration_018_puts_ucdp_events_on_a_front_line_in_boxes(curated_config,
     karabakh = "SELECT list(event_id ORDER BY event_id) FROM curated_event_regions WHERE region_id = 'armenia-azerbaijan'"
     with reader(curated_config.settings) as con:
         assert con.execute(karabakh).fetchone()[0] is None  # the old rule: a stated zero for the war's first day
-    with writer(curated_config.settings) as con:  # a warehouse from before migration 018
-        con.execute("DELETE FROM schema_migrations WHERE name = '018_ucdp_features_in_boxes'")
-    with writer(curated_config.settings) as con:  # opening it applies the pending migration
+    with writer(curated_config.settings) as con:  # a warehouse from before migration 018 (and so before 024)
+        con.execute("DELETE FROM schema_migrations WHERE name IN ('018_ucdp_features_in_boxes', "
+                    "'024_ucdp_waters_in_boxes')")
+    with writer(curated_config.settings) as con:  # opening it applies the pending migrations
         for table in ("curated_events", "curated_event_versions"):
             assert con.execute(f"SELECT count(*) FROM {table} WHERE dataset <> 'acled' AND below_country <> "
-                               "(geo_precision IN (1, 2, 3, 5))").fetchone()[0] == 0, table
+                               "(geo_precision IN (1, 2, 3, 5, 7))").fetchone()[0] == 0, table
     indicators(curated_config, full=True)
     with reader(curated_config.settings) as con:
         assert con.execute(karabakh).fetchone()[0] == ["ucdp_ged:155395", "ucdp_ged:155686", "ucdp_ged:376126"]
@@ -315,6 +316,38 @@ def test_migration_018_puts_ucdp_events_on_a_front_line_in_boxes(curated_config,
         assert con.execute(versions).fetchone()[0] == 1000  # no version for a flag tracktwo re-set
         assert con.execute("SELECT count(*) FROM curated_events WHERE geo_precision = 5 AND below_country"
                            ).fetchone()[0] == 35
+
+
+def test_migration_024_puts_ucdp_events_on_international_waters_in_boxes(curated_config, shared_fixtures):
+    """The real sample's one event in international waters (where_prec 7), id 23893: FRPI against civilians on Lake
+    Albert off Irumu (1.3 N, 30.5 E, 10 deaths), inside the Ituri box of dr-congo and in no region before
+    migration 024. Upgrading a warehouse that stored it by the old rule re-flags it, and the next full run puts it
+    in dr-congo by area; it is dated only to the month (date_prec 4), so no day counts its deaths."""
+    from warehouse.db import writer
+
+    rows = ucdp_rows(shared_fixtures)
+    lake_albert = next(r for r in rows if r["id"] == "23893")
+    assert (lake_albert["where_prec"], lake_albert["date_prec"], lake_albert["best"]) == ("7", "4", "10")
+    assert [r["id"] for r in rows if r["where_prec"] == "7"] == ["23893"]
+    assert _in_box(lake_albert, 0.6, 3.6, 28.6, 31.3)  # the Ituri box (country COD: UCDP's country is DR Congo)
+    land(curated_config, "ucdp-ged", "ucdp_ged", ucdp_page(rows), dataset="ucdp_ged", version="23.1",
+         endpoint="events", page=0)
+    load(curated_config)
+    member = ("SELECT list(region_id || ':' || reason) FROM curated_event_regions "
+              "WHERE event_id = 'ucdp_ged:23893'")
+    with writer(curated_config.settings) as con:  # as stored by the rule before 024, and a warehouse from before it
+        for table in ("curated_events", "curated_event_versions"):
+            con.execute(f"UPDATE {table} SET below_country = false WHERE event_id = 'ucdp_ged:23893'")
+        con.execute("DELETE FROM schema_migrations WHERE name = '024_ucdp_waters_in_boxes'")
+    with writer(curated_config.settings) as con:  # opening it applies the pending migration
+        for table in ("curated_events", "curated_event_versions"):
+            assert con.execute(f"SELECT bool_and(below_country) FROM {table} WHERE event_id = 'ucdp_ged:23893'"
+                               ).fetchone()[0] is True, table
+    indicators(curated_config, full=True)
+    with reader(curated_config.settings) as con:
+        assert con.execute(member).fetchone()[0] == ["dr-congo:area"]
+        assert con.execute("SELECT count(*) FROM v_curated_daily WHERE region_id = 'dr-congo' AND day = ?",
+                           [date(2004, 11, 1)]).fetchone()[0] == 0  # on no day: dated to November 2004 only
 
 
 def test_ucdp_membership_by_dyad_needs_both_states(curated_config, shared_fixtures):

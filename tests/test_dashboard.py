@@ -542,3 +542,34 @@ def test_a_region_page_lists_the_incidents_its_event_numbers_count(tmp_path):
     assert f"The first 5 of its {incidents['russia-ukraine']} incidents are shown" in page
     assert (f"WHERE region_id = 'russia-ukraine' AND counted AND day BETWEEN DATE '{capped.active_from}' "
             f"AND DATE '{capped.report_day}'") in page
+
+
+def test_curated_sums_say_when_the_window_begins_before_the_indicators():
+    """The real UCDP sample holds a death in Syria twelve days before the one GDELT day of the real export; the
+    region page summed the window's days the indicators computed (that one day) and printed 'Fatalities 0, days
+    covered 1' with no word on why: the 29 days before the indicators' first day are now said to be uncounted."""
+    from datetime import date, timedelta
+    from types import SimpleNamespace
+
+    from reports.dashboard_data import RegionData
+
+    days = [date(2019, 9, 25) + timedelta(days=i) for i in range(30)]  # the window ends on 2019-10-24
+
+    def region(documents, ucdp):
+        return RegionData(SimpleNamespace(type="internal"), "syria", days,
+                          {"documents": documents, "ucdp_fatalities": ucdp, "ucdp_events": ucdp}, True)
+
+    late = region([None] * 29 + [0], [None] * 29 + [0])  # the span is the window's last day
+    assert late.before_indicators(30) == (date(2019, 10, 24), 29)
+    assert late.before_indicators(1) is None  # the last day alone is inside the span
+    assert [(c.fatalities, c.covered_days) for c in late.curated(30)] == [(0, 1)]
+    assert region([0] * 30, [0] * 11 + [2] + [0] * 18).before_indicators(30) is None  # the whole window computed
+    assert region([None] * 30, [None] * 30).before_indicators(30) is None  # nothing computed: no span to speak of
+
+
+def test_the_map_description_counts_places_and_rings_in_words():
+    """The real export's Colombia page said "1 event at 1 places": one dot, one ring, each in the singular."""
+    one = svg.world_map([svg.Place(4.6, -74.1, 1, "a"), svg.Place(4.6, -74.1, 0, "ring", alert=True)], uid="m", title="t")
+    assert "<desc id=\"m-d\">1 event at 1 place; 1 alert place.</desc>" in one
+    many = svg.world_map([svg.Place(4.6, -74.1, 2, "a"), svg.Place(5.0, -75.0, 3, "b")], uid="m", title="t")
+    assert "5 events at 2 places; 0 alert places." in many

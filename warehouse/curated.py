@@ -41,11 +41,12 @@ ACLED_VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence a
 UCDP_VIOLENCE = {1: "state-based conflict", 2: "non-state conflict", 3: "one-sided violence"}
 # UCDP where_prec: 1 exact place, 2 within 25 km, 3 second-order unit, 4 first-order unit, 5 linear/area
 # feature, 6 country, 7 international waters/airspace. ACLED geo_precision: 1 town, 2 near a town, 3 region.
-# UCDP precisions that a box may take: a place or district (1-3) and a linear feature or named area (5: "Line of
+# UCDP precisions that a box may take: a place or district (1-3), a linear feature or named area (5: "Line of
 # Contact", "Nagorno-Karabakh", a border), placed on the feature or at the area's centre (docs/indicators.md says
-# why boxes may take that); not a province at its centroid (4), as ACLED's region level (3) never was, nor the
-# country (6) or international waters (7)
-UCDP_IN_BOXES = frozenset({1, 2, 3, 5})
+# why boxes may take that), and international waters or airspace (7: placed on the water, where the boxes over
+# seas, straits and lakes are drawn; rules revision 24); not a province at its centroid (4), as ACLED's region
+# level (3) never was, nor the country (6)
+UCDP_IN_BOXES = frozenset({1, 2, 3, 5, 7})
 ACLED_BELOW_COUNTRY = 2
 
 COLUMNS = pa.schema([

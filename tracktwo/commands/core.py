@@ -16,7 +16,7 @@ from tracktwo import pipeline
 from tracktwo.commands.sql_output import FORMATS, Result, render, text, write_parquet
 from tracktwo.console import print_run_line, print_runs, print_summary, run_ingest
 from tracktwo.core.config import Config
-from tracktwo.demo import run_demo
+from tracktwo.demo import DemoFolderTaken, run_demo
 from warehouse.db import reader, refused_query, upgrade
 from warehouse.dictionary import GuideError, dictionary, guide_blocks, markdown, update_guide
 from warehouse.lake import exists as warehouse_exists
@@ -62,7 +62,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_describe)
 
     p = sub.add_parser("demo", help="run the whole pipeline offline on bundled sample data")
-    p.add_argument("--out", help="data folder for the demo (default ./data/demo)")
+    p.add_argument("--out", help="data folder for the demo (default <data dir>/demo, so ./data/demo); replaced on "
+                                 "every run, so only a folder an earlier demo made (or an empty one) is accepted")
     p.set_defaults(func=cmd_demo)
 
 
@@ -234,4 +235,8 @@ def cmd_describe(args, config: Config, console: Console) -> int:
 
 
 def cmd_demo(args, config: Config, console: Console) -> int:
-    return run_demo(config.settings, console, out=args.out)
+    try:
+        return run_demo(config.settings, console, out=args.out)
+    except DemoFolderTaken as exc:
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]demo:[/] {escape(str(exc))}")
+        return 2  # a usage error, as a configuration error is

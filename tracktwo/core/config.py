@@ -32,10 +32,11 @@ class HttpSettings(BaseModel):
     max_seconds: float = Field(300.0, gt=0)
     max_redirects: int = Field(5, ge=0, le=20)  # followed by hand: only http(s), never into a private network
     max_bytes: int = Field(20_000_000, gt=0)
+    # the defaults are the shipped sources.yaml's values, so trimming its http: block changes nothing
     retries: int = Field(3, ge=0, le=10)
-    backoff_base: float = Field(1.0, ge=0)
+    backoff_base: float = Field(2.0, ge=0)  # seconds: the n-th retry waits backoff_base * 2**(n-1), at most backoff_max
     backoff_max: float = Field(60.0, ge=0)
-    max_retry_after: float = Field(120.0, ge=0)
+    max_retry_after: float = Field(300.0, ge=0)  # a longer Retry-After fails the fetch instead of waiting
 
 
 class SourceBase(BaseModel):

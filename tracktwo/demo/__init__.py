@@ -74,14 +74,39 @@ def write_config(base: Settings, out: Path, server_url: str, extra_sources: list
     return cfg
 
 
+MARKER = ".tracktwo-demo"  # written in every folder the demo makes: only such a folder is replaced by the next demo
+
+
+class DemoFolderTaken(Exception):
+    """The demo's folder holds something the demo did not make (a live landing zone, say): it is not deleted."""
+
+
+def _made_by_demo(folder: Path) -> bool:
+    """An empty folder, one with the demo's marker, or one an earlier version of the demo made (its config says so)."""
+    if not any(folder.iterdir()) or (folder / MARKER).is_file():
+        return True
+    sources = folder / "config" / "sources.yaml"
+    return sources.is_file() and sources.read_text(encoding="utf-8", errors="replace").startswith(
+        "# Written by `tracktwo demo`")
+
+
 def run_demo(base: Settings, console: Console, out: str | None = None) -> int:
-    """The demo in `out` (default <data>/demo), on a copy of `base`'s config with sample sources."""
+    """The demo in `out` (default <data>/demo), on a copy of `base`'s config with sample sources.
+
+    The folder is replaced on each run, so the demo starts from nothing; a folder the demo did not make is
+    refused (DemoFolderTaken) rather than deleted: `--out data` must not wipe a live landing zone."""
     stages = demo_stages()
     out_dir = Path(out or base.data_dir / "demo").resolve()
     if out_dir.exists():
+        if not out_dir.is_dir() or not _made_by_demo(out_dir):
+            raise DemoFolderTaken(
+                f"{out_dir} exists and was not made by `tracktwo demo` (no {MARKER} file in it): the demo replaces "
+                f"its folder on every run, so it will not use this one; choose another with --out, or remove it")
         shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    (out_dir / MARKER).write_text("made by `tracktwo demo`; the next demo run replaces this folder\n", encoding="utf-8")
     served = out_dir / "served"
-    served.mkdir(parents=True)
+    served.mkdir()
     for rel, text in feed_files().items():
         (served / rel).parent.mkdir(parents=True, exist_ok=True)
         (served / rel).write_text(text, encoding="utf-8")

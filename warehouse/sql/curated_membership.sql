@@ -4,8 +4,9 @@
 --         state's forces "Military Forces of Russia (2000-)", "Police Forces of ...", "Government of ...": the
 --         state named there, through ind_state_names); for ACLED, armed political violence only, as by area;
 --   area: the event happens in the region's areas: its country (ISO3), its first-order subdivision
---         ('ISO3:name', regions.yaml areas.admin1) or, when located to a place or district or on a linear
---         feature (below_country: ACLED 1-2, UCDP 1-3 and 5; a province's centroid is not a place), a box
+--         ('ISO3:name', regions.yaml areas.admin1) or, when located to a place or district, on a linear
+--         feature or on the water (below_country: ACLED 1-2, UCDP 1-3, 5 and 7; a province's centroid is not a
+--         place), a box
 --         (limited to the box's country when it names one). In a dyadic region only armed political violence joins by
 --         area (every UCDP event; ACLED battles, explosions/remote violence, violence against civilians):
 --         a protest in Kyiv about pensions is not the war; and only when one of its actors is a side's state
