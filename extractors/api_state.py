@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from extractors.landing import FetchRecord, Landing, iso
-from tracktwo.core.secrets import scrub
+from tracktwo.core.secrets import scrub, scrub_bytes
 
 log = logging.getLogger("tracktwo.extractors")
 
@@ -63,6 +63,17 @@ class Pages:
                            status="failed", extra=dict(extra))
 
     def land(self, rec: FetchRecord, body: bytes | None) -> FetchRecord:
+        """Land the page's body as it came, but for any credential a server echoed in it (an error page that
+        repeats the token it was sent), which is masked and counted (`extra.credentials_masked`, a warning):
+        secrets never reach landing."""
+        if body is not None and self.secrets:
+            body, masked = scrub_bytes(body, self.secrets)
+            if masked:
+                rec.extra["credentials_masked"] = masked
+                note = f"the body echoed a credential: {masked} occurrence(s) masked (***) in the stored copy"
+                rec.warning = f"{rec.warning}; {note}" if rec.warning else note
+        if rec.warning:
+            rec.warning = scrub(rec.warning, self.secrets)
         if rec.error:
             rec.error = scrub(rec.error, self.secrets)
             log.warning("%s: %s", self.source_id, rec.error)

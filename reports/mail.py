@@ -11,6 +11,7 @@ name against the system's CAs; TRACKTWO_SMTP_CA_FILE (or the connection extra
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -99,6 +100,21 @@ def build_message(*, subject: str, sender: str, to_email: str, to_name: str | No
     return msg
 
 
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in. smtplib sends credentials as ASCII only (a password with an umlaut raised UnicodeEncodeError, a
+    traceback); AUTH PLAIN carries UTF-8 (RFC 4616), so a non-ASCII user or password is sent that way."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
+        raise smtplib.SMTPException("the SMTP user or password has non-ASCII characters, which only AUTH PLAIN "
+                                    "carries (as UTF-8, RFC 4616), and the server does not offer AUTH PLAIN")
+    token = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8")).decode("ascii")
+    code, resp = smtp.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, resp)
+
+
 @dataclass
 class Delivery:
     recipient: str
@@ -135,7 +151,7 @@ class Mailer:
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if s.user:
-                smtp.login(s.user, s.password or "")
+                _login(smtp, s.user, s.password or "")
         except BaseException:
             smtp.close()
             raise

@@ -576,6 +576,42 @@ def test_the_leak_check_catches_a_token_in_the_url(tmp_path, caplog, monkeypatch
     assert _leaks([TOKEN], tmp_path / "nothing-here", [bad], "")
 
 
+def test_an_echoed_credential_is_masked_in_every_form_and_piece(tmp_path, caplog):
+    """A real-looking probe: a UCDP server answered 200 text/plain "Invalid API token supplied, you sent: <token>";
+    the error kept the body's first 60 bytes, cut inside the token, and the piece (22 of its 34 characters)
+    reached the console, ingest_runs.error and the landed record, past a scrubber that knew only the whole token.
+    An ACLED login refused with the form echoed stored the password URL-encoded. Both are masked now, and the
+    landed body keeps no copy (the record says what was masked)."""
+    from extractors.api_state import Clock, Pages, json_object
+    from tracktwo.core.secrets import scrub, scrub_bytes
+
+    token = "UCDPSECRETTOKEN0123456789abcdefXYZ"
+    body = f"Invalid API token supplied, you sent: {token} please retry".encode()
+    with pytest.raises(ValueError) as cut:
+        json_object(body, "a UCDP page")
+    assert token[:22] in str(cut.value)  # the excerpt is cut inside the token ...
+    assert token[:22] not in scrub(str(cut.value), [token]) and "***" in scrub(str(cut.value), [token])  # ... masked
+    password = 'Pa$$ w0rd&x=1"q\\z'
+    echoed = f"login failed for username=alice%40example.org&{'password=' + quote_plus(password)}"
+    assert scrub(echoed, [password]) == "login failed for username=alice%40example.org&password=***"
+    for form in (quote(password, safe=""), json.dumps(password)[1:-1], password.upper(), password.encode().hex()):
+        assert scrub(f"<{form}>", [password]) == "<***>", form
+    assert scrub("a run id 20261202T114307Z-9f2c1ab3 and a word", [password, token]) == \
+        "a run id 20261202T114307Z-9f2c1ab3 and a word"  # nothing else is masked
+    assert scrub_bytes(b"x" + quote_plus(password).encode() + b"y" + token.encode(), [password, token]) == \
+        (b"x***y***", 2)
+
+    pages = Pages(Landing(tmp_path), "ucdp-probe", "ucdp_ged", Clock(None), [token])
+    rec = pages.record("https://ucdp.example/api", {"page": 0})
+    rec.error = str(cut.value)
+    pages.land(rec, body)
+    landed = [p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(landed) == 2 and not any(token[:8].encode() in b for b in landed)
+    assert rec.extra["credentials_masked"] == 1 and "masked" in rec.warning
+    assert b"you sent: *** please retry" in (tmp_path / rec.body_file).read_bytes()
+    assert token[:8] not in caplog.text
+
+
 def test_acled_deletions_cursor_survives_a_change_of_countries(tmp_path):
     """Changing a source's countries starts the events over, but not the deletions: a deletion made between the
     two runs is still fetched (the events fetched again would otherwise leave it counted)."""

@@ -952,3 +952,27 @@ def test_regions_without_data_are_told_apart_by_what_is_known():
     for part in render(digest):
         flat = " ".join(part.split())
         assert "No data for 2019-W43" in flat and "Nothing can be reported" not in flat
+
+
+def test_a_non_ascii_password_logs_in_by_auth_plain_or_fails_clearly(smtp, certs, monkeypatch):
+    """smtplib sends credentials as ASCII: a password with an umlaut was a UnicodeEncodeError traceback. It now goes
+    by AUTH PLAIN as UTF-8 (RFC 4616); a server without AUTH PLAIN gets a clear refusal naming why."""
+    from reports.mail import Mailer
+
+    password = "S3cr3t-SMTP-Pässwörd!"
+    for mechanism, delivered in (("PLAIN", True), ("LOGIN", False)):
+        auth = Auth(password)
+        sink = smtp(tls_context=server_tls(certs), require_starttls=True, auth_require_tls=True, authenticator=auth,
+                    auth_exclude_mechanism=[m for m in ("PLAIN", "LOGIN") if m != mechanism])
+        for var, value in {"TRACKTWO_SMTP_STARTTLS": "1", "TRACKTWO_SMTP_USER": USER, "TRACKTWO_SMTP_PASSWORD": password,
+                           "TRACKTWO_SMTP_CA_FILE": str(certs / "ca.pem"), "TRACKTWO_SMTP_HOST": "127.0.0.1",
+                           "TRACKTWO_SMTP_PORT": str(sink.port)}.items():
+            monkeypatch.setenv(var, value)
+        with Mailer(Settings.from_env().smtp) as mailer:
+            result = mailer.send(small_message("ana@example.org"), "ana@example.org")
+        assert result.ok is delivered, (mechanism, result.error)
+        if delivered:
+            assert auth.attempts == [("PLAIN", True)] and len(sink.messages) == 1
+        else:
+            assert "non-ASCII" in result.error and "AUTH PLAIN" in result.error and password not in result.error
+            assert auth.attempts == [] and sink.messages == []
