@@ -33,6 +33,17 @@ def test_error_names_file_entry_and_field(tmp_path):
     assert "field 'perspective'" in msg
 
 
+def test_a_perspective_must_be_a_known_country(tmp_path):
+    config = _config(tmp_path, {"sources": [
+        {"id": "known", "kind": "rss", "url": "https://example.org/a.xml", "perspective": "UKR"},
+        {"id": "typo", "kind": "rss", "url": "https://example.org/b.xml", "perspective": "XYZ"},
+    ]})
+    with pytest.raises(ConfigError) as err:
+        config.sources
+    assert "sources[1] (id='typo') field 'perspective': Value error, unknown country codes ['XYZ']" in str(err.value)
+    assert "sources[0]" not in str(err.value)
+
+
 def test_unknown_kind_and_missing_field(tmp_path):
     config = _config(tmp_path, {"sources": [{"id": "x", "kind": "telegram", "url": "https://e.org"}, {"id": "y", "kind": "rss"}]})
     with pytest.raises(ConfigError) as err:
@@ -118,6 +129,14 @@ REGION_ERRORS = [
      "field 'sides.0': Value error, a side needs at least one of 'countries' or 'actors'"),
     ({"id": "x", "name": "X", "type": "conflict", "areas": {"countries": ["UKR"]}}, "field 'type'"),
     ({"id": "x", "name": "X", "type": "internal", "countries": ["UKR"]}, "field 'countries': Extra inputs are not permitted"),
+    # well-formed but in no reference table: a typo that would count nothing, silently
+    ({"id": "x", "name": "X", "type": "dyadic", "sides": [{"name": "A", "countries": ["RUS"]}, {"name": "B", "countries": ["UKT"]}]},
+     "field 'sides.1.countries': Value error, unknown country codes ['UKT']: in none of config/cameo_countries.csv"),
+    ({"id": "x", "name": "X", "type": "internal", "areas": {"countries": ["SDN", "XYZ"]}},
+     "field 'areas.countries': Value error, unknown country codes ['XYZ']"),
+    ({"id": "x", "name": "X", "type": "internal", "areas": {"boxes": [{"name": "b", "south": 1, "north": 5, "west": 1, "east": 2,
+                                                                   "country": "QQQ"}]}},
+     "field 'areas.boxes.0.country': Value error, unknown country codes ['QQQ']"),
 ]
 
 

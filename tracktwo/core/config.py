@@ -6,6 +6,7 @@ typo in a 60-source file must be findable without reading a traceback.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from functools import cached_property
@@ -13,10 +14,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Sequence, TypeVar, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, ValidationError, create_model, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, ValidationError, ValidationInfo, create_model,
+                      field_validator, model_validator)
 
 from tracktwo.core.errors import ConfigError
-from tracktwo.core.settings import Settings
+from tracktwo.core.settings import Settings, packaged_config_dir
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -69,9 +71,11 @@ class SourceBase(BaseModel):
 
     @field_validator("perspective")
     @classmethod
-    def _perspective(cls, v: str) -> str:
-        if v in ("un", "international") or ISO3.match(v):
+    def _perspective(cls, v: str, info: ValidationInfo) -> str:
+        if v in ("un", "international"):
             return v
+        if ISO3.match(v):
+            return _known([v], info)[0]
         raise ValueError("must be 'un', 'international' or an ISO3 country code such as 'UKR'")
 
     @property
@@ -94,8 +98,23 @@ def codes_matching(v: list[str], pattern: re.Pattern[str], what: str) -> list[st
     return v
 
 
-def _iso3_list(v: list[str]) -> list[str]:
-    return codes_matching(v, ISO3, "ISO3 codes")
+KNOWN_COUNTRIES = "known_countries"  # the validation context's key: ISO3 codes of the reference tables (Config)
+COUNTRY_TABLES = ("cameo_countries.csv", "fips_iso3.csv", "gw_iso3.csv")
+
+
+def _known(codes: list[str], info: ValidationInfo | None) -> list[str]:
+    """The codes unchanged when each is a country of the reference tables (the validation context's
+    known_countries, when given): a well-formed code that none holds (a typo, UKT for UKR) can never match
+    an event, a place or a curated row, so it is an error, not a region that silently counts nothing."""
+    known = (info.context or {}).get(KNOWN_COUNTRIES) if info is not None else None
+    unknown = [c for c in codes if known is not None and c not in known]
+    if unknown:
+        raise ValueError(f"unknown country codes {unknown}: in none of config/{', config/'.join(COUNTRY_TABLES)}")
+    return codes
+
+
+def _iso3_list(v: list[str], info: ValidationInfo | None = None) -> list[str]:
+    return _known(codes_matching(v, ISO3, "ISO3 codes"), info)
 
 
 class Side(BaseModel):
@@ -109,8 +128,8 @@ class Side(BaseModel):
 
     @field_validator("countries")
     @classmethod
-    def _countries(cls, v: list[str]) -> list[str]:
-        return _iso3_list(v)
+    def _countries(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        return _iso3_list(v, info)
 
     @field_validator("actors")
     @classmethod
@@ -147,6 +166,11 @@ class Box(BaseModel):
         if self.country is not None and not ISO3.match(self.country):
             raise ValueError(f"box {self.name!r}: country {self.country!r} is not an ISO3 code")
         return self
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return v if v is None or not ISO3.match(v) else _known([v], info)[0]
 
 
 ADMIN1 = re.compile(r"^[A-Z]{3}:\S.{0,98}$")  # curated data's first-level subdivision: ISO3 + ':' + its name
@@ -186,8 +210,8 @@ class Areas(BaseModel):
 
     @field_validator("countries")
     @classmethod
-    def _countries(cls, v: list[str]) -> list[str]:
-        return _iso3_list(v)
+    def _countries(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        return _iso3_list(v, info)
 
     @field_validator("adm1")
     @classmethod
@@ -452,6 +476,21 @@ class Config:
     def gazetteer(self) -> dict[str, GazetteerCountry]:
         return self.settings_file("gazetteer.yaml", _GazetteerFile, "countries", required=True).countries
 
+    @cached_property
+    def known_countries(self) -> frozenset[str] | None:
+        """The ISO3 codes of the reference tables (GDELT actor countries, GDELT places, curated data's states),
+        each from config/ or else the packaged copy: a region's or a source's country must be one of them. None
+        when a table cannot be read (its own loader then says why), so the check never hides that error."""
+        codes: set[str] = set()
+        for name in COUNTRY_TABLES:
+            path = self.path(name) if self.path(name).exists() else packaged_config_dir() / name
+            try:
+                with open(path, encoding="utf-8", newline="") as f:
+                    codes |= {(row.get("iso3") or "").strip() for row in csv.DictReader(f)}
+            except (OSError, UnicodeDecodeError, csv.Error):
+                return None
+        return frozenset(codes - {""})
+
     def settings_file(self, name: str, model: type[M], list_key: str | None = None, required: bool = False) -> M:
         """The one way to read a validated settings file from config/ (errors name file, entry, field).
 
@@ -468,7 +507,7 @@ class Config:
         if list_key and list_key not in raw:
             raise ConfigError(f"{p}: expected a top-level '{list_key}:' key")
         try:
-            return model.model_validate(raw)
+            return model.model_validate(raw, context={KNOWN_COUNTRIES: self.known_countries})
         except ValidationError as exc:
             entries = raw.get(list_key) if list_key and isinstance(raw.get(list_key), list) else None
             raise ConfigError(_format_error(p, exc, entries, list_key or "")) from None
