@@ -74,8 +74,12 @@ def test_bad_yaml_and_missing_file(tmp_path):
 
 def test_duplicate_ids_and_bad_region(tmp_path):
     config = _config(tmp_path, {"sources": [{"id": "a", "kind": "rss", "url": "https://e.org/1"}] * 2})
-    with pytest.raises(ConfigError, match="duplicate source id 'a'"):
+    with pytest.raises(ConfigError, match=r"duplicate source id: 'a' in sources\[0\] and sources\[1\]"):
         config.sources
+    region = {"id": "r", "name": "R", "type": "internal", "areas": {"countries": ["SDN"]}}
+    (tmp_path / "config" / "regions.yaml").write_text(yaml.safe_dump({"regions": [region, {**region, "id": "q"}, region]}))
+    with pytest.raises(ConfigError, match=r"duplicate region id: 'r' in regions\[0\] and regions\[2\]"):
+        open_config(Settings(tmp_path / "config", tmp_path / "data")).regions
     (tmp_path / "config" / "regions.yaml").write_text(yaml.safe_dump({"regions": [{"id": "r", "name": "R", "countries": ["Ukraine"]}]}))
     with pytest.raises(ConfigError, match=r"regions\[0\] \(id='r'\) field 'countries'"):
         config.regions

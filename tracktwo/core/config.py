@@ -378,6 +378,17 @@ def _read_yaml(path: Path) -> Any:
 MAX_SOURCES = 5_000
 
 
+def _unique_ids(what: str, ids: list[str], list_key: str) -> None:
+    """A ValueError naming each id given twice and the entries that give it, so the file can be fixed at once."""
+    where: dict[str, list[int]] = {}
+    for i, x in enumerate(ids):
+        where.setdefault(x, []).append(i)
+    dup = {x: at for x, at in where.items() if len(at) > 1}
+    if dup:
+        said = "; ".join(f"{x!r} in " + " and ".join(f"{list_key}[{i}]" for i in at) for x, at in dup.items())
+        raise ValueError(f"duplicate {what} id{'s' if len(dup) > 1 else ''}: {said}")
+
+
 class _SourcesFileBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
     http: HttpSettings = HttpSettings()
@@ -392,11 +403,7 @@ class _SourcesFileBase(BaseModel):
 
     @model_validator(mode="after")
     def _unique(self) -> "_SourcesFileBase":
-        seen: set[str] = set()
-        for s in self.sources:
-            if s.id in seen:
-                raise ValueError(f"duplicate source id {s.id!r}")
-            seen.add(s.id)
+        _unique_ids("source", [s.id for s in self.sources], "sources")
         return self
 
 
@@ -414,10 +421,7 @@ class _RegionsFile(BaseModel):
 
     @model_validator(mode="after")
     def _unique(self) -> "_RegionsFile":
-        ids = [r.id for r in self.regions]
-        dup = {i for i in ids if ids.count(i) > 1}
-        if dup:
-            raise ValueError(f"duplicate region ids {sorted(dup)}")
+        _unique_ids("region", [r.id for r in self.regions], "regions")
         return self
 
 
