@@ -83,8 +83,15 @@ def story_key(title: str | None) -> str:
 
 
 def format_value(v: Any) -> str:
-    if isinstance(v, float) and 0 < abs(v) < 0.01:
-        return f"{v:.1e}"  # p-values
+    if isinstance(v, float) and 0 < abs(v) < 0.01:  # p-values and their thresholds (powers of ten)
+        text = f"{v:.1e}"
+        # a p-value that rounds to a power of ten is printed with the digits that tell it from that threshold: the
+        # demo's 1.0032e-05 read "1.0e-05", the very threshold it missed for a higher severity
+        for digits in (3, 6):
+            if float(text) == v or abs(float(text)) != 10 ** round(math.log10(abs(float(text)))):
+                break
+            text = f"{v:.{digits}e}"
+        return text
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)
     if isinstance(v, float):  # rounded as SQL's round() (reports.svg.half_up), no trailing zeros, never "-0"

@@ -164,6 +164,7 @@ class AlertBadge:
     count: int
     latest: date
     corroboration: int | None  # the most independent publishers behind one of those alerts; None: a dialogue-gap
+    varies: bool = False  # the alerts' corroboration differs from day to day: the badge says "up to" the most
 
 
 @dataclass
@@ -185,8 +186,9 @@ def _badges(d: RegionData) -> list[AlertBadge]:
     for kind in sorted({a.kind for a in d.active_alerts}):
         same = [a for a in d.active_alerts if a.kind == kind]
         sev = min((a.severity for a in same), key=lambda s: SEVERITY_RANK.get(s, 9))
+        counts = {a.corroboration or 0 for a in same}
         out.append(AlertBadge(kind, sev, len(same), max(a.day for a in same),
-                              None if kind == "dialogue-gap" else max((a.corroboration or 0) for a in same)))
+                              None if kind == "dialogue-gap" else max(counts), varies=len(counts) > 1))
     return sorted(out, key=lambda b: (SEVERITY_RANK.get(b.severity, 9), b.kind))
 
 

@@ -573,3 +573,23 @@ def test_the_map_description_counts_places_and_rings_in_words():
     assert "<desc id=\"m-d\">1 event at 1 place; 1 alert place.</desc>" in one
     many = svg.world_map([svg.Place(4.6, -74.1, 2, "a"), svg.Place(5.0, -75.0, 3, "b")], uid="m", title="t")
     assert "5 events at 2 places; 0 alert places." in many
+
+
+def test_a_badge_over_days_says_up_to_and_a_p_value_tells_itself_from_its_threshold():
+    """The demo's Russia-Ukraine badge read "7 publishers" over two days of 7 and 6; Korea's 1.0032e-05 read
+    "1.0e-05", the very threshold it missed for a higher severity."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from reports.alerts import Alert, format_value
+    from reports.dashboard import _badges
+
+    def alert(day, corroboration, kind="escalation"):
+        return Alert("russia-ukraine", date(2026, 11, day), kind, "high", "rule", {}, corroboration, [])
+
+    two_days = _badges(SimpleNamespace(active_alerts=[alert(30, 7), alert(1, 6)]))
+    assert [(b.corroboration, b.varies, b.count) for b in two_days] == [(7, True, 2)]
+    same = _badges(SimpleNamespace(active_alerts=[alert(30, 5), alert(1, 5)]))
+    assert [(b.corroboration, b.varies) for b in same] == [(5, False)]
+    assert format_value(1.0032e-05) == "1.003e-05" and format_value(1e-05) == "1.0e-05"
+    assert format_value(3.7e-10) == "3.7e-10" and format_value(0.001) == "1.0e-03"

@@ -283,7 +283,9 @@ def test_content_tension_alerts_dialogue_stories(smtp, digest_config):
     assert "Tension index" in text and ("↑" in text) and "&#9650;" in html  # the index rose against a quiet week
     assert "Dialogue activity: 0 dialogue events between the sides (week before: 14)" in text
     # daily alerts merged per kind, with the independent publishers behind them (corroboration)
-    assert "escalation (high), 6 publishers, 7 days" in text
+    # the publishers of the most severe day, whose values are printed (not the most over the days)
+    assert "escalation (high), 6 publishers on the most severe day, 7 days" in text
+    assert "Evidence (6 independent publishers on Sun 22 Nov 2026)" in text
     # a gap is an absence: medium at most, and no publisher count (what was reported beside it is listed)
     assert "dialogue-gap (medium), an absence: no publisher can corroborate it" in text
     assert "Reported beside it, from the test windows" in text
@@ -976,3 +978,54 @@ def test_a_non_ascii_password_logs_in_by_auth_plain_or_fails_clearly(smtp, certs
         else:
             assert "non-ASCII" in result.error and "AUTH PLAIN" in result.error and password not in result.error
             assert auth.attempts == [] and sink.messages == []
+
+
+def test_a_story_is_credited_to_its_first_publisher_and_an_old_one_says_so(tmp_path):
+    """The demo's Taiwan Strait digest read "perspectives: Taiwan (TWN)": Beijing Bulletin's one story of the week
+    had been run later by Strait Observer, whose latest copy took it; Korea's UN stories were credited to the
+    outlet that re-ran them, and a story of 19 November read as a new report of the 29th. A story is now its first
+    publisher's when that outlet carried it in the week (else the week's first copy's), names the others that
+    carried it, says when it was first published if before the week, and ranks after the week's own stories."""
+    from types import SimpleNamespace
+
+    import duckdb
+
+    from conftest import PROJECT_CONFIG
+    from reports.digest.content import WarehouseView
+    from reports.digest.settings import DigestSettings
+    from tracktwo.pipeline import open_config
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE v_region_documents (region_id VARCHAR, doc_id VARCHAR, title VARCHAR, url VARCHAR, "
+                "publisher VARCHAR, perspective VARCHAR, published_at TIMESTAMP, mentions INTEGER)")
+    visit, aircraft, fresh = ("Cross-strait academic visit called off", "Taiwan reports Chinese aircraft near the "
+                              "median line", "Beijing and Taipei agree to resume ferry links next month")
+    rows = [  # (doc, title, publisher, perspective, published, mentions)
+        ("b0", visit, "Beijing Bulletin", "CHN", "2026-11-20 09:00", 3),  # first published before the week
+        ("s1", visit, "Strait Observer", "TWN", "2026-11-23 19:52", 3),
+        ("b1", visit, "Beijing Bulletin", "CHN", "2026-11-26 19:02", 3),
+        ("s2", visit, "Strait Observer", "TWN", "2026-11-28 10:25", 3),
+        ("s0", aircraft, "Strait Observer", "TWN", "2026-11-19 08:00", 6),
+        ("u1", aircraft, "UN News", "un", "2026-11-24 10:03", 6),  # the week's first copy; its first publisher re-ran it
+        ("s3", aircraft, "Strait Observer", "TWN", "2026-11-25 11:19", 6),
+        ("s4", fresh, "Strait Observer", "TWN", "2026-11-27 16:34", 1),  # the week's own story: ranks first
+        ("x1", "Daily briefing", "UN News", "un", "2026-11-25 12:00", 9),  # too short to be a story: itself
+        ("x0", "Daily briefing", "UN News", "un", "2026-11-18 12:00", 9),
+        ("z1", fresh, "Strait Observer", "TWN", "2026-11-30 00:00", 1),  # after the week: not in it
+    ]
+    for doc, title, publisher, perspective, published, mentions in rows:
+        con.execute("INSERT INTO v_region_documents VALUES ('taiwan-strait', ?, ?, ?, ?, ?, ?, ?)",
+                    [doc, title, f"https://example.org/{doc}", publisher, perspective, published, mentions])
+    view = object.__new__(WarehouseView)  # only what stories() reads: the connection, the config, the settings
+    view.con, view.settings = con, SimpleNamespace(top_stories=DigestSettings.model_fields["top_stories"].default)
+    view.config = open_config(Settings(PROJECT_CONFIG, tmp_path / "data"))
+    region = next(r for r in view.config.regions if r.id == "taiwan-strait")
+    got = [(s.title, s.publisher, s.perspective, s.day.isoformat(), s.also, s.first and s.first[0].isoformat())
+           for s in view.stories(region, "2026-W48")]
+    assert got == [
+        ("Daily briefing", "UN News", "UN", "2026-11-25", (), None),  # one perspective in turn, best-ranked first
+        (fresh, "Strait Observer", "Taiwan (TWN)", "2026-11-27", (), None),
+        # CHN's turn: its first publisher carried it this week, so the story is Beijing Bulletin's
+        (visit, "Beijing Bulletin", "China (CHN)", "2026-11-26", ("Strait Observer",), "2026-11-20"),
+        (aircraft, "Strait Observer", "Taiwan (TWN)", "2026-11-25", ("UN News",), "2026-11-19"),
+    ]

@@ -25,7 +25,7 @@ FILE = "indicators.yaml"
 RULES_VERSION = 2  # indicator_runs.rules_version (v1: tracktwo 0.1, whole-country regions)
 # Bumped whenever a rule changes within a version (a statistic, a membership rule): part of config_hash,
 # so the next run recomputes everything instead of mixing old and new days.
-RULES_REVISION = 24  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
+RULES_REVISION = 25  # 4: curated data, month/year-dated events off days, future-dated stories on their fetch day
 #                     5: the alert tests' variance floor (their own errors in the dispersion window)
 #                     6: the floor's errors against the tested day's baseline, stretches of change left out
 #                     7: events placed only at a country's centroid join no region through its areas; the
@@ -53,6 +53,7 @@ RULES_REVISION = 24  # 4: curated data, month/year-dated events off days, future
 #                         sentence coded at two granularities, RUS -> UKR and RUS -> UKRCVL, is one incident)
 #                     23: an event whose source is a site's listing page (/tag/<name>/) does not count
 #                     24: UCDP events in international waters or airspace match boxes (migration 024)
+#                     25: a story first published before an alert's test window (a re-run) corroborates nothing
 
 DEFAULT_TERMS = ["talks", "negotiate", "negotiated", "negotiation", "negotiations", "negotiator", "negotiators",
                  "negotiating", "mediation",

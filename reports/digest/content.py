@@ -21,7 +21,7 @@ from tracktwo.core.clock import utc_now_naive
 from tracktwo.core.config import Config, Region
 from tracktwo.core.errors import ConfigError
 from warehouse import digest_log
-from warehouse.db import current_snapshot
+from warehouse.db import current_snapshot, sql
 
 FLAT = 0.5  # index points below which a change shows as flat
 
@@ -34,6 +34,8 @@ class Link:
     day: date | None
     perspective: str | None = None
     item_type: str | None = None  # evidence: event, document, curated_event (only documents' titles are stories)
+    also: tuple[str, ...] = ()  # a top story: the other publishers that carried it in the week, in order
+    first: tuple[date, str | None] | None = None  # a top story older than the week: first published when, by whom
 
 
 @dataclass
@@ -45,8 +47,8 @@ class AlertItem:
     severity: str
     triggers: list[tuple[str, str]]
     evidence: list[Link]
-    # independent publishers behind the evidence (corroboration), at most on one day; None for a dialogue-gap,
-    # an absence that no publisher can corroborate (docs/indicators.md, "Alerts")
+    # independent publishers behind the evidence (corroboration) of the most severe day (`day`); None for a
+    # dialogue-gap, an absence that no publisher can corroborate (docs/indicators.md, "Alerts")
     publishers: int | None
     first_day: date | None = None
     last_day: date | None = None
@@ -249,13 +251,6 @@ FROM v_region_daily
 WHERE region_id = ? AND day BETWEEN ? AND ?
 ORDER BY day
 """
-STORIES_SQL = """
-SELECT doc_id, title, url, publisher, perspective, published_at, mentions
-FROM v_region_documents
-WHERE region_id = ? AND published_at >= ? AND published_at < ? AND title IS NOT NULL
-ORDER BY mentions DESC, published_at DESC, doc_id
-LIMIT 200
-"""
 DOCS_WEEK_SQL = "SELECT count(*) FROM v_region_documents WHERE region_id = ? AND published_at >= ? AND published_at < ?"
 LAST_RUN_SQL = "SELECT max(as_of) FROM v_indicator_runs"
 
@@ -352,8 +347,10 @@ class WarehouseView:
                     seen.add(ident)
                     links.append(Link(title=e.title or e.url or "(untitled)", url=e.href, publisher=e.publisher,
                                       day=e.day, item_type=e.item_type))
-        corroboration = [a.corroboration for a in alerts if isinstance(a.corroboration, int)]
-        publishers = (None if peak.kind == "dialogue-gap" else max(corroboration) if corroboration
+        # the most severe day's corroboration, as its other values: the largest over the days was printed beside
+        # the peak day's values and could not be found in that day's alert (a review of the demo's digest)
+        publishers = (None if peak.kind == "dialogue-gap" else peak.corroboration
+                      if isinstance(peak.corroboration, int)
                       else len({link.publisher for link in links if link.publisher}))
         window_from = min(a.day - timedelta(days=int(a.values.get("window_days") or 1) - 1) for a in alerts)
         return AlertItem(day=peak.day, kind=peak.kind, severity=peak.severity, triggers=peak.triggers,
@@ -362,12 +359,27 @@ class WarehouseView:
                          window_from=window_from)
 
     def stories(self, region: Region, week: str) -> list[Link]:
+        """The week's top stories: each credited to the outlet that first published it when that outlet carried
+        it this week, else to its first copy of the week (publisher, perspective, day), with the others that
+        carried it; a story first published before the week says when and by whom, and ranks after the week's
+        own stories (warehouse/sql/digest_stories.sql)."""
         start = week_start(week)
-        rows = self.con.execute(STORIES_SQL, [region.id, start, start + timedelta(days=7)]).fetchall()
-        return pick_stories(
-            [Link(title=r[1], url=safe_href(r[2]), publisher=r[3], day=r[5].date() if r[5] else None,
-                  perspective=perspective_label(r[4], self.config)) for r in rows],
-            self.settings.top_stories)
+        rows = self.con.execute(sql("digest_stories.sql"), {"region": region.id, "start": start,
+                                                            "end": start + timedelta(days=7)}).fetchall()
+        copies: dict[str, list[tuple]] = {}
+        for r in rows:  # ranked: a story's place is its best-ranked copy's
+            copies.setdefault(r[7], []).append(r)
+        stories = []
+        for same in copies.values():
+            # the story's first publisher's copy when it carried the story this week, else the week's first copy
+            ordered = sorted(same, key=lambda r: (r[3] != r[9], r[5], r[0]))
+            first = ordered[0]
+            also = tuple(dict.fromkeys(r[3] for r in sorted(ordered[1:], key=lambda r: (r[5], r[0]))
+                                       if r[3] and r[3] != first[3]))
+            older = (first[8].date(), first[9]) if first[8] < datetime.combine(start, datetime.min.time()) else None
+            stories.append(Link(title=first[1], url=safe_href(first[2]), publisher=first[3], day=first[5].date(),
+                                perspective=perspective_label(first[4], self.config), also=also, first=older))
+        return pick_stories(stories, self.settings.top_stories)
 
 
 def _pick_evidence(links: list[Link], n: int) -> list[Link]:
@@ -391,7 +403,8 @@ def _pick_evidence(links: list[Link], n: int) -> list[Link]:
 
 
 def pick_stories(ranked: list[Link], n: int) -> list[Link]:
-    """Top stories, one per perspective in turn, so at least two perspectives show when available."""
+    """Top stories, one per perspective in turn, so at least two perspectives show when available; a story is
+    its first copy's (WarehouseView.stories), so an outlet re-running another's story does not take its place."""
     seen_titles: set[str] = set()
     by_perspective: dict[str | None, list[Link]] = {}
     for link in ranked:

@@ -29,7 +29,8 @@ SELECT alert_id, string_agg(
         ELSE ' ' || CASE WHEN obs = base_mean * window_days THEN 'shows no difference'
                          WHEN (kind = 'de-escalation') = (obs < base_mean * window_days) THEN 'agrees'
                          ELSE 'does not agree' END
-             || ' (' || obs || ' fatalities, ' || round(base_mean * window_days, 1) || ' expected)'
+             || ' (' || obs || CASE WHEN obs = 1 THEN ' fatality, ' ELSE ' fatalities, ' END
+             || round(base_mean * window_days, 1) || ' expected)'
     END, chr(59) || ' ' ORDER BY series) AS curated_support,  -- chr(59): statements are split on semicolons
        -- a series covering the window and its baseline agrees: what a `high` de-escalation needs (alerts_write)
        coalesce(bool_or(obs_days >= window_days AND base_days >= $min_base AND obs <> base_mean * window_days
