@@ -39,7 +39,7 @@ def test_status_sql_and_rebuild(two_sources, capsys):
     assert main(flags + ["sql", "SELECT count(*) AS n FROM documents"]) == 0
     assert "3" in capsys.readouterr().out
     # read-only: a write is refused and nothing changes
-    assert main(flags + ["sql", "DELETE FROM documents"]) == 1
+    assert main(flags + ["sql", "DELETE FROM documents"]) == 2  # refused: a usage error
     assert main(flags + ["rebuild"]) == 0
     assert query(config.settings, "SELECT count(*) FROM documents")[0][0] == 3
     assert query(config.settings, "SELECT count(*) FROM ingest_runs WHERE status = 'failed'")[0][0] == 1
@@ -122,7 +122,8 @@ def test_sql_is_sandboxed(two_sources, capsys, query):
     capsys.readouterr()
     rc = main(flags + ["sql", query.format(landing=landing, data=config.settings.data_dir)])
     out = capsys.readouterr().out
-    assert rc == 1 and ("refused" in out or "query failed" in out), out
+    # refused (a usage error, 2), before anything ran or by DuckDB's own sandbox; or failed (1)
+    assert (rc, "refused" in out) in ((2, True), (1, False)) and ("refused" in out or "query failed" in out), out
     assert landing.read_bytes() == before and not (config.settings.data_dir / "out.csv").exists()
     assert not (config.settings.data_dir / "other.duckdb").exists()
     assert sorted(p.relative_to(config.settings.data_dir) for p in config.settings.lake_path.resolve().rglob("*")
@@ -252,7 +253,7 @@ def test_sql_formats_give_every_row_and_character(two_sources, capsys, tmp_path)
     assert [tuple(r) for r in list(csv.reader(out_csv.open()))[1:]] == stored
     # one refused statement refuses the whole text before anything runs
     capsys.readouterr()
-    assert main(flags + ["sql", "SELECT 1; DELETE FROM documents"]) == 1
+    assert main(flags + ["sql", "SELECT 1; DELETE FROM documents"]) == 2
     assert "refused" in capsys.readouterr().out
     assert query(config.settings, "SELECT count(*) FROM documents")[0][0] == 3
 
@@ -276,6 +277,17 @@ def test_the_terminal_table_rounds_as_the_dashboard(monkeypatch):
     assert "33.7" in text and "33.6" not in text
     assert "±0 %" in text and "+0 %" not in text and "-0 %" not in text
     assert "89.9" in text and "+64 %" in text
+
+
+def test_a_refusal_names_the_statement_as_written(two_sources, capsys):
+    """DuckDB files INSTALL under LOAD and USE under SET: the refusal said "not LOAD" for `INSTALL httpfs`."""
+    config, flags = two_sources
+    main(flags + ["ingest"])
+    capsys.readouterr()
+    for text, word in (("INSTALL httpfs", "INSTALL"), ("USE memory; SELECT 1", "USE"),
+                       ("-- a note\n/* and */ ATTACH 'x.db'", "ATTACH")):
+        assert main(flags + ["sql", text]) == 2
+        assert capsys.readouterr().out.rstrip().endswith(f"not {word}"), text
 
 
 def test_a_fetch_line_says_what_happened():
@@ -317,3 +329,20 @@ def test_demo_refuses_a_folder_it_did_not_make(tmp_path, capsys):
     (older / "config" / "sources.yaml").write_text("# Written by `tracktwo demo`: sample sources on a local server.\n")
     assert _made_by_demo(older)
     assert not _made_by_demo(live)
+
+
+def test_indicators_say_when_the_configuration_changed(two_sources, capsys):
+    """A researcher ran `indicators --full` on the demo's lake without the demo's --config-dir: the shipped config
+    (15-minute GDELT files, where the demo serves one a day) recomputed every day to unknown and withdrew every
+    alert, silently. The run now says the configuration differs from the last computation's."""
+    config, flags = two_sources
+    main(flags + ["ingest"])
+    assert main(flags + ["indicators"]) == 0
+    assert "differs from the one the last computation used" not in capsys.readouterr().out  # the first run
+    ind = config.settings.config_dir / "indicators.yaml"
+    ind.write_text(ind.read_text().replace("update_minutes: 15", "update_minutes: 1440"))
+    assert main(flags + ["indicators"]) == 0
+    out = capsys.readouterr().out
+    assert "indicators (full)" in out and "differs from the one the last computation used" in out
+    assert main(flags + ["indicators"]) == 0
+    assert "differs from" not in capsys.readouterr().out  # the same configuration again

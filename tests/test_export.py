@@ -126,3 +126,18 @@ def test_export_csv_with_filters_tables_and_a_citable_manifest(make_config, tmp_
     desc = objects["v_region_daily"]["column_descriptions"]
     assert set(desc) == set(objects["v_region_daily"]["columns"]) and all(desc.values())
     assert main(flags + ["export", "--out", str(tmp_path / "x"), "--region", "atlantis"]) == 2
+
+
+def test_export_refuses_an_empty_range_and_the_warehouses_own_folders(make_config, tmp_path, capsys):
+    """A researcher's `--since 2026-12-01 --until 2026-11-01` wrote empty files with exit 0, and `--out` inside the
+    lake's data folder was accepted: both are refused (exit 2) before anything is written."""
+    config = make(make_config)
+    with batch_writer(config.settings) as con:
+        load_story(con)
+    args = ["--config-dir", str(config.settings.config_dir), "--data-dir", str(config.settings.data_dir)]
+    out = tmp_path / "export"
+    assert main(args + ["export", "--out", str(out), "--since", "2024-03-10", "--until", "2024-03-01"]) == 2
+    assert "is after --until" in capsys.readouterr().out and not out.exists()
+    for inside in (config.settings.lake_path / "data" / "x", config.settings.landing_dir / "x"):
+        assert main(args + ["export", "--out", str(inside)]) == 2
+        assert "holds the warehouse's own files" in capsys.readouterr().out and not inside.exists()

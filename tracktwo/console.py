@@ -146,5 +146,11 @@ def print_summary(config: Config, console: Console, s: IndicatorSummary, latest:
     console.print(f"indicators ({s.mode}) as_of {s.as_of:%Y-%m-%d %H:%M:%S} UTC: {s.days_recomputed} day(s) recomputed, "
                   f"span {s.first_day} .. {s.last_day}, {s.rows_written} row(s) changed, "
                   f"{s.alerts_written} alert version(s) written, {s.active_alerts} active alert(s), {s.seconds:.2f}s")
+    if s.config_changed:
+        console.print(f"[yellow]the configuration in {config.settings.config_dir} (settings, regions, reference tables "
+                      "or the rules revision) differs from the one the last computation used: every day was "
+                      "recomputed with it.[/] If that was not intended, run again with the --config-dir the "
+                      "warehouse is computed with (the demo's is <demo folder>/config); the history tables keep "
+                      "the earlier numbers (region_daily_as_of).")
     if s.first_day is not None and latest:
         print_latest(config, console, limit=latest)

@@ -254,14 +254,19 @@ def _function_names(node: object, out: set[str]) -> set[str]:
     return out
 
 
+_LEADING_COMMENTS = re.compile(r"^(\s+|--[^\n]*(\n|$)|/\*.*?\*/)*", re.S)
+
+
 def refused_query(con: duckdb.DuckDBPyConnection, text: str) -> str | None:
     """Why `text` may not run in a sandboxed reader, or None: queries only (SELECT, DESCRIBE, SHOW, SUMMARIZE),
     and none of the functions above. Checked on DuckDB's own parse of the text, before anything runs."""
     try:
-        kinds = [s.type for s in con.extract_statements(text)]
+        parsed = con.extract_statements(text)
     except duckdb.Error as exc:
         return f"not valid SQL: {str(exc).splitlines()[0]}"
-    other = [k.name for k in kinds if k != duckdb.StatementType.SELECT]
+    # named by the statement's own first word: DuckDB files INSTALL under LOAD and USE under SET
+    other = [(_LEADING_COMMENTS.sub("", s.query).split() or [s.type.name])[0].upper()
+             for s in parsed if s.type != duckdb.StatementType.SELECT]
     if other:
         return f"queries only (SELECT, DESCRIBE, SHOW, SUMMARIZE), not {', '.join(dict.fromkeys(other))}"
     tree = json.loads(con.execute("SELECT json_serialize_sql($q)", {"q": text}).fetchone()[0])

@@ -217,6 +217,14 @@ def export(config: Config, out: Path, partition_rows: int = PARTITION_ROWS, fmt:
     unknown = sorted(set(flt.regions) - {r.id for r in config.regions})
     if unknown:
         raise ValueError(f"--region: no region {unknown}; configured: {', '.join(r.id for r in config.regions)}")
+    if flt.since and flt.until and flt.since > flt.until:
+        raise ValueError(f"--since {flt.since} is after --until {flt.until}: no day is in that range")
+    data = config.settings.data_dir.resolve()
+    inside = [p for p in (config.settings.lake_path, config.settings.landing_dir, data / "lakes")
+              if out.resolve().is_relative_to(p.resolve())]
+    if inside:  # the lake's files and the landing zone are the warehouse's own: an export is written elsewhere
+        raise ValueError(f"--out {out} is inside {inside[0]}, which holds the warehouse's own files; "
+                         "write the export to another folder")
     upgrade(config.settings)  # the views and the dictionary it reads come with the migrations
     with reader(config.settings) as con:
         manifest = export_views(con, out, partition_rows, config.settings.raw_sharing, fmt, flt)

@@ -102,6 +102,10 @@ class IndicatorSummary:
     seconds: float
     events_through: date | None = None   # last day with complete events (later days are partial)
     steps: dict[str, float] = field(default_factory=dict, repr=False)  # seconds per statement (profiling)
+    # the configuration (settings, regions, reference tables, rules revision) differs from the last run's, which
+    # made this run recompute every day with it: the CLI says so (a demo lake recomputed with the shipped config
+    # loses every number, its GDELT days being one file each)
+    config_changed: bool = False
 
 
 def _params(s: IndicatorSettings) -> dict[str, object]:
@@ -357,7 +361,8 @@ def _compute_in_transaction(con: duckdb.DuckDBPyConnection, config: Config, run:
     active = run(ACTIVE_ALERTS, name="active alerts").fetchone()[0]
     return _finish(con, run, t0, mode != "range" and coverage_moved, dict(
         as_of=as_of, mode=mode, days=days, first_day=first_day, last_day=last_day, rows=rows, alerts=n_alerts,
-        active=active, loaded_through=loaded_through, config_hash=chash, through=through))
+        active=active, loaded_through=loaded_through, config_hash=chash, through=through,
+        config_changed=last is not None and last[2] != chash))
 
 
 def _finish(con: duckdb.DuckDBPyConnection, run: "_Steps", t0: float, write_coverage: bool,
@@ -374,7 +379,8 @@ def _finish(con: duckdb.DuckDBPyConnection, run: "_Steps", t0: float, write_cove
     con.execute("COMMIT")
     run.times["commit"] = round(time.perf_counter() - t, 4)
     return IndicatorSummary(r["as_of"], r["mode"], r["days"], r["first_day"], r["last_day"], r["rows"], r["alerts"],
-                            r["active"], round(seconds, 3), r["through"], run.times)
+                            r["active"], round(seconds, 3), r["through"], run.times,
+                            config_changed=bool(r.get("config_changed")))
 
 
 def _range(con: duckdb.DuckDBPyConnection, start: date | None, end: date | None) -> tuple[date, date]:

@@ -143,7 +143,7 @@ def cmd_sql(args, config: Config, console: Console) -> int:
             refused = refused_query(con, args.query)
             if refused:
                 console.print(f"[red]refused:[/] `tracktwo sql` reads the warehouse only: {escape(refused)}")
-                return 1
+                return 2  # a usage error: nothing ran
             for stmt in con.extract_statements(args.query):
                 rel = con.execute(stmt)
                 if rel.description is None:
@@ -160,7 +160,7 @@ def cmd_sql(args, config: Config, console: Console) -> int:
         except duckdb.PermissionException as exc:
             console.print("[red]refused:[/] `tracktwo sql` reads the warehouse only: it cannot read or write other "
                           f"files, attach databases or install extensions ({escape(str(exc).splitlines()[0])})")
-            return 1
+            return 2  # refused, as above: a usage error
         except duckdb.Error as exc:
             console.print(f"[red]query failed:[/] {escape(str(exc))}")
             return 1
