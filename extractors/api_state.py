@@ -89,7 +89,9 @@ def json_object(body: bytes, expected: str) -> dict[str, Any]:
     try:
         doc = json.loads(body)
     except ValueError:
-        raise ValueError(f"not JSON (starts with {body[:60]!r})") from None
+        # the excerpt as text, not as escaped bytes: a credential the server echoed is then the text the
+        # scrubber looks for (a non-ASCII password read as b'\xd1\x81...' was not)
+        raise ValueError(f"not JSON (starts with {body[:60].decode('utf-8', 'replace')!r})") from None
     if not isinstance(doc, dict):
         raise ValueError(f"not a JSON object (expected {expected})")
     return doc

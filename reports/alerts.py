@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -76,10 +76,18 @@ class Alert:
 
 
 def story_key(title: str | None) -> str:
-    """A title as the indicators compare stories (alerts_evidence.sql.j2: lower case, letters and digits, at least
-    5 words; "" for a shorter, generic title, which is no story to merge)."""
-    words = re.sub(r"[\W_]+", " ", (title or "").lower()).split()
+    """A title as the warehouse compares stories (the story_title_key and is_story macros, migration 026: lower
+    case, letters, marks and digits, at least 5 words; "" for a shorter, generic title, which is no story to
+    merge). Lower case as DuckDB's lower() has it, one character for one ('İ' is 'i', where str.lower() adds a
+    combining dot); a test holds the two to the same keys."""
+    text = "".join(_lower(c) if unicodedata.category(c)[0] in "LMN" else " " for c in (title or ""))
+    words = text.split()
     return " ".join(words) if len(words) >= 5 else ""
+
+
+def _lower(c: str) -> str:
+    low = c.lower()
+    return low if len(low) == 1 else low[0]
 
 
 def format_value(v: Any) -> str:
@@ -87,10 +95,10 @@ def format_value(v: Any) -> str:
         text = f"{v:.1e}"
         # a p-value that rounds to a power of ten is printed with the digits that tell it from that threshold: the
         # demo's 1.0032e-05 read "1.0e-05", the very threshold it missed for a higher severity
-        for digits in (3, 6):
+        for digits in (3, 6, None):
             if float(text) == v or abs(float(text)) != 10 ** round(math.log10(abs(float(text)))):
                 break
-            text = f"{v:.{digits}e}"
+            text = f"{v:.{digits}e}" if digits else repr(v)  # every digit there is
         return text
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)

@@ -107,10 +107,13 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
         smtp.login(user, password)
         return
     if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
-        raise smtplib.SMTPException("the SMTP user or password has non-ASCII characters, which only AUTH PLAIN "
-                                    "carries (as UTF-8, RFC 4616), and the server does not offer AUTH PLAIN")
+        raise smtplib.SMTPNotSupportedError("the SMTP user or password has non-ASCII characters, which only AUTH "
+                                            "PLAIN carries (as UTF-8, RFC 4616), and the server does not offer AUTH "
+                                            "PLAIN")
     token = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8")).decode("ascii")
     code, resp = smtp.docmd("AUTH", "PLAIN " + token)
+    if code == 334:  # a server that asks for the response after the command (RFC 4954) gets it then
+        code, resp = smtp.docmd(token)
     if code != 235:
         raise smtplib.SMTPAuthenticationError(code, resp)
 
@@ -193,6 +196,10 @@ class Mailer:
                 self._fatal = self._reason(exc.smtp_code, exc.smtp_error,
                                            f"SMTP login as {s.user!r} refused by {s.host}:{s.port} "
                                            f"(check the user and password in {s.source}): ")
+                return Delivery(recipient, False, self._fatal)
+            except smtplib.SMTPNotSupportedError as exc:  # the same for every recipient: said once, not retried
+                self.close()
+                self._fatal = self.settings.scrub(str(exc))
                 return Delivery(recipient, False, self._fatal)
             except ssl.SSLCertVerificationError as exc:
                 self.close()

@@ -324,9 +324,11 @@ def test_demo_refuses_a_folder_it_did_not_make(tmp_path, capsys):
     (marked / MARKER).write_text("")
     (marked / "lake").mkdir()
     assert _made_by_demo(marked)
-    older = tmp_path / "older"  # made by a demo before the marker: its config says so
+    older = tmp_path / "older"  # made by a demo before the marker: its config says so, and its samples are there
     (older / "config").mkdir(parents=True)
     (older / "config" / "sources.yaml").write_text("# Written by `tracktwo demo`: sample sources on a local server.\n")
+    assert not _made_by_demo(older)  # a project started from a copy of the demo's config: not the demo's
+    (older / "served" / "feeds").mkdir(parents=True)
     assert _made_by_demo(older)
     assert not _made_by_demo(live)
 

@@ -365,19 +365,24 @@ def test_de_escalation_high_needs_distinct_stories_and_a_curated_dataset(make_co
     assert len(docs) == 3 and len(set(docs[:2])) == 2 and docs[2] == "Ceasefire talks resume in Cairo!"
     # a fourth outlet re-runs on day 21 a story first published on day 5, before the 7-day window (days 15-21):
     # listed, saying so, and no third independent report (rules revision 25)
+    # the later copy is loaded first (a third independent report), the earlier one after it (a feed added later):
+    # the incremental run that loads the earlier copy sees the re-run, as a full run does
     rerun = "Mediators propose a phased ceasefire plan for Gaza"
-    with batch_writer(config.settings) as con:
-        run(con, "r2b", datetime(2024, 3, 22, 2, 30), source_id="un-news", kind="rss")
-        for doc_id, day, host in (("plan-first", D(5), "first.example.org"), ("plan-again", D(21), "again.example.net")):
+    for run_id, doc_id, day, host in (("r2b", "plan-again", D(21), "again.example.net"),
+                                      ("r2c", "plan-first", D(5), "first.example.org")):
+        with batch_writer(config.settings) as con:
+            run(con, run_id, datetime(2024, 3, 22, 2, 30 if run_id == "r2b" else 40), source_id="un-news", kind="rss")
             document(con, doc_id, "un-news", datetime.combine(day, datetime.min.time()) + timedelta(hours=12),
-                     rerun, [(IP, "Gaza", 1)], run_id="r2b", url=f"https://{host}/{doc_id}")
-    compute(config)
-    (de,) = [a for a in alerts(config, IP) if a["kind"] == "de-escalation" and a["day"] == D(21)]
+                     rerun, [(IP, "Gaza", 1)], run_id=run_id, url=f"https://{host}/{doc_id}")
+        summary = compute(config)
+        (de,) = [a for a in alerts(config, IP) if a["kind"] == "de-escalation" and a["day"] == D(21)]
+        assert summary.mode == "incremental" and de["corroboration"] == (3 if run_id == "r2b" else 2)
     (again,) = [e for e in de["evidence"] if e["item_id"] == "plan-again"]
-    assert de["corroboration"] == 2 and not any(e["item_id"] == "plan-first" for e in de["evidence"])
+    assert not any(e["item_id"] == "plan-first" for e in de["evidence"])
     assert again["relevance"] == (f"reports dialogue (a re-run of a story first published on {D(5).isoformat()}: "
                                   "not counted in corroboration)")
     assert max(e["rank"] for e in de["evidence"] if e["item_type"] == "document") == again["rank"]  # ranked last
+    assert compute(config, full=True).alerts_written == 0  # the full run finds the incremental one's evidence
     # a short, generic title ("Truce talks update", under 5 words) is no story: two outlets' items count as two
     with batch_writer(config.settings) as con:
         run(con, "r3", datetime(2024, 3, 22, 3), source_id="un-news", kind="rss")

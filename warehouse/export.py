@@ -220,8 +220,10 @@ def export(config: Config, out: Path, partition_rows: int = PARTITION_ROWS, fmt:
     if flt.since and flt.until and flt.since > flt.until:
         raise ValueError(f"--since {flt.since} is after --until {flt.until}: no day is in that range")
     data = config.settings.data_dir.resolve()
-    inside = [p for p in (config.settings.lake_path, config.settings.landing_dir, data / "lakes")
-              if out.resolve().is_relative_to(p.resolve())]
+    own = [config.settings.lake_path, config.settings.landing_dir, data / "lakes"]
+    if "://" not in config.settings.lake_data_path:  # a local data path of a lake with its own catalog
+        own.append(Path(config.settings.lake_data_path))
+    inside = [p for p in own if out.resolve().is_relative_to(p.resolve())]
     if inside:  # the lake's files and the landing zone are the warehouse's own: an export is written elsewhere
         raise ValueError(f"--out {out} is inside {inside[0]}, which holds the warehouse's own files; "
                          "write the export to another folder")

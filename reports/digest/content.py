@@ -372,7 +372,7 @@ class WarehouseView:
         stories = []
         for same in copies.values():
             # the story's first publisher's copy when it carried the story this week, else the week's first copy
-            ordered = sorted(same, key=lambda r: (r[3] != r[9], r[5], r[0]))
+            ordered = sorted(same, key=lambda r: (r[3] is None or r[3] != r[9], r[5], r[0]))
             first = ordered[0]
             also = tuple(dict.fromkeys(r[3] for r in sorted(ordered[1:], key=lambda r: (r[5], r[0]))
                                        if r[3] and r[3] != first[3]))

@@ -26,12 +26,22 @@ def secret_forms(secret: str, user: str | None = None) -> list[str]:
 
 
 def encoded_forms(secret: str) -> set[str]:
-    """How a server may write `secret` back: as typed, in either case, URL-encoded, JSON-escaped, base64, hex."""
+    """How a server may write `secret` back: as typed, URL-encoded, JSON-escaped; and, for a secret of at least
+    MIN_FRAGMENT characters (a shorter one in another case or in hex would mask ordinary words and numbers), in
+    either case, base64 and hex."""
     raw = secret.encode("utf-8")
-    forms = {secret, secret.lower(), secret.upper(), quote(secret, safe=""), quote_plus(secret),
-             json.dumps(secret)[1:-1], base64.b64encode(raw).decode("ascii"),
-             base64.urlsafe_b64encode(raw).decode("ascii"), raw.hex()}
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+    if len(secret) >= MIN_FRAGMENT:
+        forms |= {secret.lower(), secret.upper(), base64.b64encode(raw).decode("ascii"),
+                  base64.urlsafe_b64encode(raw).decode("ascii"), raw.hex()}
     return {f for f in forms if f}
+
+
+def _secret_part(secret: str) -> str:
+    """The part of a secret whose pieces are masked: an e-mail address's local part (its domain, gmail.com or a
+    university's, is no secret, and would mask every mention of that domain)."""
+    local, at, domain = secret.rpartition("@")
+    return local if at and local and "." in domain else secret
 
 
 def _all_forms(secrets: Iterable[str]) -> list[str]:
@@ -61,18 +71,19 @@ def _mask_fragments(text: str, forms: list[str]) -> str:
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """`text` with every form of every secret (encoded_forms) replaced by ***, and every piece of one at least
-    MIN_FRAGMENT characters long."""
-    forms = _all_forms(secrets)
-    for form in forms:
+    MIN_FRAGMENT characters long (of an e-mail address, of its local part)."""
+    secrets = [s for s in secrets if s]
+    for form in _all_forms(secrets):
         text = text.replace(form, MASK)
-    return _mask_fragments(text, forms)
+    return _mask_fragments(text, _all_forms(_secret_part(s) for s in secrets))
 
 
 def scrub_bytes(body: bytes, secrets: Iterable[str]) -> tuple[bytes, int]:
     """`body` with every whole form of every secret replaced by ***, and how many were: what a server echoed of a
-    credential is not stored (pieces are not looked for here: a page is megabytes, an echo is whole)."""
+    credential is not stored. Only forms of at least MIN_FRAGMENT characters: a short one ('2024') would change
+    the data itself; nor are pieces looked for (a page is megabytes, an echo is whole)."""
     masked = 0
-    for form in _all_forms(secrets):
+    for form in (f for f in _all_forms(secrets) if len(f) >= MIN_FRAGMENT):
         needle = form.encode("utf-8")
         if needle in body:
             masked += body.count(needle)

@@ -82,12 +82,14 @@ class DemoFolderTaken(Exception):
 
 
 def _made_by_demo(folder: Path) -> bool:
-    """An empty folder, one with the demo's marker, or one an earlier version of the demo made (its config says so)."""
+    """An empty folder, one with the demo's marker, or one an earlier version of the demo made: its config says so
+    and it holds the demo's served sample files (a project started from a copy of the demo's config has those
+    words but not the served folder)."""
     if not any(folder.iterdir()) or (folder / MARKER).is_file():
         return True
     sources = folder / "config" / "sources.yaml"
-    return sources.is_file() and sources.read_text(encoding="utf-8", errors="replace").startswith(
-        "# Written by `tracktwo demo`")
+    return (folder / "served" / "feeds").is_dir() and sources.is_file() and sources.read_text(
+        encoding="utf-8", errors="replace").startswith("# Written by `tracktwo demo`")
 
 
 def run_demo(base: Settings, console: Console, out: str | None = None) -> int:
