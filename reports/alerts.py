@@ -45,6 +45,13 @@ class Evidence:
     score: float | None
     landing_file: str | None = None  # the stored copy it was read from, relative to the data folder
 
+    @property
+    def rerun_note(self) -> str:
+        """What the relevance says of a re-run (rules revision 25), for the pages and digests: a listed item that
+        no publisher count includes says why ("" for any other item)."""
+        _, sep, note = self.relevance.partition(" (a re-run of ")
+        return f"a re-run of {note.rstrip(')')}" if sep else ""
+
 
 @dataclass(frozen=True)
 class Alert:

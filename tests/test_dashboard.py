@@ -593,3 +593,19 @@ def test_a_badge_over_days_says_up_to_and_a_p_value_tells_itself_from_its_thresh
     assert [(b.corroboration, b.varies) for b in same] == [(5, False)]
     assert format_value(1.0032e-05) == "1.003e-05" and format_value(1e-05) == "1.0e-05"
     assert format_value(3.7e-10) == "3.7e-10" and format_value(0.001) == "1.0e-03"
+
+
+def test_a_listed_rerun_says_why_it_is_not_counted():
+    """A re-run (rules revision 25) is listed as evidence but counts towards no publisher: the region page and the
+    digest say so beside it, from its relevance."""
+    from reports.alerts import Evidence
+
+    def item(relevance):
+        return Evidence(1, "document", "d1", relevance, "t", None, None, "UN News", None, None)
+
+    assert item("reports conflict (a re-run of a story first published on 2026-11-20: not counted in "
+                "corroboration)").rerun_note == \
+        "a re-run of a story first published on 2026-11-20: not counted in corroboration"
+    assert item("reports dialogue (a re-run of a story first published on 2026-11-20)").rerun_note == \
+        "a re-run of a story first published on 2026-11-20"
+    assert item("reports conflict").rerun_note == "" and item("UCDP Candidate: 3 fatalities (low 1, high 3)").rerun_note == ""

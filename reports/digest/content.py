@@ -35,6 +35,7 @@ class Link:
     perspective: str | None = None
     item_type: str | None = None  # evidence: event, document, curated_event (only documents' titles are stories)
     also: tuple[str, ...] = ()  # a top story: the other publishers that carried it in the week, in order
+    note: str = ""  # evidence: why a listed item counts towards no publisher (Evidence.rerun_note)
     first: tuple[date, str | None] | None = None  # a top story older than the week: first published when, by whom
 
 
@@ -346,7 +347,7 @@ class WarehouseView:
                 if ident not in seen:
                     seen.add(ident)
                     links.append(Link(title=e.title or e.url or "(untitled)", url=e.href, publisher=e.publisher,
-                                      day=e.day, item_type=e.item_type))
+                                      day=e.day, item_type=e.item_type, note=e.rerun_note))
         # the most severe day's corroboration, as its other values: the largest over the days was printed beside
         # the peak day's values and could not be found in that day's alert (a review of the demo's digest)
         publishers = (None if peak.kind == "dialogue-gap" else peak.corroboration
