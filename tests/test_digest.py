@@ -1035,9 +1035,10 @@ def test_a_story_is_credited_to_its_first_publisher_and_an_old_one_says_so(tmp_p
     ]
 
 
-def test_python_and_the_warehouse_agree_on_what_a_story_is(shared_fixtures):
+def test_python_and_the_warehouse_agree_on_what_a_story_is():
     """reports.alerts.story_key and the story_title_key / is_story macros (migration 026) are one definition:
-    on every title of the real feeds in ../shared/fixtures and on titles in other scripts and casings."""
+    on titles in other scripts and casings, and on every title of the real feeds in ../shared/fixtures when it
+    is there (the rest of the test runs without it)."""
     import xml.etree.ElementTree as ET
     from pathlib import Path
 
@@ -1051,9 +1052,12 @@ def test_python_and_the_warehouse_agree_on_what_a_story_is(shared_fixtures):
               "Ceasefire talks resume in Cairo!", "Daily briefing", "Σύνοδος ΟΗΕ για την εκεχειρία στη Γάζα",
               "Straße nach Kiew: Gespräche über Waffenruhe", "محادثات وقف إطلاق النار تستأنف في القاهرة اليوم",
               "M23 advance near Goma raises alarm — 2,000 displaced", "   ", "", None]
-    for feed in sorted((shared_fixtures / "rss").glob("*.xml")):
+    from conftest import SHARED
+
+    feeds = sorted((SHARED / "rss").glob("*.xml")) if SHARED.is_dir() else []
+    for feed in feeds:
         titles += [t.text for t in ET.parse(feed).iter("title")]
-    assert len(titles) > 40
+    assert len(titles) > (40 if feeds else 12)
     migration = Path(__file__).resolve().parents[1] / "warehouse" / "sql" / "migrations" / "026_story_key.sql"
     con = duckdb.connect()
     for statement in statements(migration.read_text()):
