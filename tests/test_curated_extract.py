@@ -600,6 +600,15 @@ def test_an_echoed_credential_is_masked_in_every_form_and_piece(tmp_path, caplog
         "a run id 20261202T114307Z-9f2c1ab3 and a word"  # nothing else is masked
     assert scrub_bytes(b"x" + quote_plus(password).encode() + b"y" + token.encode(), [password, token]) == \
         (b"x***y***", 2)
+    # a short secret is not looked for in a body (it would change the data), and an e-mail's domain is no secret
+    assert scrub_bytes(b'{"date":"2024-01-05","id":2024}', ["2024"]) == (b'{"date":"2024-01-05","id":2024}', 0)
+    assert scrub("see https://example.org/x for analyst.one@example.org", ["analyst.one@example.org"]) == \
+        "see https://example.org/x for ***"
+    # a non-ASCII credential in a non-JSON body's excerpt is text, so the scrubber finds it
+    secret = "секретный-пароль"
+    with pytest.raises(ValueError) as echoed:
+        json_object(f"bad login: {secret}".encode(), "a page")
+    assert secret in str(echoed.value) and secret not in scrub(str(echoed.value), [secret])
 
     pages = Pages(Landing(tmp_path), "ucdp-probe", "ucdp_ged", Clock(None), [token])
     rec = pages.record("https://ucdp.example/api", {"page": 0})
