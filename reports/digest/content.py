@@ -8,6 +8,7 @@ connection.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -367,19 +368,22 @@ class WarehouseView:
         start = week_start(week)
         rows = self.con.execute(sql("digest_stories.sql"), {"region": region.id, "start": start,
                                                             "end": start + timedelta(days=7)}).fetchall()
-        copies: dict[str, list[tuple]] = {}
-        for r in rows:  # ranked: a story's place is its best-ranked copy's
-            copies.setdefault(r[7], []).append(r)
+        copies: dict[str, list[_StoryCopy]] = {}
+        for c in map(_StoryCopy._make, rows):  # ranked: a story's place is its best-ranked copy's
+            copies.setdefault(c.story, []).append(c)
+        week_start_at = datetime.combine(start, datetime.min.time())
         stories = []
         for same in copies.values():
             # the story's first publisher's copy when it carried the story this week, else the week's first copy
-            ordered = sorted(same, key=lambda r: (r[3] is None or r[3] != r[9], r[5], r[0]))
-            first = ordered[0]
-            also = tuple(dict.fromkeys(r[3] for r in sorted(ordered[1:], key=lambda r: (r[5], r[0]))
-                                       if r[3] and r[3] != first[3]))
-            older = (first[8].date(), first[9]) if first[8] < datetime.combine(start, datetime.min.time()) else None
-            stories.append(Link(title=first[1], url=safe_href(first[2]), publisher=first[3], day=first[5].date(),
-                                perspective=perspective_label(first[4], self.config), also=also, first=older))
+            first, *others = sorted(same, key=lambda c: (c.publisher is None or c.publisher != c.story_by,
+                                                         c.published_at, c.doc_id))
+            also = tuple(dict.fromkeys(c.publisher for c in sorted(others, key=lambda c: (c.published_at, c.doc_id))
+                                       if c.publisher and c.publisher != first.publisher))
+            older = (first.story_first.date(), first.story_by) if first.story_first < week_start_at else None
+            stories.append(Link(title=first.title, url=safe_href(first.url), publisher=first.publisher,
+                                day=first.published_at.date(), perspective=perspective_label(first.perspective,
+                                                                                             self.config),
+                                also=also, first=older))
         return pick_stories(stories, self.settings.top_stories)
 
 
@@ -401,6 +405,21 @@ def _pick_evidence(links: list[Link], n: int) -> list[Link]:
         if i not in chosen:
             chosen.append(i)
     return [links[i] for i in sorted(chosen)]
+
+
+class _StoryCopy(NamedTuple):
+    """One row of warehouse/sql/digest_stories.sql: a copy of a story published in the digest's week."""
+
+    doc_id: str
+    title: str
+    url: str | None
+    publisher: str | None
+    perspective: str | None
+    published_at: datetime
+    mentions: int
+    story: str
+    story_first: datetime  # when the story was first published about the region
+    story_by: str | None  # by whom
 
 
 def pick_stories(ranked: list[Link], n: int) -> list[Link]:
